@@ -1,0 +1,67 @@
+// Boot-layer figures for the closing note: image size, the smallest -m at which
+// hello runs, and QEMU's wall time for hello against the floor (an empty kernel
+// that powers off at once), medians of N runs in the same process.
+//   npx vite-node bench/boot.ts [--runs 10]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packApp, MOTE_ROOT } from '../builder/pack.ts';
+import { bootImage, kvmWorks, type Machine } from '../builder/qemu.ts';
+
+const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 10;
+const out = join(MOTE_ROOT, 'bench/results');
+mkdirSync(out, { recursive: true });
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+const { image } = await packApp({ app: join(MOTE_ROOT, 'images/hello') });
+const hello = join(out, 'hello.img');
+writeFileSync(hello, image);
+const floor = join(MOTE_ROOT, 'qemu/build/floor.elf');
+
+async function runsOk(memory: number, machine: Machine): Promise<boolean> {
+  const r = await bootImage(hello, { memory, machine, accel: 'tcg', stdio: 'pipe', timeoutMs: 20_000 });
+  return r.status === 0 && r.output === 'hello from mote\n';
+}
+
+/** Smallest RAM, in 64 KiB steps, at which hello prints its line and exits 0. */
+async function smallestMemory(machine: Machine): Promise<number> {
+  let lo = 1 << 20, hi = 8 << 20; // lo fails (the image alone is near 1 MiB above 1 MiB), hi runs
+  if (!(await runsOk(hi, machine))) throw new Error(`hello does not run at 8 MiB on ${machine}`);
+  while (hi - lo > 64 << 10) {
+    const mid = Math.round((lo + hi) / 2 / 65536) * 65536;
+    if (await runsOk(mid, machine)) hi = mid; else lo = mid;
+  }
+  return hi;
+}
+
+async function wallTimes(kernel: string, machine: Machine, accel: 'kvm' | 'tcg'): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await bootImage(kernel, { memory: 8 << 20, machine, accel, stdio: 'pipe', timeoutMs: 20_000, validate: false });
+    if (kernel === hello && r.status !== 0) throw new Error(`hello failed: status ${r.status}\n${r.output}`);
+    times.push(r.wallMs);
+  }
+  return times;
+}
+
+const report: Record<string, unknown> = { imageBytes: image.length, runs };
+console.log(`image size: ${image.length} bytes (${(image.length / 1024).toFixed(0)} KiB)`);
+for (const machine of ['microvm', 'pc'] as const) {
+  const min = await smallestMemory(machine);
+  report[`minMemory_${machine}`] = min;
+  console.log(`smallest -m for hello on ${machine}: ${min / 1024} KiB`);
+}
+const accels: Array<'kvm' | 'tcg'> = (await kvmWorks()) ? ['tcg', 'kvm'] : ['tcg'];
+if (accels.length === 1) console.log('KVM: not usable for this guest here (probe failed); TCG only');
+for (const accel of accels) {
+  for (const machine of ['microvm', 'pc'] as const) {
+    const f = median(await wallTimes(floor, machine, accel));
+    const h = median(await wallTimes(hello, machine, accel));
+    report[`wall_${accel}_${machine}`] = { floorMs: f, helloMs: h, ratio: h / f };
+    console.log(`${accel} ${machine}: hello ${h.toFixed(1)} ms, floor ${f.toFixed(1)} ms, ratio ${(h / f).toFixed(2)} (median of ${runs})`);
+  }
+}
+writeFileSync(join(out, 'boot.json'), JSON.stringify(report, null, 2) + '\n');

@@ -1,0 +1,118 @@
+// Kernel benchmarks: the workloads of issue 3 on plain Node (V8, node host),
+// hosted (QuickJS on quickjs-emscripten, the hosted runner) and BEAM (erl),
+// all in the same run; medians of N runs and ratios to BEAM.
+//   npx vite-node bench/kernel/run.ts [--runs 3] [--scale 1] [--engines node,hosted,beam]
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createContext, runInContext } from 'node:vm';
+import { MOTE_ROOT } from '../../builder/pack.ts';
+import { runHosted } from '../../builder/hosted/index.ts';
+import { createNodeHost } from '../../tests/support/node-host.ts';
+
+const arg = (name: string, dflt: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1]! : dflt;
+};
+const runs = Number(arg('runs', '3'));
+const scale = Number(arg('scale', '1'));
+const engines = arg('engines', 'node,hosted,beam').split(',');
+
+const sizes = {
+  idle: Math.round(10_000 * scale),
+  pingpong: Math.round(100_000 * scale),
+  ringProcs: 10_000,
+  ringHops: Math.round(1_000_000 * scale),
+  selective: Math.round(1_000 * scale),
+  restarts: Math.round(5_000 * scale),
+  ets: Math.round(1_000_000 * scale),
+};
+
+type Results = Record<string, { value: number; unit: string }>;
+
+function parse(out: string): Results {
+  const r: Results = {};
+  for (const m of out.matchAll(/^BENCH (.*)$/gm)) {
+    const j = JSON.parse(m[1]!) as { name: string; value: number; unit: string };
+    r[j.name] = { value: j.value, unit: j.unit };
+  }
+  return r;
+}
+
+async function bundle(format: 'iife' | 'esm'): Promise<string> {
+  const r = await build({
+    entryPoints: [join(MOTE_ROOT, 'bench/kernel/fixtures/workloads.ts')],
+    bundle: true, write: false, format, platform: 'neutral', target: 'es2020',
+    alias: { mote: join(MOTE_ROOT, 'kernel/index.ts') },
+    inject: [join(MOTE_ROOT, 'kernel/prelude.ts')],
+    define: { BENCH_SIZES: JSON.stringify(sizes) },
+    logLevel: 'silent',
+  });
+  return r.outputFiles[0]!.text;
+}
+
+async function runNode(code: string): Promise<Results> {
+  const host = createNodeHost();
+  const ctx = createContext({ __mote: host.platform, console: undefined });
+  const r = await host.run(() => runInContext(code, ctx));
+  if (r.code !== 0) throw new Error(`node run failed (${r.code}): ${r.output}\n${r.error}`);
+  return parse(r.output);
+}
+
+async function runQuickJS(code: string): Promise<Results> {
+  const bytes = new TextEncoder().encode(code);
+  const manifest = { format: 1, name: 'bench', version: '0.0.0', entry: 'main.js', modules: [{ name: 'main.js', size: bytes.length, priority: 0 }] };
+  const r = await runHosted({ manifest, files: new Map([['main.js', bytes]]) }, { memoryBytes: 1024 << 20, timeoutMs: 600_000 });
+  if (r.status !== 0) throw new Error(`hosted run failed (${r.status}): ${r.output}`);
+  return parse(r.output);
+}
+
+function runBeam(): Results {
+  const dir = mkdtempSync(join(tmpdir(), 'mote-bench-erl-'));
+  execFileSync('erlc', ['-o', dir, ...['workloads', 'workloads_idle', 'workloads_sup'].map((m) => join(MOTE_ROOT, `bench/kernel/${m}.erl`))]);
+  const s = sizes;
+  const out = execFileSync('erl', ['-noshell', '-pa', dir, '-eval',
+    `workloads:main([${s.idle}, ${s.pingpong}, ${s.ringProcs}, ${s.ringHops}, ${s.selective}, ${s.restarts}, ${s.ets}])`], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  return parse(out);
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+const all: Record<string, Results[]> = {};
+const iife = await bundle('iife');
+const esm = await bundle('esm');
+for (let i = 0; i < runs; i++) {
+  for (const e of engines) {
+    const t0 = performance.now();
+    const r = e === 'node' ? await runNode(iife) : e === 'hosted' ? await runQuickJS(esm) : runBeam();
+    (all[e] ??= []).push(r);
+    console.error(`run ${i + 1}/${runs} ${e}: ${Math.round(performance.now() - t0)} ms`);
+  }
+}
+
+const names = Object.keys(all[engines[0]!]![0]!);
+const table: Record<string, Record<string, number | string>> = {};
+for (const n of names) {
+  const row: Record<string, number | string> = { unit: all[engines[0]!]![0]![n]!.unit };
+  for (const e of engines) row[e] = median(all[e]!.map((r) => r[n]?.value ?? NaN));
+  if (all.beam) {
+    // Ratio as "times slower than BEAM" (>1 is worse), whichever way the unit goes.
+    const lowerIsBetter = /bytes|us\//.test(String(row.unit));
+    for (const e of engines.filter((x) => x !== 'beam')) {
+      const v = row[e] as number;
+      const b = row.beam as number;
+      row[`${e}/beam`] = Math.round((lowerIsBetter ? v / b : b / v) * 100) / 100;
+    }
+  }
+  table[n] = row;
+}
+console.table(table);
+const outDir = join(MOTE_ROOT, 'bench/results');
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'kernel.json'), JSON.stringify({ runs, scale, sizes, engines, medians: table, raw: all }, null, 2));
+console.log(`written bench/results/kernel.json`);

@@ -1,0 +1,177 @@
+// The mote CLI: a thin adapter from flags to the builder's API. Each command's
+// module loads only when that command runs; each command has one catch, which
+// prints `mote: error: …` (and diagnostics, compiler-style) and sets the exit
+// code. No stack trace of the CLI itself reaches the user unless MOTE_DEBUG=1.
+import { createRequire } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { BootFlags } from './commands/boot.ts';
+import type { BudgetFlags } from './commands/budget.ts';
+import type { BuildFlags } from './commands/build.ts';
+import type { InspectFlags } from './commands/inspect.ts';
+import type { RunFlags } from './commands/run.ts';
+import { CliError, CliExit, formatDiagnostic } from './errors.ts';
+import { parseSize, parseSizes } from './size.ts';
+
+// QuickJS runs as WebAssembly in `run`, `inspect` and `budget`. V8's optimising
+// tier recompiles the whole module in the background and holds the process
+// ~100 ms at exit for it; the baseline tier alone starts and exits at once and
+// runs QuickJS ~10% slower (measured: hello 0.24 s -> 0.15 s; a 300k-entry Map
+// loop 476 -> 524 ms).
+setFlagsFromString('--liftoff-only');
+
+/** builder/cli.ts and dist/cli.js both sit one folder below package.json. */
+const MOTE_VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+
+const EXIT_CODES = `
+Exit status:
+  0          success; for boot and run, the program finished or exit(0)
+  1..99      boot, run: the app's own exit(n)
+  100..109   boot, run, inspect: mote's statuses (uncaught error 100, corrupt
+             image 102, truncated 103, no entry 104, RAM too small 107, image
+             format too new 108; docs/ARCHITECTURE.md lists them all)
+  124        boot, run: --timeout passed
+  1          build, inspect, budget: the command failed (budget: a run crashed
+             or disagreed with inspect's prediction)
+  2          bad usage: an unknown flag, a malformed size such as 12X`;
+
+function size(text: string): number {
+  try {
+    return parseSize(text);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+function sizes(text: string): number[] {
+  try {
+    return parseSizes(text);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+function seconds(text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`bad timeout '${text}': give seconds, e.g. 10`);
+  return Math.round(n * 1000);
+}
+
+function report(e: unknown): number {
+  if (process.env.MOTE_DEBUG === '1') console.error(e);
+  if (e instanceof CliError) {
+    for (const d of e.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+    process.stderr.write(`mote: error: ${e.message}\n`);
+    return e.exitCode;
+  }
+  const err = e as Error & { status?: unknown };
+  // An ImageError carries the status the boot layer would give the image.
+  const status = err?.name === 'ImageError' && typeof err.status === 'number' ? err.status : CliExit.Failed;
+  process.stderr.write(`mote: error: ${err?.message ?? String(e)}\n`);
+  return status;
+}
+
+/** Runs a command module's function with one catch around it. */
+function action<A extends unknown[]>(run: (...args: A) => Promise<number>) {
+  return async (...args: A) => {
+    try {
+      process.exitCode = await run(...args);
+    } catch (e) {
+      process.exitCode = report(e);
+    }
+  };
+}
+
+export function program(): Command {
+  const cli = new Command('mote')
+    .description('Build TypeScript actor programs into unikernel images that QEMU boots, and run them.')
+    .version(MOTE_VERSION, '-V, --version')
+    .showHelpAfterError('(run `mote help` or `mote <command> --help` for usage)')
+    .configureOutput({ outputError: (text, write) => write(`mote: ${text}`) })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ mote new hello && cd hello
+  $ mote build -o hello.img          build the app in this directory
+  $ mote run hello.img               run it hosted, in Node
+  $ mote boot hello.img -m 16M       boot it in QEMU
+  $ mote inspect hello.img           memory map and predicted RAM
+  $ mote budget hello.img            run it at 8M..20M and classify each run
+${EXIT_CODES}`,
+    );
+  cli.exitOverride((err) => {
+    const ok = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
+    process.exit(ok ? 0 : CliExit.Usage);
+  });
+
+  cli
+    .command('build')
+    .description('bundle an app, the kernel and the modules it uses into one image')
+    .argument('[app]', 'a directory whose package.json has a "mote" field, or an entry .ts/.js file', '.')
+    .option('-o, --output <image>', 'the image to write (default: <name>.img)')
+    .option('--typecheck', 'report TypeScript type errors, and fail on them')
+    .option('--no-minify', 'keep whitespace and syntax as written')
+    .option('--boot-layer <elf>', 'the boot layer to pack (default: the one `npm run build` makes)')
+    .option('--json', 'print the manifest as JSON')
+    .addHelpText('after', '\nExamples:\n  $ mote build -o app.img\n  $ mote build examples/echo --typecheck -o echo.img\n  $ mote build src/main.ts -o main.img')
+    .action(action(async (app: string, flags: BuildFlags) => (await import('./commands/build.ts')).buildCommand(app, flags)));
+
+  cli
+    .command('inspect')
+    .description("show an image's memory map, its modules, and the RAM it needs")
+    .argument('<image>', 'an image written by mote build')
+    .option('--json', 'print the report as JSON')
+    .option('--extract <dir>', 'write the payload (manifest.json and the modules) into DIR')
+    .addHelpText('after', '\nExamples:\n  $ mote inspect app.img\n  $ mote inspect app.img --json | jq .predicted\n  $ mote inspect app.img --extract payload/')
+    .action(action(async (image: string, flags: InspectFlags) => (await import('./commands/inspect.ts')).inspectCommand(image, flags)));
+
+  cli
+    .command('boot')
+    .description('boot an image in QEMU with the console on this terminal; exits with the guest status')
+    .argument('<image>', 'an image written by mote build')
+    .argument('[qemu-args...]', 'more arguments for QEMU, after --')
+    .addOption(new Option('-m, --memory <size>', 'guest RAM, e.g. 16M').default(16 << 20, '16M').argParser(size))
+    .addOption(new Option('--accel <accel>', 'accelerator').choices(['auto', 'kvm', 'tcg']).default('auto'))
+    .addOption(new Option('--machine <machine>', 'QEMU machine').choices(['microvm', 'pc']).default('microvm'))
+    .option('--timeout <seconds>', 'stop the guest after this long (status 124)', seconds)
+    .addHelpText('after', '\nExamples:\n  $ mote boot app.img\n  $ mote boot app.img -m 8M --accel tcg --timeout 30\n  $ mote boot app.img -- -d guest_errors')
+    .action(action(async (image: string, qemuArgs: string[], flags: BootFlags) => (await import('./commands/boot.ts')).bootCommand(image, qemuArgs, flags)));
+
+  cli
+    .command('run')
+    .description('run an image hosted in Node (quickjs-emscripten): same platform, console and exit status, no QEMU')
+    .argument('<image>', 'an image written by mote build')
+    .addOption(new Option('-m, --memory <size>', 'RAM budget, as for boot').default(16 << 20, '16M').argParser(size))
+    .option('--timeout <seconds>', 'stop the run after this long (status 124)', seconds)
+    .addHelpText(
+      'after',
+      '\nCtrl-C stops the run (status 130). A program spinning without ever yielding does not see it: use Ctrl-\\ or --timeout.\n\nExamples:\n  $ mote run app.img\n  $ echo hello | mote run echo.img -m 8M',
+    )
+    .action(action(async (image: string, flags: RunFlags) => (await import('./commands/run.ts')).runCommand(image, flags)));
+
+  cli
+    .command('budget')
+    .description('run an image at several RAM sizes and classify each run: full, degraded, refused or crashed')
+    .argument('<image>', 'an image written by mote build')
+    .addOption(new Option('--sizes <list>', 'RAM sizes, comma-separated').default(sizes('8M,12M,16M,20M'), '8M,12M,16M,20M').argParser(sizes))
+    .addOption(new Option('--host <host>', 'where to run').choices(['qemu', 'hosted', 'both']).default('qemu'))
+    .option('--timeout <seconds>', 'per run; a run past it counts as crashed (default 10)', seconds)
+    .option('--json', 'print the runs as JSON')
+    .addHelpText(
+      'after',
+      '\nExits 1 if any run crashed, or if any outcome disagrees with what `mote inspect` predicts.\n\nExamples:\n  $ mote budget app.img\n  $ mote budget app.img --sizes 2M,4M,8M --host both --json',
+    )
+    .action(action(async (image: string, flags: BudgetFlags) => (await import('./commands/budget.ts')).budgetCommand(image, flags)));
+
+  cli
+    .command('new')
+    .description('scaffold an app: a supervisor, a gen_server, a test and a README')
+    .argument('<dir>', 'the directory to create')
+    .addHelpText('after', '\nExamples:\n  $ mote new counter && cd counter && mote build -o counter.img && mote run counter.img')
+    .action(action(async (dir: string) => (await import('./commands/new.ts')).newCommand(dir)));
+
+  return cli;
+}
+
+await program().parseAsync(process.argv);

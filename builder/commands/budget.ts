@@ -1,0 +1,46 @@
+// mote budget IMAGE [--sizes 8M,12M,16M,20M] [--host qemu|hosted|both] [--json]
+import { budgetImage, type BudgetHost, type BudgetReport } from '../budget.ts';
+import { CliExit } from '../errors.ts';
+import { inspectImage } from '../inspect.ts';
+import { formatSize } from '../size.ts';
+import { readImageFile } from './common.ts';
+
+export interface BudgetFlags {
+  sizes: number[];
+  host: 'qemu' | 'hosted' | 'both';
+  json?: boolean;
+  timeout?: number;
+}
+
+export async function budgetCommand(path: string, flags: BudgetFlags): Promise<number> {
+  const bytes = readImageFile(path);
+  const report = await inspectImage(bytes);
+  const hosts: BudgetHost[] = flags.host === 'both' ? ['qemu', 'hosted'] : [flags.host];
+  const tty = process.stderr.isTTY;
+  const result = await budgetImage(path, bytes, report, {
+    sizes: flags.sizes,
+    hosts,
+    timeoutMs: flags.timeout,
+    onProgress: (done, total, cur) => {
+      if (done === total) return void (tty && process.stderr.write('\r\x1b[K'));
+      const line = `budget: run ${done + 1}/${total}: ${cur.host} at ${formatSize(cur.ram)}`;
+      process.stderr.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
+    },
+  });
+  process.stdout.write(flags.json ? JSON.stringify({ predicted: report.predicted, ...result }, null, 2) + '\n' : renderTable(result));
+  return result.crashed > 0 || result.disagreements > 0 ? CliExit.Failed : 0;
+}
+
+function renderTable(r: BudgetReport): string {
+  const rows = [['RAM', 'host', 'outcome', 'predicted', 'status', 'ms', 'detail']];
+  for (const run of r.runs) {
+    rows.push([formatSize(run.ram), run.host, run.outcome, run.expected + (run.outcome === run.expected ? '' : ' (!)'), String(run.status), String(Math.round(run.wallMs)), run.detail]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const lines = rows.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd());
+  const verdict =
+    r.crashed || r.disagreements
+      ? `${r.crashed} crashed, ${r.disagreements} disagree${r.disagreements === 1 ? 's' : ''} with the prediction`
+      : 'every run matches the prediction';
+  return `${lines.join('\n')}\n${verdict}\n`;
+}

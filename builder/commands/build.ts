@@ -1,0 +1,33 @@
+// mote build [APP] -o IMAGE
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { CliError } from '../errors.ts';
+import { writeFileAtomic } from '../files.ts';
+import { packApp } from '../pack.ts';
+import { kib } from '../size.ts';
+
+export interface BuildFlags {
+  output?: string;
+  typecheck?: boolean;
+  minify: boolean;
+  bootLayer?: string;
+  json?: boolean;
+}
+
+export async function buildCommand(app: string | undefined, flags: BuildFlags): Promise<number> {
+  const packed = await packApp({ app: app ?? '.', minify: flags.minify, typecheck: flags.typecheck, bootLayer: flags.bootLayer });
+  const out = resolve(flags.output ?? `${packed.manifest.name.replace(/[^\w.-]+/g, '-')}.img`);
+  const dir = dirname(out);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(`cannot write ${flags.output}: no such directory ${dir}`);
+  writeFileAtomic(out, packed.image);
+  const { manifest } = packed;
+  if (flags.json) {
+    process.stdout.write(JSON.stringify({ image: out, bytes: packed.image.length, manifest }, null, 2) + '\n');
+  } else {
+    const payload = manifest.modules.reduce((n, m) => n + m.size, 0);
+    process.stdout.write(
+      `built ${flags.output ?? out}: ${kib(packed.image.length)} (${manifest.modules.length} module${manifest.modules.length === 1 ? '' : 's'}, ${kib(payload)} of code)\n`,
+    );
+  }
+  return 0;
+}

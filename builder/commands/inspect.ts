@@ -1,0 +1,53 @@
+// mote inspect IMAGE [--json] [--extract DIR]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { CliError } from '../errors.ts';
+import { readImage } from '../image.ts';
+import { inspectImage, type InspectReport } from '../inspect.ts';
+import { formatSize, kib } from '../size.ts';
+import { readImageFile } from './common.ts';
+
+export interface InspectFlags {
+  json?: boolean;
+  extract?: string;
+}
+
+export async function inspectCommand(path: string, flags: InspectFlags): Promise<number> {
+  const bytes = readImageFile(path);
+  if (flags.extract) {
+    const img = await readImage(bytes);
+    const root = resolve(flags.extract);
+    for (const [name, data] of img.files) {
+      const target = resolve(root, name);
+      if (!target.startsWith(root + '/')) throw new CliError(`refusing to extract '${name}': it points outside ${flags.extract}`);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, data);
+    }
+    process.stdout.write(`extracted ${img.files.size} files to ${flags.extract}\n`);
+    return 0;
+  }
+  const report = await inspectImage(bytes);
+  process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderReport(path, report));
+  return 0;
+}
+
+export function renderReport(path: string, r: InspectReport): string {
+  const lines: string[] = [];
+  lines.push(`${path}: ${r.name} ${r.version}, image format ${r.format}, ${kib(r.imageBytes)}`);
+  const build = Object.entries(r.build).map(([k, v]) => `${k} ${v}`).join(', ');
+  if (build) lines.push(`built with ${build}`);
+  lines.push('', 'memory map');
+  const width = Math.max(...r.map.map((m) => m.area.length));
+  for (const row of r.map) lines.push(`  ${row.area.padEnd(width)}  ${kib(row.bytes).padStart(10)}  ${row.kind}`);
+  lines.push('', 'modules (size in the image, heap when compiled)');
+  for (const m of r.modules) {
+    lines.push(`  ${m.name}  priority ${m.priority}  ${kib(m.size)} in image  ${kib(m.heapCost)} heap${m.error ? `  (${m.error})` : ''}`);
+  }
+  if (r.declared) lines.push(`declared needs: ${[r.declared.min && `min ${formatSize(r.declared.min)}`, r.declared.full && `full ${formatSize(r.declared.full)}`].filter(Boolean).join(', ')}`);
+  lines.push('', 'predicted RAM (-m)');
+  lines.push(`  refused below        ${formatSize(r.predicted.refusedBelow)}`);
+  lines.push(`  boots to a console   ${formatSize(r.predicted.bootMin)}`);
+  lines.push(`  runs fully           ${formatSize(r.predicted.fullMin)}`);
+  return lines.join('\n') + '\n';
+}
+

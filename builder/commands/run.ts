@@ -1,0 +1,62 @@
+// mote run IMAGE [-m 16M] [--timeout S]: the image hosted in Node.
+//
+// The console behaves as QEMU's serial port does: on a terminal, raw mode
+// (each key reaches the app as typed, no local echo) but with Ctrl-C still a
+// signal. Ctrl-C stops the run with the same line and status (130) as
+// `mote boot`. The run shares Node's thread, so a payload that spins without
+// ever yielding (no guard) does not see it: Ctrl-\ (SIGQUIT) or --timeout
+// ends that one.
+import { spawnSync } from 'node:child_process';
+import { Transform } from 'node:stream';
+import { Exit } from '../../kernel/platform.ts';
+import { INTERRUPTED } from '../hosted/run.ts';
+import { runHosted } from '../hosted/index.ts';
+import { readImage } from '../image.ts';
+import { readImageFile } from './common.ts';
+
+export interface RunFlags {
+  memory: number;
+  timeout?: number;
+}
+
+const CTRL_C = '\x03';
+
+export async function runCommand(path: string, flags: RunFlags): Promise<number> {
+  const img = await readImage(readImageFile(path));
+  const abort = new AbortController();
+  const onInt = () => abort.abort();
+  process.on('SIGINT', onInt);
+  let stdin: NodeJS.ReadableStream = process.stdin;
+  const tty = process.stdin.isTTY;
+  if (tty) {
+    process.stdin.setRawMode(true);
+    // Raw mode turns Ctrl-C into a plain byte; give the terminal back its signals.
+    const isig = spawnSync('stty', ['isig'], { stdio: ['inherit', 'ignore', 'ignore'] }).status === 0;
+    // Without stty, Ctrl-C arrives as a byte: stop the run when it does.
+    stdin = process.stdin.pipe(
+      new Transform({
+        transform(chunk: Buffer, _enc, next) {
+          const text = chunk.toString('utf8');
+          if (!isig && text.includes(CTRL_C)) abort.abort();
+          next(null, text);
+        },
+      }),
+    );
+  }
+  try {
+    const r = await runHosted(
+      { manifest: img.manifest, files: img.files, tarBytes: img.tar.length },
+      { memoryBytes: flags.memory, stdout: process.stdout, stdin, timeoutMs: flags.timeout, signal: abort.signal },
+    );
+    if (r.status === Exit.Timeout) process.stderr.write(`mote: the run passed --timeout ${flags.timeout! / 1000}s\n`);
+    if (r.status === INTERRUPTED) process.stderr.write('mote: interrupted; the run was stopped\n');
+    return r.status;
+  } finally {
+    process.off('SIGINT', onInt);
+    if (tty) {
+      process.stdin.setRawMode(false);
+      process.stdin.unpipe();
+      process.stdin.pause();
+    }
+  }
+}

@@ -1,0 +1,73 @@
+// The hosted runner's memory model: from a RAM budget (what `-m` gives QEMU)
+// to the same figures the boot layer reports in `memory()`, so that an image
+// sees the same totalRam, reserved and heapLimit hosted as on metal.
+//
+// On metal (measured with QEMU microvm): the memory map lists the budget less
+// 385 KiB of firmware holes below 1 MiB; the image (boot layer + payload,
+// from loadAddress to the end of the payload segment) is reserved; the heap is
+// the rest, and JS may use all of it but `heapReserve`. `reserved` is what
+// the boot layer reports: all RAM it lists that is not heap.
+import type { BootFootprint, Manifest } from '../../kernel/platform.ts';
+import { HEADER_SIZE } from '../image.ts';
+
+/** RAM QEMU's -m gives that the memory map does not list as usable: the
+ *  legacy hole 0xA0000..0x100000 and the BIOS data areas (measured: 394,240). */
+export const FIRMWARE_HOLES = 394_240;
+
+/** Heap the boot layer cannot use besides the image: the unmapped null page
+ *  and the allocator's per-region sentinels (measured: 4,160 bytes). */
+export const BOOT_HEAP_LOSS = 4_160;
+
+const PAGE = 4096;
+
+/** Used when the manifest carries no boot footprint (a payload made without a
+ *  boot layer): the figures of the boot layer as first built. */
+export const DEFAULT_BOOT: BootFootprint = {
+  loadAddress: 0x100000,
+  code: 522_612,
+  data: 80,
+  bss: 48_928,
+  stack: 262_144,
+  payloadAddress: 1_884_160,
+  minHeap: 512 * 1024,
+  heapReserve: 16 * 1024,
+};
+
+export interface HostedMemory {
+  /** What `memory().totalRam` reports: the RAM the guest would see. */
+  totalRam: number;
+  /** The image's own RAM: boot layer code, data, stack, payload. */
+  reserved: number;
+  /** The most the JS heap may hold. */
+  heapLimit: number;
+  /** Below this heap the engine is not started (Exit.TooLittleMemory). */
+  minHeap: number;
+  /** Where the image ends in RAM. QEMU cannot load an image past the end of
+   *  RAM: the runner refuses to boot below imageEnd + one page (qemu.ts). */
+  imageEnd: number;
+}
+
+/** The least RAM for which neither the runner nor the boot layer refuses. */
+export function refusedBelow(m: HostedMemory): number {
+  return Math.max(m.imageEnd + PAGE, FIRMWARE_HOLES + m.reserved + m.minHeap);
+}
+
+/** Bytes of payload segment an image with this tar occupies. */
+export function payloadSegmentBytes(tarBytes: number): number {
+  return HEADER_SIZE + tarBytes;
+}
+
+/**
+ * The memory figures for a hosted run of a payload whose tar is `tarBytes`
+ * long, given `budget` bytes of RAM. heapLimit can be negative: the caller
+ * refuses to start when it is below minHeap, as the boot layer does.
+ */
+export function hostedMemory(manifest: Manifest, tarBytes: number, budget: number): HostedMemory {
+  const boot = manifest.boot ?? DEFAULT_BOOT;
+  const totalRam = Math.max(0, budget - FIRMWARE_HOLES);
+  const imageEnd = boot.payloadAddress + payloadSegmentBytes(tarBytes);
+  // The boot layer starts the heap at the first page after the image.
+  const reserved = Math.ceil(imageEnd / PAGE) * PAGE - boot.loadAddress + BOOT_HEAP_LOSS;
+  const heapLimit = totalRam - reserved - boot.heapReserve;
+  return { totalRam, reserved, heapLimit, minHeap: boot.minHeap, imageEnd };
+}

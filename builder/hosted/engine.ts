@@ -1,0 +1,66 @@
+// One QuickJS engine per hosted run, on a WebAssembly memory of its own whose
+// size is capped so that the JS heap can hold `heapLimit` bytes and no more.
+//
+// Why not JS_SetMemoryLimit: in this build malloc_usable_size is unavailable,
+// so QuickJS counts 8 bytes per allocation and its limit never bites (a loop
+// filling arrays reached 1.5 GB under a 4 MiB limit). A capped memory makes
+// malloc itself fail, which QuickJS turns into an `out of memory` error that JS
+// can catch, as the boot layer's counted allocator does.
+//
+// The emscripten module needs at least 16 MiB of memory to start. For smaller
+// heaps a ballast block is allocated before the runtime, so the free heap left
+// is `heapLimit` either way.
+import type { QuickJSWASMModule } from 'quickjs-emscripten';
+
+/** quickjs-emscripten loads on first use: the CLI's other commands never need it. */
+async function quickjs(heapPages: number): Promise<QuickJSWASMModule> {
+  const { newQuickJSWASMModuleFromVariant, newVariant, RELEASE_SYNC } = await import('quickjs-emscripten');
+  const memory = new WebAssembly.Memory({ initial: MIN_PAGES, maximum: heapPages });
+  return newQuickJSWASMModuleFromVariant(newVariant(RELEASE_SYNC, { wasmMemory: memory }));
+}
+
+const PAGE = 65_536;
+/** The emscripten module's own minimum memory (its INITIAL_MEMORY). */
+const MIN_PAGES = 256;
+/** dlmalloc's bookkeeping around the ballast and the top chunk. */
+const SLACK = 256;
+
+interface Malloc {
+  _malloc(size: number): number;
+  _free(ptr: number): void;
+}
+
+export interface Engine {
+  module: QuickJSWASMModule;
+  /** Bytes of WebAssembly memory the JS heap can still take, at most. */
+  heapRoom: number;
+}
+
+/** A fresh engine whose heap can grow to `heapLimit` bytes (rounded to 64 KiB
+ *  when above 16 MiB of memory). */
+export async function newEngine(heapLimit: number): Promise<Engine> {
+  const heapStart = await heapStartAddress();
+  const pages = Math.max(MIN_PAGES, Math.ceil((heapStart + heapLimit + SLACK) / PAGE));
+  const module = await quickjs(pages);
+  const raw = (module as unknown as { module: Malloc }).module;
+  const start = raw._malloc(16);
+  raw._free(start);
+  const room = pages * PAGE - start;
+  const ballast = room - heapLimit - SLACK;
+  // The ballast is never freed: it lives as long as this engine.
+  if (ballast > 0 && raw._malloc(ballast) === 0) throw new Error('hosted runner: could not place the memory ballast');
+  return { module, heapRoom: Math.min(room, heapLimit) };
+}
+
+let heapStartCache: number | undefined;
+
+/** Where dlmalloc's heap starts in a fresh instance: after the module's static
+ *  data and stack. The same for every instance of the same build. */
+async function heapStartAddress(): Promise<number> {
+  if (heapStartCache !== undefined) return heapStartCache;
+  const module = await quickjs(MIN_PAGES);
+  const raw = (module as unknown as { module: Malloc }).module;
+  const p = raw._malloc(16);
+  raw._free(p);
+  return (heapStartCache = p);
+}

@@ -1,0 +1,16 @@
+// The hosted runner: runs a mote payload on quickjs-emscripten in Node, with
+// the platform interface (kernel/platform.ts) as host "hosted", the same event
+// loop, console and exit statuses as the boot layer, and a memory limit that
+// follows the RAM budget (budget.ts). `mote run` and `mote budget` call it.
+import { HostedRun } from './run.ts';
+import type { HostedOptions, HostedResult, Payload } from './types.ts';
+
+export type { HostedOptions, HostedResult, Payload } from './types.ts';
+export { hostedMemory, FIRMWARE_HOLES, type HostedMemory } from './budget.ts';
+export { normalizeModuleName } from './modules.ts';
+
+/** Run `payload` until it stops; resolves with its exit status. Rejects only
+ *  on a fault of the runner itself, never for anything the payload does. */
+export function runHosted(payload: Payload, opts: HostedOptions): Promise<HostedResult> {
+  return new HostedRun(payload, opts).run();
+}

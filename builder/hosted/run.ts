@@ -1,0 +1,371 @@
+// One hosted run: a QuickJS engine with the platform object installed, the
+// entry module evaluated, then the event loop written at the top of
+// kernel/platform.ts, step for step as the boot layer's host.c runs it.
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten';
+import { Exit, type Manifest } from '../../kernel/platform.ts';
+import { hostedMemory, type HostedMemory } from './budget.ts';
+import { newEngine } from './engine.ts';
+import { DESCRIBE_ERROR, PLATFORM_GLUE } from './glue.ts';
+import { fileText, installModuleLoader, type PayloadFiles } from './modules.ts';
+import { REJECTION_TRACKER } from './rejections.ts';
+import type { HostedOptions, HostedResult, Payload } from './types.ts';
+
+/** QuickJS's stack limit, as the boot layer sets it (STACK_SIZE - STACK_MARGIN). */
+const MAX_STACK = 224 * 1024;
+/** The boot layer reads the UART 256 bytes at a time. */
+const INPUT_CHUNK = 256;
+/** The status of a run stopped through `signal` (128 + SIGINT, as shells say). */
+export const INTERRUPTED = 130;
+/** Longest single wait Node allows a timer. */
+const FOREVER_MS = 2 ** 31 - 1;
+
+/** Thrown inside the runner to end the run with a status. */
+class Stop {
+  constructor(readonly status: number) {}
+}
+
+interface Armed {
+  deadline: number;
+  fn: QuickJSHandle;
+}
+
+export class HostedRun {
+  private readonly t0 = performance.now();
+  private readonly mem: HostedMemory;
+  private readonly manifestText: string;
+  private output = '';
+  private ctx!: QuickJSContext;
+  private rt!: QuickJSRuntime;
+  private tracker?: QuickJSHandle;
+  private describe!: QuickJSHandle;
+
+  private exitCode: number | undefined;
+  private timedOut = false;
+  private timer: Armed | null = null;
+  private guardDeadline = 0;
+  private guardFn: QuickJSHandle | null = null;
+  private guardTripped = false;
+  private inputFn: QuickJSHandle | null = null;
+  private readonly input: string[] = [];
+  private inputAttached = false;
+  private wake: (() => void) | null = null;
+  private heapPeak = 0;
+  private payloadRunning = false;
+
+  constructor(private readonly payload: Payload, private readonly opts: HostedOptions) {
+    const manifestFile = fileText(payload.files, 'manifest.json');
+    this.manifestText = manifestFile ?? JSON.stringify(payload.manifest);
+    this.mem = hostedMemory(payload.manifest, payload.tarBytes ?? estimateTarBytes(payload.files), opts.memoryBytes);
+  }
+
+  async run(): Promise<HostedResult> {
+    let status: number;
+    try {
+      await this.start();
+      await this.loop();
+      status = Exit.Ok;
+    } catch (e) {
+      // quickjs-emscripten's errors hold the whole engine: keep only the words.
+      if (!(e instanceof Stop)) throw new Error(`hosted runner: ${(e as Error)?.message ?? String(e)}`);
+      status = e.status;
+    } finally {
+      this.detachInput();
+    }
+    return {
+      status,
+      output: this.opts.stdout ? '' : this.output,
+      wallMs: performance.now() - this.t0,
+      memory: { ...this.mem, heapPeak: this.heapPeak },
+    };
+  }
+
+  // ---- start-up: the order of host.c's host_run ----
+
+  private async start(): Promise<void> {
+    if (this.opts.memoryBytes < this.mem.imageEnd + 4096) {
+      // The QEMU runner refuses these before boot (qemu.ts checkFits); so do we.
+      this.fatal(
+        Exit.TooLittleMemory,
+        `refusing to boot: the image occupies RAM up to ${Math.ceil(this.mem.imageEnd / 1024)} KiB, more than the ${Math.floor(this.opts.memoryBytes / 1024)} KiB given`,
+      );
+    }
+    const heapCapacity = this.mem.heapLimit + (this.payload.manifest.boot?.heapReserve ?? 16 * 1024);
+    if (heapCapacity < this.mem.minHeap) {
+      this.fatal(
+        Exit.TooLittleMemory,
+        `refusing to boot: ${Math.floor(this.mem.totalRam / 1024)} KiB of RAM, ${Math.floor(Math.max(0, heapCapacity) / 1024)} KiB free for the heap, ${Math.floor(this.mem.minHeap / 1024)} KiB needed`,
+      );
+    }
+    const engine = await newEngine(this.mem.heapLimit);
+    this.rt = engine.module.newRuntime();
+    this.rt.setMaxStackSize(MAX_STACK);
+    this.rt.setInterruptHandler(() => this.interrupt());
+    installModuleLoader(this.rt, this.payload.files);
+    this.ctx = this.rt.newContext();
+    this.describe = this.evalScript(DESCRIBE_ERROR, 'mote:describe');
+    if (this.opts.trackRejections !== false) this.tracker = this.evalScript(REJECTION_TRACKER, 'mote:rejections');
+    this.installPlatform();
+
+    const entry = this.payload.manifest.entry;
+    const source = typeof entry === 'string' ? fileText(this.payload.files, entry) : undefined;
+    if (source === undefined) this.fatal(Exit.NoEntry, `payload: the entry module '${entry}' named by the manifest is not in the image`);
+    this.payloadRunning = true;
+    const r = this.ctx.evalCode(source, entry, { type: 'module' });
+    this.settle(r);
+  }
+
+  private evalScript(source: string, name: string): QuickJSHandle {
+    return this.ctx.unwrapResult(this.ctx.evalCode(source, name, { type: 'global', strict: true }));
+  }
+
+  private installPlatform(): void {
+    const ctx = this.ctx;
+    const host = ctx.newObject();
+    const fn = (name: string, impl: (...args: QuickJSHandle[]) => QuickJSHandle | void) =>
+      ctx.newFunction(name, impl).consume((f) => ctx.setProp(host, name, f));
+    fn('write', (text) => this.write(ctx.getString(text)));
+    fn('onInput', (handler) => {
+      this.inputFn?.dispose();
+      this.inputFn = ctx.typeof(handler) === 'function' ? handler.dup() : null;
+    });
+    fn('monotonicMs', () => ctx.newNumber(this.now()));
+    fn('wallMs', () => ctx.newNumber(Date.now()));
+    fn('armTimer', (deadline, handler) => {
+      this.timer?.fn.dispose();
+      this.timer = { deadline: ctx.getNumber(deadline), fn: handler.dup() };
+    });
+    fn('disarmTimer', () => {
+      this.timer?.fn.dispose();
+      this.timer = null;
+    });
+    fn('guard', (ms, onTrip) => {
+      const span = ctx.getNumber(ms);
+      this.guardFn?.dispose();
+      this.guardFn = ctx.typeof(onTrip) === 'function' ? onTrip.dup() : null;
+      this.guardDeadline = span > 0 ? this.now() + span : 0;
+    });
+    fn('memory', () => {
+      const used = this.heapUsed();
+      const arr = ctx.newArray();
+      [this.mem.totalRam, this.mem.heapLimit, used, this.mem.reserved].forEach((v, i) =>
+        ctx.newNumber(v).consume((n) => ctx.setProp(arr, i, n)),
+      );
+      return arr;
+    });
+    fn('manifest', () => ctx.newString(this.manifestText));
+    fn('exit', (code) => {
+      if (this.exitCode === undefined) this.exitCode = ctx.getNumber(code);
+    });
+    const glue = this.evalScript(PLATFORM_GLUE, 'mote:platform');
+    const platform = ctx.unwrapResult(ctx.callFunction(glue, ctx.undefined, host));
+    ctx.setProp(ctx.global, '__mote', platform);
+    platform.dispose();
+    glue.dispose();
+    host.dispose();
+  }
+
+  // ---- the event loop (kernel/platform.ts, steps 2..7) ----
+
+  private async loop(): Promise<void> {
+    for (;;) {
+      this.runJobs();
+      this.checkRejections();
+      if (this.guardTripped) {
+        this.guardTripped = false;
+        if (this.guardFn) this.call(this.guardFn);
+        continue;
+      }
+      const now = this.now();
+      if (this.timer && now >= this.timer.deadline) {
+        const { fn } = this.timer;
+        this.timer = null;
+        this.call(fn);
+        fn.dispose();
+        continue;
+      }
+      if (this.inputFn) {
+        this.attachInput();
+        const chunk = this.input.shift();
+        if (chunk !== undefined) {
+          const fn = this.inputFn.dup();
+          this.ctx.newString(chunk).consume((text) => this.call(fn, text));
+          fn.dispose();
+          continue;
+        }
+      }
+      if (!this.timer && !this.inputFn) return;
+      await this.waitUntil(this.timer ? this.timer.deadline : Infinity);
+    }
+  }
+
+  private runJobs(): void {
+    while (this.rt.hasPendingJob()) {
+      const r = this.rt.executePendingJobs(1);
+      if (r.error) this.onException(r.error);
+      else r.dispose();
+      this.checkExit();
+    }
+  }
+
+  private checkRejections(): void {
+    if (!this.tracker) return;
+    const take = this.ctx.getProp(this.tracker, 'take');
+    const r = this.ctx.callFunction(take, this.tracker);
+    take.dispose();
+    if (r.error) {
+      // Interrupted in the tracker itself: by exit, the timeout or an abort
+      // (checkExit stops the run), or by the guard (the loop handles it next).
+      r.error.dispose();
+      this.checkExit();
+      return;
+    }
+    const found = r.value;
+    if (this.ctx.typeof(found) === 'object') {
+      const reason = this.ctx.getProp(found, 0);
+      this.dieUncaught(reason, 'unhandled promise rejection');
+    }
+    found.dispose();
+  }
+
+  private call(fn: QuickJSHandle, ...args: QuickJSHandle[]): void {
+    this.settle(this.ctx.callFunction(fn, this.ctx.undefined, ...args));
+  }
+
+  /** Act on the result of running JS: an exception is the guard's abort, an
+   *  exit, a timeout, or an uncaught error. */
+  private settle(r: { error?: QuickJSHandle; value?: QuickJSHandle }): void {
+    if (r.error) this.onException(r.error);
+    else r.value?.dispose();
+    this.checkExit();
+  }
+
+  private onException(err: QuickJSHandle): void {
+    this.checkExit();
+    if (this.guardTripped) {
+      err.dispose();
+      return;
+    }
+    this.dieUncaught(err, 'uncaught exception');
+  }
+
+  private checkExit(): void {
+    if (this.timedOut) throw new Stop(Exit.Timeout);
+    if (this.opts.signal?.aborted) throw new Stop(INTERRUPTED);
+    if (this.exitCode !== undefined) throw new Stop(this.exitCode);
+  }
+
+  private dieUncaught(err: QuickJSHandle, what: string): never {
+    const r = this.ctx.callFunction(this.describe, this.ctx.undefined, err);
+    let text = '(unprintable value)';
+    let stack = '';
+    if (!r.error) {
+      const [t, s] = this.ctx.dump(r.value) as [string, string];
+      text = t;
+      stack = s;
+      r.value.dispose();
+    } else r.error.dispose();
+    err.dispose();
+    this.write(`mote: ${what}: ${text}\n${stack}`);
+    throw new Stop(Exit.Uncaught);
+  }
+
+  private fatal(status: number, line: string): never {
+    this.write(`mote: ${line}\n`);
+    throw new Stop(status);
+  }
+
+  // ---- the host side of the platform ----
+
+  private now(): number {
+    return performance.now() - this.t0;
+  }
+
+  private interrupt(): boolean {
+    if (!this.payloadRunning) return false; // never inside the runner's own set-up scripts
+    if (this.exitCode !== undefined || this.timedOut || this.opts.signal?.aborted) return true;
+    const now = this.now();
+    if (this.opts.timeoutMs && now > this.opts.timeoutMs) {
+      this.timedOut = true;
+      return true;
+    }
+    if (this.guardDeadline && now > this.guardDeadline) {
+      this.guardDeadline = 0;
+      this.guardTripped = true;
+      return true;
+    }
+    return false;
+  }
+
+  private write(text: string): void {
+    if (this.exitCode !== undefined) return; // nothing shows after exit
+    if (this.opts.stdout) this.opts.stdout.write(text);
+    else this.output += text;
+  }
+
+  private heapUsed(): number {
+    const h = this.rt.computeMemoryUsage();
+    const used = (this.ctx.dump(h) as { memory_used_size: number }).memory_used_size;
+    h.dispose();
+    if (used > this.heapPeak) this.heapPeak = used;
+    return used;
+  }
+
+  private waitUntil(deadline: number): Promise<void> {
+    const budgetLeft = this.opts.timeoutMs ? this.opts.timeoutMs - this.now() : Infinity;
+    if (budgetLeft <= 0) throw new Stop(Exit.Timeout);
+    const ms = Math.min(deadline - this.now(), budgetLeft, FOREVER_MS);
+    const signal = this.opts.signal;
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(done, Math.max(0, ms));
+      const self = this;
+      function done() {
+        clearTimeout(t);
+        signal?.removeEventListener('abort', done);
+        self.wake = null;
+        resolve();
+      }
+      this.wake = done;
+      signal?.addEventListener('abort', done);
+    }).then(() => {
+      if (this.opts.timeoutMs && this.now() >= this.opts.timeoutMs) throw new Stop(Exit.Timeout);
+      if (this.opts.signal?.aborted) throw new Stop(INTERRUPTED);
+    });
+  }
+
+  private readonly onData = (chunk: string | Buffer) => {
+    const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    for (let i = 0; i < text.length; i += INPUT_CHUNK) this.input.push(text.slice(i, i + INPUT_CHUNK));
+    this.wake?.();
+  };
+
+  /** Console input is read once the payload first asks for it. */
+  private attachInput(): void {
+    if (this.inputAttached) return;
+    this.inputAttached = true;
+    const stdin = this.opts.stdin;
+    if (stdin === undefined) return;
+    if (typeof stdin === 'string') return this.onData(stdin);
+    stdin.setEncoding?.('utf8');
+    stdin.on('data', this.onData);
+  }
+
+  private detachInput(): void {
+    const stdin = this.opts.stdin;
+    if (!this.inputAttached || stdin === undefined || typeof stdin === 'string') return;
+    stdin.off('data', this.onData);
+    stdin.pause();
+  }
+}
+
+/** A ustar archive's size for these files: a 512-byte header per file, the
+ *  data padded to 512, two zero blocks at the end. */
+export function estimateTarBytes(files: PayloadFiles): number {
+  let n = 1024;
+  for (const f of files.values()) {
+    const len = typeof f === 'string' ? new TextEncoder().encode(f).length : f.length;
+    n += 512 + Math.ceil(len / 512) * 512;
+  }
+  return n;
+}
+
+export type { Manifest };

@@ -1,0 +1,38 @@
+// The hosted runner's inputs and outputs.
+import type { Manifest } from '../../kernel/platform.ts';
+import type { HostedMemory } from './budget.ts';
+import type { PayloadFiles } from './modules.ts';
+
+/** What an image carries, in memory: the manifest and the modules by name. */
+export interface Payload {
+  manifest: Manifest;
+  /** Every file of the payload by name (manifest.json may be among them). */
+  files: PayloadFiles;
+  /** Bytes of the payload's tar, for the memory figures; estimated if absent. */
+  tarBytes?: number;
+}
+
+export interface HostedOptions {
+  /** The RAM budget, as QEMU's -m would give it, in bytes. */
+  memoryBytes: number;
+  /** Where console output goes; if absent it is collected into the result. */
+  stdout?: { write(text: string): unknown };
+  /** Console input: all of it at once, or a stream read once the payload asks. */
+  stdin?: string | NodeJS.ReadableStream;
+  /** Stop the run with Exit.Timeout after this many ms (wall clock). */
+  timeoutMs?: number;
+  /** Aborting it stops the run at once with status 130 (Ctrl-C). */
+  signal?: AbortSignal;
+  /** Report unhandled rejections (default true); see rejections.ts. */
+  trackRejections?: boolean;
+}
+
+export interface HostedResult {
+  /** The run's exit status: 0..99 the app's, 100.. mote's (kernel/platform.ts). */
+  status: number;
+  /** Console output, when no stdout was given. */
+  output: string;
+  wallMs: number;
+  /** The memory figures the run had, and the most heap `memory()` saw used. */
+  memory: HostedMemory & { heapPeak: number };
+}

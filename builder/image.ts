@@ -1,0 +1,162 @@
+// Image format v1 (docs/ARCHITECTURE.md): an ELF64 boot layer whose last
+// PT_LOAD segment is the payload, a 64-byte header followed by a ustar archive.
+// writeImage fills the boot layer's empty payload; readImage checks an image
+// the way the boot layer will, so bad images are caught before QEMU starts.
+import { Exit, type Manifest } from '../kernel/platform.ts';
+import { crc32 } from './crc32.ts';
+import { readTar } from './tar.ts';
+
+export const FORMAT_VERSION = 1;
+export const MAGIC = 'MOTEIMG\0';
+export const HEADER_SIZE = 64;
+
+const PT_LOAD = 1;
+const ELF_MAGIC = '\x7fELF';
+
+/** An image that cannot be used, with the exit status that the boot layer would give it. */
+export class ImageError extends Error {
+  constructor(message: string, readonly status: number) {
+    super(message);
+    this.name = 'ImageError';
+  }
+}
+
+export interface Segment {
+  offset: number;
+  vaddr: number;
+  filesz: number;
+  memsz: number;
+  flags: number;
+  /** Where this segment's program header sits in the file. */
+  headerAt: number;
+}
+
+export interface Image {
+  /** The loadable segments, in file order; the last is the payload. */
+  segments: Segment[];
+  version: number;
+  tar: Uint8Array;
+  files: Map<string, Uint8Array>;
+  manifest: Manifest;
+}
+
+function view(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function loadSegments(bytes: Uint8Array): Segment[] {
+  if (bytes.length < 64 || String.fromCharCode(...bytes.subarray(0, 4)) !== ELF_MAGIC) {
+    throw new ImageError('not a mote image: no ELF header', Exit.PayloadCorrupt);
+  }
+  const v = view(bytes);
+  if (v.getUint8(4) !== 2 || v.getUint16(18, true) !== 62) {
+    throw new ImageError('not a mote image: not an x86-64 ELF64 file', Exit.PayloadCorrupt);
+  }
+  const phoff = Number(v.getBigUint64(32, true));
+  const phentsize = v.getUint16(54, true);
+  const phnum = v.getUint16(56, true);
+  if (phoff + phnum * phentsize > bytes.length) {
+    throw new ImageError('truncated image: the program headers run past the end of the file', Exit.PayloadTruncated);
+  }
+  const segments: Segment[] = [];
+  for (let i = 0; i < phnum; i++) {
+    const at = phoff + i * phentsize;
+    if (v.getUint32(at, true) !== PT_LOAD) continue;
+    segments.push({
+      headerAt: at,
+      flags: v.getUint32(at + 4, true),
+      offset: Number(v.getBigUint64(at + 8, true)),
+      vaddr: Number(v.getBigUint64(at + 16, true)),
+      filesz: Number(v.getBigUint64(at + 32, true)),
+      memsz: Number(v.getBigUint64(at + 40, true)),
+    });
+  }
+  if (segments.length === 0) throw new ImageError('not a mote image: no loadable segment', Exit.PayloadCorrupt);
+  segments.sort((a, b) => a.offset - b.offset);
+  return segments;
+}
+
+function payloadSegment(segments: Segment[]): Segment {
+  return segments[segments.length - 1]!;
+}
+
+/** Fill the boot layer's payload segment with `tar`. The boot layer is not changed. */
+export function writeImage(bootLayer: Uint8Array, tar: Uint8Array): Uint8Array {
+  const segments = loadSegments(bootLayer);
+  const seg = payloadSegment(segments);
+  const magic = new TextDecoder().decode(bootLayer.subarray(seg.offset, seg.offset + 8));
+  if (magic !== MAGIC) throw new Error('the boot layer has no payload segment last (was it linked with qemu/link.ld?)');
+
+  const out = new Uint8Array(seg.offset + HEADER_SIZE + tar.length);
+  out.set(bootLayer.subarray(0, seg.offset));
+  const v = view(out);
+  out.set(new TextEncoder().encode(MAGIC), seg.offset);
+  v.setUint32(seg.offset + 8, FORMAT_VERSION, true);
+  v.setUint32(seg.offset + 12, HEADER_SIZE, true);
+  v.setBigUint64(seg.offset + 16, BigInt(tar.length), true);
+  v.setUint32(seg.offset + 24, crc32(tar), true);
+  out.set(tar, seg.offset + HEADER_SIZE);
+
+  const size = BigInt(HEADER_SIZE + tar.length);
+  v.setBigUint64(seg.headerAt + 32, size, true); // p_filesz
+  v.setBigUint64(seg.headerAt + 40, size, true); // p_memsz
+  // The section headers stayed behind in the boot layer's file: say there are none.
+  v.setBigUint64(40, 0n, true); // e_shoff
+  v.setUint16(60, 0, true); // e_shnum
+  v.setUint16(62, 0, true); // e_shstrndx
+  return out;
+}
+
+/** Parse and check an image as the boot layer would; throws ImageError. */
+export async function readImage(bytes: Uint8Array): Promise<Image> {
+  const segments = loadSegments(bytes);
+  const seg = payloadSegment(segments);
+  if (seg.offset + HEADER_SIZE > bytes.length) {
+    throw new ImageError('truncated image: it ends before the payload header', Exit.PayloadTruncated);
+  }
+  const v = view(bytes);
+  const magic = new TextDecoder().decode(bytes.subarray(seg.offset, seg.offset + 8));
+  if (magic !== MAGIC) throw new ImageError('not a mote image: bad payload magic', Exit.PayloadCorrupt);
+  const version = v.getUint32(seg.offset + 8, true);
+  if (version > FORMAT_VERSION) {
+    throw new ImageError(
+      `image format version ${version} is newer than this mote's ${FORMAT_VERSION}: upgrade mote`,
+      Exit.FormatVersion,
+    );
+  }
+  if (version === 0 || v.getUint32(seg.offset + 12, true) !== HEADER_SIZE) {
+    throw new ImageError('corrupt image: bad payload header', Exit.PayloadCorrupt);
+  }
+  const tarSize = Number(v.getBigUint64(seg.offset + 16, true));
+  if (tarSize === 0) throw new ImageError('this is a bare boot layer with no payload: build an image with `mote build`', Exit.NoEntry);
+  const start = seg.offset + HEADER_SIZE;
+  if (start + tarSize > bytes.length || seg.filesz < HEADER_SIZE + tarSize) {
+    throw new ImageError(
+      `truncated image: the payload needs ${start + tarSize} bytes, the file has ${bytes.length}`,
+      Exit.PayloadTruncated,
+    );
+  }
+  const tar = bytes.subarray(start, start + tarSize);
+  if (crc32(tar) !== v.getUint32(seg.offset + 24, true)) {
+    throw new ImageError('corrupt image: payload checksum mismatch', Exit.PayloadCorrupt);
+  }
+  let files: Map<string, Uint8Array>;
+  try {
+    files = await readTar(tar);
+  } catch (e) {
+    throw new ImageError(`corrupt image: ${(e as Error).message}`, Exit.PayloadCorrupt);
+  }
+  const manifestBytes = files.get('manifest.json');
+  if (!manifestBytes) throw new ImageError('corrupt image: no manifest.json in the payload', Exit.PayloadCorrupt);
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(new TextDecoder().decode(manifestBytes)) as Manifest;
+  } catch {
+    throw new ImageError('corrupt image: manifest.json is not JSON', Exit.PayloadCorrupt);
+  }
+  if (typeof manifest.entry !== 'string') throw new ImageError('corrupt image: the manifest names no entry', Exit.PayloadCorrupt);
+  if (!files.has(manifest.entry)) {
+    throw new ImageError(`the entry module '${manifest.entry}' named by the manifest is not in the image`, Exit.NoEntry);
+  }
+  return { segments, version, tar, files, manifest };
+}

@@ -1,0 +1,11 @@
+// mote's builder as a library: what the CLI calls, for scripts and tests.
+// Re-exports the API and its types; each command in builder/commands/ is a
+// thin adapter over one of these.
+export { packApp, bundleModules, resolveApp, BOOT_LAYER, MOTE_ROOT, type PackOptions, type Packed } from './pack.ts';
+export { readImage, writeImage, ImageError, FORMAT_VERSION, type Image } from './image.ts';
+export { bootImage, QemuError, type BootOptions, type BootResult } from './qemu.ts';
+export { runHosted, hostedMemory, type HostedOptions, type HostedResult, type Payload } from './hosted/index.ts';
+export { inspectImage, predict, expectedOutcome, type InspectReport, type Prediction, type Outcome } from './inspect.ts';
+export { budgetImage, classify, type BudgetOptions, type BudgetReport, type BudgetRun } from './budget.ts';
+export { parseSize, parseSizes, formatSize } from './size.ts';
+export { CliError, formatDiagnostic, type Diagnostic } from './errors.ts';

@@ -1,0 +1,126 @@
+// `mote inspect`: an image's memory map, in the spirit of Ling's (boot layer
+// code and data, stack, QuickJS's baseline heap, each module with its size in
+// the image and its heap cost when loaded, reserved areas), and two predicted
+// figures: the least RAM that boots to a working console, and the least RAM
+// that runs the app fully. `mote budget` checks runs against these figures.
+import type { Manifest, ManifestModule } from '../kernel/platform.ts';
+import { DEFAULT_BOOT, FIRMWARE_HOLES, hostedMemory, refusedBelow } from './hosted/budget.ts';
+import { measureModules } from './hosted/measure.ts';
+import { readImage, type Image } from './image.ts';
+
+/** Heap an app needs beyond its compiled modules just to run a first turn:
+ *  the prelude's and kernel's first objects, the GC's slack. A rule of thumb
+ *  (measured: hello runs in ~60 KiB over its modules). */
+export const WORKSPACE = 128 * 1024;
+/** Predictions are rounded up to this. */
+const ROUND = 64 * 1024;
+
+export type Outcome = 'full' | 'degraded' | 'refused' | 'crashed';
+
+export interface MapRow {
+  area: string;
+  bytes: number;
+  /** Where the bytes live: the image file, RAM only, or the heap. */
+  kind: 'image' | 'ram' | 'heap';
+}
+
+export interface ModuleReport extends ManifestModule {
+  /** Heap bytes the compiled module holds, measured hosted (wasm32). */
+  heapCost: number;
+  error?: string;
+}
+
+export interface Prediction {
+  /** Below this RAM the boot layer refuses to start (status 107). */
+  refusedBelow: number;
+  /** Least RAM that boots to a working console: the entry and everything of priority 0. */
+  bootMin: number;
+  /** Least RAM that runs the app fully: every module and the memory it declares. */
+  fullMin: number;
+}
+
+export interface InspectReport {
+  name: string;
+  version: string;
+  format: number;
+  entry: string;
+  imageBytes: number;
+  tarBytes: number;
+  build: Record<string, string>;
+  declared: Manifest['memory'] | null;
+  map: MapRow[];
+  modules: ModuleReport[];
+  baselineHeap: number;
+  predicted: Prediction;
+}
+
+const roundUp = (n: number) => Math.ceil(n / ROUND) * ROUND;
+
+/** RAM needed so that the heap can hold `heap` bytes. */
+function ramFor(manifest: Manifest, tarBytes: number, heap: number): number {
+  const base = hostedMemory(manifest, tarBytes, 0);
+  const boot = manifest.boot ?? DEFAULT_BOOT;
+  return FIRMWARE_HOLES + base.reserved + boot.heapReserve + heap;
+}
+
+export function predict(manifest: Manifest, tarBytes: number, baseline: number, modules: ModuleReport[]): Prediction {
+  const refused = refusedBelow(hostedMemory(manifest, tarBytes, 0));
+  const sum = (ms: ModuleReport[]) => ms.reduce((n, m) => n + m.heapCost, 0);
+  const first = modules.filter((m) => m.priority === 0);
+  // The app's declared needs are heap bytes in all (platform.ts): they win
+  // when they say more than the measured figures.
+  const declared = manifest.memory ?? {};
+  const bootHeap = Math.max(declared.min ?? 0, baseline + sum(first) + WORKSPACE);
+  const fullHeap = Math.max(declared.full ?? declared.min ?? 0, baseline + sum(modules) + WORKSPACE);
+  const bootMin = Math.max(refused, roundUp(ramFor(manifest, tarBytes, bootHeap)));
+  const fullMin = Math.max(bootMin, roundUp(ramFor(manifest, tarBytes, fullHeap)));
+  return { refusedBelow: refused, bootMin, fullMin };
+}
+
+/** What `budget` expects at `ram` bytes, from the prediction. */
+export function expectedOutcome(p: Prediction, ram: number): Outcome {
+  if (ram < p.bootMin) return 'refused';
+  if (ram < p.fullMin) return 'degraded';
+  return 'full';
+}
+
+export async function inspectImage(bytes: Uint8Array): Promise<InspectReport> {
+  const img: Image = await readImage(bytes);
+  const { manifest } = img;
+  const boot = manifest.boot ?? DEFAULT_BOOT;
+  const tarBytes = img.tar.length;
+  const measured = await measureModules(manifest.modules ?? [], img.files);
+  const modules: ModuleReport[] = (manifest.modules ?? []).map((m) => ({
+    ...m,
+    heapCost: measured.costs.get(m.name) ?? 0,
+    ...(measured.errors.has(m.name) ? { error: measured.errors.get(m.name) } : {}),
+  }));
+  const reserved = hostedMemory(manifest, tarBytes, 0).reserved;
+  const listed = boot.code + boot.data + boot.bss + boot.stack + 64 + tarBytes;
+  const map: MapRow[] = [
+    { area: 'boot layer code and read-only data', bytes: boot.code, kind: 'image' },
+    { area: 'boot layer data', bytes: boot.data, kind: 'image' },
+    { area: 'boot layer bss (page tables, devices)', bytes: boot.bss, kind: 'ram' },
+    { area: 'C stack (QuickJS runs on it)', bytes: boot.stack, kind: 'ram' },
+    { area: 'payload (header, manifest, modules)', bytes: 64 + tarBytes, kind: 'image' },
+    { area: 'alignment to pages, null page, allocator sentinels', bytes: reserved - listed, kind: 'ram' },
+    { area: 'firmware holes below 1 MiB', bytes: FIRMWARE_HOLES, kind: 'ram' },
+    { area: 'heap kept back for the host', bytes: boot.heapReserve, kind: 'heap' },
+    { area: 'QuickJS baseline heap (runtime, context)', bytes: measured.baseline, kind: 'heap' },
+    ...modules.map((m) => ({ area: `module ${m.name} (priority ${m.priority})`, bytes: m.heapCost, kind: 'heap' as const })),
+  ];
+  return {
+    name: manifest.name,
+    version: manifest.version,
+    format: manifest.format,
+    entry: manifest.entry,
+    imageBytes: bytes.length,
+    tarBytes,
+    build: manifest.build ?? {},
+    declared: manifest.memory ?? null,
+    map,
+    modules,
+    baselineHeap: measured.baseline,
+    predicted: predict(manifest, tarBytes, measured.baseline, modules),
+  };
+}

@@ -1,0 +1,153 @@
+// Booting an image in QEMU: pick the accelerator, launch qemu-system-x86_64
+// with the console on stdio, and map QEMU's exit status back to the guest's.
+import { spawn, spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { Exit } from '../kernel/platform.ts';
+import { ImageError, readImage } from './image.ts';
+import { BOOT_LAYER } from './pack.ts';
+
+export const QEMU = process.env.MOTE_QEMU ?? 'qemu-system-x86_64';
+export type Accel = 'auto' | 'kvm' | 'tcg';
+export type Machine = 'microvm' | 'pc';
+
+export interface BootOptions {
+  /** Guest RAM in bytes. */
+  memory: number;
+  machine?: Machine;
+  accel?: Accel;
+  /** Kill the guest after this many ms and report Exit.Timeout. */
+  timeoutMs?: number;
+  /** 'inherit' gives QEMU the terminal (interactive); 'pipe' collects the output. */
+  stdio?: 'inherit' | 'pipe';
+  /** Text to send to the guest's console, when piped. */
+  input?: string;
+  extraArgs?: string[];
+  /** Attach isa-debug-exit (default true). Without it the guest falls back to
+   *  ACPI power-off: QEMU stops with 0 and the guest's status is lost. */
+  debugExit?: boolean;
+  /** Check the image before QEMU sees it (default true): QEMU itself refuses a
+   *  truncated ELF with no useful message. Throws ImageError. */
+  validate?: boolean;
+}
+
+export interface BootResult {
+  /** The guest's exit status (0..99 the app's, 100.. mote's, 124 timeout). */
+  status: number;
+  /** Console output, when piped. */
+  output: string;
+  /** QEMU's own complaints, when piped. */
+  stderr: string;
+  wallMs: number;
+}
+
+export class QemuError extends Error {}
+
+/** Why QEMU cannot be used here, or null. */
+export function qemuMissing(): string | null {
+  const r = spawnSync(QEMU, ['--version'], { encoding: 'utf8' });
+  if (r.error) return `${QEMU} not found: install it (Debian: apt-get install qemu-system-x86) or set MOTE_QEMU`;
+  return null;
+}
+
+function kvmDeviceUsable(): boolean {
+  try {
+    accessSync('/dev/kvm', constants.R_OK | constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let kvmVerdict: boolean | undefined;
+
+/** Whether KVM can really run our guest: /dev/kvm can be a nested device that
+ *  fails at the first SSE instruction. Boots the bare boot layer once (it stops
+ *  at once with Exit.NoEntry) and remembers the answer for this process. */
+export async function kvmWorks(): Promise<boolean> {
+  if (kvmVerdict !== undefined) return kvmVerdict;
+  if (!kvmDeviceUsable() || !existsSync(BOOT_LAYER)) return (kvmVerdict = false);
+  const r = await launch(BOOT_LAYER, { memory: 8 << 20, accel: 'kvm', timeoutMs: 3000, stdio: 'pipe' });
+  return (kvmVerdict = r.status === Exit.NoEntry && !/KVM internal error/.test(r.stderr));
+}
+
+export async function resolveAccel(accel: Accel): Promise<'kvm' | 'tcg'> {
+  if (accel === 'tcg') return 'tcg';
+  if (accel === 'kvm') {
+    if (!kvmDeviceUsable()) throw new QemuError('--accel kvm: /dev/kvm is missing or not accessible; use --accel tcg');
+    return 'kvm';
+  }
+  return (await kvmWorks()) ? 'kvm' : 'tcg';
+}
+
+export function qemuArgs(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): string[] {
+  const machine = opts.machine ?? 'microvm';
+  return [
+    '-M', machine,
+    '-accel', opts.accel,
+    '-m', `${Math.ceil(opts.memory / 1024)}K`,
+    '-kernel', image,
+    '-nodefaults', '-no-user-config', '-display', 'none', '-monitor', 'none',
+    '-serial', 'stdio',
+    '-no-reboot',
+    ...(opts.debugExit === false ? [] : ['-device', 'isa-debug-exit,iobase=0xf4,iosize=4']),
+    ...(opts.extraArgs ?? []),
+  ];
+}
+
+/** QEMU exits with (status << 1) | 1 through isa-debug-exit, 0 on a power-off
+ *  without it, and 1 (with a message on stderr) when it fails itself. */
+export function guestStatus(code: number, stderr: string): number {
+  if (code === 1 && /qemu-system-[^:]*:/.test(stderr) && !/terminating on signal/.test(stderr)) return -1;
+  if (code === 0) return 0;
+  return code & 1 ? (code - 1) >> 1 : code;
+}
+
+function launch(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): Promise<BootResult> {
+  const started = performance.now();
+  const piped = opts.stdio !== 'inherit';
+  const child = spawn(QEMU, qemuArgs(image, opts), { stdio: piped ? 'pipe' : ['inherit', 'inherit', 'pipe'] });
+  let output = '';
+  let stderr = '';
+  let timedOut = false;
+  child.stdout?.setEncoding('utf8').on('data', (s: string) => (output += s));
+  child.stderr?.setEncoding('utf8').on('data', (s: string) => {
+    stderr += s;
+    if (/KVM internal error/.test(stderr)) child.kill('SIGKILL'); // it would hang, not stop
+  });
+  if (piped) child.stdin?.end(opts.input ?? '');
+  const timer = opts.timeoutMs ? setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, opts.timeoutMs) : undefined;
+  return new Promise((resolve, reject) => {
+    child.on('error', (e) => reject(new QemuError(`could not start ${QEMU}: ${e.message}`)));
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const wallMs = performance.now() - started;
+      if (timedOut) return resolve({ status: Exit.Timeout, output, stderr, wallMs });
+      const status = signal ? 128 + 9 : guestStatus(code ?? 1, stderr);
+      if (status < 0) return reject(new QemuError(`${QEMU} failed: ${stderr.trim().split('\n')[0]}`));
+      resolve({ status, output, stderr, wallMs });
+    });
+  });
+}
+
+/** QEMU cannot even load an image that ends above the guest's RAM (it hangs):
+ *  refuse such a boot here, with the status the boot layer gives a RAM size
+ *  too small for its heap. */
+function checkFits(img: Awaited<ReturnType<typeof readImage>>, memory: number): void {
+  const last = img.segments[img.segments.length - 1]!;
+  const end = last.vaddr + last.memsz;
+  if (memory < end + 4096) {
+    throw new ImageError(
+      `refusing to boot: the image occupies RAM up to ${Math.ceil(end / 1024)} KiB, more than the ${Math.floor(memory / 1024)} KiB given`,
+      Exit.TooLittleMemory,
+    );
+  }
+}
+
+/** Boot `image` and wait for the guest to stop. */
+export async function bootImage(image: string, opts: BootOptions): Promise<BootResult> {
+  const missing = qemuMissing();
+  if (missing) throw new QemuError(missing);
+  if (opts.validate !== false) checkFits(await readImage(readFileSync(image)), opts.memory);
+  const accel = await resolveAccel(opts.accel ?? 'auto');
+  return launch(image, { ...opts, accel });
+}

@@ -1,0 +1,55 @@
+/**
+ * The generic call protocol (OTP's gen:call), under every behaviour:
+ * the caller monitors the server, sends a tagged request
+ * `{ $call: tag, from: { pid, ref }, req }`, and waits for
+ * `{ $reply: ref, value }` or the server's DOWN. If neither comes within the
+ * timeout (default 5000 ms), the caller exits with
+ * `{ timeout: { call, ms } }`; if the server dies, with `{ exit: reason, call }`.
+ */
+import { Pid, Ref } from './term.ts';
+import { send, receive, monitor, demonitor, TIMEOUT, self } from './processes.ts';
+import { ProcessExit, type DownMessage } from './signals.ts';
+import { resolveProc } from './registry.ts';
+
+export const DEFAULT_CALL_TIMEOUT = 5000;
+
+/** Who asked: pass to `reply` to answer later. */
+export interface From {
+  pid: Pid;
+  ref: Ref;
+}
+
+export interface CallRequest {
+  $call: string;
+  from: From;
+  req: unknown;
+}
+
+export function isCall(m: unknown, tag: string): m is CallRequest {
+  return m !== null && typeof m === 'object' && (m as CallRequest).$call === tag && (m as CallRequest).from !== undefined;
+}
+
+export async function call(dest: Pid | string, tag: string, req: unknown, timeout: number = DEFAULT_CALL_TIMEOUT): Promise<unknown> {
+  if (timeout !== Infinity && (typeof timeout !== 'number' || !(timeout >= 0))) {
+    throw new TypeError(`call: timeout must be a number >= 0 or Infinity, got ${String(timeout)}`);
+  }
+  const desc = String(dest);
+  const p = resolveProc(dest, 'call');
+  if (!p) throw new ProcessExit({ exit: 'noproc', call: desc });
+  const ref = monitor(p.pid);
+  send(p.pid, { $call: tag, from: { pid: self(), ref }, req } satisfies CallRequest);
+  const m = await receive([{ $reply: ref }, { type: 'DOWN', ref }], { after: timeout });
+  if (m === TIMEOUT) {
+    demonitor(ref, { flush: true });
+    throw new ProcessExit({ timeout: { call: desc, ms: timeout } });
+  }
+  if ((m as DownMessage).type === 'DOWN') throw new ProcessExit({ exit: (m as DownMessage).reason, call: desc });
+  demonitor(ref, { flush: true });
+  return (m as { value: unknown }).value;
+}
+
+/** Answers a call. */
+export function reply(from: From, value: unknown): void {
+  if (!from || !(from.pid instanceof Pid) || !(from.ref instanceof Ref)) throw new TypeError('reply: expected the From a handler was given');
+  send(from.pid, { $reply: from.ref, value });
+}

@@ -1,0 +1,69 @@
+/**
+ * Table keys: primitives (number, bigint, string, boolean) or arrays of keys
+ * (like Erlang tuples). `keyId` maps a key to a Map key with the same
+ * equality; `compareKeys` is the order of ordered_set tables:
+ * numbers < booleans < strings < arrays (shorter first, then element-wise).
+ */
+
+export type Key = number | bigint | string | boolean | readonly Key[];
+
+export function checkKey(what: string, k: unknown): Key {
+  switch (typeof k) {
+    case 'number':
+      if (Number.isNaN(k)) throw new TypeError(`${what}: NaN cannot be a key`);
+      return k;
+    case 'bigint':
+    case 'string':
+    case 'boolean':
+      return k;
+  }
+  if (Array.isArray(k)) {
+    for (const e of k) checkKey(what, e);
+    return k.slice() as Key;
+  }
+  throw new TypeError(`${what}: a key must be a number, bigint, string, boolean or an array of those, got ${k === null ? 'null' : typeof k}`);
+}
+
+/** A Map key with the key's equality (arrays compared by content). */
+export function keyId(k: Key): unknown {
+  if (typeof k !== 'object') return typeof k === 'bigint' && k >= -(2n ** 53n) && k <= 2n ** 53n ? Number(k) : k;
+  return '\u0000' + encode(k);
+}
+
+function encode(k: Key): string {
+  if (Array.isArray(k)) return '[' + k.map(encode).join(',') + ']';
+  return typeof k === 'string' ? JSON.stringify(k) : typeof k === 'bigint' ? `${k}n` : String(k);
+}
+
+function rank(k: Key): number {
+  switch (typeof k) {
+    case 'number':
+    case 'bigint':
+      return 0;
+    case 'boolean':
+      return 1;
+    case 'string':
+      return 2;
+    default:
+      return 3;
+  }
+}
+
+export function compareKeys(a: Key, b: Key): number {
+  const ra = rank(a);
+  const rb = rank(b);
+  if (ra !== rb) return ra - rb;
+  if (ra === 3) {
+    const x = a as readonly Key[];
+    const y = b as readonly Key[];
+    if (x.length !== y.length) return x.length - y.length;
+    for (let i = 0; i < x.length; i++) {
+      const c = compareKeys(x[i], y[i]);
+      if (c !== 0) return c;
+    }
+    return 0;
+  }
+  if (ra === 2) return a < b ? -1 : a > b ? 1 : 0;
+  // numbers and bigints compare across types; equal values are the same key
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,24 @@
+/**
+ * mote's public API: what apps import as "mote" (the builder aliases the
+ * name to this file). Erlang's process model, with TypeScript names.
+ */
+export { Exit, PLATFORM_ABI } from './platform.ts';
+export type { Platform, MemoryInfo, Manifest, ManifestModule } from './platform.ts';
+
+export { Pid, Ref, Binary, TermError, SHARED_BINARY_MIN } from './term.ts';
+export { ANY, type Matcher, type Reason } from './process.ts';
+export {
+  spawn, spawnLink, spawnMonitor, self, send, receive, sleep, exit, link, unlink, monitor, demonitor,
+  trapExit, isAlive, processInfo, TIMEOUT, type Timeout, type SpawnOptions, type ProcessInfo,
+} from './processes.ts';
+export { ProcessExit, type ExitMessage, type DownMessage } from './signals.ts';
+export { register, unregister, whereis, registered } from './registry.ts';
+export { sendAfter, cancelTimer, monotonicTime, processes, memory, configure, halt, type MemoryBreakdown, type Config } from './node.ts';
+export * as ets from './ets.ts';
+export { Tid, type TableType, type Access, type TableOptions } from './ets.ts';
+export * as logger from './stdlib/logger.ts';
+export { GenServer } from './stdlib/gen_server.ts';
+export type { ServerModule, From, ServerRef } from './stdlib/gen_server.ts';
+export { Supervisor } from './stdlib/supervisor.ts';
+export type { ChildSpec, SupFlags } from './stdlib/supervisor.ts';
+export * as application from './stdlib/application.ts';

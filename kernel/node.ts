@@ -1,0 +1,109 @@
+/**
+ * The node: process timers (sendAfter, cancelTimer), the process list, the
+ * memory breakdown (like erlang:memory()), configuration and halt.
+ */
+import { platform, Exit } from './platform.ts';
+import { procs, state, procMemory, sharedBinaryBytes } from './process.ts';
+import { copyTerm, Pid, Ref } from './term.ts';
+import { addTimer, removeTimer, timeLeft } from './timers.ts';
+import { enqueueMessage } from './mailbox.ts';
+import { resolveProc } from './registry.ts';
+import { config, guardConfigChanged } from './scheduler.ts';
+import { tablesMemory } from './ets.ts';
+import { setWho } from './stdlib/logger.ts';
+
+setWho(() => (state.current ? String(state.current.pid) : null));
+
+const timers = new Map<number, number>();
+
+/** Sends `msg` (copied now) to `dest` after `ms`; returns a ref for cancelTimer. */
+export function sendAfter(ms: number, dest: Pid | string, msg: unknown): Ref {
+  if (typeof ms !== 'number' || !(ms >= 0) || ms === Infinity) throw new TypeError(`sendAfter: ms must be a finite number >= 0, got ${String(ms)}`);
+  resolveProc(dest, 'sendAfter'); // type check only: a name is looked up when it fires
+  const m = copyTerm(msg, 'sendAfter');
+  const ref = new Ref();
+  timers.set(
+    ref.id,
+    addTimer(ms, () => {
+      timers.delete(ref.id);
+      const p = resolveProc(dest, 'sendAfter');
+      if (p) enqueueMessage(p, m);
+    }),
+  );
+  return ref;
+}
+
+/** Cancels a sendAfter timer: the milliseconds it had left, or false if it
+ *  already fired or was cancelled. */
+export function cancelTimer(ref: Ref): number | false {
+  if (!(ref instanceof Ref)) throw new TypeError(`cancelTimer: expected a ref, got ${String(ref)}`);
+  const id = timers.get(ref.id);
+  if (id === undefined) return false;
+  const left = timeLeft(id) ?? 0;
+  removeTimer(id);
+  timers.delete(ref.id);
+  return left;
+}
+
+/** Milliseconds on the node's monotonic clock (erlang:monotonic_time). */
+export function monotonicTime(): number {
+  return platform().monotonicMs();
+}
+
+/** Pids of all live processes, oldest first. */
+export function processes(): Pid[] {
+  return [...procs.values()].map((p) => p.pid);
+}
+
+export interface MemoryBreakdown {
+  /** Bytes the JS heap holds (the host's count). */
+  total: number;
+  /** Estimated bytes of all processes (records, queues, reported state). */
+  processes: number;
+  /** Estimated bytes of all tables. */
+  ets: number;
+  /** Bytes of shared binaries referenced from queues and tables, each once. */
+  binary: number;
+  /** Bytes of the modules in the image. */
+  code: number;
+  /** The rest of the heap: the kernel, the engine, garbage not yet collected. */
+  system: number;
+}
+
+export function memory(): MemoryBreakdown {
+  const p = platform();
+  const total = p.memory().heapUsed;
+  let processes = 0;
+  for (const proc of procs.values()) processes += procMemory(proc);
+  const ets = tablesMemory();
+  const binary = sharedBinaryBytes();
+  let code = 0;
+  for (const m of p.manifest().modules) code += m.size;
+  return { total, processes, ets, binary, code, system: Math.max(0, total - processes - ets - binary - code) };
+}
+
+export interface Config {
+  runawayMs?: number;
+  turnReductions?: number;
+  sliceReductions?: number;
+}
+
+/** Tunes the scheduler. */
+export function configure(c: Config): void {
+  for (const k of ['runawayMs', 'turnReductions', 'sliceReductions'] as const) {
+    const v = c[k];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new TypeError(`configure: ${k} must be an integer >= 1, got ${String(v)}`);
+    config[k] = v;
+  }
+  guardConfigChanged();
+}
+
+/** Stops the node with `code`, an integer 0..99. Nothing runs after it. */
+export function halt(code: number): never {
+  if (typeof code !== 'number' || !Number.isInteger(code) || code < Exit.Ok || code > Exit.AppMax) {
+    throw new RangeError(`halt: code must be an integer 0..${Exit.AppMax}, got ${String(code)}`);
+  }
+  state.halted = true;
+  return platform().exit(code);
+}

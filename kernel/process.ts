@@ -1,0 +1,235 @@
+/**
+ * The process table: one `Proc` per live process, the running process, and
+ * the mailbox. Nothing here schedules or signals; see scheduler.ts and
+ * signals.ts.
+ */
+import { Binary, Pid, Ref, type Copied } from './term.ts';
+
+/** Why a process exited: 'normal', 'shutdown', 'killed', ... or any term. */
+export type Reason = unknown;
+
+/** How a receive matches:
+ *   - a predicate `(msg) => boolean`;
+ *   - a primitive (string, number, boolean, bigint): the message equals it;
+ *   - a pattern object: every key must be present in the message and match,
+ *     recursively for nested plain objects; a function value is a predicate
+ *     on that field; `ANY` matches any value; anything else compares `===`
+ *     (so pids and refs match by identity). */
+export type Matcher = ((msg: any) => boolean) | Record<string, unknown> | string | number | boolean | bigint;
+
+export interface Waiter {
+  /** The compiled matchers; null matches anything. */
+  test: ((msg: unknown) => boolean) | null;
+  /** Mailbox index up to which messages were already tested. */
+  scanned: number;
+  /** Index of the matched message, or -1. */
+  found: number;
+  timedOut: boolean;
+  timer: number;
+  resolve: (v: unknown) => void;
+}
+
+/** A behaviour process's callbacks: no JS frame is held while it waits. */
+export interface Handler {
+  /** Handles one message. Returning a promise makes the process busy until it
+   *  settles (it may then `await receive(...)` inside). */
+  onMessage(msg: any): unknown;
+  /** Name shown by processInfo as the current behaviour. */
+  behaviour: string;
+}
+
+export type Status = 'runnable' | 'running' | 'waiting' | 'exiting';
+
+export class Proc {
+  readonly pid = new Pid();
+  /** Shared EMPTY until the first message: most idle processes have none. */
+  mailbox: Copied[] = EMPTY;
+  /** Messages before this index were consumed (lazy shift). */
+  head = 0;
+  // Links and monitors are created on first use: an idle process without
+  // any costs nothing for them.
+  links: Set<Proc> | null = null;
+  /** Monitors this process holds on others: ref id -> target. */
+  monitors: Map<number, { ref: Ref; target: Proc }> | null = null;
+  /** Monitors others hold on this process: ref id -> watcher. */
+  monitoredBy: Map<number, { ref: Ref; watcher: Proc }> | null = null;
+  trapExit = false;
+  name: string | null = null;
+  alive = true;
+  exitReason: Reason = undefined;
+  queued = false;
+  /** Running JS that has not yet blocked or returned. */
+  busy = false;
+  /** Set when an async body awaited something that is not a kernel
+   *  operation: its context was lost (see scheduler.ts). */
+  detached = false;
+  waiter: Waiter | null = null;
+  /** The body to start, until it has started. */
+  start: (() => unknown) | null = null;
+  handler: Handler | null = null;
+  maxHeapSize = 0;
+  maxMailboxLen = 0;
+  /** Bytes of queued messages. */
+  queuedBytes = 0;
+  /** Extra heap a behaviour reports (its state), estimated on demand. */
+  stateBytes = 0;
+  reductions = 0;
+  sliceLeft = 0;
+  sliceStart = 0;
+  parent: Pid | null;
+  constructor(parent: Pid | null) {
+    this.parent = parent;
+  }
+  queueLen(): number {
+    return this.mailbox.length - this.head;
+  }
+  status(): Status {
+    if (!this.alive) return 'exiting';
+    if (this.busy) return 'running';
+    if (this.queued) return 'runnable';
+    return 'waiting';
+  }
+}
+
+/** Approximate bytes of an idle process record with its pid and the object
+ *  or frame it waits in. bench/kernel measures ~500 bytes per idle gen_server
+ *  and ~1,400 per idle async body on QuickJS; this is the figure processInfo
+ *  and memory() add per process, before queued messages and state. */
+export const PROC_BASE_BYTES = 600;
+
+export function procMemory(p: Proc): number {
+  return PROC_BASE_BYTES + p.queuedBytes + p.stateBytes;
+}
+
+export const procs = new Map<number, Proc>();
+
+/** The mailbox of every process with none queued; never written to. */
+export const EMPTY: Copied[] = [];
+Object.freeze(EMPTY);
+
+export const state = {
+  current: null as Proc | null,
+  halted: false,
+};
+
+export function lookup(pid: Pid): Proc | undefined {
+  return procs.get(pid.id);
+}
+
+/** Takes message `i` (an index >= head) out of the mailbox. */
+export function takeMessage(p: Proc, i: number): Copied {
+  const m = p.mailbox[i];
+  if (i === p.head) {
+    p.mailbox[i] = undefined as unknown as Copied;
+    p.head++;
+    if (p.head > 1024 && p.head * 2 > p.mailbox.length) {
+      p.mailbox = p.mailbox.slice(p.head);
+      if (p.waiter) {
+        p.waiter.scanned -= p.head;
+        if (p.waiter.found >= 0) p.waiter.found -= p.head;
+      }
+      p.head = 0;
+    }
+  } else {
+    p.mailbox.splice(i, 1);
+  }
+  if (p.head === p.mailbox.length) {
+    p.mailbox = EMPTY;
+    p.head = 0;
+  }
+  p.queuedBytes -= m.size;
+  if (m.binaries) releaseBinaries(m.binaries);
+  return m;
+}
+
+// ---- shared binary accounting: each buffer counted once while referenced
+// from a mailbox or a table ----
+
+const binaryRefs = new Map<ArrayBuffer, { bytes: number; refs: number }>();
+let binaryBytes = 0;
+
+export function holdBinaries(bins: Binary[]): void {
+  for (const b of bins) {
+    const buf = Binary.buffer(b);
+    const e = binaryRefs.get(buf);
+    if (e) e.refs++;
+    else {
+      binaryRefs.set(buf, { bytes: buf.byteLength, refs: 1 });
+      binaryBytes += buf.byteLength;
+    }
+  }
+}
+
+export function releaseBinaries(bins: Binary[]): void {
+  for (const b of bins) {
+    const buf = Binary.buffer(b);
+    const e = binaryRefs.get(buf);
+    if (!e) continue;
+    if (--e.refs === 0) {
+      binaryRefs.delete(buf);
+      binaryBytes -= e.bytes;
+    }
+  }
+}
+
+export function sharedBinaryBytes(): number {
+  return binaryBytes;
+}
+
+/** Does `msg` match a pattern? Keys of the pattern must be present and equal;
+ *  nested plain objects match recursively. */
+export function matches(m: Matcher, msg: unknown): boolean {
+  if (typeof m === 'function') return m(msg) === true;
+  if (typeof m !== 'object') return m === msg;
+  return matchPattern(m, msg);
+}
+
+function matchPattern(pat: Record<string, unknown>, v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  for (const k of Object.keys(pat)) {
+    const want = pat[k];
+    if (want === undefined && !(k in (v as object))) return false;
+    const got = (v as Record<string, unknown>)[k];
+    if (want !== null && typeof want === 'object' && Object.getPrototypeOf(want) === Object.prototype) {
+      if (!matchPattern(want as Record<string, unknown>, got)) return false;
+    } else if (want === ANY) {
+      if (!(k in (v as object))) return false;
+    } else if (typeof want === 'function') {
+      if ((want as (x: unknown) => boolean)(got) !== true) return false;
+    } else if (want !== got && !(Number.isNaN(want) && Number.isNaN(got))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** One test for a receive's matchers, compiled once per receive so that
+ *  scanning a long mailbox does not redo the pattern's set-up per message. */
+export function compileMatchers(list: Matcher[] | null): ((msg: unknown) => boolean) | null {
+  if (!list) return null;
+  const tests = list.map(compileOne);
+  if (tests.length === 1) return tests[0];
+  return (v) => {
+    for (const t of tests) if (t(v)) return true;
+    return false;
+  };
+}
+
+function compileOne(m: Matcher): (v: unknown) => boolean {
+  if (typeof m === 'function') return (v) => m(v) === true;
+  if (typeof m !== 'object') return (v) => v === m;
+  const keys = Object.keys(m);
+  // The common case: flat patterns of identities and primitives.
+  if (keys.length === 1) {
+    const k = keys[0];
+    const want = m[k];
+    const identity = want !== null && typeof want === 'object' && !Array.isArray(want) && Object.getPrototypeOf(want) !== Object.prototype;
+    if (identity || want === null || (typeof want !== 'object' && typeof want !== 'function' && want !== undefined && want === want)) {
+      return (v) => v !== null && typeof v === 'object' && (v as Record<string, unknown>)[k] === want;
+    }
+  }
+  return (v) => matchPattern(m, v);
+}
+
+/** In a pattern, matches any value present under that key. */
+export const ANY: unique symbol = Symbol('mote.any');

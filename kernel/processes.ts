@@ -1,0 +1,225 @@
+/**
+ * The public process API: spawn, send, receive, links, monitors, exits,
+ * process flags and introspection of one process.
+ */
+import { Proc, procs, state, procMemory, type Handler, type Matcher, type Reason } from './process.ts';
+import { copyTerm, Pid, Ref } from './term.ts';
+import { enqueue, me, receive as schedReceive, runAs, TIMEOUT, type Timeout } from './scheduler.ts';
+import { die, reasonOf, sendExit, link as linkProcs, unlink as unlinkProcs, monitor as monitorProc, demonitor as demonitorProc, ProcessExit } from './signals.ts';
+import { enqueueMessage, checkLimits } from './mailbox.ts';
+import { resolveProc } from './registry.ts';
+
+export interface SpawnOptions {
+  /** Link the new process to the caller. */
+  link?: boolean;
+  /** Start with exits trapped. */
+  trapExit?: boolean;
+  /** Bytes of queued messages plus reported state past which it is killed. */
+  maxHeapSize?: number;
+  /** Queued messages past which it is killed. */
+  maxMailboxLen?: number;
+}
+
+function checkLimit(what: string, name: string, v: unknown): number {
+  if (v === undefined) return 0;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new TypeError(`${what}: ${name} must be an integer >= 0, got ${String(v)}`);
+  return v;
+}
+
+function newProc(what: string, opts: SpawnOptions | undefined): Proc {
+  if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new TypeError(`${what}: options must be an object`);
+  const parent = state.current;
+  if (opts?.link && !parent) throw new Error(`${what}: link needs a calling process`);
+  const maxHeap = checkLimit(what, 'maxHeapSize', opts?.maxHeapSize);
+  const maxMbox = checkLimit(what, 'maxMailboxLen', opts?.maxMailboxLen);
+  if (parent && !parent.alive) throw new ProcessExit(parent.exitReason);
+  const p = new Proc(parent ? parent.pid : null);
+  p.maxHeapSize = maxHeap;
+  p.maxMailboxLen = maxMbox;
+  p.trapExit = opts?.trapExit === true;
+  procs.set(p.pid.id, p);
+  if (opts?.link && parent) linkProcs(parent, p);
+  return p;
+}
+
+/** Starts a process running `body` (usually an async function). */
+export function spawn(body: () => unknown, opts?: SpawnOptions): Pid {
+  if (typeof body !== 'function') throw new TypeError(`spawn: body must be a function, got ${typeof body}`);
+  const p = newProc('spawn', opts);
+  p.start = body;
+  enqueue(p);
+  return p.pid;
+}
+
+export function spawnLink(body: () => unknown, opts?: SpawnOptions): Pid {
+  return spawn(body, { ...opts, link: true });
+}
+
+export function spawnMonitor(body: () => unknown, opts?: SpawnOptions): { pid: Pid; ref: Ref } {
+  const caller = me('spawnMonitor');
+  const pid = spawn(body, opts);
+  return { pid, ref: monitorProc(caller, procs.get(pid.id), pid) };
+}
+
+/**
+ * Starts a behaviour process driven by `handler`; `init` runs at once,
+ * synchronously, as the new process. Used by the stdlib (gen_server).
+ * If init throws, the process dies with that error and it is rethrown.
+ */
+export function spawnHandler(handler: Handler, init: (() => void) | null, opts?: SpawnOptions): Pid {
+  const p = newProc('spawnHandler', opts);
+  p.handler = handler;
+  if (init) {
+    try {
+      runAs(p, init);
+    } catch (e) {
+      // As proc_lib does on a failed init: unlink first, so the caller gets
+      // the error as a return value rather than an exit signal.
+      for (const q of [...(p.links ?? [])]) unlinkProcs(p, q);
+      if (p.alive) die(p, reasonOf(e));
+      throw e;
+    }
+  }
+  return p.pid;
+}
+
+export function self(): Pid {
+  return me('self').pid;
+}
+
+/** Sends a copy of `msg` to a pid or registered name; returns `msg`. A dead
+ *  pid drops it silently; an unknown name throws. */
+export function send<T>(dest: Pid | string, msg: T): T {
+  const p = resolveProc(dest, 'send');
+  if (!p && typeof dest === 'string') throw new Error(`send: no process is registered as "${dest}"`);
+  const m = copyTerm(msg, 'send');
+  if (p) {
+    enqueueMessage(p, m);
+    const cur = state.current;
+    if (cur && !cur.alive && p === cur) throw new ProcessExit(cur.exitReason);
+  }
+  return msg;
+}
+
+/** Waits for the oldest message matching any matcher (any message if none). */
+export function receive<T = any>(matchers?: Matcher | Matcher[] | null): Promise<T>;
+export function receive<T = any>(matchers: Matcher | Matcher[] | null | undefined, opts: { after: number }): Promise<T | Timeout>;
+export function receive(matchers?: Matcher | Matcher[] | null, opts?: { after?: number }): Promise<unknown> {
+  return schedReceive(matchers ?? null, opts);
+}
+
+/** Suspends the calling process for `ms` milliseconds. */
+export async function sleep(ms: number): Promise<void> {
+  if (typeof ms !== 'number' || !(ms >= 0)) throw new TypeError(`sleep: ms must be a number >= 0, got ${String(ms)}`);
+  await schedReceive([NEVER], { after: ms });
+}
+const NEVER = (): boolean => false;
+
+/** exit(reason) ends the caller; exit(pid, reason) sends an exit signal. */
+export function exit(reason: Reason): never;
+export function exit(pid: Pid, reason: Reason): void;
+export function exit(a: unknown, b?: unknown): void {
+  if (arguments.length < 2) {
+    me('exit');
+    throw new ProcessExit(a);
+  }
+  if (!(a instanceof Pid)) throw new TypeError(`exit: expected a pid, got ${String(a)}`);
+  sendExit(state.current, procs.get(a.id), b);
+}
+
+function target(what: string, pid: unknown): Proc | undefined {
+  if (!(pid instanceof Pid)) throw new TypeError(`${what}: expected a pid, got ${String(pid)}`);
+  return procs.get(pid.id);
+}
+
+/** Links the caller and `pid`. Linking to a dead process sends the caller an
+ *  EXIT (noproc) if it traps exits, and otherwise ends it with noproc. */
+export function link(pid: Pid): void {
+  const p = me('link');
+  const t = target('link', pid);
+  if (t) return linkProcs(p, t);
+  if (p.trapExit) enqueueMessage(p, copyTerm({ type: 'EXIT', from: pid, reason: 'noproc' }, 'link'));
+  else throw new ProcessExit('noproc');
+}
+
+export function unlink(pid: Pid): void {
+  const p = me('unlink');
+  const t = target('unlink', pid);
+  if (t) unlinkProcs(p, t);
+}
+
+export function monitor(dest: Pid | string): Ref {
+  const p = me('monitor');
+  const t = resolveProc(dest, 'monitor');
+  return monitorProc(p, t, t ? t.pid : dest instanceof Pid ? dest : p.pid);
+}
+
+export function demonitor(ref: Ref, opts?: { flush?: boolean }): boolean {
+  if (!(ref instanceof Ref)) throw new TypeError(`demonitor: expected a ref, got ${String(ref)}`);
+  return demonitorProc(me('demonitor'), ref, opts?.flush === true);
+}
+
+/** process_flag(trap_exit, on); returns the old value. */
+export function trapExit(on: boolean): boolean {
+  if (typeof on !== 'boolean') throw new TypeError('trapExit: expected a boolean');
+  const p = me('trapExit');
+  const old = p.trapExit;
+  p.trapExit = on;
+  return old;
+}
+
+export function isAlive(pid: Pid): boolean {
+  return target('isAlive', pid) !== undefined;
+}
+
+export interface ProcessInfo {
+  pid: Pid;
+  status: 'runnable' | 'running' | 'waiting' | 'exiting';
+  messageQueueLen: number;
+  /** Approximate bytes: the process record, queued messages, state. */
+  memory: number;
+  links: Pid[];
+  monitors: Pid[];
+  monitoredBy: Pid[];
+  registeredName: string | null;
+  /** "async" for a process body, else the behaviour's name. */
+  behaviour: string;
+  trapExit: boolean;
+  reductions: number;
+  parent: Pid | null;
+}
+
+export function processInfo(pid: Pid): ProcessInfo | undefined {
+  const p = target('processInfo', pid);
+  if (!p) return undefined;
+  return {
+    pid: p.pid,
+    status: p === state.current ? 'running' : p.status(),
+    messageQueueLen: p.queueLen(),
+    memory: procMemory(p),
+    links: p.links ? [...p.links].map((q) => q.pid) : [],
+    monitors: p.monitors ? [...p.monitors.values()].map((m) => m.target.pid) : [],
+    monitoredBy: p.monitoredBy ? [...p.monitoredBy.values()].map((m) => m.watcher.pid) : [],
+    registeredName: p.name,
+    behaviour: p.handler ? p.handler.behaviour : 'async',
+    trapExit: p.trapExit,
+    reductions: p.reductions,
+    parent: p.parent,
+  };
+}
+
+/** A behaviour reports the size of its state (for maxHeapSize and memory). */
+export function reportStateBytes(bytes: number): void {
+  const p = me('reportStateBytes');
+  p.stateBytes = bytes;
+  if (!checkLimits(p)) throw new ProcessExit('killed');
+}
+
+/** Does the caller have a heap limit (so a behaviour should measure)? */
+export function hasHeapLimit(): boolean {
+  const p = state.current;
+  return p !== null && p.maxHeapSize > 0;
+}
+
+export { TIMEOUT };
+export type { Timeout };

@@ -1,0 +1,434 @@
+/**
+ * The scheduler: a fair run queue with a reduction budget.
+ *
+ * One reduction is one message handled (or one resumption of an async body).
+ * A turn runs processes until `turnReductions` are spent, then yields to the
+ * host's event loop through a 0 ms timer, so timers and input keep flowing.
+ * A process runs at most `sliceReductions` before it goes to the back.
+ *
+ * Two kinds of processes share the queue:
+ *   - behaviour processes (`Handler`): the scheduler calls `onMessage` per
+ *     message; no JS frame is held while they wait;
+ *   - async bodies: `await receive(...)` parks the body; the scheduler
+ *     resolves the promise when a message matches, and the body runs on as
+ *     promise jobs. While it runs it is `inFlight`, and `current` names it.
+ *     When it blocks again (or returns) it calls back here and the next
+ *     process runs, still inside the same drain of promise jobs.
+ *
+ * A body that awaits a promise the kernel does not control breaks that chain:
+ * the job queue empties without a call back. The next turn (a timer, so it
+ * runs only after all promise jobs) marks it `detached` and moves on; kernel
+ * calls it makes later, outside any process, throw a clear error.
+ *
+ * Runaways: every slice runs under `platform().guard(runawayMs)`. Hosts that
+ * can interrupt JS abort it and call us back; all hosts also get a check when
+ * the slice ends. Either way the process dies with reason `killed`.
+ */
+import { platform } from './platform.ts';
+import { addTimer, removeTimer } from './timers.ts';
+import { Proc, state, takeMessage, compileMatchers, type Matcher, type Waiter } from './process.ts';
+import { die, reasonOf, ProcessExit } from './signals.ts';
+import * as logger from './stdlib/logger.ts';
+
+export const config = {
+  /** A slice longer than this kills the process (reason `killed`). */
+  runawayMs: 2000,
+  /** Reductions per event-loop turn before yielding to the host. */
+  turnReductions: 4000,
+  /** Reductions a process may take before going to the back of the queue. */
+  sliceReductions: 200,
+};
+
+/** What `receive` returns when its `after` timeout passes. */
+export const TIMEOUT: unique symbol = Symbol('mote.timeout');
+export type Timeout = typeof TIMEOUT;
+
+const runq: (Proc | undefined)[] = [];
+let rqHead = 0;
+let looping = false;
+let turnArmed = false;
+let inFlight: Proc | null = null;
+let budget = 0;
+
+const now = (): number => platform().monotonicMs();
+
+// Host calls are not free (about 5 us each on quickjs-emscripten), so the
+// clock read that ends one slice also starts the next: no JS runs between.
+let stamp = 0;
+let stampFresh = false;
+function clockAtSwitch(): number {
+  if (stampFresh) {
+    stampFresh = false;
+    return stamp;
+  }
+  return now();
+}
+
+// The guard is re-armed only when a quarter of runawayMs has passed since it
+// was last armed, not on every switch: on interrupting hosts a process is
+// killed after running between 3/4 and all of runawayMs without yielding,
+// and the trip kills the process running at that moment.
+let guardArmedAt = -1;
+function armGuard(t: number): void {
+  if (guardArmedAt !== -1 && t - guardArmedAt < config.runawayMs / 4) return;
+  guardArmedAt = t;
+  platform().guard(config.runawayMs, tripped);
+}
+/** After a change of runawayMs: the next switch arms the guard anew. */
+export function guardConfigChanged(): void {
+  guardArmedAt = -1e9;
+}
+function disarmGuard(): void {
+  if (guardArmedAt === -1) return;
+  guardArmedAt = -1;
+  platform().guard(0, null);
+}
+
+export function enqueue(p: Proc): void {
+  if (p.queued || !p.alive || state.halted) return;
+  p.queued = true;
+  runq.push(p);
+  armTurn();
+}
+
+function armTurn(): void {
+  if (turnArmed || state.halted) return;
+  turnArmed = true;
+  addTimer(0, turn);
+}
+
+function turn(): void {
+  turnArmed = false;
+  stampFresh = false;
+  if (state.halted) return;
+  if (inFlight) {
+    // Promise jobs all ran and it never called back: it awaits a foreign promise.
+    const p = inFlight;
+    p.detached = true;
+    p.busy = false;
+    inFlight = null;
+    state.current = null;
+  }
+  budget = config.turnReductions;
+  runLoop();
+}
+
+export function runLoop(): void {
+  if (looping || state.halted) return;
+  looping = true;
+  try {
+    while (!inFlight && budget > 0 && rqHead < runq.length && !state.halted) {
+      const p = runq[rqHead]!;
+      runq[rqHead++] = undefined;
+      p.queued = false;
+      if (p.alive) step(p);
+    }
+    if (rqHead === runq.length) {
+      runq.length = 0;
+      rqHead = 0;
+    } else if (rqHead > 4096) {
+      runq.splice(0, rqHead);
+      rqHead = 0;
+    }
+  } finally {
+    looping = false;
+  }
+  if (state.halted) return;
+  if (inFlight || rqHead < runq.length) armTurn();
+  if (!inFlight) disarmGuard();
+}
+
+function begin(p: Proc): void {
+  state.current = p;
+  p.sliceLeft = config.sliceReductions;
+  p.sliceStart = clockAtSwitch();
+  armGuard(p.sliceStart);
+}
+
+/** The host aborted a runaway slice: the stack is gone, repair and go on. */
+function tripped(): void {
+  guardArmedAt = -1;
+  const p = state.current ?? inFlight;
+  looping = false;
+  inFlight = null;
+  state.current = null;
+  stampFresh = false;
+  if (p) {
+    p.busy = false;
+    if (p.alive) runaway(p, now() - p.sliceStart);
+  }
+  armTurn();
+}
+
+function runaway(p: Proc, ms: number): void {
+  logger.error(`process ${p.pid} ran ${Math.round(ms)} ms without yielding (limit ${config.runawayMs} ms): killed`);
+  die(p, 'killed');
+}
+
+/** Ends p's slice: runaway check, then requeue if it has more to do. */
+function endSlice(p: Proc): void {
+  if (state.current === p) state.current = null;
+  if (!p.alive) return;
+  stamp = now();
+  stampFresh = true;
+  const ms = stamp - p.sliceStart;
+  if (ms > config.runawayMs) return runaway(p, ms);
+  if (runnable(p)) enqueue(p);
+}
+
+function runnable(p: Proc): boolean {
+  if (p.busy) return false;
+  if (p.waiter) return p.waiter.found >= 0 || p.waiter.timedOut;
+  return p.handler !== null && p.queueLen() > 0;
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function';
+}
+
+function step(p: Proc): void {
+  begin(p);
+  if (p.start) {
+    const body = p.start;
+    p.start = null;
+    p.busy = true;
+    inFlight = p;
+    budget--;
+    p.reductions++;
+    let r: unknown;
+    try {
+      r = body();
+    } catch (e) {
+      return bodyDone(p, e, true);
+    }
+    if (isThenable(r)) {
+      r.then(
+        () => bodyDone(p, 'normal', false),
+        (e) => bodyDone(p, e, true),
+      );
+    } else {
+      bodyDone(p, 'normal', false);
+    }
+    return;
+  }
+  const w = p.waiter;
+  if (w) {
+    if (w.found < 0 && !w.timedOut) return endSlice(p);
+    p.waiter = null;
+    if (w.timer) removeTimer(w.timer);
+    const value = w.found >= 0 ? takeMessage(p, w.found).value : TIMEOUT;
+    p.busy = true;
+    inFlight = p;
+    budget--;
+    p.sliceLeft--;
+    p.reductions++;
+    w.resolve(value);
+    return;
+  }
+  const h = p.handler;
+  while (h && p.alive && p.queueLen() > 0 && p.sliceLeft > 0 && budget > 0 && !p.waiter) {
+    const m = takeMessage(p, p.head);
+    budget--;
+    p.sliceLeft--;
+    p.reductions++;
+    // Busy while the handler runs, so that an async handler may receive
+    // before its first await.
+    p.busy = true;
+    inFlight = p;
+    let r: unknown;
+    try {
+      r = h.onMessage(m.value);
+    } catch (e) {
+      release(p);
+      if (!state.halted) crash(p, e);
+      break;
+    }
+    if (isThenable(r)) {
+      r.then(
+        () => handlerDone(p, null),
+        (e) => handlerDone(p, e),
+      );
+      return;
+    }
+    release(p);
+    state.current = p;
+    if (p.waiter) {
+      forget(p);
+      crash(p, new Error('receive: called from a behaviour handler that returned without awaiting it'));
+      break;
+    }
+  }
+  endSlice(p);
+}
+
+function crash(p: Proc, e: unknown): void {
+  if (!p.alive) return;
+  // QuickJS's interrupt (the hosts' guard) can surface as a rejection of the
+  // async body before the host calls onTrip: it is the runaway kill.
+  if (e instanceof Error && e.name === 'InternalError' && e.message === 'interrupted') {
+    return runaway(p, now() - p.sliceStart);
+  }
+  const reason = reasonOf(e);
+  if (!(e instanceof ProcessExit) && reason !== 'out_of_memory') {
+    logger.error(`process ${p.pid} crashed:`, e instanceof Error ? e.stack || String(e) : e);
+  }
+  die(p, reason);
+}
+
+function release(p: Proc): void {
+  if (inFlight === p) inFlight = null;
+  p.busy = false;
+  if (state.current === p) state.current = null;
+}
+
+function bodyDone(p: Proc, result: unknown, failed: boolean): void {
+  if (state.halted) return;
+  stampFresh = false;
+  const wasInFlight = inFlight === p;
+  release(p);
+  if (p.alive && wasInFlight && now() - p.sliceStart > config.runawayMs) runaway(p, now() - p.sliceStart);
+  if (p.alive) {
+    if (failed) crash(p, result);
+    else die(p, 'normal');
+  }
+  if (wasInFlight) runLoop();
+}
+
+function handlerDone(p: Proc, err: unknown): void {
+  if (state.halted) return;
+  stampFresh = false;
+  const wasInFlight = inFlight === p;
+  release(p);
+  if (err !== null && p.alive) crash(p, err);
+  else if (p.alive) endSlice(p);
+  if (wasInFlight) runLoop();
+}
+
+/** The running process, or a clear error. */
+export function me(what: string): Proc {
+  const p = state.current;
+  if (!p) {
+    throw new Error(
+      `${what}: not inside a process (call it from a process body or handler; ` +
+        'an async body that awaits a non-kernel promise loses its process)',
+    );
+  }
+  if (!p.alive) throw new ProcessExit(p.exitReason);
+  return p;
+}
+
+export interface ReceiveOptions {
+  /** Milliseconds to wait for a match; then `receive` returns TIMEOUT. */
+  after?: number;
+}
+
+/**
+ * Selective receive: the oldest message matching any of `matchers` (all
+ * messages if none given). Others stay queued in arrival order.
+ */
+export function receive(matchers: Matcher | Matcher[] | null, opts: ReceiveOptions | undefined): Promise<unknown> {
+  const p = me('receive');
+  if (!p.busy) throw new Error('receive: the process is not running (a behaviour\'s init cannot receive)');
+  const list = matchers === null || matchers === undefined ? null : Array.isArray(matchers) ? matchers : [matchers];
+  if (list) {
+    for (const m of list) {
+      if (m === null || m === undefined || typeof m === 'symbol') {
+        throw new TypeError(`receive: a matcher must be a function, a pattern object or a primitive, got ${String(m)}`);
+      }
+    }
+  }
+  const after = opts?.after;
+  if (after !== undefined && (typeof after !== 'number' || !(after >= 0))) {
+    throw new TypeError(`receive: after must be a number >= 0 or Infinity, got ${String(after)}`);
+  }
+  // Every kernel call is a chance to catch a runaway on hosts that cannot
+  // interrupt JS; the killed body just never resumes.
+  if ((p.sliceLeft & 15) === 0 && now() - p.sliceStart > config.runawayMs) {
+    release(p);
+    runaway(p, now() - p.sliceStart);
+    runLoop();
+    return new Promise(() => {});
+  }
+  const test = compileMatchers(list);
+  const found = scan(p, test, p.head);
+  if (found >= 0 && p.sliceLeft > 0 && budget > 0 && inFlight === p) {
+    p.sliceLeft--;
+    budget--;
+    p.reductions++;
+    return Promise.resolve(takeMessage(p, found).value);
+  }
+  if (found < 0 && after === 0) return Promise.resolve(TIMEOUT);
+  return new Promise((resolve) => {
+    const w: Waiter = { test, scanned: p.mailbox.length, found, timedOut: false, timer: 0, resolve };
+    p.waiter = w;
+    if (found < 0 && after !== undefined && after !== Infinity) {
+      w.timer = addTimer(after, () => {
+        w.timer = 0;
+        if (p.alive && p.waiter === w && w.found < 0) {
+          w.timedOut = true;
+          enqueue(p);
+        }
+      });
+    }
+    blocked(p);
+  });
+}
+
+function scan(p: Proc, test: ((v: unknown) => boolean) | null, from: number): number {
+  const box = p.mailbox;
+  if (!test) return from < box.length ? from : -1;
+  for (let i = from; i < box.length; i++) {
+    if (test(box[i].value)) return i;
+  }
+  return -1;
+}
+
+/** p waits in receive: let the next process run. */
+function blocked(p: Proc): void {
+  const wasInFlight = inFlight === p;
+  release(p);
+  endSlice(p);
+  if (wasInFlight) runLoop();
+}
+
+/** A message reached p's mailbox (already pushed). */
+export function arrived(p: Proc): void {
+  const w = p.waiter;
+  if (w) {
+    if (w.found < 0 && !w.timedOut) {
+      const i = scan(p, w.test, w.scanned);
+      w.scanned = p.mailbox.length;
+      if (i >= 0) {
+        w.found = i;
+        if (!p.busy) enqueue(p);
+      }
+    }
+  } else if (p.handler && !p.busy) {
+    enqueue(p);
+  }
+}
+
+/** p died: forget it here. */
+export function forget(p: Proc): void {
+  if (p.waiter?.timer) removeTimer(p.waiter.timer);
+  p.waiter = null;
+  if (inFlight === p) inFlight = null;
+  p.busy = false;
+}
+
+/** Runs `fn` as process p (used to run a behaviour's init synchronously
+ *  inside the caller), then restores the caller. */
+export function runAs<T>(p: Proc, fn: () => T): T {
+  const saved = state.current;
+  state.current = p;
+  try {
+    return fn();
+  } finally {
+    state.current = saved;
+  }
+}
+
+/** Did the scheduler lose track of a process (for tests and introspection)? */
+export function schedulerState(): { queued: number; inFlight: string | null } {
+  return { queued: runq.length - rqHead, inFlight: inFlight ? String(inFlight.pid) : null };
+}

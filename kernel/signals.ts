@@ -1,0 +1,186 @@
+/**
+ * Exit signals, links and monitors, as Erlang defines them.
+ *
+ * When a process exits with reason R:
+ *   - every linked process gets an exit signal R: a process trapping exits
+ *     receives `{ type: 'EXIT', from, reason: R }`; otherwise R = 'normal' is
+ *     ignored and any other R kills it with R (and so on along its links);
+ *   - every process monitoring it receives
+ *     `{ type: 'DOWN', ref, pid, reason: R }`.
+ *
+ * `exit(pid, R)` sends an exit signal as if through a link, except that
+ * R = 'kill' cannot be trapped and kills with reason 'killed', and R = 'normal'
+ * sent to oneself ends oneself.
+ *
+ * Deaths propagate through a work list, not recursion, so long chains of
+ * links (a ring of 10,000) do not overflow the stack.
+ */
+import { Proc, procs, state, releaseBinaries, EMPTY, type Reason } from './process.ts';
+import { copyTerm, Pid, Ref } from './term.ts';
+import { forget } from './scheduler.ts';
+import { deliver } from './mailbox.ts';
+
+/** Thrown to end the running process with `reason` (exit/1). */
+export class ProcessExit extends Error {
+  constructor(readonly reason: Reason) {
+    super(`process exit: ${describe(reason)}`);
+    this.name = 'ProcessExit';
+  }
+}
+
+export interface ExitMessage {
+  type: 'EXIT';
+  /** The sender; null for a signal sent from outside any process. */
+  from: Pid | null;
+  reason: Reason;
+}
+
+export interface DownMessage {
+  type: 'DOWN';
+  ref: Ref;
+  pid: Pid;
+  reason: Reason;
+}
+
+/** Hooks run when any process dies (the registry and tables use them). */
+export const onDeath: ((p: Proc, reason: Reason) => void)[] = [];
+
+function describe(r: Reason): string {
+  if (typeof r === 'string') return r;
+  try {
+    return JSON.stringify(r) ?? String(r);
+  } catch {
+    return String(r);
+  }
+}
+
+/** The exit reason for an error thrown in a process. */
+export function reasonOf(e: unknown): Reason {
+  if (e instanceof ProcessExit) return e.reason;
+  if (isOutOfMemory(e)) return 'out_of_memory';
+  if (e instanceof Error) return { error: `${e.name}: ${e.message}`, stack: e.stack ?? '' };
+  return { error: 'thrown', value: safe(e) };
+}
+
+function isOutOfMemory(e: unknown): boolean {
+  // QuickJS throws InternalError "out of memory"; V8 a RangeError on huge allocations.
+  return e instanceof Error && /out of memory|Array buffer allocation failed/i.test(e.message);
+}
+
+/** A reason as it may travel in a message: copied, or as text if it cannot. */
+function safe(r: Reason): Reason {
+  try {
+    return copyTerm(r, 'exit reason').value;
+  } catch {
+    return String(r);
+  }
+}
+
+type Pending = { to: Proc; from: Pid; reason: Reason; link: boolean };
+const pending: Pending[] = [];
+let propagating = false;
+
+/** p exits with `reason`. */
+export function die(p: Proc, reason: Reason): void {
+  if (!p.alive) return;
+  p.alive = false;
+  p.exitReason = reason;
+  procs.delete(p.pid.id);
+  forget(p);
+  for (let i = p.head; i < p.mailbox.length; i++) {
+    const m = p.mailbox[i];
+    if (m?.binaries) releaseBinaries(m.binaries);
+  }
+  p.mailbox = EMPTY;
+  p.head = 0;
+  p.queuedBytes = 0;
+  for (const hook of onDeath) hook(p, reason);
+  const r = safe(reason);
+  if (p.monitors) for (const { ref, target } of p.monitors.values()) target.monitoredBy?.delete(ref.id);
+  p.monitors = null;
+  if (p.monitoredBy) {
+    for (const { ref, watcher } of p.monitoredBy.values()) {
+      watcher.monitors?.delete(ref.id);
+      deliver(watcher, { type: 'DOWN', ref, pid: p.pid, reason: r } satisfies DownMessage);
+    }
+  }
+  p.monitoredBy = null;
+  if (p.links) {
+    for (const q of p.links) {
+      q.links?.delete(p);
+      pending.push({ to: q, from: p.pid, reason: r, link: true });
+    }
+  }
+  p.links = null;
+  if (propagating) return;
+  propagating = true;
+  try {
+    while (pending.length > 0) {
+      const s = pending.shift()!;
+      signal(s.to, s.from, s.reason, s.link, false);
+    }
+  } finally {
+    propagating = false;
+  }
+}
+
+function signal(to: Proc, from: Pid | null, reason: Reason, link: boolean, toSelf: boolean): void {
+  if (!to.alive) return;
+  if (!link && reason === 'kill') return die(to, 'killed');
+  if (to.trapExit) {
+    deliver(to, { type: 'EXIT', from, reason } satisfies ExitMessage);
+    return;
+  }
+  if (reason === 'normal' && !toSelf) return;
+  die(to, reason);
+}
+
+/** exit(pid, reason): send an exit signal from `from` (null: outside any
+ *  process). Throws ProcessExit if it ends the caller itself. */
+export function sendExit(from: Proc | null, to: Proc | undefined, reason: Reason): void {
+  if (!to) return;
+  signal(to, from ? from.pid : null, safe(reason), false, from === to);
+  if (from && !from.alive && from === state.current) throw new ProcessExit(from.exitReason);
+}
+
+export function link(a: Proc, b: Proc): void {
+  if (a === b) return;
+  (a.links ??= new Set()).add(b);
+  (b.links ??= new Set()).add(a);
+}
+
+export function unlink(a: Proc, b: Proc): void {
+  a.links?.delete(b);
+  b.links?.delete(a);
+}
+
+export function monitor(watcher: Proc, target: Proc | undefined, targetPid: Pid): Ref {
+  const ref = new Ref();
+  if (!target || !target.alive) {
+    deliver(watcher, { type: 'DOWN', ref, pid: targetPid, reason: 'noproc' } satisfies DownMessage);
+    return ref;
+  }
+  (watcher.monitors ??= new Map()).set(ref.id, { ref, target });
+  (target.monitoredBy ??= new Map()).set(ref.id, { ref, watcher });
+  return ref;
+}
+
+/** Removes a monitor; with `flush`, also a DOWN for it already queued.
+ *  Returns true if the monitor was active. */
+export function demonitor(watcher: Proc, ref: Ref, flush: boolean): boolean {
+  const m = watcher.monitors?.get(ref.id);
+  if (m) {
+    watcher.monitors!.delete(ref.id);
+    m.target.monitoredBy?.delete(ref.id);
+  }
+  if (flush) {
+    for (let i = watcher.head; i < watcher.mailbox.length; i++) {
+      const v = watcher.mailbox[i].value as DownMessage;
+      if (v && typeof v === 'object' && v.type === 'DOWN' && v.ref === ref) {
+        watcher.mailbox.splice(i, 1);
+        break;
+      }
+    }
+  }
+  return m !== undefined;
+}

@@ -1,0 +1,288 @@
+/**
+ * Terms: what may travel in a message or live in a table, and how it is
+ * copied.
+ *
+ * Messages are copied so that no two processes ever share mutable data.
+ * Accepted: primitives (not symbols), bigint, arrays, plain objects, Map, Set,
+ * Date, Uint8Array, and the kernel's own immutable values (Pid, Ref, Tid, Binary),
+ * which pass by reference. Anything else (a function, a class instance, a
+ * cycle, a symbol key) throws a TermError in the sender, naming the path.
+ *
+ * Binaries. A Uint8Array of 64 bytes or more is copied once into a `Binary`,
+ * and from then on shared by reference, as BEAM shares refc binaries. JS
+ * cannot freeze the contents of a typed array, so the receiver does not get a
+ * Uint8Array but a frozen `Binary` whose bytes are reachable only through
+ * methods that read or copy them: no process can change what another sees.
+ * A smaller Uint8Array is copied and arrives as a Uint8Array.
+ */
+
+/** Bytes at which a Uint8Array is shared as a Binary instead of copied. */
+export const SHARED_BINARY_MIN = 64;
+
+export class TermError extends TypeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TermError';
+  }
+}
+
+let nextPid = 32;
+let nextRef = 1;
+
+/** A process identifier. Immutable; prints as `<0.42.0>`. */
+export class Pid {
+  readonly id: number;
+  constructor() {
+    this.id = nextPid++;
+    Object.freeze(this);
+  }
+  toString(): string {
+    return `<0.${this.id}.0>`;
+  }
+}
+
+/** A unique reference (monitors, timers, calls). Prints as `#Ref<0.0.0.7>`. */
+export class Ref {
+  readonly id: number;
+  constructor() {
+    this.id = nextRef++;
+    Object.freeze(this);
+  }
+  toString(): string {
+    return `#Ref<0.0.0.${this.id}>`;
+  }
+}
+
+let nextTid = 1;
+
+/** A table identifier (see ets.ts). Immutable; may travel in messages. */
+export class Tid {
+  readonly id: number;
+  constructor() {
+    this.id = nextTid++;
+    Object.freeze(this);
+  }
+  toString(): string {
+    return `#Tab<0.${this.id}>`;
+  }
+}
+
+const bytesOf = new WeakMap<Binary, Uint8Array>();
+
+/** An immutable byte string, shared between processes without copying. */
+export class Binary {
+  readonly length: number;
+  private constructor(bytes: Uint8Array) {
+    this.length = bytes.length;
+    bytesOf.set(this, bytes);
+    Object.freeze(this);
+  }
+  /** A Binary holding a copy of `bytes`. */
+  static from(bytes: Uint8Array | ArrayLike<number>): Binary {
+    return new Binary(bytes instanceof Uint8Array ? bytes.slice() : Uint8Array.from(bytes as ArrayLike<number>));
+  }
+  /** Byte at `i` (negative counts from the end), or undefined. */
+  at(i: number): number | undefined {
+    const b = bytesOf.get(this)!;
+    const j = i < 0 ? b.length + i : i;
+    return b[j];
+  }
+  /** A fresh, mutable copy of the bytes. */
+  bytes(): Uint8Array {
+    return bytesOf.get(this)!.slice();
+  }
+  /** A sub-binary sharing the same bytes (no copy). */
+  slice(start?: number, end?: number): Binary {
+    return new Binary(bytesOf.get(this)!.subarray(start, end));
+  }
+  /** The underlying buffer, for memory accounting: counted once however many
+   *  binaries share it. */
+  static buffer(b: Binary): ArrayBuffer {
+    return bytesOf.get(b)!.buffer as ArrayBuffer;
+  }
+  toString(): string {
+    return `<<${this.length} bytes>>`;
+  }
+}
+
+/** A copied term, with its approximate size in bytes (binaries excluded) and
+ *  the shared binaries it holds. */
+export interface Copied {
+  value: unknown;
+  size: number;
+  binaries: Binary[] | null;
+}
+
+interface Walk {
+  size: number;
+  binaries: Binary[] | null;
+  /** Objects being copied, outermost first: a cycle is one of them again. */
+  open: object[];
+  path: (string | number)[];
+}
+
+/** Copies `value` as a message or table entry. `what` names the caller for
+ *  errors ("send", "ets:insert"). */
+export function copyTerm(value: unknown, what: string): Copied {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) {
+    return { value, size: primSize(value), binaries: null };
+  }
+  const w: Walk = { size: 0, binaries: null, open: [], path: [] };
+  const v = walk(value, w, what);
+  return { value: v, size: w.size, binaries: w.binaries };
+}
+
+function primSize(v: unknown): number {
+  return typeof v === 'string' ? 16 + v.length : typeof v === 'bigint' ? 16 : 8;
+}
+
+function where(w: Walk): string {
+  let s = 'message';
+  for (const p of w.path) s += typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`;
+  return s;
+}
+
+function fail(w: Walk, what: string, problem: string): never {
+  throw new TermError(`${what}: cannot copy ${problem} at ${where(w)}`);
+}
+
+function walk(v: unknown, w: Walk, what: string): unknown {
+  switch (typeof v) {
+    case 'string':
+      w.size += 16 + v.length;
+      return v;
+    case 'number':
+    case 'boolean':
+    case 'undefined':
+      w.size += 8;
+      return v;
+    case 'bigint':
+      w.size += 16;
+      return v;
+    case 'symbol':
+      return fail(w, what, `a symbol (${v.toString()})`);
+    case 'function':
+      return fail(w, what, `a function (${v.name || 'anonymous'})`);
+  }
+  if (v === null) {
+    w.size += 8;
+    return v;
+  }
+  const o = v as object;
+  if (o instanceof Pid || o instanceof Ref || o instanceof Tid) {
+    w.size += 16;
+    return o;
+  }
+  if (o instanceof Binary) {
+    w.size += 32;
+    (w.binaries ??= []).push(o);
+    return o;
+  }
+  if (w.open.indexOf(o) !== -1) return fail(w, what, 'a cycle (an object that contains itself)');
+  const proto = Object.getPrototypeOf(o);
+  w.open.push(o);
+  let out: unknown;
+  if (Array.isArray(o) && proto === Array.prototype) {
+    const a = new Array(o.length);
+    w.size += 16 + 8 * o.length;
+    for (let i = 0; i < o.length; i++) {
+      const x = o[i];
+      const t = typeof x;
+      // Numbers, booleans and undefined need no walk (sized above).
+      if (t === 'number' || t === 'boolean' || t === 'undefined') {
+        a[i] = x;
+        continue;
+      }
+      w.path.push(i);
+      a[i] = walk(x, w, what);
+      w.path.pop();
+    }
+    out = a;
+  } else if (proto === Object.prototype || proto === null) {
+    if (Object.getOwnPropertySymbols(o).length > 0) fail(w, what, 'an object with a symbol key');
+    const r: Record<string, unknown> = proto === null ? Object.create(null) : {};
+    w.size += 16;
+    for (const k of Object.keys(o)) {
+      w.path.push(k);
+      w.size += 8 + k.length;
+      r[k] = walk((o as Record<string, unknown>)[k], w, what);
+      w.path.pop();
+    }
+    out = r;
+  } else if (o instanceof Uint8Array && proto === Uint8Array.prototype) {
+    if (o.length >= SHARED_BINARY_MIN) {
+      const b = Binary.from(o);
+      (w.binaries ??= []).push(b);
+      w.size += 32;
+      out = b;
+    } else {
+      w.size += 16 + o.length;
+      out = o.slice();
+    }
+  } else if (o instanceof Date && proto === Date.prototype) {
+    w.size += 16;
+    out = new Date(o.getTime());
+  } else if (o instanceof Map && proto === Map.prototype) {
+    const m = new Map();
+    w.size += 32;
+    for (const [k, val] of o) {
+      w.path.push('<map key>');
+      const ck = walk(k, w, what);
+      w.path.pop();
+      w.path.push(typeof k === 'string' || typeof k === 'number' ? k : '<map value>');
+      m.set(ck, walk(val, w, what));
+      w.path.pop();
+    }
+    out = m;
+  } else if (o instanceof Set && proto === Set.prototype) {
+    const s = new Set();
+    w.size += 32;
+    for (const k of o) {
+      w.path.push('<set item>');
+      s.add(walk(k, w, what));
+      w.path.pop();
+    }
+    out = s;
+  } else {
+    const name = proto && typeof proto.constructor === 'function' ? proto.constructor.name : 'unknown';
+    fail(w, what, `an instance of ${name || 'an anonymous class'} (only plain data, Map, Set, Date and Uint8Array travel)`);
+  }
+  w.open.pop();
+  return out;
+}
+
+/** Approximate size in bytes of a term, without copying it. */
+export function termSize(value: unknown): number {
+  if (value === null || typeof value !== 'object') return primSize(value);
+  const seen = new Set<object>();
+  let size = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') {
+      size += primSize(v);
+      continue;
+    }
+    if (seen.has(v)) continue;
+    seen.add(v);
+    if (v instanceof Binary || v instanceof Pid || v instanceof Ref || v instanceof Tid) size += 16;
+    else if (v instanceof Uint8Array) size += 16 + v.length;
+    else if (Array.isArray(v)) {
+      size += 16 + 8 * v.length;
+      for (const x of v) stack.push(x);
+    } else if (v instanceof Map) {
+      size += 32;
+      for (const [k, x] of v) stack.push(k, x);
+    } else if (v instanceof Set) {
+      size += 32;
+      for (const x of v) stack.push(x);
+    } else {
+      size += 16;
+      for (const k of Object.keys(v)) {
+        size += 8 + k.length;
+        stack.push((v as Record<string, unknown>)[k]);
+      }
+    }
+  }
+  return size;
+}

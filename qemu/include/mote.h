@@ -1,0 +1,87 @@
+/*
+ * mote.h: the boot layer's contract, shared by every C file in qemu/ and
+ * mirrored for JavaScript by kernel/platform.ts (keep the two in step; a test
+ * compares the exit statuses).
+ *
+ * Errors: functions here return a negative value or NULL on failure unless the
+ * comment says they do not return. Fatal conditions go through mote_fatal(),
+ * which prints one line and powers off with one of the statuses below.
+ */
+#ifndef MOTE_H
+#define MOTE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MOTE_PLATFORM_ABI     1   /* bump with kernel/platform.ts */
+#define MOTE_FORMAT_VERSION   1   /* image format, docs/ARCHITECTURE.md */
+
+/* Exit statuses (docs/ARCHITECTURE.md). 0..99 belong to the app. */
+#define MOTE_EXIT_OK                 0
+#define MOTE_EXIT_APP_MAX           99
+#define MOTE_EXIT_UNCAUGHT         100
+#define MOTE_EXIT_OUT_OF_MEMORY    101
+#define MOTE_EXIT_PAYLOAD_CORRUPT  102
+#define MOTE_EXIT_PAYLOAD_TRUNCATED 103
+#define MOTE_EXIT_NO_ENTRY         104
+#define MOTE_EXIT_CPU_EXCEPTION    105
+#define MOTE_EXIT_SYSCALL          106
+#define MOTE_EXIT_TOO_LITTLE_MEMORY 107
+#define MOTE_EXIT_FORMAT_VERSION   108
+#define MOTE_EXIT_BAD_BOOT         109
+
+/* The payload header at the start of the payload segment (image format v1). */
+struct mote_payload_header {
+    char     magic[8];        /* "MOTEIMG\0" */
+    uint32_t version;         /* MOTE_FORMAT_VERSION */
+    uint32_t header_size;     /* sizeof(struct mote_payload_header) */
+    uint64_t tar_size;        /* bytes of ustar archive after the header */
+    uint32_t tar_crc32;       /* CRC-32 (IEEE) of those bytes */
+    uint8_t  reserved[36];
+};
+_Static_assert(sizeof(struct mote_payload_header) == 64, "payload header is 64 bytes");
+
+/* A region of usable RAM from the boot memory map. */
+struct mote_region { uintptr_t start, end; };
+
+/* console.c: the 16550 serial port. */
+void console_init(void);
+void console_write(const char *s, size_t n);
+void console_puts(const char *s);
+int  console_read(char *buf, size_t n);          /* bytes read, 0 if none waiting */
+
+/* power.c */
+_Noreturn void power_off(int status);
+_Noreturn void mote_fatal(int status, const char *fmt, ...);
+
+/* memmap.c: RAM from the PVH start info. Returns the region count. */
+int  memmap_read(uint32_t start_info, struct mote_region *out, int max, uint64_t *total_ram);
+
+/* alloc.c: the heap, over every region above the image. */
+void   heap_add_region(uintptr_t start, uintptr_t end);
+void  *heap_alloc(size_t n);
+void  *heap_realloc(void *p, size_t n);
+void   heap_free(void *p);
+size_t heap_usable_size(const void *p);
+size_t heap_capacity(void);      /* bytes the heap can hand out in all */
+size_t heap_used(void);          /* bytes handed out now, headers included */
+
+/* clock.c: monotonic (TSC calibrated on the PIT) and wall (CMOS RTC) time. */
+void     clock_init(void);
+uint64_t clock_ns(void);          /* since clock_init */
+int64_t  clock_wall_ms(void);     /* since the Unix epoch */
+void     clock_wait_until(uint64_t deadline_ns);  /* halt until then or an interrupt */
+
+/* cpu.c: TSS/IDT, exceptions, the system-call trap, the LAPIC timer. */
+void cpu_init(void);
+void cpu_unmap_null_page(void);               /* and the stack guard; after the start info is read */
+
+/* payload.c: the ustar archive in the payload segment. */
+void        payload_init(void);                               /* validates or dies */
+const char *payload_find(const char *name, size_t *size);     /* NULL if absent */
+uintptr_t   payload_end(void);                                /* first byte after it */
+
+/* host.c: QuickJS, the platform object and the event loop. */
+_Noreturn void host_run(uint64_t total_ram);
+
+#endif

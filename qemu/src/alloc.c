@@ -1,0 +1,208 @@
+/* alloc.c: the heap. Every byte of RAM above the image (and low memory below
+   640 KiB) is added here as a region; QuickJS and libc allocate from it.
+   Boundary-tag blocks with segregated free lists: exact bins of 16 bytes up
+   to 1 KiB, then one bin per power of two, and a bitmap of non-empty bins.
+   Freed blocks coalesce with free neighbours at once, so a region that is
+   free again is one block again. */
+#include <string.h>
+#include "mote.h"
+
+#define ALIGN       16
+#define HDR         sizeof(struct block)     /* 16: prev_size and size */
+#define MIN_BLOCK   (HDR + 2 * sizeof(void *))
+#define SMALL_BINS  64                        /* 16-byte steps below 1 KiB */
+#define NBINS       (SMALL_BINS + 48)
+#define IN_USE      ((size_t)1)
+
+struct block {
+    size_t prev_size;                         /* 0: first block of its region */
+    size_t size;                              /* whole block, header included; bit 0 = in use */
+    struct block *next, *prev;                /* free list links, only while free */
+};
+
+static struct block *bins[NBINS];
+static uint64_t nonempty[(NBINS + 63) / 64];
+static size_t capacity, used;
+
+static size_t size_of(const struct block *b) { return b->size & ~IN_USE; }
+static int in_use(const struct block *b) { return b->size & IN_USE; }
+static struct block *after(struct block *b) { return (struct block *)((char *)b + size_of(b)); }
+static struct block *before(struct block *b) { return (struct block *)((char *)b - b->prev_size); }
+
+static int bin_of(size_t size)
+{
+    if (size < SMALL_BINS * ALIGN)
+        return (int)(size / ALIGN);
+    int log2 = 63 - __builtin_clzl(size);
+    int bin = SMALL_BINS + log2 - 10;
+    return bin < NBINS ? bin : NBINS - 1;
+}
+
+static void bin_insert(struct block *b)
+{
+    int i = bin_of(size_of(b));
+    b->prev = NULL;
+    b->next = bins[i];
+    if (bins[i])
+        bins[i]->prev = b;
+    bins[i] = b;
+    nonempty[i / 64] |= 1ull << (i % 64);
+}
+
+static void bin_remove(struct block *b)
+{
+    int i = bin_of(size_of(b));
+    if (b->prev)
+        b->prev->next = b->next;
+    else
+        bins[i] = b->next;
+    if (b->next)
+        b->next->prev = b->prev;
+    if (!bins[i])
+        nonempty[i / 64] &= ~(1ull << (i % 64));
+}
+
+static void set_size(struct block *b, size_t size, size_t flags)
+{
+    b->size = size | flags;
+    after(b)->prev_size = size;
+}
+
+void heap_add_region(uintptr_t start, uintptr_t end)
+{
+    start = (start + ALIGN - 1) & ~(uintptr_t)(ALIGN - 1);
+    end &= ~(uintptr_t)(ALIGN - 1);
+    if (end <= start || end - start < MIN_BLOCK + HDR)
+        return;
+    struct block *first = (struct block *)start;
+    struct block *sentinel = (struct block *)(end - HDR);   /* never free: stops coalescing */
+    first->prev_size = 0;
+    sentinel->size = IN_USE;
+    set_size(first, (size_t)((char *)sentinel - (char *)first), 0);
+    bin_insert(first);
+    capacity += size_of(first);
+}
+
+/* The first free block of at least `need` bytes, taken off its list. */
+static struct block *take(size_t need)
+{
+    int i = bin_of(need);
+    if (i >= SMALL_BINS) {                     /* a large bin holds mixed sizes: first fit */
+        for (struct block *b = bins[i]; b; b = b->next)
+            if (size_of(b) >= need) {
+                bin_remove(b);
+                return b;
+            }
+        i++;
+    }
+    for (int w = i / 64; w < (int)(sizeof nonempty / sizeof nonempty[0]); w++) {
+        uint64_t bits = nonempty[w];
+        if (w == i / 64)
+            bits &= ~0ull << (i % 64);
+        if (bits) {
+            struct block *b = bins[w * 64 + __builtin_ctzl(bits)];
+            bin_remove(b);
+            return b;
+        }
+    }
+    return NULL;
+}
+
+/* Keep `need` bytes of b and return the rest to the free lists. */
+static void trim(struct block *b, size_t need)
+{
+    size_t size = size_of(b);
+    if (size - need < MIN_BLOCK)
+        return;
+    set_size(b, need, IN_USE);
+    struct block *rest = after(b);
+    set_size(rest, size - need, 0);
+    struct block *next = after(rest);
+    if (!in_use(next)) {                        /* realloc shrink can leave a free neighbour */
+        bin_remove(next);
+        set_size(rest, size - need + size_of(next), 0);
+    }
+    bin_insert(rest);
+}
+
+static size_t need_for(size_t n)
+{
+    if (n > ((size_t)1 << 40))
+        return 0;
+    size_t need = (n + HDR + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+    return need < MIN_BLOCK ? MIN_BLOCK : need;
+}
+
+void *heap_alloc(size_t n)
+{
+    size_t need = need_for(n);
+    struct block *b = need ? take(need) : NULL;
+    if (!b)
+        return NULL;
+    set_size(b, size_of(b), IN_USE);
+    trim(b, need);
+    used += size_of(b);
+    return (char *)b + HDR;
+}
+
+void heap_free(void *p)
+{
+    if (!p)
+        return;
+    struct block *b = (struct block *)((char *)p - HDR);
+    size_t size = size_of(b);
+    used -= size;
+    struct block *next = after(b);
+    if (!in_use(next)) {
+        bin_remove(next);
+        size += size_of(next);
+    }
+    if (b->prev_size && !in_use(before(b))) {
+        struct block *prev = before(b);
+        bin_remove(prev);
+        size += size_of(prev);
+        b = prev;
+    }
+    set_size(b, size, 0);
+    bin_insert(b);
+}
+
+void *heap_realloc(void *p, size_t n)
+{
+    if (!p)
+        return heap_alloc(n);
+    size_t need = need_for(n);
+    if (!need)
+        return NULL;
+    struct block *b = (struct block *)((char *)p - HDR);
+    size_t size = size_of(b);
+    if (need <= size) {
+        used -= size;
+        trim(b, need);
+        used += size_of(b);
+        return p;
+    }
+    struct block *next = after(b);
+    if (!in_use(next) && size + size_of(next) >= need) {  /* grow in place */
+        bin_remove(next);
+        used -= size;
+        set_size(b, size + size_of(next), IN_USE);
+        trim(b, need);
+        used += size_of(b);
+        return p;
+    }
+    void *q = heap_alloc(n);
+    if (q) {
+        memcpy(q, p, size - HDR);
+        heap_free(p);
+    }
+    return q;
+}
+
+size_t heap_usable_size(const void *p)
+{
+    return p ? size_of((const struct block *)((const char *)p - HDR)) - HDR : 0;
+}
+
+size_t heap_capacity(void) { return capacity; }
+size_t heap_used(void) { return used; }

@@ -1,0 +1,250 @@
+/* host.c: QuickJS on the boot layer, in the order of QuickJS's own qjs.c:
+   a runtime over our allocator with memory and stack limits, a context, the
+   platform object, the entry module, then the event loop that
+   kernel/platform.ts describes. */
+#include <string.h>
+#include "host.h"
+#include "param.h"
+
+#define BLOCK_OVERHEAD 16          /* alloc.c's header, counted against the limit */
+#define MAX_REJECTIONS 32
+
+struct host_state host;
+
+/* Overridden by test_hooks.c in the test build only. */
+__attribute__((weak)) void test_hooks_install(JSContext *ctx) { (void)ctx; }
+
+/* Unhandled rejections: remembered until handled, fatal if still there once
+   the job queue is empty (as Node does). */
+static JSValue rejected[MAX_REJECTIONS], rejected_reason[MAX_REJECTIONS];
+static int nrejected;
+
+static void *js_malloc_fn(JSMallocState *s, size_t n)
+{
+    if (s->malloc_size + n > s->malloc_limit)
+        return NULL;
+    void *p = heap_alloc(n);
+    if (p) {
+        s->malloc_count++;
+        s->malloc_size += heap_usable_size(p) + BLOCK_OVERHEAD;
+    }
+    return p;
+}
+
+static void js_free_fn(JSMallocState *s, void *p)
+{
+    if (!p)
+        return;
+    s->malloc_count--;
+    s->malloc_size -= heap_usable_size(p) + BLOCK_OVERHEAD;
+    heap_free(p);
+}
+
+static void *js_realloc_fn(JSMallocState *s, void *p, size_t n)
+{
+    if (!p)
+        return n ? js_malloc_fn(s, n) : NULL;
+    size_t old = heap_usable_size(p);
+    if (n == 0) {
+        js_free_fn(s, p);
+        return NULL;
+    }
+    if (s->malloc_size + n - old > s->malloc_limit)
+        return NULL;
+    void *q = heap_realloc(p, n);
+    if (q)
+        s->malloc_size += heap_usable_size(q) - old;
+    return q;
+}
+
+static size_t js_usable_fn(const void *p) { return heap_usable_size(p); }
+
+static const JSMallocFunctions allocator = { js_malloc_fn, js_free_fn, js_realloc_fn, js_usable_fn };
+
+static int interrupt(JSRuntime *rt, void *opaque)
+{
+    (void)rt; (void)opaque;
+    if (host.guard_deadline_ns && clock_ns() > host.guard_deadline_ns) {
+        host.guard_deadline_ns = 0;
+        host.guard_tripped = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static void track_rejection(JSContext *ctx, JSValueConst promise, JSValueConst reason, JS_BOOL handled, void *opaque)
+{
+    (void)opaque;
+    for (int i = 0; i < nrejected; i++)
+        if (JS_VALUE_GET_PTR(rejected[i]) == JS_VALUE_GET_PTR(promise)) {
+            if (handled) {
+                JS_FreeValue(ctx, rejected[i]);
+                JS_FreeValue(ctx, rejected_reason[i]);
+                nrejected--;
+                rejected[i] = rejected[nrejected];
+                rejected_reason[i] = rejected_reason[nrejected];
+            }
+            return;
+        }
+    if (handled)
+        return;
+    if (nrejected == MAX_REJECTIONS)
+        host_die_uncaught(ctx, reason, "unhandled promise rejection");
+    rejected[nrejected] = JS_DupValue(ctx, promise);
+    rejected_reason[nrejected++] = JS_DupValue(ctx, reason);
+}
+
+static void print_value(JSContext *ctx, JSValueConst v)
+{
+    size_t n;
+    const char *s = JS_ToCStringLen(ctx, &n, v);
+    if (s) {
+        console_write(s, n);
+        JS_FreeCString(ctx, s);
+    } else {
+        console_puts("(unprintable value)");
+    }
+}
+
+_Noreturn void host_die_uncaught(JSContext *ctx, JSValueConst err, const char *what)
+{
+    console_puts("mote: ");
+    console_puts(what);
+    console_puts(": ");
+    print_value(ctx, err);
+    console_puts("\n");
+    if (JS_IsError(ctx, err)) {
+        JSValue stack = JS_GetPropertyStr(ctx, err, "stack");
+        if (JS_IsString(stack))
+            print_value(ctx, stack);
+        JS_FreeValue(ctx, stack);
+    }
+    power_off(MOTE_EXIT_UNCAUGHT);
+}
+
+/* An exception reached the loop: the guard's abort, or an uncaught error. */
+static void handle_exception(JSContext *ctx)
+{
+    JSValue err = JS_GetException(ctx);
+    if (host.guard_tripped) {
+        JS_FreeValue(ctx, err);
+        return;                                  /* the loop calls the guard's handler */
+    }
+    host_die_uncaught(ctx, err, "uncaught exception");
+}
+
+static void call(JSContext *ctx, JSValueConst fn, int argc, JSValueConst *argv)
+{
+    JSValue f = JS_DupValue(ctx, fn);            /* the handler may replace itself */
+    JSValue r = JS_Call(ctx, f, JS_UNDEFINED, argc, argv);
+    JS_FreeValue(ctx, f);
+    if (JS_IsException(r))
+        handle_exception(ctx);
+    JS_FreeValue(ctx, r);
+}
+
+static void run_jobs(JSRuntime *rt)
+{
+    JSContext *job_ctx;
+    int r;
+    while ((r = JS_ExecutePendingJob(rt, &job_ctx)) != 0)
+        if (r < 0)
+            handle_exception(job_ctx);
+}
+
+static const char *entry_name(JSContext *ctx)
+{
+    size_t n;
+    const char *text = payload_find("manifest.json", &n);
+    if (!text)
+        mote_fatal(MOTE_EXIT_PAYLOAD_CORRUPT, "payload: no manifest.json in the image");
+    char *copy = js_malloc(ctx, n + 1);
+    if (!copy)
+        mote_fatal(MOTE_EXIT_OUT_OF_MEMORY, "out of memory reading the manifest");
+    memcpy(copy, text, n);
+    copy[n] = 0;
+    JSValue m = JS_ParseJSON(ctx, copy, n, "manifest.json");
+    js_free(ctx, copy);
+    JSValue e = JS_GetPropertyStr(ctx, m, "entry");
+    const char *name = JS_IsString(e) ? JS_ToCString(ctx, e) : NULL;
+    JS_FreeValue(ctx, e);
+    JS_FreeValue(ctx, m);
+    if (!name)
+        mote_fatal(MOTE_EXIT_PAYLOAD_CORRUPT, "payload: manifest.json has no \"entry\" string");
+    return name;
+}
+
+_Noreturn static void event_loop(JSRuntime *rt, JSContext *ctx)
+{
+    for (;;) {
+        run_jobs(rt);
+        if (nrejected)
+            host_die_uncaught(ctx, rejected_reason[0], "unhandled promise rejection");
+        if (host.guard_tripped) {
+            host.guard_tripped = 0;
+            if (JS_IsFunction(ctx, host.guard_handler))
+                call(ctx, host.guard_handler, 0, NULL);
+            continue;
+        }
+        uint64_t now = clock_ns();
+        if (host.timer_armed && now >= host.timer_deadline_ns) {
+            JSValue fn = host.timer_handler;
+            host.timer_armed = 0;
+            host.timer_handler = JS_UNDEFINED;
+            call(ctx, fn, 0, NULL);
+            JS_FreeValue(ctx, fn);
+            continue;
+        }
+        int wants_input = JS_IsFunction(ctx, host.input_handler);
+        if (wants_input) {
+            char buf[256];
+            int n = console_read(buf, sizeof buf);
+            if (n > 0) {
+                JSValue text = JS_NewStringLen(ctx, buf, (size_t)n);
+                call(ctx, host.input_handler, 1, &text);
+                JS_FreeValue(ctx, text);
+                continue;
+            }
+        }
+        if (!host.timer_armed && !wants_input)
+            power_off(MOTE_EXIT_OK);             /* nothing left to do */
+        uint64_t deadline = host.timer_armed ? host.timer_deadline_ns : UINT64_MAX;
+        if (wants_input && deadline > now + INPUT_POLL_NS)
+            deadline = now + INPUT_POLL_NS;      /* the UART is polled, not interrupt-driven */
+        clock_wait_until(deadline);
+    }
+}
+
+_Noreturn void host_run(uint64_t total_ram)
+{
+    host.total_ram = total_ram;
+    host.timer_handler = host.input_handler = host.guard_handler = JS_UNDEFINED;
+    host.heap_limit = heap_capacity() - HEAP_RESERVE;
+
+    JSRuntime *rt = JS_NewRuntime2(&allocator, NULL);
+    if (!rt)
+        mote_fatal(MOTE_EXIT_TOO_LITTLE_MEMORY, "not enough memory to start the JS engine (%lu bytes of heap)", heap_capacity());
+    JS_SetMemoryLimit(rt, host.heap_limit);
+    JS_SetMaxStackSize(rt, STACK_SIZE - STACK_MARGIN);
+    JS_SetInterruptHandler(rt, interrupt, NULL);
+    JS_SetHostPromiseRejectionTracker(rt, track_rejection, NULL);
+    host_modules_install(rt);
+    JSContext *ctx = JS_NewContext(rt);
+    if (!ctx)
+        mote_fatal(MOTE_EXIT_TOO_LITTLE_MEMORY, "not enough memory to create the JS context (%lu bytes of heap)", heap_capacity());
+    host_api_install(ctx);
+    test_hooks_install(ctx);                     /* a no-op outside the test build */
+
+    const char *entry = entry_name(ctx);
+    if (!payload_find(entry, NULL))
+        mote_fatal(MOTE_EXIT_NO_ENTRY, "payload: the entry module '%s' named by the manifest is not in the image", entry);
+    JSValue m = host_module_source(ctx, entry);
+    JS_FreeCString(ctx, entry);
+    if (JS_IsException(m))
+        handle_exception(ctx);
+    JSValue r = JS_EvalFunction(ctx, m);
+    if (JS_IsException(r))
+        handle_exception(ctx);
+    JS_FreeValue(ctx, r);
+    event_loop(rt, ctx);
+}

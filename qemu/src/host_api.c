@@ -1,0 +1,141 @@
+/* host_api.c: the platform object (kernel/platform.ts, ABI 1) that the boot
+   layer installs as globalThis.__mote. The event loop in host.c acts on what
+   these functions record. */
+#include "host.h"
+#include <string.h>
+#include "param.h"
+
+#define NS_PER_MS 1000000.0
+
+static void replace(JSContext *ctx, JSValue *slot, JSValueConst v)
+{
+    JS_FreeValue(ctx, *slot);
+    *slot = JS_IsFunction(ctx, v) ? JS_DupValue(ctx, v) : JS_UNDEFINED;
+}
+
+static JSValue api_write(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)this; (void)argc;
+    size_t n;
+    const char *s = JS_ToCStringLen(ctx, &n, argv[0]);
+    if (!s)
+        return JS_EXCEPTION;
+    console_write(s, n);
+    JS_FreeCString(ctx, s);
+    return JS_UNDEFINED;
+}
+
+static JSValue api_on_input(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)this; (void)argc;
+    replace(ctx, &host.input_handler, argv[0]);
+    return JS_UNDEFINED;
+}
+
+static JSValue api_monotonic(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)this; (void)argc; (void)argv;
+    return JS_NewFloat64(ctx, (double)clock_ns() / NS_PER_MS);
+}
+
+static JSValue api_wall(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)this; (void)argc; (void)argv;
+    return JS_NewFloat64(ctx, (double)clock_wall_ms());
+}
+
+static JSValue api_arm_timer(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)this; (void)argc;
+    double ms;
+    if (JS_ToFloat64(ctx, &ms, argv[0]))
+        return JS_EXCEPTION;
+    if (!JS_IsFunction(ctx, argv[1]))
+        return JS_ThrowTypeError(ctx, "armTimer: the handler must be a function");
+    replace(ctx, &host.timer_handler, argv[1]);
+    host.timer_deadline_ns = ms <= 0 || ms != ms ? 0 : (uint64_t)(ms * NS_PER_MS);
+    host.timer_armed = 1;
+    return JS_UNDEFINED;
+}
+
+static JSValue api_disarm_timer(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)this; (void)argc; (void)argv;
+    host.timer_armed = 0;
+    replace(ctx, &host.timer_handler, JS_UNDEFINED);
+    return JS_UNDEFINED;
+}
+
+static JSValue api_guard(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)this; (void)argc;
+    double ms;
+    if (JS_ToFloat64(ctx, &ms, argv[0]))
+        return JS_EXCEPTION;
+    replace(ctx, &host.guard_handler, argv[1]);
+    host.guard_deadline_ns = ms > 0 ? clock_ns() + (uint64_t)(ms * NS_PER_MS) : 0;
+    return JS_UNDEFINED;
+}
+
+static JSValue api_memory(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)this; (void)argc; (void)argv;
+    JSValue o = JS_NewObject(ctx);
+    JS_SetPropertyStr(ctx, o, "totalRam", JS_NewFloat64(ctx, (double)host.total_ram));
+    JS_SetPropertyStr(ctx, o, "heapLimit", JS_NewFloat64(ctx, (double)host.heap_limit));
+    JS_SetPropertyStr(ctx, o, "heapUsed", JS_NewFloat64(ctx, (double)heap_used()));
+    JS_SetPropertyStr(ctx, o, "reserved", JS_NewFloat64(ctx, (double)(host.total_ram - heap_capacity())));
+    return o;
+}
+
+static JSValue api_manifest(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)this; (void)argc; (void)argv;
+    size_t n;
+    const char *text = payload_find("manifest.json", &n);
+    if (!text)
+        return JS_ThrowReferenceError(ctx, "the image has no manifest.json");
+    char *copy = js_malloc(ctx, n + 1);
+    if (!copy)
+        return JS_EXCEPTION;
+    memcpy(copy, text, n);
+    copy[n] = 0;
+    JSValue v = JS_ParseJSON(ctx, copy, n, "manifest.json");
+    js_free(ctx, copy);
+    return v;
+}
+
+static JSValue api_exit(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)this; (void)argc;
+    int code;
+    if (JS_ToInt32(ctx, &code, argv[0]))
+        return JS_EXCEPTION;
+    if (code < 0 || code > 127)
+        return JS_ThrowRangeError(ctx, "exit: status %d is outside 0..127", code);
+    power_off(code);
+}
+
+static const JSCFunctionListEntry api[] = {
+    JS_PROP_INT32_DEF("abi", MOTE_PLATFORM_ABI, 0),
+    JS_PROP_STRING_DEF("host", "metal", 0),
+    JS_CFUNC_DEF("write", 1, api_write),
+    JS_CFUNC_DEF("onInput", 1, api_on_input),
+    JS_CFUNC_DEF("monotonicMs", 0, api_monotonic),
+    JS_CFUNC_DEF("wallMs", 0, api_wall),
+    JS_CFUNC_DEF("armTimer", 2, api_arm_timer),
+    JS_CFUNC_DEF("disarmTimer", 0, api_disarm_timer),
+    JS_CFUNC_DEF("guard", 2, api_guard),
+    JS_CFUNC_DEF("memory", 0, api_memory),
+    JS_CFUNC_DEF("manifest", 0, api_manifest),
+    JS_CFUNC_DEF("exit", 1, api_exit),
+};
+
+void host_api_install(JSContext *ctx)
+{
+    JSValue global = JS_GetGlobalObject(ctx);
+    JSValue obj = JS_NewObject(ctx);
+    JS_SetPropertyFunctionList(ctx, obj, api, sizeof api / sizeof api[0]);
+    JS_SetPropertyStr(ctx, global, "__mote", obj);
+    JS_FreeValue(ctx, global);
+}

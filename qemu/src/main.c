@@ -1,0 +1,35 @@
+/* main.c: the boot order, one step a line. entry.S calls kmain in long mode. */
+#include "mote.h"
+#include "param.h"
+
+extern char __image_start[];
+void tls_init(void);
+
+_Noreturn void kmain(uint32_t start_info, uint32_t loader_magic)
+{
+    (void)loader_magic;                           /* qboot leaves multiboot's here; PVH is checked below */
+    struct mote_region ram[MAX_REGIONS];
+    uint64_t total_ram;
+
+    tls_init();                                   /* %fs for musl: canary, errno, locale */
+    console_init();                               /* COM1, 115200 8N1 */
+    cpu_init();                                   /* TSS, IDT, syscall trap, LAPIC */
+    int n = memmap_read(start_info, ram, MAX_REGIONS, &total_ram);
+    cpu_unmap_null_page();                        /* NULL faults from here on */
+    payload_init();                               /* validate the archive or stop */
+    uintptr_t image_end = (payload_end() + 4095) & ~(uintptr_t)4095;
+    for (int i = 0; i < n; i++) {                 /* the heap is all RAM but the image */
+        uintptr_t s = ram[i].start, e = ram[i].end;
+        if (e <= (uintptr_t)__image_start || s >= image_end) {
+            heap_add_region(s, e);
+        } else {
+            heap_add_region(s, (uintptr_t)__image_start);
+            heap_add_region(image_end, e);
+        }
+    }
+    if (heap_capacity() < MIN_HEAP)
+        mote_fatal(MOTE_EXIT_TOO_LITTLE_MEMORY, "refusing to boot: %lu KiB of RAM, %lu KiB free for the heap, %u KiB needed",
+                   total_ram / 1024, heap_capacity() / 1024, MIN_HEAP / 1024);
+    clock_init();                                 /* TSC and LAPIC timer against the PIT; RTC */
+    host_run(total_ram);                          /* QuickJS, the payload, the event loop */
+}

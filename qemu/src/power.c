@@ -1,0 +1,40 @@
+/* power.c: stopping the machine with a status, and fatal errors. */
+#include <stdarg.h>
+#include <stdio.h>
+#include "mote.h"
+#include "io.h"
+
+#define DEBUG_EXIT_PORT  0xf4    /* isa-debug-exit: QEMU exits with (value << 1) | 1 */
+#define ACPI_PM1A_CNT    0x604   /* PIIX4/ICH9 PM1a control, as QEMU's firmware sets it */
+#define ACPI_SLP_S5      0x2000  /* SLP_EN with SLP_TYP 0: QEMU's S5 */
+#define MICROVM_GED_SLEEP 0xfea00200 /* microvm's ACPI GED sleep control register (MMIO) */
+#define GED_SLP_S5       0x34    /* SLP_EN (0x20) with SLP_TYP 5 << 2 */
+#define KBC_COMMAND      0x64
+#define KBC_RESET        0xfe    /* pulse reset: with -no-reboot, QEMU stops */
+
+void console_flush(void);
+
+_Noreturn void power_off(int status)
+{
+    console_flush();
+    outl(DEBUG_EXIT_PORT, (uint32_t)status);
+    /* No isa-debug-exit: the status is lost, but the VMM still sees a stop. */
+    outw(ACPI_PM1A_CNT, ACPI_SLP_S5);
+    *(volatile uint8_t *)MICROVM_GED_SLEEP = GED_SLP_S5;
+    outb(KBC_COMMAND, KBC_RESET);
+    for (;;)
+        __asm__ volatile("cli; hlt");
+}
+
+_Noreturn void mote_fatal(int status, const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    console_puts("mote: ");
+    console_puts(line);
+    console_puts("\n");
+    power_off(status);
+}

@@ -1,0 +1,118 @@
+// Bad images get their documented status and one clear line, both from the
+// runner's checks (before QEMU) and from the boot layer itself (in QEMU).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HEADER_SIZE, ImageError, readImage, writeImage } from '../../builder/image.ts';
+import { crc32 } from '../../builder/crc32.ts';
+import { BOOT_LAYER } from '../../builder/pack.ts';
+import { writeTar } from '../../builder/tar.ts';
+import { Exit } from '../../kernel/platform.ts';
+import { boot, workDir } from '../support/guest.ts';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+async function image(manifest: object, files: Array<[string, string]>): Promise<Uint8Array> {
+  const tar = await writeTar([['manifest.json', enc(JSON.stringify(manifest))], ...files.map(([n, s]) => [n, enc(s)] as [string, Uint8Array])]);
+  return writeImage(readFileSync(BOOT_LAYER), tar);
+}
+
+const good = () => image({ format: 1, name: 't', version: '0', entry: 'main.js', modules: [] }, [['main.js', '__mote.write("ok\\n")']]);
+
+function save(bytes: Uint8Array, name: string): string {
+  const path = join(workDir, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+/** Offset of the payload header in an image written by writeImage. */
+async function payloadAt(bytes: Uint8Array): Promise<number> {
+  const img = await readImage(bytes);
+  return img.segments[img.segments.length - 1]!.offset;
+}
+
+async function expectRefused(bytes: Uint8Array, status: number, message: RegExp) {
+  const err = await readImage(bytes).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(ImageError);
+  expect((err as ImageError).status).toBe(status);
+  expect((err as ImageError).message).toMatch(message);
+}
+
+describe('bad images', () => {
+  it('a good image boots (the control for the cases below)', async () => {
+    const r = await boot(save(await good(), 'good.img'), { validate: false });
+    expect(r.output).toBe('ok\n');
+    expect(r.status).toBe(0);
+  });
+
+  it('a corrupt payload: status 102 from the runner and from the boot layer', async () => {
+    const bytes = await good();
+    const at = await payloadAt(bytes);
+    bytes[at + HEADER_SIZE + 600] ^= 0x55; // inside main.js's tar entry
+    await expectRefused(bytes, Exit.PayloadCorrupt, /checksum mismatch/);
+    const r = await boot(save(bytes, 'corrupt.img'), { validate: false });
+    expect(r.output).toBe('mote: payload: checksum mismatch (corrupt image)\n');
+    expect(r.status).toBe(Exit.PayloadCorrupt);
+  });
+
+  it('a truncated image: status 103 from the runner (QEMU itself would only say it cannot load it)', async () => {
+    const bytes = await good();
+    const cut = bytes.subarray(0, bytes.length - 700);
+    await expectRefused(cut, Exit.PayloadTruncated, /^truncated image/);
+    await expect(boot(save(cut, 'cut.img'))).rejects.toThrow(/truncated image/);
+  });
+
+  it('a truncated archive inside a well-formed image: status 103 from the boot layer', async () => {
+    const bytes = await good();
+    const at = await payloadAt(bytes);
+    const tar = bytes.subarray(at + HEADER_SIZE, at + HEADER_SIZE + 1024); // manifest entry only, no end marker
+    const shorter = writeImage(readFileSync(BOOT_LAYER), tar);
+    const r = await boot(save(shorter, 'short-tar.img'), { validate: false });
+    expect(r.output).toMatch(/^mote: payload: .*(end marker|runs past the end).*\n$/);
+    expect(r.status).toBe(Exit.PayloadTruncated);
+    expect(crc32(tar)).toBe(new DataView(shorter.buffer).getUint32(at + 24, true));
+  });
+
+  it('a missing entry module: status 104', async () => {
+    const bytes = await image({ format: 1, name: 't', version: '0', entry: 'nope.js', modules: [] }, [['main.js', '1']]);
+    await expectRefused(bytes, Exit.NoEntry, /'nope\.js'/);
+    const r = await boot(save(bytes, 'noentry.img'), { validate: false });
+    expect(r.output).toBe("mote: payload: the entry module 'nope.js' named by the manifest is not in the image\n");
+    expect(r.status).toBe(Exit.NoEntry);
+  });
+
+  it('the bare boot layer with no payload: status 104 with a hint', async () => {
+    const r = await boot(BOOT_LAYER, { validate: false });
+    expect(r.output).toMatch(/^mote: payload: this boot layer carries no payload/);
+    expect(r.status).toBe(Exit.NoEntry);
+  });
+
+  it('a wrong magic number: status 102', async () => {
+    const bytes = await good();
+    bytes[await payloadAt(bytes)] = 0x58;
+    await expectRefused(bytes, Exit.PayloadCorrupt, /bad payload magic/);
+    const r = await boot(save(bytes, 'magic.img'), { validate: false });
+    expect(r.output).toBe('mote: payload: bad magic (not a mote image)\n');
+    expect(r.status).toBe(Exit.PayloadCorrupt);
+  });
+
+  it('an image from a newer format version: status 108', async () => {
+    const bytes = await good();
+    new DataView(bytes.buffer).setUint32((await payloadAt(bytes)) + 8, 2, true);
+    await expectRefused(bytes, Exit.FormatVersion, /newer/);
+    const r = await boot(save(bytes, 'v2.img'), { validate: false });
+    expect(r.output).toBe('mote: payload: format version 2 is newer than this boot layer\'s 1\n');
+    expect(r.status).toBe(Exit.FormatVersion);
+  });
+
+  it('not an ELF file at all', async () => {
+    await expectRefused(enc('hello, this is not an image'), Exit.PayloadCorrupt, /no ELF header/);
+  });
+});
+
+describe('too little memory', () => {
+  it('the runner refuses RAM that cannot hold the image: status 107', async () => {
+    const path = save(await good(), 'small.img');
+    await expect(boot(path, { memory: 1 << 20 })).rejects.toMatchObject({ status: Exit.TooLittleMemory });
+  });
+});

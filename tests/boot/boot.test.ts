@@ -1,0 +1,79 @@
+// The boot layer's acceptance: images boot in QEMU for real and behave as
+// docs/ARCHITECTURE.md says, on microvm and pc.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bundleApp } from '../../builder/pack.ts';
+import { Exit } from '../../kernel/platform.ts';
+import { boot, buildImage, workDir } from '../support/guest.ts';
+
+const fixture = (name: string) => join(__dirname, 'fixtures', name);
+
+describe('hello', () => {
+  for (const machine of ['microvm', 'pc'] as const) {
+    it(`prints its line and exits 0 on ${machine} with -m 8M`, async () => {
+      const image = await buildImage('images/hello', 'hello');
+      const r = await boot(image, { machine, memory: 8 << 20 });
+      expect(r.output).toBe('hello from mote\n');
+      expect(r.status).toBe(0);
+    });
+  }
+
+  it('runs at -m 2M on microvm', async () => {
+    const r = await boot(await buildImage('images/hello', 'hello'), { memory: 2 << 20 });
+    expect(r.output).toBe('hello from mote\n');
+    expect(r.status).toBe(0);
+  });
+});
+
+describe('exit statuses', () => {
+  it('maps halt(7) in JS back to 7', async () => {
+    const r = await boot(await buildImage(fixture('exit7.ts')));
+    expect(r.output).toBe('leaving with 7\n');
+    expect(r.status).toBe(7);
+  });
+
+  it('reports an uncaught exception with its stack and status 100', async () => {
+    const r = await boot(await buildImage(fixture('throws.ts')));
+    expect(r.status).toBe(Exit.Uncaught);
+    expect(r.output).toMatch(/^before\nmote: uncaught exception: TypeError: the app broke\n\s+at /);
+  });
+
+  it('reports an unhandled rejection with status 100', async () => {
+    const r = await boot(await buildImage(fixture('rejects.ts')));
+    expect(r.status).toBe(Exit.Uncaught);
+    expect(r.output).toContain('mote: unhandled promise rejection: RangeError: nobody handles this\n');
+  });
+});
+
+describe('the engine matches node', () => {
+  it('prints the conformance script byte for byte as node does', async () => {
+    const bundle = join(workDir, 'conformance.mjs');
+    writeFileSync(bundle, await bundleApp(fixture('conformance.ts')));
+    const expected = execFileSync(process.execPath, [bundle], { encoding: 'utf8' });
+    expect(expected).toContain('timeout 50');
+    const r = await boot(await buildImage(fixture('conformance.ts')), { memory: 16 << 20 });
+    expect(r.output).toBe(expected);
+    expect(r.status).toBe(0);
+  });
+});
+
+describe('memory', () => {
+  it('lets JS catch running out of memory and go on', async () => {
+    const r = await boot(await buildImage(fixture('oom.ts')), { memory: 8 << 20 });
+    expect(r.output).toMatch(/^caught InternalError: out of memory after some chunks\nstill alive\n$/);
+    expect(r.status).toBe(0);
+  });
+
+  it('sizes the heap from the RAM QEMU was given', async () => {
+    const image = await buildImage(fixture('memory.ts'));
+    const small = JSON.parse((await boot(image, { memory: 8 << 20 })).output);
+    const large = JSON.parse((await boot(image, { memory: 32 << 20 })).output);
+    expect(large.limit - small.limit).toBeGreaterThan(23 << 20);
+    expect(large.limit).toBeLessThan(32 << 20);
+    expect(small.total).toBeGreaterThan(7 << 20);
+    expect(small.used).toBeGreaterThan(0);
+    expect(small.used).toBeLessThan(small.limit);
+  });
+});

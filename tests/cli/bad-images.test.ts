@@ -1,0 +1,90 @@
+// Bad images, made in the test from a good one: every command that reads an
+// image refuses them with one line and the status the boot layer would give,
+// and without starting QEMU.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HEADER_SIZE, readImage } from '../../builder/image.ts';
+import { Exit } from '../../kernel/platform.ts';
+import { buildCli, expectNoStack, mote, moteSync, tempDir } from './support.ts';
+
+const dir = tempDir();
+let good: Buffer;
+let payloadAt: number;
+
+beforeAll(async () => {
+  buildCli();
+  const path = join(dir, 'good.img');
+  expect(moteSync(['build', 'images/hello', '-o', path]).status).toBe(0);
+  good = readFileSync(path);
+  const img = await readImage(good);
+  payloadAt = img.segments[img.segments.length - 1]!.offset;
+});
+
+function fixture(name: string, edit: (b: Buffer) => Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, edit(Buffer.from(good)));
+  return path;
+}
+
+const cases: Array<{ name: string; make: () => string; status: number; message: RegExp }> = [
+  {
+    name: 'a flipped byte in the payload',
+    make: () => fixture('flipped.img', (b) => ((b[payloadAt + HEADER_SIZE + 700]! ^= 0x20), b)),
+    status: Exit.PayloadCorrupt,
+    message: /^mote: error: corrupt image: payload checksum mismatch\n$/,
+  },
+  {
+    name: 'a truncated image',
+    make: () => fixture('truncated.img', (b) => b.subarray(0, b.length - 1000)),
+    status: Exit.PayloadTruncated,
+    message: /^mote: error: truncated image: the payload needs \d+ bytes, the file has \d+\n$/,
+  },
+  {
+    name: 'a wrong payload magic',
+    make: () => fixture('magic.img', (b) => (b.write('NOTMOTE\0', payloadAt, 'latin1'), b)),
+    status: Exit.PayloadCorrupt,
+    message: /^mote: error: not a mote image: bad payload magic\n$/,
+  },
+  {
+    name: 'an image from a newer format version',
+    make: () => fixture('newer.img', (b) => (b.writeUInt32LE(2, payloadAt + 8), b)),
+    status: Exit.FormatVersion,
+    message: /^mote: error: image format version 2 is newer than this mote's 1: upgrade mote\n$/,
+  },
+  {
+    name: 'a file that is not an image at all',
+    make: () => fixture('text.img', () => Buffer.from('just some text, not an ELF file\n'.repeat(10))),
+    status: Exit.PayloadCorrupt,
+    message: /^mote: error: not a mote image: no ELF header\n$/,
+  },
+];
+
+describe.each(['inspect', 'run', 'boot'])('mote %s on a bad image', (command) => {
+  for (const c of cases) {
+    it(`${c.name}: status ${c.status} and one line`, async () => {
+      // boot must refuse before QEMU: a QEMU that does not exist proves it never started.
+      const r = await mote([command, c.make()], { env: { MOTE_QEMU: '/nonexistent/qemu' } });
+      expect(r.stderr).toMatch(c.message);
+      expect(r.stdout).toBe('');
+      expect(r.status).toBe(c.status);
+      expectNoStack(r);
+    });
+  }
+});
+
+describe('images that cannot be read', () => {
+  it('a missing file', () => {
+    const r = moteSync(['run', join(dir, 'missing.img')]);
+    expect(r.stderr).toBe(`mote: error: no such image: ${join(dir, 'missing.img')}\n`);
+    expect(r.status).toBe(1);
+  });
+
+  it('a directory', () => {
+    const sub = join(dir, 'a-directory');
+    mkdirSync(sub, { recursive: true });
+    const r = moteSync(['inspect', sub]);
+    expect(r.stderr).toBe(`mote: error: ${sub} is a directory, not an image\n`);
+    expect(r.status).toBe(1);
+  });
+});

@@ -1,0 +1,102 @@
+// mote build: images from apps, deterministic bytes, and clear failures that
+// leave no image behind.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readImage } from '../../builder/image.ts';
+import { buildCli, expectNoStack, moteSync, root, tempDir } from './support.ts';
+
+beforeAll(buildCli);
+
+describe('mote build', () => {
+  it('builds images/hello into an image that runs', () => {
+    const dir = tempDir();
+    const out = join(dir, 'hello.img');
+    const r = moteSync(['build', 'images/hello', '-o', out]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^built .*hello\.img: \d+ KiB \(1 module, \d+ KiB of code\)\n$/);
+    expect(r.status).toBe(0);
+    const run = moteSync(['run', out]);
+    expect(run.stdout).toBe('hello from mote\n');
+    expect(run.status).toBe(0);
+  });
+
+  it('is deterministic: two builds, from different working directories, are byte-identical', () => {
+    const a = join(tempDir(), 'a.img');
+    const b = join(tempDir(), 'b.img');
+    expect(moteSync(['build', 'images/lazy', '-o', a]).status).toBe(0);
+    expect(moteSync(['build', join(root, 'images/lazy'), '-o', b], { cwd: tempDir() }).status).toBe(0);
+    const x = readFileSync(a);
+    const y = readFileSync(b);
+    expect(x.length).toBeGreaterThan(100_000);
+    expect(Buffer.compare(x, y)).toBe(0);
+  });
+
+  it('writes each import()ed module separately, with priorities, the declared memory and build info', async () => {
+    const out = join(tempDir(), 'lazy.img');
+    const r = moteSync(['build', 'images/lazy', '-o', out, '--json']);
+    expect(r.status).toBe(0);
+    const printed = JSON.parse(r.stdout);
+    const img = await readImage(readFileSync(out));
+    expect(printed.manifest).toEqual(img.manifest);
+    const { manifest } = img;
+    expect(manifest.name).toBe('lazy');
+    expect(manifest.version).toBe('1.2.3');
+    expect(manifest.modules[0]).toMatchObject({ name: 'main.js', priority: 0 });
+    const lazy = manifest.modules.find((m) => /report/.test(m.name));
+    expect(lazy).toMatchObject({ priority: 1 });
+    for (const m of manifest.modules) expect(img.files.get(m.name)?.length).toBe(m.size);
+    expect(manifest.memory).toEqual({ min: 256 << 10, full: 320 << 10 });
+    expect(Object.keys(manifest.build ?? {}).sort()).toEqual(['bootLayer', 'esbuild', 'mote']);
+    const run = moteSync(['run', out]);
+    expect(run.stdout).toBe('entry loaded\nreport: 3 values, min 1, max 3\n');
+  });
+
+  it('a missing app: one line, status 1, no image', () => {
+    const out = join(tempDir(), 'x.img');
+    const r = moteSync(['build', 'no/such/app', '-o', out]);
+    expect(r.stderr).toBe('mote: error: no such app: no/such/app\n');
+    expect(r.status).toBe(1);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a syntax error: file:line:column, the line with a caret, status 1, no image and no temp file', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'main.ts'), 'console.log("fine");\nconst x = ;\n');
+    const out = join(dir, 'out.img');
+    const r = moteSync(['build', 'main.ts', '-o', 'out.img'], { cwd: dir });
+    expect(r.stderr).toBe(['main.ts:2:11: error: Unexpected ";"', '  2 | const x = ;', '                ^', 'mote: error: the build failed with 1 error', ''].join('\n'));
+    expect(r.status).toBe(1);
+    expectNoStack(r);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir)).toEqual(['main.ts']);
+  });
+
+  it('--typecheck reports type errors with their code and fails; without it the same app builds', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'main.ts'), 'const n: number = "seven";\nconsole.log(n);\nsetTimeout(() => {}, 1);\n');
+    const r = moteSync(['build', 'main.ts', '--typecheck', '-o', 'x.img'], { cwd: dir });
+    expect(r.stderr).toMatch(/^main\.ts:1:7: error: Type 'string' is not assignable to type 'number'\. \(TS2322\)\n  1 \| const n/);
+    expect(r.stderr).toMatch(/mote: error: type check failed with 1 error\n$/);
+    expect(r.status).toBe(1);
+    expect(existsSync(join(dir, 'x.img'))).toBe(false);
+    expect(moteSync(['build', 'main.ts', '-o', 'x.img'], { cwd: dir }).status).toBe(0);
+  });
+
+  it('a package.json memory need that is not a size is an error naming the field', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'app'));
+    writeFileSync(join(dir, 'app/package.json'), JSON.stringify({ name: 'app', mote: { entry: 'main.ts', memory: { min: '12X' } } }));
+    writeFileSync(join(dir, 'app/main.ts'), 'console.log(1);\n');
+    const r = moteSync(['build', 'app', '-o', 'app.img'], { cwd: dir });
+    expect(r.stderr).toMatch(/^mote: error: .*package\.json: "mote\.memory\.min" is not a size: "12X"\n$/);
+    expect(r.status).toBe(1);
+  });
+
+  it('an output directory that does not exist is an error, not a stack trace', () => {
+    const r = moteSync(['build', 'images/hello', '-o', join(tempDir(), 'no/such/dir/x.img')]);
+    expect(r.stderr).toMatch(/^mote: error: cannot write .*: no such directory/);
+    expect(r.status).toBe(1);
+    expectNoStack(r);
+  });
+});

@@ -1,0 +1,140 @@
+// mote inspect (memory map, predictions, --extract) and mote budget (runs at
+// several sizes on QEMU and hosted), and that the two agree.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readImage } from '../../builder/image.ts';
+import { Exit } from '../../kernel/platform.ts';
+import { buildCli, expectNoStack, mote, moteSync, tempDir } from './support.ts';
+
+const dir = tempDir();
+const hello = join(dir, 'hello.img');
+const K = 1024;
+
+beforeAll(() => {
+  buildCli();
+  expect(moteSync(['build', 'images/hello', '-o', hello]).status).toBe(0);
+});
+
+describe('mote inspect', () => {
+  it('prints the memory map, the module and the predicted RAM', () => {
+    const r = moteSync(['inspect', hello]);
+    expect(r.status).toBe(0);
+    for (const area of ['boot layer code and read-only data', 'C stack', 'QuickJS baseline heap', 'module main.js (priority 0)', 'firmware holes']) {
+      expect(r.stdout).toContain(area);
+    }
+    expect(r.stdout).toMatch(/predicted RAM \(-m\)\n  refused below +\S+\n  boots to a console +\S+\n  runs fully +\S+\n$/);
+  });
+
+  it('--json gives the same figures as data, consistent with the manifest', async () => {
+    const report = JSON.parse(moteSync(['inspect', hello, '--json']).stdout);
+    const img = await readImage(readFileSync(hello));
+    expect(report.modules.map((m: { name: string; size: number }) => [m.name, m.size])).toEqual(img.manifest.modules.map((m) => [m.name, m.size]));
+    expect(report.modules[0].heapCost).toBeGreaterThan(report.modules[0].size);
+    expect(report.baselineHeap).toBeGreaterThan(50 * K);
+    const { refusedBelow, bootMin, fullMin } = report.predicted;
+    expect(refusedBelow).toBeGreaterThan(img.manifest.boot!.payloadAddress);
+    expect(bootMin).toBeGreaterThanOrEqual(refusedBelow);
+    expect(fullMin).toBeGreaterThanOrEqual(bootMin);
+    expect(fullMin).toBeLessThan(4 << 20);
+  });
+
+  it('measures every module of a split build, each on its own', () => {
+    const image = join(dir, 'lazy.img');
+    expect(moteSync(['build', 'images/lazy', '-o', image]).status).toBe(0);
+    const report = JSON.parse(moteSync(['inspect', image, '--json']).stdout);
+    expect(report.modules.length).toBe(3);
+    for (const m of report.modules) {
+      expect(m.error).toBeUndefined();
+      expect(m.heapCost).toBeGreaterThan(m.size);
+    }
+    expect(report.declared).toEqual({ min: 256 * K, full: 320 * K });
+  });
+
+  it('--extract writes the payload out, byte for byte', async () => {
+    const out = join(dir, 'extracted');
+    const r = moteSync(['inspect', hello, '--extract', out]);
+    expect(r.stdout).toBe(`extracted 2 files to ${out}\n`);
+    const img = await readImage(readFileSync(hello));
+    for (const [name, bytes] of img.files) expect(Buffer.compare(readFileSync(join(out, name)), Buffer.from(bytes))).toBe(0);
+  });
+});
+
+describe('mote budget', () => {
+  it("agrees with inspect's prediction on both hosts, and says so", async () => {
+    const { predicted } = JSON.parse(moteSync(['inspect', hello, '--json']).stdout);
+    const below = Math.floor((predicted.refusedBelow - 64 * K) / K);
+    const at = Math.ceil(predicted.bootMin / K);
+    const sizes = `${below}K,${at}K,8M`;
+    const r = await mote(['budget', hello, '--sizes', sizes, '--host', 'both', '--json']);
+    expectNoStack(r);
+    const result = JSON.parse(r.stdout);
+    expect(result.runs.map((x: { host: string; ram: number; outcome: string }) => `${x.host} ${x.ram / K}K ${x.outcome}`)).toEqual([
+      `qemu ${below}K refused`,
+      `hosted ${below}K refused`,
+      `qemu ${at}K full`,
+      `hosted ${at}K full`,
+      'qemu 8192K full',
+      'hosted 8192K full',
+    ]);
+    for (const run of result.runs) expect(run.outcome).toBe(run.expected);
+    expect(result.crashed).toBe(0);
+    expect(result.disagreements).toBe(0);
+    expect(r.status).toBe(0);
+  });
+
+  it('prints a table and a progress line per run', async () => {
+    const r = await mote(['budget', hello, '--sizes', '1M,8M', '--host', 'hosted']);
+    expect(r.stdout).toMatch(/^RAM +host +outcome +predicted +status +ms +detail\n1M +hosted +refused +refused +107 .*refusing to boot.*\n8M +hosted +full +full +0 +\d+\nevery run matches the prediction\n$/);
+    expect(r.stderr).toBe('budget: run 1/2: hosted at 1M\nbudget: run 2/2: hosted at 8M\n');
+    expect(r.status).toBe(0);
+  });
+
+  it('an outcome that disagrees with the prediction fails the command and is marked', async () => {
+    // The app declares it needs 6 MiB of heap, but runs in far less: at 3M,
+    // inspect predicts a refusal and the run is full.
+    const app = join(dir, 'greedy');
+    mkdirSync(app, { recursive: true });
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'greedy', mote: { entry: 'main.ts', memory: { min: '6M' } } }));
+    writeFileSync(join(app, 'main.ts'), 'console.log("small after all");\n');
+    const image = join(dir, 'greedy.img');
+    expect(moteSync(['build', app, '-o', image]).status).toBe(0);
+    const r = await mote(['budget', image, '--sizes', '3M,8M', '--host', 'hosted']);
+    expect(r.stdout).toMatch(/^3M +hosted +full +refused \(!\) +0 /m);
+    expect(r.stdout).toMatch(/^8M +hosted +full +full +0 /m);
+    expect(r.stdout).toMatch(/\n0 crashed, 1 disagrees with the prediction\n$/);
+    expect(r.status).toBe(1);
+  });
+
+  it('a crashing app: classified crashed, and the command fails', async () => {
+    const src = join(dir, 'crash.ts');
+    writeFileSync(src, 'console.log("up");\nnull.boom;\n');
+    const image = join(dir, 'crash.img');
+    expect(moteSync(['build', src, '-o', image]).status).toBe(0);
+    const r = await mote(['budget', image, '--sizes', '8M', '--host', 'both', '--json']);
+    const result = JSON.parse(r.stdout);
+    expect(result.runs.map((x: { outcome: string; status: number }) => [x.outcome, x.status])).toEqual([
+      ['crashed', Exit.Uncaught],
+      ['crashed', Exit.Uncaught],
+    ]);
+    expect(result.runs[0].detail).toMatch(/^mote: uncaught exception: TypeError/);
+    expect(r.status).toBe(1);
+  });
+
+  it('a run that hangs past --timeout is crashed', async () => {
+    const src = join(dir, 'hang.ts');
+    writeFileSync(src, 'setInterval(() => {}, 100);\n');
+    const image = join(dir, 'hang.img');
+    expect(moteSync(['build', src, '-o', image]).status).toBe(0);
+    const r = await mote(['budget', image, '--sizes', '8M', '--host', 'hosted', '--timeout', '0.5', '--json']);
+    expect(JSON.parse(r.stdout).runs[0]).toMatchObject({ outcome: 'crashed', status: Exit.Timeout, detail: 'no exit before the timeout' });
+    expect(r.status).toBe(1);
+  });
+
+  it('a malformed size such as 12X: a usage error naming it, status 2', () => {
+    const r = moteSync(['budget', hello, '--sizes', '8M,12X']);
+    expect(r.stderr).toMatch(/^mote: error: option '--sizes <list>' argument '8M,12X' is invalid\. bad size '12X': use a number with K, M or G, e\.g\. 16M\n/);
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(2);
+  });
+});

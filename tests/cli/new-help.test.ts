@@ -1,0 +1,79 @@
+// mote new (a scaffold that builds, type-checks, runs and passes its own
+// test) and the CLI's help and usage errors.
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, moteSync, tempDir } from './support.ts';
+
+beforeAll(buildCli);
+
+describe('mote new', () => {
+  it('scaffolds an app with a supervisor, a gen_server, a test and a README', () => {
+    const dir = join(tempDir(), 'Counter App');
+    const r = moteSync(['new', dir]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('mote build');
+    const files = ['.gitignore', 'README.md', 'package.json', 'src/counter.ts', 'src/main.ts', 'src/sup.ts', 'test/counter.test.ts'];
+    for (const f of files) expect(readFileSync(join(dir, f), 'utf8').length).toBeGreaterThan(0);
+    expect(readFileSync(join(dir, 'src/sup.ts'), 'utf8')).toContain('Supervisor.startLink');
+    expect(readFileSync(join(dir, 'src/counter.ts'), 'utf8')).toContain('GenServer.startLink');
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name).toBe('counter-app');
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toMatch(/mote build \. -o counter-app\.img[\s\S]*mote run[\s\S]*mote boot/);
+  });
+
+  it('the scaffold type-checks, builds and runs, and its own test passes inside an image', () => {
+    const dir = join(tempDir(), 'counter');
+    expect(moteSync(['new', dir]).status).toBe(0);
+    const build = moteSync(['build', '.', '--typecheck', '-o', 'counter.img'], { cwd: dir });
+    expect(build.stderr).toBe('');
+    expect(build.status).toBe(0);
+    const run = moteSync(['run', 'counter.img'], { cwd: dir });
+    expect(run.stdout).toBe('counter: the counter says 3\n');
+    expect(run.status).toBe(0);
+    expect(moteSync(['build', 'test/counter.test.ts', '-o', 'test.img'], { cwd: dir }).status).toBe(0);
+    const test = moteSync(['run', 'test.img'], { cwd: dir });
+    expect(test.stdout).toBe('ok - the counter starts\nok - it holds its starting value\nok - casts are handled before a later call\n');
+    expect(test.status).toBe(0);
+  });
+
+  it('refuses a directory that is not empty, and writes nothing into it', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'app'));
+    writeFileSync(join(dir, 'app/keep.txt'), 'mine');
+    const r = moteSync(['new', join(dir, 'app')]);
+    expect(r.stderr).toBe(`mote: error: ${join(dir, 'app')} exists and is not empty\n`);
+    expect(r.status).toBe(1);
+    expect(readdirSync(join(dir, 'app'))).toEqual(['keep.txt']);
+  });
+});
+
+describe('help and usage', () => {
+  it('--help lists every command, examples and the exit statuses', () => {
+    const r = moteSync(['--help']);
+    expect(r.status).toBe(0);
+    for (const cmd of ['build', 'inspect', 'boot', 'run', 'budget', 'new']) expect(r.stdout).toMatch(new RegExp(`^  ${cmd} `, 'm'));
+    expect(r.stdout).toContain('Examples:');
+    expect(r.stdout).toContain('Exit status:');
+  });
+
+  it.each(['build', 'inspect', 'boot', 'run', 'budget', 'new'])('%s --help has examples', (cmd) => {
+    const r = moteSync([cmd, '--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Examples:\n  \$ mote /);
+  });
+
+  it('an unknown command or flag, or a missing argument, is a usage error: status 2', () => {
+    for (const args of [['frobnicate'], ['build', '--no-such-flag'], ['run'], ['boot', 'x.img', '--accel', 'warp']]) {
+      const r = moteSync(args);
+      expect(r.stderr).toMatch(/^mote: error: /);
+      expect(r.stdout).toBe('');
+      expect(r.status).toBe(2);
+    }
+  });
+
+  it('--version prints the package version', () => {
+    const r = moteSync(['--version']);
+    expect(r.stdout).toBe(`${JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')).version}\n`);
+    expect(r.status).toBe(0);
+  });
+});

@@ -1,0 +1,144 @@
+// `mote run` (hosted) and `mote boot` (QEMU, for real) print the same output
+// and stop with the same status for the same image.
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Exit } from '../../kernel/platform.ts';
+import { buildCli, mote, moteSync, root, tempDir } from './support.ts';
+
+const dir = tempDir();
+
+beforeAll(() => {
+  buildCli();
+  writeFileSync(
+    join(dir, 'throws.ts'),
+    'console.log("before");\nfunction failLater() { throw new TypeError("the app broke"); }\nsetTimeout(failLater, 5);\n',
+  );
+});
+
+function build(app: string, name: string): string {
+  const out = join(dir, `${name}.img`);
+  const r = moteSync(['build', app, '-o', out]);
+  expect(r.stderr).toBe('');
+  return out;
+}
+
+describe('run and boot agree', () => {
+  const apps: Array<{ app: string; name: string; status: number; output: string | RegExp }> = [
+    { app: 'images/hello', name: 'hello', status: 0, output: 'hello from mote\n' },
+    {
+      app: 'images/countdown',
+      name: 'countdown',
+      status: 3,
+      output: 'counting down from 3\nmicrotask before any timer\ntick 3\ntick 2\ntick 1\njob after tick 2, job after tick 1, job after tick 0\nliftoff\n',
+    },
+    { app: 'images/lazy', name: 'lazy', status: 0, output: 'entry loaded\nreport: 3 values, min 1, max 3\n' },
+    { app: join(dir, 'throws.ts'), name: 'throws', status: Exit.Uncaught, output: /^before\nmote: uncaught exception: TypeError: the app broke\n\s+at failLater/ },
+  ];
+  for (const a of apps) {
+    it(`${a.name}: same output and status ${a.status}`, async () => {
+      const image = build(a.app, a.name);
+      const [run, boot] = await Promise.all([mote(['run', image, '-m', '8M']), mote(['boot', image, '-m', '8M', '--timeout', '60'])]);
+      if (typeof a.output === 'string') expect(run.stdout).toBe(a.output);
+      else expect(run.stdout).toMatch(a.output);
+      expect(run.status).toBe(a.status);
+      expect(boot.status).toBe(a.status);
+      // Stack frames carry columns on the hosted engine only: compare the lines before them.
+      const head = (s: string) => s.split('\n').filter((l) => !/^\s+at /.test(l)).join('\n');
+      expect(head(boot.stdout)).toBe(head(run.stdout));
+    });
+  }
+
+  it('the same timeout status (124) when the program does not stop', async () => {
+    const image = join(dir, 'forever.img');
+    writeFileSync(join(dir, 'forever.ts'), 'console.log("up");\nsetInterval(() => {}, 1000);\n');
+    expect(moteSync(['build', join(dir, 'forever.ts'), '-o', image]).status).toBe(0);
+    const [run, boot] = await Promise.all([mote(['run', image, '--timeout', '1']), mote(['boot', image, '--timeout', '3'])]);
+    expect(run.stdout).toBe('up\n');
+    expect(boot.stdout).toBe('up\n');
+    expect(run.status).toBe(Exit.Timeout);
+    expect(boot.status).toBe(Exit.Timeout);
+    expect(run.stderr).toBe('mote: the run passed --timeout 1s\n');
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('stops the guest cleanly: QEMU exits, mote says so and returns 130', async () => {
+    const image = join(dir, 'forever-int.img');
+    writeFileSync(join(dir, 'forever-int.ts'), 'console.log("up");\nsetInterval(() => {}, 1000);\n');
+    expect(moteSync(['build', join(dir, 'forever-int.ts'), '-o', image]).status).toBe(0);
+    // A terminal sends SIGINT to the whole foreground process group: mote and QEMU.
+    const child = spawn(process.execPath, [join(root, 'bin/mote.js'), 'boot', image], { detached: true, stdio: 'pipe' });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      out += s;
+      if (out.includes('up\n')) setTimeout(() => process.kill(-child.pid!, 'SIGINT'), 200);
+    });
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(out).toBe('up\n');
+    expect(err).toBe('mote: interrupted; the guest was stopped\n');
+    expect(code).toBe(130);
+  });
+});
+
+describe('mote run on a terminal', () => {
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+  it.skipIf(!hasScript)('passes keys raw, as the serial console does, and Ctrl-C stops the run with 130 (util-linux script as the terminal)', async () => {
+    const src = join(dir, 'echo.ts');
+    writeFileSync(
+      src,
+      `const p = (globalThis as any).__mote; let line = ''; p.write('> ');
+       p.onInput((t: string) => { for (const ch of t) { if (ch === '\\r') { p.write('\\r\\nyou typed: ' + line + '\\r\\n> '); line = ''; } else { line += ch; p.write(ch); } } });`,
+    );
+    const image = join(dir, 'echo.img');
+    expect(moteSync(['build', src, '-o', image]).status).toBe(0);
+    const child = spawn('script', ['-qec', `${process.execPath} ${join(root, 'bin/mote.js')} run ${image}; echo "rc=$?"`, '/dev/null'], { stdio: 'pipe' });
+    let out = '';
+    const waitFor = (text: string) =>
+      new Promise<void>((resolve) => {
+        const check = () => (out.includes(text) ? resolve() : setTimeout(check, 20));
+        check();
+      });
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
+    await waitFor('> ');
+    await new Promise((r) => setTimeout(r, 200)); // raw mode is set before the prompt shows
+    child.stdin.write('hi\r');
+    await waitFor('you typed: hi');
+    child.stdin.write('\x03');
+    await waitFor('rc=');
+    child.stdin.end(); // script(1) waits for the end of its input before it leaves
+    await new Promise((r) => child.on('close', r));
+    // Raw mode: no local echo, so "hi" shows once (from the app), and Enter
+    // arrives as \r. (The terminal adds its own \r before each \n.)
+    expect(out.replace(/\r+\n/g, '\n')).toBe('> hi\nyou typed: hi\n> mote: interrupted; the run was stopped\nrc=130\n');
+  });
+});
+
+describe('boot failures', () => {
+  it('a missing QEMU: one line saying what to install, status 1', async () => {
+    const r = await mote(['boot', build('images/hello', 'hello-noqemu')], { env: { MOTE_QEMU: '/nonexistent/qemu-system-x86_64' } });
+    expect(r.stderr).toBe('mote: error: /nonexistent/qemu-system-x86_64 not found: install it (Debian: apt-get install qemu-system-x86) or set MOTE_QEMU\n');
+    expect(r.status).toBe(1);
+  });
+
+  it('--accel kvm where KVM cannot run the guest: one line saying to use tcg, status 1', async () => {
+    const { kvmWorks } = await import('../../builder/qemu.ts');
+    const r = await mote(['boot', build('images/hello', 'hello-kvm'), '--accel', 'kvm', '--timeout', '30']);
+    if (await kvmWorks()) {
+      expect(r.stdout).toBe('hello from mote\n');
+      expect(r.status).toBe(0);
+    } else {
+      expect(r.stderr).toMatch(/^mote: error: (KVM could not run the guest here \(a nested \/dev\/kvm cannot\): use --accel tcg|--accel kvm: \/dev\/kvm is missing or not accessible; use --accel tcg)/);
+      expect(r.status).toBe(1);
+    }
+  });
+
+  it('a QEMU that fails to start (a bad extra argument): its complaint in one line, status 1', async () => {
+    const r = await mote(['boot', build('images/hello', 'hello-badarg'), '--', '-no-such-qemu-flag']);
+    expect(r.stderr).toBe('mote: error: qemu-system-x86_64 failed: qemu-system-x86_64: -no-such-qemu-flag: invalid option\n');
+    expect(r.status).toBe(1);
+  });
+});

@@ -1,0 +1,32 @@
+// Behaviour that only a real QuickJS host can show: a VM-wide out-of-memory
+// raised in the process that caused it, and a truly endless loop stopped by
+// the host's interrupt-based guard.
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { runScenario } from '../support/scenario-runner.ts';
+
+const dir = join(import.meta.dirname, 'fixtures/quickjs-only');
+
+describe('kernel on QuickJS only', () => {
+  it('VM out of memory kills the triggering process with out_of_memory; others run on', async () => {
+    const r = await runScenario(join(dir, 'oom.ts'), 'quickjs', 16 << 20);
+    expect(r.output).toContain('hog: out_of_memory');
+    expect(r.output).toContain('bystander sum 10000');
+    expect(r.output).toContain('bystander: normal heap true');
+    expect(r.code, r.output).toBe(0);
+  });
+
+  it('an endless loop is interrupted, killed with reason killed and logged by pid', async () => {
+    const r = await runScenario(join(dir, 'spin.ts'), 'quickjs');
+    expect(r.output).toMatch(/\[error\] process <0\.\d+\.0> ran \d+ ms without yielding \(limit 200 ms\): killed/);
+    expect(r.output).toContain('spinner: killed');
+    expect(r.output).toContain('after: normal');
+    expect(r.code, r.output).toBe(3);
+  });
+
+  it('100,000 idle gen_servers fit in a 64 MiB budget', async () => {
+    const r = await runScenario(join(dir, 'idle100k.ts'), 'quickjs', 64 << 20);
+    expect(r.output, r.output).toMatch(/^servers 100000 heap \d+ per-server \d+$/m);
+    expect(r.code, r.output).toBe(0);
+  }, 120_000);
+});

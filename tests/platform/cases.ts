@@ -1,0 +1,126 @@
+// Platform conformance cases: small programs written against globalThis.__mote
+// alone (kernel/platform.ts), with the output and status every host must give.
+// Each host's test file runs all of them: the boot layer in QEMU
+// (tests/platform/metal.test.ts), the hosted runner, plain Node.
+import { Exit } from '../../kernel/platform.ts';
+
+export interface PlatformCase {
+  name: string;
+  /** An ES module; `__mote` is the platform object. */
+  source: string;
+  /** Sent to the console input. */
+  input?: string;
+  output: string | RegExp;
+  status: number;
+}
+
+export const platformCases: PlatformCase[] = [
+  {
+    name: 'write passes text through unchanged, UTF-8 included',
+    source: `__mote.write("a\\tb\\r\\nc\\n"); __mote.write("é😀\\n");`,
+    output: 'a\tb\r\nc\né😀\n',
+    status: 0,
+  },
+  {
+    name: 'abi and host name are present',
+    source: `__mote.write(__mote.abi + " " + ["metal","hosted","node"].includes(__mote.host) + "\\n");`,
+    output: '1 true\n',
+    status: 0,
+  },
+  {
+    name: 'the timer fires once after its deadline, and re-arming replaces it',
+    source: `
+      const t0 = __mote.monotonicMs();
+      __mote.armTimer(t0 + 1000, () => __mote.write("replaced timer fired\\n"));
+      __mote.armTimer(t0 + 30, () => {
+        const late = __mote.monotonicMs() - t0;
+        __mote.write("fired " + (late >= 30) + "\\n");
+      });`,
+    output: 'fired true\n',
+    status: 0,
+  },
+  {
+    name: 'a disarmed timer never fires and the program ends',
+    source: `__mote.armTimer(__mote.monotonicMs() + 20, () => __mote.write("no\\n")); __mote.disarmTimer(); __mote.write("done\\n");`,
+    output: 'done\n',
+    status: 0,
+  },
+  {
+    name: 'promise jobs run before the timer handler',
+    source: `
+      __mote.armTimer(0, () => __mote.write("timer\\n"));
+      Promise.resolve().then(() => __mote.write("job\\n"));
+      __mote.write("sync\\n");`,
+    output: 'sync\njob\ntimer\n',
+    status: 0,
+  },
+  {
+    name: 'monotonic time never goes backwards and wall time is near now',
+    source: `
+      let last = __mote.monotonicMs(), ok = true;
+      for (let i = 0; i < 10000; i++) { const t = __mote.monotonicMs(); if (t < last) ok = false; last = t; }
+      const wall = __mote.wallMs();
+      __mote.write(ok + " " + (wall > Date.UTC(2024, 0, 1)) + " " + (Math.abs(Date.now() - wall) < 5000) + "\\n");`,
+    output: 'true true true\n',
+    status: 0,
+  },
+  {
+    name: 'the guard aborts a runaway loop, uncatchably, then calls its handler',
+    source: `
+      __mote.guard(50, () => __mote.write("tripped\\n"));
+      try { for (;;) {} } catch (e) { __mote.write("caught, wrongly\\n"); }`,
+    output: 'tripped\n',
+    status: 0,
+  },
+  {
+    name: 'a disarmed guard does not trip',
+    source: `
+      __mote.guard(20, () => __mote.write("tripped\\n"));
+      __mote.guard(0, null);
+      const end = __mote.monotonicMs() + 60; while (__mote.monotonicMs() < end) {}
+      __mote.write("finished\\n");`,
+    output: 'finished\n',
+    status: 0,
+  },
+  {
+    name: 'console input reaches the handler; exit stops at once',
+    source: `
+      let seen = "";
+      __mote.onInput((t) => { seen += t; if (seen.includes("q")) { __mote.write("got " + seen.trim() + "\\n"); __mote.exit(3); } });`,
+    input: 'hello q\n',
+    output: 'got hello q\n',
+    status: 3,
+  },
+  {
+    name: 'memory figures are consistent',
+    source: `
+      const m = __mote.memory();
+      __mote.write([m.totalRam > 0, m.heapLimit > 0, m.heapUsed > 0, m.heapUsed < m.heapLimit, m.heapLimit <= m.totalRam, m.reserved >= 0].join(" ") + "\\n");`,
+    output: 'true true true true true true\n',
+    status: 0,
+  },
+  {
+    name: 'the manifest names the entry',
+    source: `__mote.write(__mote.manifest().entry + "\\n");`,
+    output: 'main.js\n',
+    status: 0,
+  },
+  {
+    name: 'an exception escaping a timer handler stops with 100 and the stack',
+    source: `function boom() { throw new Error("late failure"); } __mote.armTimer(0, boom);`,
+    output: /^mote: uncaught exception: Error: late failure\n\s+at boom/,
+    status: Exit.Uncaught,
+  },
+  {
+    name: 'a rejection handled later in the same turn is not reported',
+    source: `const p = Promise.reject(new Error("x")); Promise.resolve().then(() => p.catch(() => __mote.write("handled\\n")));`,
+    output: 'handled\n',
+    status: 0,
+  },
+  {
+    name: 'exit rejects a status outside 0..127',
+    source: `try { __mote.exit(300); } catch (e) { __mote.write(e.name + "\\n"); }`,
+    output: 'RangeError\n',
+    status: 0,
+  },
+];

@@ -1,0 +1,150 @@
+/**
+ * The "node" host: a plain-Node implementation of the mote Platform, for unit
+ * tests. It runs the event loop written at the top of kernel/platform.ts on
+ * top of Node's own loop (a `setImmediate` drains promise jobs between steps).
+ *
+ * Differences from the other hosts, all forced by running inside vitest:
+ *   - `exit(code)` records the code and throws an `ExitSignal` instead of
+ *     killing the process; the loop stops at its next step. Code that catches
+ *     everything may see that error: the kernel stops all work once halted.
+ *   - `guard` is best effort: running JS cannot be interrupted, so `onTrip`
+ *     is called after a handler returns if the deadline has passed.
+ *   - unhandled promise rejections are left to vitest, which fails the test.
+ *
+ * With `virtualTime`, the loop never sleeps: when it would wait for the timer,
+ * the monotonic clock jumps straight to the deadline (it still counts the
+ * real time JS spends running), so tests of timeouts are fast and their
+ * order deterministic.
+ */
+import type { Manifest, MemoryInfo, Platform } from '../../kernel/platform.ts';
+import { PLATFORM_ABI, Exit } from '../../kernel/platform.ts';
+
+export class ExitSignal extends Error {
+  constructor(readonly code: number) {
+    super(`mote: exit(${code})`);
+    this.name = 'ExitSignal';
+  }
+}
+
+export interface NodeHostOptions {
+  virtualTime?: boolean;
+  /** Console output is collected; also echo it to stdout. */
+  echo?: boolean;
+  memory?: Partial<MemoryInfo>;
+  manifest?: Manifest;
+  /** Chunks fed to an input handler, one per loop turn. */
+  input?: string[];
+}
+
+export interface RunResult {
+  code: number;
+  output: string;
+  /** The uncaught error, when code is Exit.Uncaught. */
+  error?: unknown;
+}
+
+export interface NodeHost {
+  platform: Platform;
+  /** Installs the platform as globalThis.__mote, runs `main` as the entry and
+   *  then the event loop until it stops. */
+  run(main: () => unknown): Promise<RunResult>;
+  output(): string;
+}
+
+const DEFAULT_MANIFEST: Manifest = { format: 1, name: 'test', version: '0.0.0', entry: 'main.js', modules: [] };
+
+export function createNodeHost(opts: NodeHostOptions = {}): NodeHost {
+  const started = performance.now();
+  let skipped = 0;
+  let out = '';
+  let exitCode: number | null = null;
+  let timer: { deadline: number; handler: () => void } | null = null;
+  let guardState: { deadline: number; onTrip: () => void } | null = null;
+  let inputHandler: ((text: string) => void) | null = null;
+  const input = [...(opts.input ?? [])];
+  const now = (): number => performance.now() - started + skipped;
+
+  const platform: Platform = {
+    abi: PLATFORM_ABI,
+    host: 'node',
+    write(text) {
+      out += text;
+      if (opts.echo) process.stdout.write(text);
+    },
+    onInput(handler) {
+      inputHandler = handler;
+    },
+    monotonicMs: now,
+    wallMs: () => Date.now(),
+    armTimer(deadlineMs, handler) {
+      timer = { deadline: deadlineMs, handler };
+    },
+    disarmTimer() {
+      timer = null;
+    },
+    guard(ms, onTrip) {
+      guardState = ms > 0 && onTrip ? { deadline: now() + ms, onTrip } : null;
+    },
+    memory() {
+      const m = process.memoryUsage();
+      return {
+        totalRam: opts.memory?.totalRam ?? 64 << 20,
+        heapLimit: opts.memory?.heapLimit ?? 64 << 20,
+        heapUsed: opts.memory?.heapUsed ?? m.heapUsed,
+        reserved: opts.memory?.reserved ?? 0,
+      };
+    },
+    manifest: () => opts.manifest ?? DEFAULT_MANIFEST,
+    exit(code) {
+      if (exitCode === null) exitCode = code;
+      throw new ExitSignal(code);
+    },
+  };
+
+  const drain = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+  async function run(main: () => unknown): Promise<RunResult> {
+    globalThis.__mote = platform;
+    let error: unknown;
+    const call = (fn: () => unknown): void => {
+      try {
+        fn();
+      } catch (e) {
+        if (!(e instanceof ExitSignal) && error === undefined) error = e;
+      }
+      const g = guardState;
+      if (g && now() > g.deadline) {
+        guardState = null;
+        call(g.onTrip);
+      }
+    };
+    call(main);
+    for (;;) {
+      await drain();
+      if (exitCode !== null) return { code: exitCode, output: out };
+      if (error !== undefined) {
+        out += `Uncaught ${String(error)}\n`;
+        return { code: Exit.Uncaught, output: out, error };
+      }
+      if (timer) {
+        const t = timer;
+        if (t.deadline > now()) {
+          if (opts.virtualTime) skipped += t.deadline - now();
+          else await new Promise((r) => setTimeout(r, Math.max(0, Math.ceil(t.deadline - now()))));
+          if (timer !== t) continue;
+        }
+        timer = null;
+        call(t.handler);
+        continue;
+      }
+      if (inputHandler && input.length > 0) {
+        const h = inputHandler;
+        call(() => h(input.shift()!));
+        continue;
+      }
+      return { code: Exit.Ok, output: out };
+    }
+  }
+
+  return { platform, run, output: () => out };
+}
