@@ -4,21 +4,26 @@
    to 1 KiB, then one bin per power of two, and a bitmap of non-empty bins.
    Freed blocks coalesce with free neighbours at once, so a region that is
    free again is one block again. */
+#include <stddef.h>
 #include <string.h>
 #include "mote.h"
 
 #define ALIGN       16
-#define HDR         sizeof(struct block)     /* 16: prev_size and size */
+#define HDR         offsetof(struct block, next) /* 16: prev_size and size; the links overlay the payload */
 #define MIN_BLOCK   (HDR + 2 * sizeof(void *))
 #define SMALL_BINS  64                        /* 16-byte steps below 1 KiB */
 #define NBINS       (SMALL_BINS + 48)
 #define IN_USE      ((size_t)1)
 
+/* The header is prev_size and size; the list links exist only while the block
+   is free, in what is otherwise the caller's payload. */
 struct block {
     size_t prev_size;                         /* 0: first block of its region */
     size_t size;                              /* whole block, header included; bit 0 = in use */
     struct block *next, *prev;                /* free list links, only while free */
 };
+
+_Static_assert(HDR == 16, "host.c counts a 16-byte header per allocation");
 
 static struct block *bins[NBINS];
 static uint64_t nonempty[(NBINS + 63) / 64];

@@ -19,14 +19,43 @@ __attribute__((weak)) void test_hooks_install(JSContext *ctx) { (void)ctx; }
 static JSValue rejected[MAX_REJECTIONS], rejected_reason[MAX_REJECTIONS];
 static int nrejected;
 
+/* Running out. When an allocation would pass the limit it fails, and QuickJS
+   then allocates an InternalError "out of memory" and its backtrace to throw.
+   Right at the limit those would fail too, and QuickJS would throw null,
+   which nobody can tell from a real null. So each failure opens a window:
+   the next RESCUE_ALLOCS allocations, enough to build that error, may go up
+   to OOM_RESCUE bytes past the limit. The window is short because QuickJS
+   ignores some failures (a Map's hash table that cannot grow) and goes on
+   allocating: those allocations must not eat the margin. The margin itself
+   comes out of HEAP_RESERVE, never out of the host's own needs. */
+#define RESCUE_ALLOCS 12
+static int rescue_left;
+
+static int over_limit(JSMallocState *s, size_t grow)
+{
+    int rescuing = rescue_left > 0;
+    if (rescuing)
+        rescue_left--;
+    size_t limit = s->malloc_limit + (rescuing ? OOM_RESCUE : 0);
+    if (s->malloc_size + grow <= limit)
+        return 0;
+    rescue_left = RESCUE_ALLOCS;
+    return 1;
+}
+
+static void counted(JSMallocState *s, ptrdiff_t delta)
+{
+    s->malloc_size += delta;
+}
+
 static void *js_malloc_fn(JSMallocState *s, size_t n)
 {
-    if (s->malloc_size + n > s->malloc_limit)
+    if (over_limit(s, n))
         return NULL;
     void *p = heap_alloc(n);
     if (p) {
         s->malloc_count++;
-        s->malloc_size += heap_usable_size(p) + BLOCK_OVERHEAD;
+        counted(s, heap_usable_size(p) + BLOCK_OVERHEAD);
     }
     return p;
 }
@@ -36,7 +65,7 @@ static void js_free_fn(JSMallocState *s, void *p)
     if (!p)
         return;
     s->malloc_count--;
-    s->malloc_size -= heap_usable_size(p) + BLOCK_OVERHEAD;
+    counted(s, -(ptrdiff_t)(heap_usable_size(p) + BLOCK_OVERHEAD));
     heap_free(p);
 }
 
@@ -49,11 +78,11 @@ static void *js_realloc_fn(JSMallocState *s, void *p, size_t n)
         js_free_fn(s, p);
         return NULL;
     }
-    if (s->malloc_size + n - old > s->malloc_limit)
+    if (n > old && over_limit(s, n - old))
         return NULL;
     void *q = heap_realloc(p, n);
     if (q)
-        s->malloc_size += heap_usable_size(q) - old;
+        counted(s, (ptrdiff_t)heap_usable_size(q) - (ptrdiff_t)old);
     return q;
 }
 
