@@ -5,7 +5,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packApp, MOTE_ROOT } from '../builder/pack.ts';
+import { ImageError } from '../builder/image.ts';
 import { bootImage, kvmWorks, type Machine } from '../builder/qemu.ts';
+import { Exit } from '../kernel/platform.ts';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 10;
 const out = join(MOTE_ROOT, 'bench/results');
@@ -22,8 +24,13 @@ writeFileSync(hello, image);
 const floor = join(MOTE_ROOT, 'qemu/build/floor.elf');
 
 async function runsOk(memory: number, machine: Machine): Promise<boolean> {
-  const r = await bootImage(hello, { memory, machine, accel: 'tcg', stdio: 'pipe', timeoutMs: 20_000 });
-  return r.status === 0 && r.output === 'hello from mote\n';
+  try {
+    const r = await bootImage(hello, { memory, machine, accel: 'tcg', stdio: 'pipe', timeoutMs: 20_000 });
+    return r.status === 0 && r.output === 'hello from mote\n';
+  } catch (e) {
+    if (e instanceof ImageError && e.status === Exit.TooLittleMemory) return false; // refused before boot
+    throw e;
+  }
 }
 
 /** Smallest RAM, in 64 KiB steps, at which hello prints its line and exits 0. */

@@ -6,6 +6,7 @@
 // dynamically imported chunk is a module of its own, one priority further out
 // per `import()` on the way to it. Chunk names carry a content hash, so the
 // same inputs give the same names and the same image.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -197,6 +198,19 @@ async function buildInfo(bootLayer: Uint8Array): Promise<Record<string, string>>
   };
 }
 
+/** QuickJS bytecode for one module, from the compiler built beside the boot
+ *  layer out of the same QuickJS sources. The boot layer loads `NAME.qbc`
+ *  instead of parsing NAME; hosted runs read the source. */
+function compileModule(compiler: string, name: string, code: Uint8Array): Uint8Array {
+  if (!existsSync(compiler)) throw new CliError(`no module compiler at ${compiler}: run \`npm run build\` first`);
+  const r = spawnSync(compiler, [name], { input: code, maxBuffer: 1 << 30 });
+  if (r.status !== 0) {
+    const why = r.error ? r.error.message : r.stderr.toString().trim();
+    throw new CliError(`QuickJS could not compile ${name}: ${why}`);
+  }
+  return r.stdout;
+}
+
 export async function packApp(opts: PackOptions): Promise<Packed> {
   const app = resolveApp(opts.app);
   if (opts.typecheck) {
@@ -222,9 +236,11 @@ export async function packApp(opts: PackOptions): Promise<Packed> {
     build: await buildInfo(bootBytes),
     ...(boot ? { boot } : {}),
   };
+  const compiler = join(dirname(bootLayer), 'mote-qjsc');
   const files: Array<[string, Uint8Array]> = [
     ['manifest.json', new TextEncoder().encode(JSON.stringify(manifest, null, 2) + '\n')],
     ...bundled.files,
+    ...bundled.files.map(([name, code]): [string, Uint8Array] => [`${name}.qbc`, compileModule(compiler, name, code)]),
   ];
   const image = writeImage(bootBytes, await writeTar(files));
   return { image, manifest, files };
