@@ -201,7 +201,7 @@ async function buildInfo(bootLayer: Uint8Array): Promise<Record<string, string>>
 /** QuickJS bytecode for one module, from the compiler built beside the boot
  *  layer out of the same QuickJS sources. The boot layer loads `NAME.qbc`
  *  instead of parsing NAME; hosted runs read the source. */
-function compileModule(compiler: string, name: string, code: Uint8Array): Uint8Array {
+export function compileModule(compiler: string, name: string, code: Uint8Array): Uint8Array {
   if (!existsSync(compiler)) throw new CliError(`no module compiler at ${compiler}: run \`npm run build\` first`);
   const r = spawnSync(compiler, [name], { input: code, maxBuffer: 1 << 30 });
   if (r.status !== 0) {

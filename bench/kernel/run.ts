@@ -1,14 +1,18 @@
 // Kernel benchmarks: the workloads of issue 3 on plain Node (V8, node host),
-// hosted (QuickJS on quickjs-emscripten, the hosted runner) and BEAM (erl),
-// all in the same run; medians of N runs and ratios to BEAM.
-//   npx vite-node bench/kernel/run.ts [--runs 3] [--scale 1] [--engines node,hosted,beam]
+// hosted (QuickJS on quickjs-emscripten, the hosted runner), metal (the boot
+// layer in QEMU: TCG unless a usable KVM exists) and BEAM (erl), all in the
+// same run; medians of N runs and ratios to BEAM.
+//   npx vite-node bench/kernel/run.ts [--runs 3] [--scale 1] [--engines node,hosted,metal,beam]
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
-import { MOTE_ROOT } from '../../builder/pack.ts';
+import { writeImage } from '../../builder/image.ts';
+import { BOOT_LAYER, compileModule, MOTE_ROOT } from '../../builder/pack.ts';
+import { bootImage } from '../../builder/qemu.ts';
+import { writeTar } from '../../builder/tar.ts';
 import { runHosted } from '../../builder/hosted/index.ts';
 import { createNodeHost } from '../../tests/support/node-host.ts';
 
@@ -18,7 +22,7 @@ const arg = (name: string, dflt: string) => {
 };
 const runs = Number(arg('runs', '3'));
 const scale = Number(arg('scale', '1'));
-const engines = arg('engines', 'node,hosted,beam').split(',');
+const engines = arg('engines', 'node,hosted,metal,beam').split(',');
 
 const sizes = {
   idle: Math.round(10_000 * scale),
@@ -69,6 +73,22 @@ async function runQuickJS(code: string): Promise<Results> {
   return parse(r.output);
 }
 
+/** The boot layer in QEMU (TCG here: see bootImage's accel), with 1 GiB of RAM. */
+async function runMetal(code: string): Promise<Results> {
+  const bytes = new TextEncoder().encode(code);
+  const manifest = { format: 1, name: 'bench', version: '0.0.0', entry: 'main.js', modules: [{ name: 'main.js', size: bytes.length, priority: 0 }] };
+  const tar = await writeTar([
+    ['manifest.json', new TextEncoder().encode(JSON.stringify(manifest))],
+    ['main.js', bytes],
+    ['main.js.qbc', compileModule(join(MOTE_ROOT, 'qemu/build/mote-qjsc'), 'main.js', bytes)],
+  ]);
+  const image = join(mkdtempSync(join(tmpdir(), 'mote-bench-metal-')), 'bench.img');
+  writeFileSync(image, writeImage(readFileSync(BOOT_LAYER), tar));
+  const r = await bootImage(image, { memory: 1024 << 20, stdio: 'pipe', timeoutMs: 1_800_000 });
+  if (r.status !== 0) throw new Error(`metal run failed (${r.status}): ${r.output}`);
+  return parse(r.output);
+}
+
 function runBeam(): Results {
   const dir = mkdtempSync(join(tmpdir(), 'mote-bench-erl-'));
   execFileSync('erlc', ['-o', dir, ...['workloads', 'workloads_idle', 'workloads_sup'].map((m) => join(MOTE_ROOT, `bench/kernel/${m}.erl`))]);
@@ -89,7 +109,7 @@ const esm = await bundle('esm');
 for (let i = 0; i < runs; i++) {
   for (const e of engines) {
     const t0 = performance.now();
-    const r = e === 'node' ? await runNode(iife) : e === 'hosted' ? await runQuickJS(esm) : runBeam();
+    const r = e === 'node' ? await runNode(iife) : e === 'hosted' ? await runQuickJS(esm) : e === 'metal' ? await runMetal(esm) : runBeam();
     (all[e] ??= []).push(r);
     console.error(`run ${i + 1}/${runs} ${e}: ${Math.round(performance.now() - t0)} ms`);
   }

@@ -54,7 +54,7 @@ describe('mote inspect', () => {
   it('--extract writes the payload out, byte for byte', async () => {
     const out = join(dir, 'extracted');
     const r = moteSync(['inspect', hello, '--extract', out]);
-    expect(r.stdout).toBe(`extracted 2 files to ${out}\n`);
+    expect(r.stdout).toBe(`extracted 3 files to ${out}\n`); // manifest.json, main.js, main.js.qbc
     const img = await readImage(readFileSync(hello));
     for (const [name, bytes] of img.files) expect(Buffer.compare(readFileSync(join(out, name)), Buffer.from(bytes))).toBe(0);
   });
