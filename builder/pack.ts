@@ -70,6 +70,7 @@ export function resolveApp(app: string): AppInfo {
   if (!existsSync(path)) throw new CliError(`no such app: ${app}`);
   if (statSync(path).isFile()) return { entry: path, name: basename(path).replace(/\.[cm]?[jt]s$/, ''), version: '0.0.0' };
   const pkgPath = join(path, 'package.json');
+  let info: Omit<AppInfo, 'entry'> = { name: basename(path), version: '0.0.0' };
   if (existsSync(pkgPath)) {
     let pkg: { name?: string; version?: string; mote?: { entry?: string; memory?: MemoryField } };
     try {
@@ -77,14 +78,17 @@ export function resolveApp(app: string): AppInfo {
     } catch (e) {
       throw new CliError(`${pkgPath}: not valid JSON (${(e as Error).message})`);
     }
-    if (pkg.mote?.entry) {
-      const entry = join(path, pkg.mote.entry);
-      if (!existsSync(entry)) throw new CliError(`${pkgPath}: "mote.entry" names ${pkg.mote.entry}, which does not exist`);
-      return { entry, name: pkg.name ?? basename(path), version: pkg.version ?? '0.0.0', memory: memoryNeeds(pkg.mote.memory, pkgPath) };
+    if (pkg.mote) {
+      info = { name: pkg.name ?? info.name, version: pkg.version ?? info.version, memory: memoryNeeds(pkg.mote.memory, pkgPath) };
+      if (pkg.mote.entry) {
+        const entry = join(path, pkg.mote.entry);
+        if (!existsSync(entry)) throw new CliError(`${pkgPath}: "mote.entry" names ${pkg.mote.entry}, which does not exist`);
+        return { entry, ...info };
+      }
     }
   }
   for (const candidate of ['main.ts', 'index.ts', 'main.js', 'index.js']) {
-    if (existsSync(join(path, candidate))) return { entry: join(path, candidate), name: basename(path), version: '0.0.0' };
+    if (existsSync(join(path, candidate))) return { entry: join(path, candidate), ...info };
   }
   throw new CliError(`${app}: no entry found (give package.json a "mote": {"entry": ...} field, or add main.ts)`);
 }

@@ -94,12 +94,14 @@ export function qemuArgs(image: string, opts: BootOptions & { accel: 'kvm' | 'tc
   ];
 }
 
-/** QEMU exits with (status << 1) | 1 through isa-debug-exit, 0 on a power-off
- *  without it, and 1 (with a message on stderr) when it fails itself. */
-export function guestStatus(code: number, stderr: string): number {
-  if (code === 1 && /qemu-system-[^:]*:/.test(stderr) && !/terminating on signal/.test(stderr)) return -1;
+/** The guest's status from QEMU's exit code: 0 when the guest powered off
+ *  (status 0), (status << 1) | 1 through isa-debug-exit for any other status.
+ *  QEMU itself exits 1 when it fails (a bad argument, an image it cannot
+ *  load), so 1 is never a guest's status: -1 says QEMU failed. */
+export function guestStatus(code: number): number {
   if (code === 0) return 0;
-  return code & 1 ? (code - 1) >> 1 : code;
+  if (code === 1 || !(code & 1)) return -1;
+  return (code - 1) >> 1;
 }
 
 function launch(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): Promise<BootResult> {
@@ -114,6 +116,9 @@ function launch(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): Pr
     stderr += s;
     if (/KVM internal error/.test(stderr)) child.kill('SIGKILL'); // it would hang, not stop
   });
+  // A QEMU that dies at once closes its stdin under us: EPIPE is not news,
+  // its exit status is.
+  child.stdin?.on('error', () => {});
   if (piped) child.stdin?.end(opts.input ?? '');
   const timer = opts.timeoutMs ? setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, opts.timeoutMs) : undefined;
   return new Promise((resolve, reject) => {
@@ -122,8 +127,11 @@ function launch(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): Pr
       clearTimeout(timer);
       const wallMs = performance.now() - started;
       if (timedOut) return resolve({ status: Exit.Timeout, output, stderr, wallMs });
-      const status = signal ? 128 + 9 : guestStatus(code ?? 1, stderr);
-      if (status < 0) return reject(new QemuError(`${QEMU} failed: ${stderr.trim().split('\n')[0]}`));
+      const status = signal ? 128 + 9 : guestStatus(code ?? 1);
+      if (status < 0) {
+        const why = stderr.trim().split('\n')[0] || `it exited with ${code} and said nothing`;
+        return reject(new QemuError(`${QEMU} failed: ${why}`));
+      }
       resolve({ status, output, stderr, wallMs });
     });
   });

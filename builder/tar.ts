@@ -10,7 +10,7 @@ export const MAX_NAME = 100;
 export async function writeTar(entries: Array<[name: string, data: Uint8Array]>): Promise<Uint8Array> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  pack.on('data', (c: Buffer) => chunks.push(c));
+  pack.on('data', (c: unknown) => chunks.push(c as Buffer));
   const done = new Promise<void>((resolve, reject) => {
     pack.on('end', resolve);
     pack.on('error', reject);
@@ -36,7 +36,7 @@ export async function readTar(bytes: Uint8Array): Promise<Map<string, Uint8Array
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
       const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('data', (c: unknown) => chunks.push(c as Buffer));
       stream.on('end', () => {
         if (header.type === 'file') files.set(header.name, new Uint8Array(Buffer.concat(chunks)));
         next();

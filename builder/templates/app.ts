@@ -18,7 +18,7 @@ export function appTemplate(name: string): Record<string, string> {
   return {
     'package.json': JSON.stringify(pkg, null, 2) + '\n',
     'src/counter.ts': COUNTER,
-    'src/sup.ts': SUP,
+    'src/sup.ts': SUP.replaceAll('NAME', name),
     'src/main.ts': MAIN.replaceAll('NAME', name),
     'test/counter.test.ts': TEST,
     'README.md': README.replaceAll('NAME', name),
@@ -85,7 +85,7 @@ spawn(async () => {
 `;
 
 const TEST = `// A self-test that runs inside the image: prints "ok" or "not ok" per case
-// and halts with 0 only if all passed. Run it with \\\`npm test\\\`.
+// and halts with 0 only if all passed. Run it with \`npm test\`.
 import { halt, spawn } from 'mote';
 import { get, increment, startCounter } from '../src/counter.ts';
 
@@ -109,7 +109,7 @@ spawn(async () => {
 
 const README = `# NAME
 
-A [mote](https://github.com/) app: TypeScript actors in a unikernel image.
+A mote app: TypeScript actors in a unikernel image.
 \`src/sup.ts\` is the top supervisor; it runs the gen_server in
 \`src/counter.ts\`; \`src/main.ts\` starts it and asks it for its count.
 

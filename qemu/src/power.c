@@ -17,8 +17,11 @@ void console_flush(void);
 _Noreturn void power_off(int status)
 {
     console_flush();
-    outl(DEBUG_EXIT_PORT, (uint32_t)status);
-    /* No isa-debug-exit: the status is lost, but the VMM still sees a stop. */
+    /* Success is a plain power-off, which QEMU ends with 0; isa-debug-exit
+       would turn status 0 into 1, QEMU's own failure status. */
+    if (status != 0)
+        outl(DEBUG_EXIT_PORT, (uint32_t)status);
+    /* Status 0, or no isa-debug-exit (the status is lost): still a stop. */
     outw(ACPI_PM1A_CNT, ACPI_SLP_S5);
     *(volatile uint8_t *)MICROVM_GED_SLEEP = GED_SLP_S5;
     outb(KBC_COMMAND, KBC_RESET);

@@ -52,6 +52,17 @@ describe('mote build', () => {
     expect(run.stdout).toBe('entry loaded\nreport: 3 values, min 1, max 3\n');
   });
 
+  it('takes name, version and memory from a "mote" field that gives no entry, and finds main.ts', async () => {
+    const app = join(tempDir(), 'pj');
+    mkdirSync(app);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'foo', version: '2.0.0', mote: { memory: { min: '1M' } } }));
+    writeFileSync(join(app, 'main.ts'), "console.log('foo');\n");
+    const out = join(tempDir(), 'foo.img');
+    expect(moteSync(['build', app, '-o', out]).status).toBe(0);
+    const { manifest } = await readImage(readFileSync(out));
+    expect(manifest).toMatchObject({ name: 'foo', version: '2.0.0', memory: { min: 1 << 20 } });
+  });
+
   it('a missing app: one line, status 1, no image', () => {
     const out = join(tempDir(), 'x.img');
     const r = moteSync(['build', 'no/such/app', '-o', out]);

@@ -14,7 +14,12 @@ describe('mote new', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('mote build');
     const files = ['.gitignore', 'README.md', 'package.json', 'src/counter.ts', 'src/main.ts', 'src/sup.ts', 'test/counter.test.ts'];
-    for (const f of files) expect(readFileSync(join(dir, f), 'utf8').length).toBeGreaterThan(0);
+    for (const f of files) {
+      const text = readFileSync(join(dir, f), 'utf8');
+      expect(text.length).toBeGreaterThan(0);
+      expect(text, `${f} still holds a template placeholder`).not.toMatch(/NAME|\\`/);
+    }
+    expect(readFileSync(join(dir, 'src/sup.ts'), 'utf8')).toContain("name: 'counter-app_sup'");
     expect(readFileSync(join(dir, 'src/sup.ts'), 'utf8')).toContain('Supervisor.startLink');
     expect(readFileSync(join(dir, 'src/counter.ts'), 'utf8')).toContain('GenServer.startLink');
     expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name).toBe('counter-app');

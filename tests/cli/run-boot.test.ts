@@ -143,4 +143,16 @@ describe('boot failures', () => {
     expect(r.stderr).toBe('mote: error: qemu-system-x86_64 failed: qemu-system-x86_64: -no-such-qemu-flag: invalid option\n');
     expect(r.status).toBe(1);
   });
+
+  it('a QEMU that fails with exit 1, whatever it prints, is a failure and never status 0', async () => {
+    const image = build('images/hello', 'hello-false');
+    const quiet = await mote(['boot', image], { env: { MOTE_QEMU: '/bin/false' } });
+    expect(quiet.stderr).toBe('mote: error: /bin/false failed: it exited with 1 and said nothing\n');
+    expect(quiet.status).toBe(1);
+    const fake = join(dir, 'fake-qemu.sh');
+    writeFileSync(fake, '#!/bin/sh\necho "qemu: could not load kernel" >&2\nexit 1\n', { mode: 0o755 });
+    const said = await mote(['boot', image], { env: { MOTE_QEMU: fake } });
+    expect(said.stderr).toBe(`mote: error: ${fake} failed: qemu: could not load kernel\n`);
+    expect(said.status).toBe(1);
+  });
 });
