@@ -357,11 +357,19 @@ export function receive(matchers: Matcher | Matcher[] | null, opts: ReceiveOptio
     p.reductions++;
     return Promise.resolve(takeMessage(p, found).value);
   }
-  if (found < 0 && after === 0) return Promise.resolve(TIMEOUT);
+  // A poll (after 0, or sleep(0)) costs a reduction like any receive, so a
+  // polling loop still yields when its slice is spent.
+  const poll = found < 0 && after === 0;
+  if (poll && p.sliceLeft > 0 && budget > 0 && inFlight === p) {
+    p.sliceLeft--;
+    budget--;
+    p.reductions++;
+    return Promise.resolve(TIMEOUT);
+  }
   return new Promise((resolve) => {
-    const w: Waiter = { test, scanned: p.mailbox.length, found, timedOut: false, timer: 0, resolve };
+    const w: Waiter = { test, scanned: p.mailbox.length, found, timedOut: poll, timer: 0, resolve };
     p.waiter = w;
-    if (found < 0 && after !== undefined && after !== Infinity) {
+    if (found < 0 && !poll && after !== undefined && after !== Infinity) {
       w.timer = addTimer(after, () => {
         w.timer = 0;
         if (p.alive && p.waiter === w && w.found < 0) {

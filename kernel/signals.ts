@@ -15,7 +15,7 @@
  * Deaths propagate through a work list, not recursion, so long chains of
  * links (a ring of 10,000) do not overflow the stack.
  */
-import { Proc, procs, state, releaseBinaries, EMPTY, type Reason } from './process.ts';
+import { Proc, procs, state, releaseBinaries, takeMessage, EMPTY, type Reason } from './process.ts';
 import { copyTerm, Pid, Ref } from './term.ts';
 import { forget } from './scheduler.ts';
 import { deliver } from './mailbox.ts';
@@ -177,7 +177,7 @@ export function demonitor(watcher: Proc, ref: Ref, flush: boolean): boolean {
     for (let i = watcher.head; i < watcher.mailbox.length; i++) {
       const v = watcher.mailbox[i].value as DownMessage;
       if (v && typeof v === 'object' && v.type === 'DOWN' && v.ref === ref) {
-        watcher.mailbox.splice(i, 1);
+        takeMessage(watcher, i); // and its bytes leave the process's accounting
         break;
       }
     }

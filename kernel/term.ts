@@ -205,7 +205,10 @@ function walk(v: unknown, w: Walk, what: string): unknown {
     for (const k of Object.keys(o)) {
       w.path.push(k);
       w.size += 8 + k.length;
-      r[k] = walk((o as Record<string, unknown>)[k], w, what);
+      const v = walk((o as Record<string, unknown>)[k], w, what);
+      // An own "__proto__" key (JSON.parse makes them) must stay a key, not set the copy's prototype.
+      if (k === '__proto__') Object.defineProperty(r, k, { value: v, writable: true, enumerable: true, configurable: true });
+      else r[k] = v;
       w.path.pop();
     }
     out = r;
