@@ -16,10 +16,11 @@
  */
 import { Proc, procs, state, holdBinaries, releaseBinaries, type Reason } from './process.ts';
 import { copyTerm, Pid, Tid, type Copied } from './term.ts';
+import { termEq } from './term_eq.ts';
 
 export { Tid };
 import { Treap } from './treap.ts';
-import { checkKey, compareKeys, keyId, type Key } from './ets_keys.ts';
+import { checkKey, compareKeys, copyKey, keyId, type Key } from './ets_keys.ts';
 import { onDeath } from './signals.ts';
 import { deliver } from './mailbox.ts';
 
@@ -124,14 +125,9 @@ function get(what: string, ref: Tid | string, write: boolean): Table {
   return t;
 }
 
+/** Bag duplicates: whole-term equality (=:=), see term_eq.ts. */
 function same(a: Copied, b: Copied): boolean {
-  return JSON.stringify(a.value, replacer) === JSON.stringify(b.value, replacer);
-}
-function replacer(_k: string, v: unknown): unknown {
-  if (typeof v === 'bigint') return `${v}n`;
-  if (v instanceof Map) return { $map: [...v] };
-  if (v instanceof Set) return { $set: [...v] };
-  return v;
+  return termEq(a.value, b.value);
 }
 
 function put(t: Table, key: Key, val: Copied): void {
@@ -268,7 +264,7 @@ export function select(table: Tid | string, pred: Pred, limit = Infinity, skip =
       if (!pred(r.key, v.value)) continue;
       if (seen++ < skip) continue;
       if (items.length >= limit) return { items, more: { table, pred, limit, skip: skip + items.length } };
-      items.push([r.key, copyTerm(v.value, 'ets.select').value]);
+      items.push([copyKey(r.key), copyTerm(v.value, 'ets.select').value]);
     }
   }
   return { items, more: null };
@@ -281,8 +277,11 @@ export function selectMore(more: NonNullable<Selection['more']>): Selection {
 /** First key (key order for ordered_set, insertion order otherwise). */
 export function first(table: Tid | string): Key | undefined {
   const t = get('ets.first', table, false);
-  if (t.tree) return t.tree.first();
-  for (const r of t.hash.values()) return r.key;
+  if (t.tree) {
+    const k = t.tree.first();
+    return k === undefined ? undefined : copyKey(k);
+  }
+  for (const r of t.hash.values()) return copyKey(r.key);
   return undefined;
 }
 
@@ -290,11 +289,14 @@ export function first(table: Tid | string): Key | undefined {
 export function next(table: Tid | string, key: Key): Key | undefined {
   const t = get('ets.next', table, false);
   const k = checkKey('ets.next', key);
-  if (t.tree) return t.tree.next(k);
+  if (t.tree) {
+    const n = t.tree.next(k);
+    return n === undefined ? undefined : copyKey(n);
+  }
   const id = keyId(k);
   let found = false;
   for (const [i, r] of t.hash) {
-    if (found) return r.key;
+    if (found) return copyKey(r.key);
     if (i === id) found = true;
   }
   if (!found) throw new Error(`ets.next: key ${JSON.stringify(k)} is not in the table`);

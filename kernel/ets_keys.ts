@@ -18,10 +18,20 @@ export function checkKey(what: string, k: unknown): Key {
       return k;
   }
   if (Array.isArray(k)) {
-    for (const e of k) checkKey(what, e);
-    return k.slice() as Key;
+    // A deep copy: nested arrays must not stay shared with the caller.
+    const a = new Array<Key>(k.length);
+    for (let i = 0; i < k.length; i++) a[i] = checkKey(what, k[i]);
+    return a;
   }
   throw new TypeError(`${what}: a key must be a number, bigint, string, boolean or an array of those, got ${k === null ? 'null' : typeof k}`);
+}
+
+/** A copy of a stored key, to hand out (arrays are copied, deeply). */
+export function copyKey(k: Key): Key {
+  if (typeof k !== 'object') return k;
+  const a = new Array<Key>(k.length);
+  for (let i = 0; i < k.length; i++) a[i] = copyKey(k[i]);
+  return a;
 }
 
 /** A Map key with the key's equality (arrays compared by content). */

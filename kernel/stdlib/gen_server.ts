@@ -25,6 +25,7 @@ import { Pid } from '../term.ts';
 import { spawnHandler, self, send, receive, monitor, demonitor, hasHeapLimit, reportStateBytes, type SpawnOptions } from '../processes.ts';
 import { ProcessExit, reasonOf, type DownMessage, type ExitMessage } from '../signals.ts';
 import { register } from '../registry.ts';
+import { state as kernel } from '../process.ts';
 import { processInfoParent } from './internal.ts';
 import { call as genCall, reply, isCall, DEFAULT_CALL_TIMEOUT, type From } from '../call.ts';
 import { termSize } from '../term.ts';
@@ -99,8 +100,12 @@ class Server<S> {
     return isThenable(t) ? t.then(finish, (e) => { throw new ProcessExit(reasonOf(e)); }) : finish();
   }
 
+  /** A callback threw: terminate runs for every exception, exits included
+   *  (as OTP's gen_server does), unless the process is already dead (killed
+   *  with `kill`, which cannot be trapped) or terminate itself failed. */
   fail(e: unknown): unknown {
-    if (e instanceof ProcessExit || this.stopping) throw e;
+    if (this.stopping) throw e;
+    if (e instanceof ProcessExit && !kernel.current?.alive) throw e;
     return this.stopWith(reasonOf(e));
   }
 
@@ -163,7 +168,9 @@ function start<S, A>(mod: ServerModule<S, A>, arg: A, opts: StartOptions | undef
   let pid: Pid;
   try {
     pid = spawnHandler(server, () => {
-      server.parent = processInfoParent();
+      // As OTP: gen_server:start makes the server its own parent; only
+      // startLink's parent (the spawner) stops it with an EXIT.
+      server.parent = link ? processInfoParent() : self();
       if (opts?.name !== undefined) register(opts.name, self());
       const r = mod.init(arg);
       if (isThenable(r)) throw new TypeError('GenServer: init must return its result synchronously');

@@ -145,6 +145,13 @@ async function restart(s: State, failed: Child): Promise<State | { stop: Reason;
   else if (s.strategy === 'rest_for_one') group = s.children.slice(i);
   else group = [failed];
   await shutdownAll(group.filter((c) => c !== failed));
+  // As OTP: temporary siblings stopped here are not restarted but removed;
+  // transient ones are restarted (the supervisor, not they, ended them).
+  const dropped = group.filter((c) => c !== failed && c.spec.restart === 'temporary');
+  if (dropped.length > 0) {
+    s.children = s.children.filter((c) => !dropped.includes(c));
+    group = group.filter((c) => !dropped.includes(c));
+  }
   for (const c of group) {
     for (;;) {
       const r = startOne(c.spec, c.extra);
