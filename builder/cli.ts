@@ -114,7 +114,7 @@ ${EXIT_CODES}`,
     .option('--no-minify', 'keep whitespace and syntax as written')
     .option('--boot-layer <elf>', 'the boot layer to pack (default: the one `npm run build` makes)')
     .option('--json', 'print the manifest as JSON')
-    .addHelpText('after', '\nExamples:\n  $ mote build -o app.img\n  $ mote build examples/echo --typecheck -o echo.img\n  $ mote build src/main.ts -o main.img')
+    .addHelpText('after', '\nExamples:\n  $ mote build -o app.img\n  $ mote build images/lazy --typecheck -o lazy.img\n  $ mote build src/main.ts -o main.img')
     .action(action(async (app: string, flags: BuildFlags) => (await import('./commands/build.ts')).buildCommand(app, flags)));
 
   cli

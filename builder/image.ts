@@ -154,9 +154,30 @@ export async function readImage(bytes: Uint8Array): Promise<Image> {
   } catch {
     throw new ImageError('corrupt image: manifest.json is not JSON', Exit.PayloadCorrupt);
   }
-  if (typeof manifest.entry !== 'string') throw new ImageError('corrupt image: the manifest names no entry', Exit.PayloadCorrupt);
+  const bad = manifestProblem(manifest, files);
+  if (bad) throw new ImageError(`corrupt image: manifest.json ${bad}`, Exit.PayloadCorrupt);
   if (!files.has(manifest.entry)) {
     throw new ImageError(`the entry module '${manifest.entry}' named by the manifest is not in the image`, Exit.NoEntry);
   }
   return { segments, version, tar, files, manifest };
+}
+
+/** What is wrong with a parsed manifest's shape, or null: the CLI reads
+ *  these fields, so a checksum-valid payload with a broken manifest must
+ *  still get a clear message, not a TypeError from deep inside. */
+function manifestProblem(m: unknown, files: Map<string, Uint8Array>): string | null {
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return 'is not an object';
+  const o = m as Partial<Manifest>;
+  if (typeof o.entry !== 'string') return 'names no entry';
+  if (o.modules !== undefined) {
+    if (!Array.isArray(o.modules)) return 'has "modules" that is not a list';
+    for (const [i, mod] of o.modules.entries()) {
+      const ok = typeof mod === 'object' && mod !== null && typeof mod.name === 'string' &&
+        Number.isFinite(mod.size) && Number.isFinite(mod.priority);
+      if (!ok) return `has a bad module at modules[${i}] (it needs a name, a size and a priority)`;
+      if (!files.has(mod.name)) return `lists module '${mod.name}', which is not in the payload`;
+    }
+  }
+  if (o.memory !== undefined && (typeof o.memory !== 'object' || o.memory === null)) return 'has "memory" that is not an object';
+  return null;
 }

@@ -1,12 +1,12 @@
-// RAM sizes as users write them: "16M", "512K", "1G", "1.5M", or plain bytes.
-// Binary units, as QEMU's -m reads them.
-const UNITS: Record<string, number> = { '': 1, B: 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+// RAM sizes as users write them: "16M", "512K", "1G", "1.5M", "4096B".
+// Binary units, read as QEMU's -m reads them: a bare number is MiB.
+const UNITS: Record<string, number> = { '': 1024 ** 2, B: 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
 
 /** Parses a size; throws a RangeError naming the bad text. */
 export function parseSize(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([KMG]?)(?:i?B)?\s*$/i.exec(text);
-  if (!m) throw new RangeError(`bad size '${text}': use a number with K, M or G, e.g. 16M`);
-  const bytes = Math.round(Number(m[1]) * UNITS[m[2]!.toUpperCase()]!);
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:([KMG])(?:i?B)?|(B))?\s*$/i.exec(text);
+  if (!m) throw new RangeError(`bad size '${text}': use a number with K, M or G, e.g. 16M (a bare number is MiB, as for QEMU's -m)`);
+  const bytes = Math.round(Number(m[1]) * UNITS[(m[2] ?? m[3] ?? '').toUpperCase()]!);
   if (bytes <= 0) throw new RangeError(`bad size '${text}': it must be more than zero`);
   return bytes;
 }

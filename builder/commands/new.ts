@@ -1,11 +1,12 @@
 // mote new DIR: scaffold an app from builder/templates/app.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { CliError } from '../errors.ts';
 import { appTemplate } from '../templates/app.ts';
 
 export async function newCommand(dir: string): Promise<number> {
   const root = resolve(dir);
+  if (existsSync(root) && !statSync(root).isDirectory()) throw new CliError(`${dir} exists and is not a directory`);
   if (existsSync(root) && readdirSync(root).length > 0) throw new CliError(`${dir} exists and is not empty`);
   const name = basename(root).toLowerCase().replace(/[^a-z0-9-]+/g, '-');
   for (const [path, text] of Object.entries(appTemplate(name))) {

@@ -4,7 +4,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HEADER_SIZE, readImage } from '../../builder/image.ts';
+import { HEADER_SIZE, readImage, writeImage } from '../../builder/image.ts';
+import { BOOT_LAYER } from '../../builder/pack.ts';
+import { writeTar } from '../../builder/tar.ts';
 import { Exit } from '../../kernel/platform.ts';
 import { buildCli, expectNoStack, mote, moteSync, tempDir } from './support.ts';
 
@@ -19,6 +21,13 @@ beforeAll(async () => {
   good = readFileSync(path);
   const img = await readImage(good);
   payloadAt = img.segments[img.segments.length - 1]!.offset;
+  // Checksum-valid payloads whose manifest is broken.
+  const code = img.files.get('main.js')!;
+  const withManifest = async (name: string, manifest: string) =>
+    writeFileSync(join(dir, name), writeImage(readFileSync(BOOT_LAYER), await writeTar([['manifest.json', Buffer.from(manifest)], ['main.js', code]])));
+  await withManifest('null-manifest.img', 'null');
+  await withManifest('bad-modules.img', JSON.stringify({ ...img.manifest, modules: 'x' }));
+  await withManifest('missing-module.img', JSON.stringify({ ...img.manifest, modules: [...img.manifest.modules, { name: 'gone.js', size: 10, priority: 1 }] }));
 });
 
 function fixture(name: string, edit: (b: Buffer) => Buffer): string {
@@ -51,6 +60,24 @@ const cases: Array<{ name: string; make: () => string; status: number; message: 
     make: () => fixture('newer.img', (b) => (b.writeUInt32LE(2, payloadAt + 8), b)),
     status: Exit.FormatVersion,
     message: /^mote: error: image format version 2 is newer than this mote's 1: upgrade mote\n$/,
+  },
+  {
+    name: 'a manifest that is null',
+    make: () => join(dir, 'null-manifest.img'),
+    status: Exit.PayloadCorrupt,
+    message: /^mote: error: corrupt image: manifest\.json is not an object\n$/,
+  },
+  {
+    name: 'a manifest whose modules are not a list',
+    make: () => join(dir, 'bad-modules.img'),
+    status: Exit.PayloadCorrupt,
+    message: /^mote: error: corrupt image: manifest\.json has "modules" that is not a list\n$/,
+  },
+  {
+    name: 'a manifest listing a module the payload lacks',
+    make: () => join(dir, 'missing-module.img'),
+    status: Exit.PayloadCorrupt,
+    message: /^mote: error: corrupt image: manifest\.json lists module 'gone\.js', which is not in the payload\n$/,
   },
   {
     name: 'a file that is not an image at all',

@@ -63,6 +63,14 @@ describe('mote build', () => {
     expect(manifest).toMatchObject({ name: 'foo', version: '2.0.0', memory: { min: 1 << 20 } });
   });
 
+  it('an output path that is a directory: one line, status 1, the directory untouched', () => {
+    const out = tempDir();
+    const r = moteSync(['build', 'images/hello', '-o', out]);
+    expect(r.stderr).toBe(`mote: error: ${out} is a directory: give a file name to write\n`);
+    expect(r.status).toBe(1);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
   it('a missing app: one line, status 1, no image', () => {
     const out = join(tempDir(), 'x.img');
     const r = moteSync(['build', 'no/such/app', '-o', out]);

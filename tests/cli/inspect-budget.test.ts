@@ -133,7 +133,7 @@ describe('mote budget', () => {
 
   it('a malformed size such as 12X: a usage error naming it, status 2', () => {
     const r = moteSync(['budget', hello, '--sizes', '8M,12X']);
-    expect(r.stderr).toMatch(/^mote: error: option '--sizes <list>' argument '8M,12X' is invalid\. bad size '12X': use a number with K, M or G, e\.g\. 16M\n/);
+    expect(r.stderr).toMatch(/^mote: error: option '--sizes <list>' argument '8M,12X' is invalid\. bad size '12X': use a number with K, M or G, e\.g\. 16M \(a bare number is MiB, as for QEMU's -m\)\n/);
     expect(r.stdout).toBe('');
     expect(r.status).toBe(2);
   });

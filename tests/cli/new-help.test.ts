@@ -41,6 +41,15 @@ describe('mote new', () => {
     expect(test.status).toBe(0);
   });
 
+  it('refuses a path that is a file, and leaves it alone', () => {
+    const file = join(tempDir(), 'file');
+    writeFileSync(file, 'x');
+    const r = moteSync(['new', file]);
+    expect(r.stderr).toBe(`mote: error: ${file} exists and is not a directory\n`);
+    expect(r.status).toBe(1);
+    expect(readFileSync(file, 'utf8')).toBe('x');
+  });
+
   it('refuses a directory that is not empty, and writes nothing into it', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'app'));
