@@ -4,7 +4,7 @@
 // figures: the least RAM that boots to a working console, and the least RAM
 // that runs the app fully. `mote budget` checks runs against these figures.
 import type { Manifest, ManifestModule } from '../kernel/platform.ts';
-import { DEFAULT_BOOT, FIRMWARE_HOLES, hostedMemory, refusedBelow } from './hosted/budget.ts';
+import { DEFAULT_BOOT, FIRMWARE_HOLES, hostedMemory, refusedBelow, smallestBudgetFor } from './hosted/budget.ts';
 import { measureModules } from './hosted/measure.ts';
 import { readImage, type Image } from './image.ts';
 
@@ -67,13 +67,14 @@ export function predict(manifest: Manifest, tarBytes: number, baseline: number, 
   const refused = refusedBelow(hostedMemory(manifest, tarBytes, 0));
   const sum = (ms: ModuleReport[]) => ms.reduce((n, m) => n + m.heapCost, 0);
   const first = modules.filter((m) => m.priority === 0);
-  // The app's declared needs are heap bytes in all (platform.ts): they win
-  // when they say more than the measured figures.
+  // The app's declared needs are heap bytes (platform.ts), and both hosts
+  // enforce them exactly (host.c check_declared_memory): below `min` they
+  // refuse to boot, below `full` they say "degraded". So those thresholds are
+  // exact; the measured ones are estimates, rounded up.
   const declared = manifest.memory ?? {};
-  const bootHeap = Math.max(declared.min ?? 0, baseline + sum(first) + WORKSPACE);
-  const fullHeap = Math.max(declared.full ?? declared.min ?? 0, baseline + sum(modules) + WORKSPACE);
-  const bootMin = Math.max(refused, roundUp(ramFor(manifest, tarBytes, bootHeap)));
-  const fullMin = Math.max(bootMin, roundUp(ramFor(manifest, tarBytes, fullHeap)));
+  const exact = (heap: number | undefined) => (heap ? smallestBudgetFor(ramFor(manifest, tarBytes, heap)) : 0);
+  const bootMin = Math.max(refused, exact(declared.min), roundUp(ramFor(manifest, tarBytes, baseline + sum(first) + WORKSPACE)));
+  const fullMin = Math.max(bootMin, exact(declared.full), roundUp(ramFor(manifest, tarBytes, baseline + sum(modules) + WORKSPACE)));
   return { refusedBelow: refused, bootMin, fullMin };
 }
 

@@ -1,5 +1,6 @@
 /**
- * The mote platform interface, ABI version 1.
+ * The mote platform interface, ABI version 2 (2: hosts enforce the
+ * manifest's declared memory, see `Manifest.memory`).
  *
  * This file is the whole contract between the JavaScript side of mote (the
  * kernel, the stdlib and the app) and whatever hosts it:
@@ -34,7 +35,7 @@
  * Bump `PLATFORM_ABI` on any change to this file and to qemu/include/mote.h.
  */
 
-export const PLATFORM_ABI = 1;
+export const PLATFORM_ABI = 2;
 
 /**
  * Exit statuses. An app exits with 0..99 through `exit`; the codes from 100 up
@@ -124,7 +125,11 @@ export interface Manifest {
   /** Module run first. */
   entry: string;
   modules: ManifestModule[];
-  /** Bytes of heap the app says it needs to run fully, if it says. */
+  /** Heap bytes the app declares it needs (package.json "mote.memory"):
+   *  `min` to start at all, `full` to run fully. Every host compares them
+   *  with its heap limit before the entry runs: below `min` it refuses to
+   *  boot with one line and `Exit.TooLittleMemory`; below `full` it prints
+   *  one line starting "mote: degraded:" and runs the app. */
   memory?: { min?: number; full?: number };
   build?: Record<string, string>;
   boot?: BootFootprint;

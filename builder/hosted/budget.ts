@@ -15,8 +15,16 @@ import { HEADER_SIZE } from '../image.ts';
 export const FIRMWARE_HOLES = 394_240;
 
 /** Heap the boot layer cannot use besides the image: the unmapped null page
- *  and the allocator's per-region sentinels (measured: 4,160 bytes). */
-export const BOOT_HEAP_LOSS = 4_160;
+ *  and the allocator's per-region sentinels (measured: 4,128 bytes). */
+export const BOOT_HEAP_LOSS = 4_128;
+
+/** QEMU rounds the RAM it is given up to a multiple of 8 KiB. */
+export const QEMU_RAM_ALIGN = 8192;
+
+/** The least -m whose RAM, once QEMU has rounded it, is at least `ram`. */
+export function smallestBudgetFor(ram: number): number {
+  return Math.floor((ram - 1) / QEMU_RAM_ALIGN) * QEMU_RAM_ALIGN + 1;
+}
 
 const PAGE = 4096;
 
@@ -30,7 +38,7 @@ export const DEFAULT_BOOT: BootFootprint = {
   stack: 262_144,
   payloadAddress: 1_884_160,
   minHeap: 512 * 1024,
-  heapReserve: 16 * 1024,
+  heapReserve: 48 * 1024,
 };
 
 export interface HostedMemory {
@@ -64,7 +72,7 @@ export function payloadSegmentBytes(tarBytes: number): number {
  */
 export function hostedMemory(manifest: Manifest, tarBytes: number, budget: number): HostedMemory {
   const boot = manifest.boot ?? DEFAULT_BOOT;
-  const totalRam = Math.max(0, budget - FIRMWARE_HOLES);
+  const totalRam = Math.max(0, Math.ceil(budget / QEMU_RAM_ALIGN) * QEMU_RAM_ALIGN - FIRMWARE_HOLES);
   const imageEnd = boot.payloadAddress + payloadSegmentBytes(tarBytes);
   // The boot layer starts the heap at the first page after the image.
   const reserved = Math.ceil(imageEnd / PAGE) * PAGE - boot.loadAddress + BOOT_HEAP_LOSS;

@@ -7,7 +7,7 @@
 // aborts the running code, uncatchably, as the guard does (platform.ts: "No JS
 // runs after it returns to the host").
 export const PLATFORM_GLUE = String.raw`((host) => ({
-  abi: 1,
+  abi: 2,
   host: 'hosted',
   write(text) { host.write(String(text)); },
   onInput(handler) { host.onInput(typeof handler === 'function' ? handler : null); },

@@ -96,6 +96,7 @@ export class HostedRun {
         `refusing to boot: ${Math.floor(this.mem.totalRam / 1024)} KiB of RAM, ${Math.floor(Math.max(0, heapCapacity) / 1024)} KiB free for the heap, ${Math.floor(this.mem.minHeap / 1024)} KiB needed`,
       );
     }
+    this.checkDeclaredMemory();
     const engine = await newEngine(this.mem.heapLimit);
     this.rt = engine.module.newRuntime();
     this.rt.setMaxStackSize(MAX_STACK);
@@ -112,6 +113,22 @@ export class HostedRun {
     this.payloadRunning = true;
     const r = this.ctx.evalCode(source, entry, { type: 'module' });
     this.settle(r);
+  }
+
+  /** As host.c's check_declared_memory: below the app's declared `min` heap
+   *  refuse to boot; below its `full` heap start, and say it runs degraded. */
+  private checkDeclaredMemory(): void {
+    const { min = 0, full = 0 } = this.payload.manifest.memory ?? {};
+    const kib = (n: number) => Math.floor(n / 1024);
+    if (min > this.mem.heapLimit) {
+      this.fatal(
+        Exit.TooLittleMemory,
+        `refusing to boot: the app needs ${kib(min)} KiB of heap to start (mote.memory.min), this RAM gives ${kib(this.mem.heapLimit)} KiB`,
+      );
+    }
+    if (full > this.mem.heapLimit) {
+      this.write(`mote: degraded: the app asks for ${kib(full)} KiB of heap to run fully (mote.memory.full), this RAM gives ${kib(this.mem.heapLimit)} KiB\n`);
+    }
   }
 
   private evalScript(source: string, name: string): QuickJSHandle {

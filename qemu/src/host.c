@@ -2,6 +2,7 @@
    a runtime over our allocator with memory and stack limits, a context, the
    platform object, the entry module, then the event loop that
    kernel/platform.ts describes. */
+#include <stdio.h>
 #include <string.h>
 #include "host.h"
 #include "param.h"
@@ -181,7 +182,38 @@ static void run_jobs(JSRuntime *rt)
             handle_exception(job_ctx);
 }
 
-static const char *entry_name(JSContext *ctx)
+/* A number field of the manifest's "memory" object, 0 if absent. */
+static double declared(JSContext *ctx, JSValueConst memory, const char *field)
+{
+    double n = 0;
+    JSValue v = JS_GetPropertyStr(ctx, memory, field);
+    if (JS_IsNumber(v))
+        JS_ToFloat64(ctx, &n, v);
+    JS_FreeValue(ctx, v);
+    return n > 0 ? n : 0;
+}
+
+/* The memory the app declares (package.json "mote.memory", heap bytes): below
+   `min` the app cannot start, so refuse to boot; below `full` it starts, and
+   the console says it runs degraded. `mote inspect` predicts both. */
+static void check_declared_memory(JSContext *ctx, JSValueConst manifest)
+{
+    JSValue memory = JS_GetPropertyStr(ctx, manifest, "memory");
+    double min = declared(ctx, memory, "min"), full = declared(ctx, memory, "full");
+    JS_FreeValue(ctx, memory);
+    if (min > (double)host.heap_limit)
+        mote_fatal(MOTE_EXIT_TOO_LITTLE_MEMORY, "refusing to boot: the app needs %lu KiB of heap to start (mote.memory.min), this RAM gives %lu KiB",
+                   (unsigned long)(min / 1024), host.heap_limit / 1024);
+    if (full > (double)host.heap_limit) {
+        char line[160];
+        snprintf(line, sizeof line, "mote: degraded: the app asks for %lu KiB of heap to run fully (mote.memory.full), this RAM gives %lu KiB\n",
+                 (unsigned long)(full / 1024), host.heap_limit / 1024);
+        console_puts(line);
+    }
+}
+
+/* Reads the manifest: checks the declared memory, returns the entry's name. */
+static const char *read_manifest(JSContext *ctx)
 {
     size_t n;
     const char *text = payload_find("manifest.json", &n);
@@ -194,6 +226,9 @@ static const char *entry_name(JSContext *ctx)
     copy[n] = 0;
     JSValue m = JS_ParseJSON(ctx, copy, n, "manifest.json");
     js_free(ctx, copy);
+    if (!JS_IsObject(m))
+        mote_fatal(MOTE_EXIT_PAYLOAD_CORRUPT, "payload: manifest.json is not a JSON object");
+    check_declared_memory(ctx, m);
     JSValue e = JS_GetPropertyStr(ctx, m, "entry");
     const char *name = JS_IsString(e) ? JS_ToCString(ctx, e) : NULL;
     JS_FreeValue(ctx, e);
@@ -264,7 +299,7 @@ _Noreturn void host_run(uint64_t total_ram)
     host_api_install(ctx);
     test_hooks_install(ctx);                     /* a no-op outside the test build */
 
-    const char *entry = entry_name(ctx);
+    const char *entry = read_manifest(ctx);
     if (!payload_find(entry, NULL))
         mote_fatal(MOTE_EXIT_NO_ENTRY, "payload: the entry module '%s' named by the manifest is not in the image", entry);
     JSValue m = host_module_source(ctx, entry);

@@ -90,19 +90,41 @@ describe('mote budget', () => {
     expect(r.status).toBe(0);
   });
 
-  it('an outcome that disagrees with the prediction fails the command and is marked', async () => {
-    // The app declares it needs 6 MiB of heap, but runs in far less: at 3M,
-    // inspect predicts a refusal and the run is full.
-    const app = join(dir, 'greedy');
+  it('the ladder: declared needs give refused, degraded and full on both hosts, where inspect says', async () => {
+    // The app declares 1 MiB of heap to start and 2 MiB to run fully; the
+    // hosts enforce both, so the outcomes flip exactly at the predicted RAM.
+    const app = join(dir, 'ladder');
     mkdirSync(app, { recursive: true });
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'greedy', mote: { entry: 'main.ts', memory: { min: '6M' } } }));
-    writeFileSync(join(app, 'main.ts'), 'console.log("small after all");\n');
-    const image = join(dir, 'greedy.img');
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'ladder', mote: { entry: 'main.ts', memory: { min: '1M', full: '2M' } } }));
+    writeFileSync(join(app, 'main.ts'), 'console.log("up");\n');
+    const image = join(dir, 'ladder.img');
     expect(moteSync(['build', app, '-o', image]).status).toBe(0);
-    const r = await mote(['budget', image, '--sizes', '3M,8M', '--host', 'hosted']);
-    expect(r.stdout).toMatch(/^3M +hosted +full +refused \(!\) +0 /m);
-    expect(r.stdout).toMatch(/^8M +hosted +full +full +0 /m);
-    expect(r.stdout).toMatch(/\n0 crashed, 1 disagrees with the prediction\n$/);
+    const { predicted } = JSON.parse(moteSync(['inspect', image, '--json']).stdout);
+    expect(predicted.fullMin - predicted.bootMin).toBe(1 << 20);
+    const sizes = [predicted.bootMin - 4 * K, predicted.bootMin + 4 * K, predicted.fullMin - 4 * K, predicted.fullMin + 4 * K].map((n) => `${Math.round(n / K)}K`);
+    const r = await mote(['budget', image, '--sizes', sizes.join(','), '--host', 'both', '--json']);
+    expectNoStack(r);
+    const result = JSON.parse(r.stdout);
+    expect(result.runs.map((x: { host: string; outcome: string }) => `${x.host} ${x.outcome}`)).toEqual([
+      'qemu refused', 'hosted refused', 'qemu degraded', 'hosted degraded', 'qemu degraded', 'hosted degraded', 'qemu full', 'hosted full',
+    ]);
+    expect(result.runs[0].detail).toMatch(/^mote: refusing to boot: the app needs 1024 KiB of heap to start \(mote\.memory\.min\)/);
+    expect(result.runs[2].detail).toMatch(/^mote: degraded: the app asks for 2048 KiB of heap to run fully \(mote\.memory\.full\)/);
+    expect(result.disagreements).toBe(0);
+    expect(r.status).toBe(0);
+  });
+
+  it('an outcome that disagrees with the prediction fails the command and is marked', async () => {
+    // The app declares nothing and allocates 8 MiB as it runs: inspect cannot
+    // see that, predicts full at 4M, and the run runs out of memory.
+    const src = join(dir, 'hungry.ts');
+    writeFileSync(src, 'const hold: number[][] = [];\nfor (let i = 0; i < 1024; i++) hold.push(new Array(1024).fill(i + 0.5));\nconsole.log(hold.length);\n');
+    const image = join(dir, 'hungry.img');
+    expect(moteSync(['build', src, '-o', image]).status).toBe(0);
+    const r = await mote(['budget', image, '--sizes', '4M,32M', '--host', 'hosted']);
+    expect(r.stdout).toMatch(/^4M +hosted +crashed +full \(!\) +100 /m);
+    expect(r.stdout).toMatch(/^32M +hosted +full +full +0 /m);
+    expect(r.stdout).toMatch(/\n1 crashed, 1 disagrees with the prediction\n$/);
     expect(r.status).toBe(1);
   });
 
