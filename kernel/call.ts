@@ -4,7 +4,9 @@
  * `{ $call: tag, from: { pid, ref }, req }`, and waits for
  * `{ $reply: ref, value }` or the server's DOWN. If neither comes within the
  * timeout (default 5000 ms), the caller exits with
- * `{ timeout: { call, ms } }`; if the server dies, with `{ exit: reason, call }`.
+ * `{ timeout: { call, ms } }`; if the server dies, with `{ exit: reason, call }`
+ * (`exit` is `noproc` if there is no such process, `calling_self` if the
+ * caller is the server itself: both at once, as gen:call does).
  */
 import { Pid, Ref } from './term.ts';
 import { send, receive, monitor, demonitor, TIMEOUT, self } from './processes.ts';
@@ -36,6 +38,8 @@ export async function call(dest: Pid | string, tag: string, req: unknown, timeou
   const desc = String(dest);
   const p = resolveProc(dest, 'call');
   if (!p) throw new ProcessExit({ exit: 'noproc', call: desc });
+  // As gen:call: calling oneself could only time out, so it exits at once.
+  if (p.pid === self()) throw new ProcessExit({ exit: 'calling_self', call: desc });
   const ref = monitor(p.pid);
   send(p.pid, { $call: tag, from: { pid: self(), ref }, req } satisfies CallRequest);
   const m = await receive([{ $reply: ref }, { type: 'DOWN', ref }], { after: timeout });

@@ -22,3 +22,4 @@ export type { ServerModule, From, ServerRef } from './stdlib/gen_server.ts';
 export { Supervisor } from './stdlib/supervisor.ts';
 export type { ChildSpec, SupFlags } from './stdlib/supervisor.ts';
 export * as application from './stdlib/application.ts';
+export { loadOptional } from './optional.ts';

@@ -5,8 +5,8 @@
 import { Proc, procs, state, procMemory, type Handler, type Matcher, type Reason } from './process.ts';
 import { copyTerm, Pid, Ref } from './term.ts';
 import { enqueue, me, receive as schedReceive, runAs, TIMEOUT, type Timeout } from './scheduler.ts';
-import { die, reasonOf, sendExit, link as linkProcs, unlink as unlinkProcs, monitor as monitorProc, demonitor as demonitorProc, ProcessExit } from './signals.ts';
-import { enqueueMessage, checkLimits } from './mailbox.ts';
+import { die, reasonOf, sendExit, link as linkProcs, unlink as unlinkProcs, monitor as monitorProc, demonitor as demonitorProc, ProcessExit, type DownMessage } from './signals.ts';
+import { enqueueMessage, checkLimits, deliver } from './mailbox.ts';
 import { resolveProc } from './registry.ts';
 
 export interface SpawnOptions {
@@ -148,10 +148,16 @@ export function unlink(pid: Pid): void {
   if (t) unlinkProcs(p, t);
 }
 
+/** Monitors a pid or a registered name. A dead pid gets DOWN noproc for that
+ *  pid; a name with no process gets DOWN noproc carrying `name`, and a `pid`
+ *  that never named a process. */
 export function monitor(dest: Pid | string): Ref {
   const p = me('monitor');
   const t = resolveProc(dest, 'monitor');
-  return monitorProc(p, t, t ? t.pid : dest instanceof Pid ? dest : p.pid);
+  if (t || dest instanceof Pid) return monitorProc(p, t, t ? t.pid : (dest as Pid));
+  const ref = new Ref();
+  deliver(p, { type: 'DOWN', ref, pid: new Pid(), name: dest, reason: 'noproc' } satisfies DownMessage);
+  return ref;
 }
 
 export function demonitor(ref: Ref, opts?: { flush?: boolean }): boolean {

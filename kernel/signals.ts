@@ -40,6 +40,9 @@ export interface DownMessage {
   ref: Ref;
   pid: Pid;
   reason: Reason;
+  /** Set only when `monitor(name)` found no process registered as `name`
+   *  (OTP's `{Name, Node}`); `pid` then names no process. */
+  name?: string;
 }
 
 /** Hooks run when any process dies (the registry and tables use them). */

@@ -22,9 +22,9 @@
  * init and terminate run synchronously if they return a value.
  */
 import { Pid } from '../term.ts';
-import { spawnHandler, self, send, receive, monitor, demonitor, hasHeapLimit, reportStateBytes, type SpawnOptions } from '../processes.ts';
+import { spawnHandler, self, send, receive, monitor, demonitor, unlink, hasHeapLimit, reportStateBytes, type SpawnOptions } from '../processes.ts';
 import { ProcessExit, reasonOf, type DownMessage, type ExitMessage } from '../signals.ts';
-import { register } from '../registry.ts';
+import { register, unregister, resolveProc } from '../registry.ts';
 import { state as kernel } from '../process.ts';
 import { processInfoParent } from './internal.ts';
 import { call as genCall, reply, isCall, DEFAULT_CALL_TIMEOUT, type From } from '../call.ts';
@@ -61,6 +61,20 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   return v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function';
 }
 
+const CLEANUP = Symbol('gen_server cleanup');
+type Cleanup = { reason: Reason; run: () => Promise<unknown> };
+
+/**
+ * For the stdlib (mote does not export it): an init result that fails the
+ * start as `{ stop: reason }` does (`start` returns `{ error: reason }` at
+ * once, the caller unlinked and the name freed), but the failed process
+ * first runs `cleanup`, which may wait (the supervisor stops the children it
+ * started with their shutdown specs), and then exits with `reason`.
+ */
+export function stopAfter(reason: Reason, cleanup: () => Promise<unknown>): { stop: Reason } {
+  return Object.assign({ stop: reason }, { [CLEANUP]: cleanup });
+}
+
 function isNormal(r: Reason): boolean {
   return r === 'normal' || r === 'shutdown' || (r !== null && typeof r === 'object' && 'shutdown' in (r as object));
 }
@@ -74,6 +88,8 @@ class Server<S> {
   state!: S;
   parent: Pid | null = null;
   stopping = false;
+  /** Set by a failed init that must clean up first (see stopAfter). */
+  cleanup: Cleanup | null = null;
   constructor(readonly mod: ServerModule<S, any>) {}
 
   get behaviour(): string {
@@ -90,14 +106,22 @@ class Server<S> {
     return this.mod.terminate ? this.mod.terminate(reason, this.state) : undefined;
   }
 
-  /** Ends the server: terminate, then exit with `reason`. */
+  /** Ends the server: terminate, then exit with `reason`. `after` (the
+   *  reply of a `{ stop, reply }` result) runs once terminate is over, even
+   *  if it failed, as OTP's gen_server replies in an `after` clause. */
   stopWith(reason: Reason, after?: () => void): unknown {
-    const t = this.terminate(reason);
+    let t: unknown;
+    try {
+      t = this.terminate(reason);
+    } catch (e) {
+      after?.();
+      throw e;
+    }
     const finish = (): never => {
       after?.();
       throw new ProcessExit(reason);
     };
-    return isThenable(t) ? t.then(finish, (e) => { throw new ProcessExit(reasonOf(e)); }) : finish();
+    return isThenable(t) ? t.then(finish, (e) => { after?.(); throw new ProcessExit(reasonOf(e)); }) : finish();
   }
 
   /** A callback threw: terminate runs for every exception, exits included
@@ -140,6 +164,17 @@ class Server<S> {
 
   onMessage(msg: any): unknown {
     const mod = this.mod;
+    if (this.cleanup) {
+      // A failed start: clean up (any message, the one start sent or
+      // another, sets it going), then exit with the init's reason.
+      const { reason, run } = this.cleanup;
+      this.cleanup = null;
+      this.stopping = true;
+      const end = (): never => {
+        throw new ProcessExit(reason);
+      };
+      return run().then(end, end);
+    }
     if (isCall(msg, TAG)) {
       const from = msg.from;
       if (!mod.handleCall) return this.fail(new Error('GenServer: call to a server without handleCall'));
@@ -175,7 +210,12 @@ function start<S, A>(mod: ServerModule<S, A>, arg: A, opts: StartOptions | undef
       const r = mod.init(arg);
       if (isThenable(r)) throw new TypeError('GenServer: init must return its result synchronously');
       if (!r || typeof r !== 'object') throw new TypeError('GenServer: init must return { ok: state }, { stop: reason } or { ignore: true }');
-      if ('stop' in r) throw new ProcessExit(r.stop);
+      if ('stop' in r) {
+        const run = (r as { [CLEANUP]?: () => Promise<unknown> })[CLEANUP];
+        if (!run) throw new ProcessExit(r.stop);
+        server.cleanup = { reason: r.stop, run };
+        return;
+      }
       if ('ignore' in r) {
         ignored = true;
         throw new ProcessExit('normal');
@@ -187,6 +227,14 @@ function start<S, A>(mod: ServerModule<S, A>, arg: A, opts: StartOptions | undef
   } catch (e) {
     if (ignored) return { ignore: true };
     return { error: reasonOf(e) };
+  }
+  if (server.cleanup) {
+    // As for any failed start, the caller is no longer linked and the name
+    // is free; the process lives on only to run its cleanup.
+    if (link) unlink(pid);
+    if (opts?.name !== undefined) unregister(opts.name);
+    send(pid, { $cleanup: TAG });
+    return { error: server.cleanup.reason };
   }
   return { ok: pid };
 }
@@ -216,10 +264,14 @@ export const GenServer = {
   },
   reply,
   /** Stops the server with `reason` (terminate runs) and waits until it is
-   *  gone. Exits the caller if the server ends with another reason. */
+   *  gone. Exits the caller with `noproc` if there is no such process
+   *  (a dead pid, a name not registered), with `timeout` after `timeout` ms,
+   *  and with the server's reason if it ends with another one. */
   async stop(server: ServerRef, reason: Reason = 'normal', timeout = Infinity): Promise<void> {
-    const ref = monitor(server);
-    send(typeof server === 'string' ? server : server, { $stop: TAG, reason });
+    const p = resolveProc(server, 'GenServer.stop');
+    if (!p) throw new ProcessExit('noproc');
+    const ref = monitor(p.pid);
+    send(p.pid, { $stop: TAG, reason });
     const m = await receive<DownMessage>({ type: 'DOWN', ref }, { after: timeout });
     if (typeof m !== 'object') {
       demonitor(ref, { flush: true });

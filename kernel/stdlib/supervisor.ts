@@ -25,14 +25,15 @@
  * | type     | no        | 'worker'                        | worker or supervisor          |
  *
  * The supervisor traps exits; children start in order and stop in reverse.
- * A child start that fails during init makes the supervisor fail to start
- * (children already started are sent `shutdown` without waiting).
+ * A child start that fails during init makes the supervisor fail to start;
+ * the children already started are stopped first, in reverse order, with
+ * their shutdown specs (see shutdownInInit).
  */
-import { Pid } from '../term.ts';
-import { exit, trapExit, monitor, unlink, receive, TIMEOUT, self } from '../processes.ts';
+import { Pid, Ref } from '../term.ts';
+import { exit, trapExit, monitor, demonitor, unlink, receive, isAlive, TIMEOUT, self } from '../processes.ts';
 import { ProcessExit, type ExitMessage } from '../signals.ts';
 import { platform } from '../platform.ts';
-import { GenServer, type ServerModule, type ServerRef, type StartOptions, type StartResult } from './gen_server.ts';
+import { GenServer, stopAfter, type ServerModule, type ServerRef, type StartOptions, type StartResult } from './gen_server.ts';
 import * as logger from './logger.ts';
 import type { Reason } from '../process.ts';
 
@@ -101,23 +102,62 @@ function startOne(spec: Required<ChildSpec>, extra: unknown[]): { pid: Pid | nul
   return { pid: null, error: r && 'error' in r ? r.error : { bad_return: String(r) } };
 }
 
-/** Stops one child as OTP does: monitor, unlink, `shutdown` (or `kill`),
- *  wait, then `kill` after the timeout. */
-async function shutdownChild(child: Child): Promise<void> {
+interface Stopping {
+  pid: Pid;
+  ref: Ref;
+  shutdown: Shutdown;
+}
+
+/** Stops one child as OTP does: monitor, unlink, `shutdown` (or `kill`)... */
+function signalChild(child: Child): Stopping | null {
   const pid = child.pid;
   child.pid = null;
-  if (!pid) return;
+  if (!pid) return null;
   const ref = monitor(pid);
   unlink(pid);
   const sd = child.spec.shutdown;
   exit(pid, sd === 'brutal_kill' ? 'kill' : 'shutdown');
+  return { pid, ref, shutdown: sd };
+}
+
+/** ...wait, then `kill` after the timeout. */
+async function awaitChild({ pid, ref, shutdown }: Stopping): Promise<void> {
   const down = { type: 'DOWN', ref };
-  const m = await receive(down, { after: typeof sd === 'number' ? sd : Infinity });
+  const m = await receive(down, { after: typeof shutdown === 'number' ? shutdown : Infinity });
   if (m === TIMEOUT) {
     exit(pid, 'kill');
     await receive(down);
   }
   await receive({ type: 'EXIT', from: pid }, { after: 0 }); // flush one sent before unlink
+}
+
+async function shutdownChild(child: Child): Promise<void> {
+  const st = signalChild(child);
+  if (st) await awaitChild(st);
+}
+
+/**
+ * A child failed to start during init, which cannot wait: stops the started
+ * children in reverse order for as long as each stop completes at once
+ * (brutal_kill, or a child that does not trap exits); from the first child
+ * still alive on, returns the rest of the work, which the failed supervisor
+ * process does before it exits (see stopAfter), waiting and escalating to
+ * `kill` as shutdownAll does. null if nothing is left.
+ */
+function shutdownInInit(children: Child[]): (() => Promise<void>) | null {
+  for (let i = children.length - 1; i >= 0; i--) {
+    const st = signalChild(children[i]);
+    if (!st) continue;
+    if (isAlive(st.pid)) {
+      const rest = children.slice(0, i);
+      return async () => {
+        await awaitChild(st);
+        await shutdownAll(rest);
+      };
+    }
+    demonitor(st.ref, { flush: true });
+  }
+  return null;
 }
 
 async function shutdownAll(children: Child[]): Promise<void> {
@@ -194,8 +234,9 @@ const supervisorModule: ServerModule<State, () => SupSpec> = {
     for (const c of specs) {
       const r = startOne(c, []);
       if (r.error !== undefined) {
-        for (const started of s.children) if (started.pid) exit(started.pid, 'shutdown');
-        return { stop: { shutdown: { failed_to_start_child: c.id, reason: r.error } } };
+        const reason = { shutdown: { failed_to_start_child: c.id, reason: r.error } };
+        const rest = shutdownInInit(s.children);
+        return rest ? stopAfter(reason, rest) : { stop: reason };
       }
       s.children.push({ spec: c, pid: r.pid, extra: [] });
     }

@@ -1,7 +1,7 @@
 // `mote run` (hosted) and `mote boot` (QEMU, for real) print the same output
 // and stop with the same status for the same image.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Exit } from '../../kernel/platform.ts';
@@ -60,6 +60,28 @@ describe('run and boot agree', () => {
     expect(run.status).toBe(Exit.Timeout);
     expect(boot.status).toBe(Exit.Timeout);
     expect(run.stderr).toBe('mote: the run passed --timeout 1s\n');
+  });
+});
+
+describe('an optional module where memory is short', () => {
+  it('is refused with a degraded line on both hosts, and the app runs on with status 0', async () => {
+    // A module of ~1,500 objects with closures: it does not fit at 2500K.
+    const app = join(dir, 'optional');
+    mkdirSync(app, { recursive: true });
+    const rows = Array.from({ length: 1500 }, (_, i) => `  { id: ${i}, name: 'item${i}', tags: ['a${i}', 'b${i}'], f: (x: number) => x * ${i} + 1 },`);
+    writeFileSync(join(app, 'heavy.ts'), `export const table = [\n${rows.join('\n')}\n];\nexport const total = () => table.reduce((n, t) => n + t.f(1), 0);\n`);
+    writeFileSync(
+      join(app, 'main.ts'),
+      "import { loadOptional } from 'mote';\nconsole.log('console up');\n" +
+        "void loadOptional('heavy', () => import('./heavy.ts')).then((h) => console.log(h ? `heavy: ${h.total()}` : 'running without heavy'));\n",
+    );
+    const image = build(app, 'optional');
+    for (const r of [await mote(['run', image, '-m', '2500K']), await mote(['boot', image, '-m', '2500K', '--accel', 'tcg'])]) {
+      expect(r.stdout).toMatch(/^console up\nmote: degraded: heavy not loaded: (InternalError: out of memory|out of memory \(the engine could not build its error\))\nrunning without heavy\n$/);
+      expect(r.status).toBe(0);
+    }
+    const roomy = await mote(['run', image, '-m', '16M']);
+    expect(roomy.stdout).toBe('console up\nheavy: 1125750\n');
   });
 });
 
