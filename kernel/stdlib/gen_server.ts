@@ -88,8 +88,9 @@ class Server<S> {
   state!: S;
   parent: Pid | null = null;
   stopping = false;
-  /** Set by a failed init that must clean up first (see stopAfter). */
-  cleanup: Cleanup | null = null;
+  /** Set by a failed init that must clean up first (see stopAfter). Not
+   *  initialised: an idle server should not pay a property for a rare case. */
+  declare cleanup?: Cleanup;
   constructor(readonly mod: ServerModule<S, any>) {}
 
   get behaviour(): string {
@@ -168,7 +169,7 @@ class Server<S> {
       // A failed start: clean up (any message, the one start sent or
       // another, sets it going), then exit with the init's reason.
       const { reason, run } = this.cleanup;
-      this.cleanup = null;
+      this.cleanup = undefined;
       this.stopping = true;
       const end = (): never => {
         throw new ProcessExit(reason);
