@@ -52,16 +52,30 @@ let budget = 0;
 
 const now = (): number => platform().monotonicMs();
 
-// Host calls are not free (about 5 us each on quickjs-emscripten), so the
-// clock read that ends one slice also starts the next: no JS runs between.
-let stamp = 0;
-let stampFresh = false;
+// Host calls are not free (about 5 us each on quickjs-emscripten, where
+// Date.now() is native and costs ~0.2 us), and a ping-pong switches on every
+// message. So a switch reads the host clock again only once Date.now()'s
+// millisecond has moved, or every 64th switch (should Date.now() stand
+// still); otherwise the last reading stands, at most about a millisecond old.
+// A runaway (runawayMs of wall time) always moves Date.now(), so it is always
+// judged on a fresh reading. Entries from the host loop (turn, trip, foreign
+// promises) drop the reading: virtual-time hosts move the clock in between.
+// Taken once: a global lookup per switch is slow in a node:vm context.
+const wallNow = Date.now;
+let clockMono = 0;
+let clockWall = NaN;
+let clockUses = 0;
 function clockAtSwitch(): number {
-  if (stampFresh) {
-    stampFresh = false;
-    return stamp;
+  const w = wallNow();
+  if (w !== clockWall || ++clockUses >= 64) {
+    clockWall = w;
+    clockUses = 0;
+    clockMono = now();
   }
-  return now();
+  return clockMono;
+}
+function dropClock(): void {
+  clockWall = NaN;
 }
 
 // The guard is re-armed only when a quarter of runawayMs has passed since it
@@ -99,7 +113,7 @@ function armTurn(): void {
 
 function turn(): void {
   turnArmed = false;
-  stampFresh = false;
+  dropClock();
   if (state.halted) return;
   if (inFlight) {
     // Promise jobs all ran and it never called back: it awaits a foreign promise.
@@ -152,7 +166,7 @@ function tripped(): void {
   looping = false;
   inFlight = null;
   state.current = null;
-  stampFresh = false;
+  dropClock();
   if (p) {
     p.busy = false;
     if (p.alive) runaway(p, now() - p.sliceStart);
@@ -169,9 +183,7 @@ function runaway(p: Proc, ms: number): void {
 function endSlice(p: Proc): void {
   if (state.current === p) state.current = null;
   if (!p.alive) return;
-  stamp = now();
-  stampFresh = true;
-  const ms = stamp - p.sliceStart;
+  const ms = clockAtSwitch() - p.sliceStart;
   if (ms > config.runawayMs) return runaway(p, ms);
   if (runnable(p)) enqueue(p);
 }
@@ -283,7 +295,7 @@ function release(p: Proc): void {
 
 function bodyDone(p: Proc, result: unknown, failed: boolean): void {
   if (state.halted) return;
-  stampFresh = false;
+  dropClock();
   const wasInFlight = inFlight === p;
   release(p);
   if (p.alive && wasInFlight && now() - p.sliceStart > config.runawayMs) runaway(p, now() - p.sliceStart);
@@ -296,7 +308,7 @@ function bodyDone(p: Proc, result: unknown, failed: boolean): void {
 
 function handlerDone(p: Proc, err: unknown): void {
   if (state.halted) return;
-  stampFresh = false;
+  dropClock();
   const wasInFlight = inFlight === p;
   release(p);
   if (err !== null && p.alive) crash(p, err);
@@ -343,7 +355,7 @@ export function receive(matchers: Matcher | Matcher[] | null, opts: ReceiveOptio
   }
   // Every kernel call is a chance to catch a runaway on hosts that cannot
   // interrupt JS; the killed body just never resumes.
-  if ((p.sliceLeft & 15) === 0 && now() - p.sliceStart > config.runawayMs) {
+  if ((p.sliceLeft & 15) === 0 && clockAtSwitch() - p.sliceStart > config.runawayMs) {
     release(p);
     runaway(p, now() - p.sliceStart);
     runLoop();

@@ -118,8 +118,19 @@ interface Walk {
   binaries: Binary[] | null;
   /** Objects being copied, outermost first: a cycle is one of them again. */
   open: object[];
-  path: (string | number)[];
 }
+
+/** A copy failure on its way out of `walk`: each container it leaves adds its
+ *  key, so the path costs nothing unless something fails. */
+class CopyFail {
+  /** Keys from the failing value out, innermost first. */
+  readonly path: (string | number)[] = [];
+  constructor(readonly problem: string) {}
+}
+
+// copyTerm runs once per message: its Walk is reused (taken while in use, so
+// a getter that sends from inside a walk gets its own).
+let spare: Walk | null = null;
 
 /** Copies `value` as a message or table entry. `what` names the caller for
  *  errors ("send", "ets:insert"). */
@@ -127,26 +138,40 @@ export function copyTerm(value: unknown, what: string): Copied {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) {
     return { value, size: primSize(value), binaries: null };
   }
-  const w: Walk = { size: 0, binaries: null, open: [], path: [] };
-  const v = walk(value, w, what);
-  return { value: v, size: w.size, binaries: w.binaries };
+  const w: Walk = spare ?? { size: 0, binaries: null, open: [] };
+  spare = null;
+  let v: unknown;
+  try {
+    v = walk(value, w);
+  } catch (e) {
+    if (e instanceof CopyFail) throw new TermError(`${what}: cannot copy ${e.problem} at ${where(e.path)}`);
+    throw e;
+  }
+  const r: Copied = { value: v, size: w.size, binaries: w.binaries };
+  w.size = 0;
+  w.binaries = null;
+  spare = w;
+  return r;
 }
 
 function primSize(v: unknown): number {
   return typeof v === 'string' ? 16 + v.length : typeof v === 'bigint' ? 16 : 8;
 }
 
-function where(w: Walk): string {
+function where(path: (string | number)[]): string {
   let s = 'message';
-  for (const p of w.path) s += typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`;
+  for (let i = path.length - 1; i >= 0; i--) {
+    const p = path[i];
+    s += typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`;
+  }
   return s;
 }
 
-function fail(w: Walk, what: string, problem: string): never {
-  throw new TermError(`${what}: cannot copy ${problem} at ${where(w)}`);
+function addKey(e: unknown, key: string | number): void {
+  if (e instanceof CopyFail) e.path.push(key);
 }
 
-function walk(v: unknown, w: Walk, what: string): unknown {
+function walk(v: unknown, w: Walk): unknown {
   switch (typeof v) {
     case 'string':
       w.size += 16 + v.length;
@@ -160,15 +185,26 @@ function walk(v: unknown, w: Walk, what: string): unknown {
       w.size += 16;
       return v;
     case 'symbol':
-      return fail(w, what, `a symbol (${v.toString()})`);
+      throw new CopyFail(`a symbol (${v.toString()})`);
     case 'function':
-      return fail(w, what, `a function (${v.name || 'anonymous'})`);
+      throw new CopyFail(`a function (${v.name || 'anonymous'})`);
   }
   if (v === null) {
     w.size += 8;
     return v;
   }
   const o = v as object;
+  const proto = Object.getPrototypeOf(o);
+  // Plain objects and arrays first: most messages are made of them (neither
+  // can be an instance of the kernel's classes below).
+  const plain = proto === Object.prototype || proto === null;
+  if (plain || (proto === Array.prototype && Array.isArray(o))) {
+    if (w.open.indexOf(o) !== -1) throw new CopyFail('a cycle (an object that contains itself)');
+    w.open.push(o);
+    const out = plain ? copyObject(o as Record<string, unknown>, proto, w) : copyArray(o as unknown[], w);
+    w.open.pop();
+    return out;
+  }
   if (o instanceof Pid || o instanceof Ref || o instanceof Tid) {
     w.size += 16;
     return o;
@@ -178,41 +214,10 @@ function walk(v: unknown, w: Walk, what: string): unknown {
     (w.binaries ??= []).push(o);
     return o;
   }
-  if (w.open.indexOf(o) !== -1) return fail(w, what, 'a cycle (an object that contains itself)');
-  const proto = Object.getPrototypeOf(o);
+  if (w.open.indexOf(o) !== -1) throw new CopyFail('a cycle (an object that contains itself)');
   w.open.push(o);
   let out: unknown;
-  if (Array.isArray(o) && proto === Array.prototype) {
-    const a = new Array(o.length);
-    w.size += 16 + 8 * o.length;
-    for (let i = 0; i < o.length; i++) {
-      const x = o[i];
-      const t = typeof x;
-      // Numbers, booleans and undefined need no walk (sized above).
-      if (t === 'number' || t === 'boolean' || t === 'undefined') {
-        a[i] = x;
-        continue;
-      }
-      w.path.push(i);
-      a[i] = walk(x, w, what);
-      w.path.pop();
-    }
-    out = a;
-  } else if (proto === Object.prototype || proto === null) {
-    if (Object.getOwnPropertySymbols(o).length > 0) fail(w, what, 'an object with a symbol key');
-    const r: Record<string, unknown> = proto === null ? Object.create(null) : {};
-    w.size += 16;
-    for (const k of Object.keys(o)) {
-      w.path.push(k);
-      w.size += 8 + k.length;
-      const v = walk((o as Record<string, unknown>)[k], w, what);
-      // An own "__proto__" key (JSON.parse makes them) must stay a key, not set the copy's prototype.
-      if (k === '__proto__') Object.defineProperty(r, k, { value: v, writable: true, enumerable: true, configurable: true });
-      else r[k] = v;
-      w.path.pop();
-    }
-    out = r;
-  } else if (o instanceof Uint8Array && proto === Uint8Array.prototype) {
+  if (o instanceof Uint8Array && proto === Uint8Array.prototype) {
     if (o.length >= SHARED_BINARY_MIN) {
       const b = Binary.from(o);
       (w.binaries ??= []).push(b);
@@ -228,30 +233,82 @@ function walk(v: unknown, w: Walk, what: string): unknown {
   } else if (o instanceof Map && proto === Map.prototype) {
     const m = new Map();
     w.size += 32;
-    for (const [k, val] of o) {
-      w.path.push('<map key>');
-      const ck = walk(k, w, what);
-      w.path.pop();
-      w.path.push(typeof k === 'string' || typeof k === 'number' ? k : '<map value>');
-      m.set(ck, walk(val, w, what));
-      w.path.pop();
+    let key: string | number = '<map key>';
+    try {
+      for (const [k, val] of o) {
+        key = '<map key>';
+        const ck = walk(k, w);
+        key = typeof k === 'string' || typeof k === 'number' ? k : '<map value>';
+        m.set(ck, walk(val, w));
+      }
+    } catch (e) {
+      addKey(e, key);
+      throw e;
     }
     out = m;
   } else if (o instanceof Set && proto === Set.prototype) {
     const s = new Set();
     w.size += 32;
-    for (const k of o) {
-      w.path.push('<set item>');
-      s.add(walk(k, w, what));
-      w.path.pop();
+    try {
+      for (const k of o) s.add(walk(k, w));
+    } catch (e) {
+      addKey(e, '<set item>');
+      throw e;
     }
     out = s;
   } else {
     const name = proto && typeof proto.constructor === 'function' ? proto.constructor.name : 'unknown';
-    fail(w, what, `an instance of ${name || 'an anonymous class'} (only plain data, Map, Set, Date and Uint8Array travel)`);
+    throw new CopyFail(`an instance of ${name || 'an anonymous class'} (only plain data, Map, Set, Date and Uint8Array travel)`);
   }
   w.open.pop();
   return out;
+}
+
+function copyArray(o: unknown[], w: Walk): unknown[] {
+  const n = o.length;
+  const a = new Array(n);
+  w.size += 16 + 8 * n;
+  let i = 0;
+  try {
+    for (; i < n; i++) {
+      const x = o[i];
+      const t = typeof x;
+      // Numbers, booleans and undefined need no walk (sized above).
+      a[i] = t === 'number' || t === 'boolean' || t === 'undefined' ? x : walk(x, w);
+    }
+  } catch (e) {
+    addKey(e, i);
+    throw e;
+  }
+  return a;
+}
+
+function copyObject(o: Record<string, unknown>, proto: object | null, w: Walk): Record<string, unknown> {
+  if (Object.getOwnPropertySymbols(o).length > 0) throw new CopyFail('an object with a symbol key');
+  const r: Record<string, unknown> = proto === null ? Object.create(null) : {};
+  const keys = Object.keys(o);
+  w.size += 16;
+  let k = '';
+  try {
+    for (let i = 0; i < keys.length; i++) {
+      k = keys[i];
+      w.size += 8 + k.length;
+      const x = o[k];
+      const t = typeof x;
+      let v: unknown;
+      if (t === 'number' || t === 'boolean' || t === 'undefined') {
+        w.size += 8;
+        v = x;
+      } else v = walk(x, w);
+      // An own "__proto__" key (JSON.parse makes them) must stay a key, not set the copy's prototype.
+      if (k === '__proto__') Object.defineProperty(r, k, { value: v, writable: true, enumerable: true, configurable: true });
+      else r[k] = v;
+    }
+  } catch (e) {
+    addKey(e, k);
+    throw e;
+  }
+  return r;
 }
 
 /** Approximate size in bytes of a term, without copying it. */
