@@ -24,7 +24,7 @@
  * can interrupt JS abort it and call us back; all hosts also get a check when
  * the slice ends. Either way the process dies with reason `killed`.
  */
-import { platform } from './platform.ts';
+import { Exit, platform } from './platform.ts';
 import { addTimer, removeTimer } from './timers.ts';
 import { Proc, state, takeMessage, compileMatchers, type Matcher, type Waiter } from './process.ts';
 import { die, reasonOf, ProcessExit } from './signals.ts';
@@ -281,10 +281,28 @@ function crash(p: Proc, e: unknown): void {
     return runaway(p, now() - p.sliceStart);
   }
   const reason = reasonOf(e);
-  if (!(e instanceof ProcessExit) && reason !== 'out_of_memory') {
-    logger.error(`process ${p.pid} crashed:`, e instanceof Error ? e.stack || String(e) : e);
+  try {
+    // Die first: that frees the process's heap, which the log line may need.
+    die(p, reason);
+    if (reason === 'out_of_memory') logger.error(`process ${p.pid} ran the VM out of memory: killed (out_of_memory)`);
+    else if (!(e instanceof ProcessExit)) logger.error(`process ${p.pid} crashed:`, e instanceof Error ? e.stack || String(e) : e);
+  } catch {
+    nodeOutOfMemory();
   }
-  die(p, reason);
+}
+
+/** The kernel could not even record a death (the heap is full of what other
+ *  processes hold): the node cannot keep its promises, so it stops, as BEAM
+ *  does when it cannot allocate. The line is built before memory runs out. */
+const OOM_LINE = 'mote: out of memory: the node cannot go on\n';
+function nodeOutOfMemory(): never {
+  state.halted = true;
+  try {
+    platform().write(OOM_LINE);
+  } catch {
+    // nothing more can be said
+  }
+  return platform().exit(Exit.OutOfMemory);
 }
 
 function release(p: Proc): void {

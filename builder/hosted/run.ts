@@ -65,9 +65,19 @@ export class HostedRun {
       await this.loop();
       status = Exit.Ok;
     } catch (e) {
-      // quickjs-emscripten's errors hold the whole engine: keep only the words.
-      if (!(e instanceof Stop)) throw new Error(`hosted runner: ${(e as Error)?.message ?? String(e)}`);
-      status = e.status;
+      if (e instanceof WebAssembly.RuntimeError && this.payloadRunning) {
+        // The engine trapped while the payload ran. QuickJS does this when an
+        // allocation it does not check fails with the heap at its cap: the
+        // guest ran out of memory where it could not catch it, as the boot
+        // layer's Exit.OutOfMemory says.
+        this.write(`mote: out of memory where JS could not catch it: the engine trapped (${e.message})\n`);
+        status = Exit.OutOfMemory;
+      } else if (e instanceof Stop) {
+        status = e.status;
+      } else {
+        // quickjs-emscripten's errors hold the whole engine: keep only the words.
+        throw new Error(`hosted runner: ${(e as Error)?.message ?? String(e)}`);
+      }
     } finally {
       this.detachInput();
     }
@@ -281,6 +291,9 @@ export class HostedRun {
       stack = s;
       r.value.dispose();
     } else r.error.dispose();
+    // QuickJS throws null when it cannot allocate the error it means to throw
+    // (the boot layer keeps a rescue margin for that; this engine cannot).
+    if (this.ctx.typeof(err) === 'object' && text === 'null') text = 'null (most likely out of memory: the engine could not build its error)';
     err.dispose();
     this.write(`mote: ${what}: ${text}\n${stack}`);
     throw new Stop(Exit.Uncaught);

@@ -24,6 +24,21 @@ describe('kernel on QuickJS only', () => {
     expect(r.code, r.output).toBe(3);
   });
 
+  it('a heap full of what outlives the process: a clear stop, never a silent 0', async () => {
+    // The filler's death frees nothing (the array is module-level), so the
+    // kernel cannot go on; the hosted engine says so as it fails.
+    const r = await runScenario(join(dir, 'oom-kept.ts'), 'quickjs', 8 << 20);
+    expect(r.output).toBe('mote: uncaught exception: null (most likely out of memory: the engine could not build its error)\n');
+    expect(r.code).toBe(100);
+  });
+
+  it('an engine trap when memory runs out where JS cannot catch it: status 101 and one line', async () => {
+    // 100,000 servers do not fit in 40 MiB: QuickJS traps on an unchecked allocation.
+    const r = await runScenario(join(dir, 'idle100k.ts'), 'quickjs', 40 << 20);
+    expect(r.output).toBe('mote: out of memory where JS could not catch it: the engine trapped (memory access out of bounds)\n');
+    expect(r.code).toBe(101);
+  }, 120_000);
+
   it('100,000 idle gen_servers fit in a 64 MiB budget', async () => {
     const r = await runScenario(join(dir, 'idle100k.ts'), 'quickjs', 64 << 20);
     expect(r.output, r.output).toMatch(/^servers 100000 heap \d+ per-server \d+$/m);
