@@ -117,27 +117,41 @@ describe('mote run on a terminal', () => {
     );
     const image = join(dir, 'echo.img');
     expect(moteSync(['build', src, '-o', image]).status).toBe(0);
-    const child = spawn('script', ['-qec', `${process.execPath} ${join(root, 'bin/mote.js')} run ${image}; echo "rc=$?"`, '/dev/null'], { stdio: 'pipe' });
-    // Listen from the start: script(1) may leave as soon as the shell does.
-    const closed = new Promise((r) => child.on('close', r));
+    // `exec`, so Ctrl-C reaches mote alone: a non-interactive dash (CI's
+    // $SHELL may be unset) would die of the SIGINT itself. -e: script(1)
+    // exits with mote's status.
+    const child = spawn('script', ['-qec', `exec ${process.execPath} ${join(root, 'bin/mote.js')} run ${image}`, '/dev/null'], { stdio: 'pipe' });
+    // Listen from the start: script(1) may leave as soon as mote does.
+    const closed = new Promise<number | null>((r) => child.on('close', r));
     let out = '';
+    let err = '';
     const waitFor = (text: string) =>
-      new Promise<void>((resolve) => {
-        const check = () => (out.includes(text) ? resolve() : setTimeout(check, 20));
+      new Promise<void>((resolve, reject) => {
+        const deadline = Date.now() + 20_000;
+        const check = () => {
+          if (out.includes(text)) resolve();
+          else if (Date.now() > deadline) reject(new Error(`no ${JSON.stringify(text)} on the terminal; it showed ${JSON.stringify(out)}, script(1) said ${JSON.stringify(err)}`));
+          else setTimeout(check, 20);
+        };
         check();
       });
     child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
-    await waitFor('> ');
-    await new Promise((r) => setTimeout(r, 200)); // raw mode is set before the prompt shows
-    child.stdin.write('hi\r');
-    await waitFor('you typed: hi');
-    child.stdin.write('\x03');
-    await waitFor('rc=');
-    child.stdin.end(); // some script(1) versions wait for the end of their input
-    await closed;
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
+    try {
+      await waitFor('> ');
+      await new Promise((r) => setTimeout(r, 200)); // raw mode is set before the prompt shows
+      child.stdin.write('hi\r');
+      await waitFor('you typed: hi');
+      child.stdin.write('\x03');
+      await waitFor('interrupted');
+    } finally {
+      child.stdin.end(); // some script(1) versions wait for the end of their input
+    }
+    const code = await closed;
     // Raw mode: no local echo, so "hi" shows once (from the app), and Enter
     // arrives as \r. (The terminal adds its own \r before each \n.)
-    expect(out.replace(/\r+\n/g, '\n')).toBe('> hi\nyou typed: hi\n> mote: interrupted; the run was stopped\nrc=130\n');
+    expect(out.replace(/\r+\n/g, '\n')).toBe('> hi\nyou typed: hi\n> mote: interrupted; the run was stopped\n');
+    expect(code).toBe(130);
   });
 });
 
