@@ -8,7 +8,7 @@
 #define MIN_HEAP          (512 * 1024)  /* below this, refuse to start the engine */
 #define HEAP_RESERVE      (48 * 1024)   /* kept back from JS: the host's own needs and OOM_RESCUE */
 #define OOM_RESCUE        (16 * 1024)   /* past the limit, room for the "out of memory" error itself */
-#define PIT_CALIBRATE_MS  1             /* TSC calibration window on the PIT: 1193 ticks, 0.1% */
+#define PIT_CALIBRATE_MS  1             /* least TSC calibration window on the PIT: 1193 ticks, 0.1% */
 #define INPUT_POLL_NS     (10 * 1000 * 1000) /* wake to poll the serial port while input is wanted */
 #define MAX_MODULE_NAME   100           /* ustar name field */
 

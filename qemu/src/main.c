@@ -30,6 +30,6 @@ _Noreturn void kmain(uint32_t start_info, uint32_t loader_magic)
     if (heap_capacity() < MIN_HEAP)
         mote_fatal(MOTE_EXIT_TOO_LITTLE_MEMORY, "refusing to boot: %lu KiB of RAM, %lu KiB free for the heap, %u KiB needed",
                    total_ram / 1024, heap_capacity() / 1024, MIN_HEAP / 1024);
-    clock_init();                                 /* TSC and LAPIC timer against the PIT; RTC */
+    clock_init();                                 /* RTC; TSC and LAPIC timer against the PIT, until first read */
     host_run(total_ram);                          /* QuickJS, the payload, the event loop */
 }
