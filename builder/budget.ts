@@ -1,17 +1,19 @@
 // `mote budget`: run an image at several RAM sizes, on QEMU, hosted or both,
 // and classify each run (Ling's memory ladder):
 //
-//   full      the app ran and stopped with an app status (0..99);
+//   full      the app ran and stopped with the status it stops with when it
+//             runs fully (0 unless --status says otherwise);
 //   degraded  the same, but it printed a line starting "mote: degraded"
 //             (the kernel's word for "the console works, a module did not load");
 //   refused   a predictable shutdown with a message: status 107;
-//   crashed   anything else: a fault, an uncaught error, a hang past the timeout.
+//   crashed   anything else: a fault, an uncaught error, a hang past the
+//             timeout, another exit status, a QEMU that failed at that size.
 //
 // Each outcome is compared with what `inspect` predicts for that size.
 import { Exit } from '../kernel/platform.ts';
 import { runHosted } from './hosted/index.ts';
 import { expectedOutcome, type InspectReport, type Outcome } from './inspect.ts';
-import { readImage } from './image.ts';
+import { ImageError, readImage } from './image.ts';
 
 export type BudgetHost = 'qemu' | 'hosted';
 
@@ -31,6 +33,8 @@ export interface BudgetOptions {
   hosts: BudgetHost[];
   /** Per run; past it a run counts as crashed (default 10 s). */
   timeoutMs?: number;
+  /** The app's status when it runs fully (default 0); any other is a crash. */
+  expectStatus?: number;
   onProgress?: (done: number, total: number, current: { host: BudgetHost; ram: number }) => void;
 }
 
@@ -42,45 +46,57 @@ export interface BudgetReport {
 
 const DEGRADED = /^mote: degraded\b/m;
 
-export function classify(status: number, output: string): Outcome {
+export function classify(status: number, output: string, expectStatus = 0): Outcome {
   if (status === Exit.TooLittleMemory) return 'refused';
-  if (status >= 0 && status <= Exit.AppMax) return DEGRADED.test(output) ? 'degraded' : 'full';
+  if (status === expectStatus) return DEGRADED.test(output) ? 'degraded' : 'full';
   return 'crashed';
 }
 
-function detailOf(status: number, output: string): string {
+function detailOf(status: number, output: string, expectStatus: number): string {
   if (status === Exit.Timeout) return 'no exit before the timeout';
   const line = output.split('\n').find((l) => l.startsWith('mote: '));
-  return line ?? (status > Exit.AppMax ? `status ${status}` : '');
+  if (line) return line;
+  if (status <= Exit.AppMax && status !== expectStatus) return `the app exited with ${status}, not ${expectStatus} (--status)`;
+  return status > Exit.AppMax ? `status ${status}` : '';
+}
+
+interface RunResult {
+  status: number;
+  output: string;
+  wallMs: number;
+}
+
+async function bootOnce(path: string, ram: number, timeoutMs: number): Promise<RunResult> {
+  const { bootImage, QemuError, qemuMissing } = await import('./qemu.ts');
+  const missing = qemuMissing();
+  if (missing) throw new QemuError(missing); // nothing to classify: no run can start
+  try {
+    return await bootImage(path, { memory: ram, stdio: 'pipe', timeoutMs, input: '' });
+  } catch (e) {
+    // The runner refuses what QEMU could not even load: that is the boot layer's 107.
+    if (e instanceof ImageError && e.status === Exit.TooLittleMemory) return { status: Exit.TooLittleMemory, output: `mote: ${e.message}\n`, wallMs: 0 };
+    // QEMU failing at one size is that run's crash; the other sizes still run.
+    if (e instanceof QemuError) return { status: -1, output: `mote: ${e.message}\n`, wallMs: 0 };
+    throw e;
+  }
 }
 
 export async function budgetImage(path: string, bytes: Uint8Array, report: InspectReport, opts: BudgetOptions): Promise<BudgetReport> {
   const img = await readImage(bytes);
   const timeoutMs = opts.timeoutMs ?? 10_000;
+  const expectStatus = opts.expectStatus ?? 0;
   const total = opts.sizes.length * opts.hosts.length;
   const runs: BudgetRun[] = [];
   for (const ram of opts.sizes) {
     for (const host of opts.hosts) {
       opts.onProgress?.(runs.length, total, { host, ram });
-      let status: number;
-      let output: string;
-      let wallMs: number;
-      if (host === 'hosted') {
-        const r = await runHosted({ manifest: img.manifest, files: img.files, tarBytes: img.tar.length }, { memoryBytes: ram, timeoutMs, stdin: '' });
-        ({ status, output, wallMs } = r);
-      } else {
-        const { bootImage } = await import('./qemu.ts');
-        const r = await bootImage(path, { memory: ram, stdio: 'pipe', timeoutMs, input: '' }).catch((e: unknown) => {
-          // The runner refuses what QEMU could not even load: that is the boot layer's 107.
-          if (e instanceof Error && 'status' in e && (e as { status: number }).status === Exit.TooLittleMemory) {
-            return { status: Exit.TooLittleMemory, output: `mote: ${e.message}\n`, wallMs: 0, stderr: '' };
-          }
-          throw e;
-        });
-        ({ status, output, wallMs } = r);
-      }
-      const outcome = classify(status, output);
-      runs.push({ host, ram, status, outcome, expected: expectedOutcome(report.predicted, ram), detail: detailOf(status, output), wallMs });
+      const r: RunResult =
+        host === 'hosted'
+          ? await runHosted({ manifest: img.manifest, files: img.files, tarBytes: img.tar.length }, { memoryBytes: ram, timeoutMs, stdin: '' })
+          : await bootOnce(path, ram, timeoutMs);
+      const { status, output, wallMs } = r;
+      const outcome = classify(status, output, expectStatus);
+      runs.push({ host, ram, status, outcome, expected: expectedOutcome(report.predicted, ram), detail: detailOf(status, output, expectStatus), wallMs });
     }
   }
   opts.onProgress?.(total, total, { host: opts.hosts[0]!, ram: opts.sizes[opts.sizes.length - 1]! });

@@ -57,6 +57,12 @@ function seconds(text: string): number {
   return Math.round(n * 1000);
 }
 
+function appStatus(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 99) throw new InvalidArgumentError(`bad status '${text}': give the app's exit status, 0..99`);
+  return n;
+}
+
 function report(e: unknown): number {
   if (process.env.MOTE_DEBUG === '1') console.error(e);
   if (e instanceof CliError) {
@@ -157,10 +163,11 @@ ${EXIT_CODES}`,
     .addOption(new Option('--sizes <list>', 'RAM sizes, comma-separated').default(sizes('8M,12M,16M,20M'), '8M,12M,16M,20M').argParser(sizes))
     .addOption(new Option('--host <host>', 'where to run').choices(['qemu', 'hosted', 'both']).default('qemu'))
     .option('--timeout <seconds>', 'per run; a run past it counts as crashed (default 10)', seconds)
+    .option('--status <n>', 'the status the app exits with when it runs fully; any other counts as crashed', appStatus, 0)
     .option('--json', 'print the runs as JSON')
     .addHelpText(
       'after',
-      '\nExits 1 if any run crashed, or if any outcome disagrees with what `mote inspect` predicts.\n\nExamples:\n  $ mote budget app.img\n  $ mote budget app.img --sizes 2M,4M,8M --host both --json',
+      '\nExits 1 if any run crashed, or if any outcome disagrees with what `mote inspect` predicts.\n\nExamples:\n  $ mote budget app.img\n  $ mote budget app.img --sizes 2M,4M,8M --host both --json\n  $ mote budget countdown.img --status 3     an app that ends with exit(3) when all goes well',
     )
     .action(action(async (image: string, flags: BudgetFlags) => (await import('./commands/budget.ts')).budgetCommand(image, flags)));
 

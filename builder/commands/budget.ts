@@ -1,4 +1,4 @@
-// mote budget IMAGE [--sizes 8M,12M,16M,20M] [--host qemu|hosted|both] [--json]
+// mote budget IMAGE [--sizes 8M,12M,16M,20M] [--host qemu|hosted|both] [--status N] [--json]
 import { budgetImage, type BudgetHost, type BudgetReport } from '../budget.ts';
 import { CliExit } from '../errors.ts';
 import { inspectImage } from '../inspect.ts';
@@ -10,6 +10,7 @@ export interface BudgetFlags {
   host: 'qemu' | 'hosted' | 'both';
   json?: boolean;
   timeout?: number;
+  status?: number;
 }
 
 export async function budgetCommand(path: string, flags: BudgetFlags): Promise<number> {
@@ -21,6 +22,7 @@ export async function budgetCommand(path: string, flags: BudgetFlags): Promise<n
     sizes: flags.sizes,
     hosts,
     timeoutMs: flags.timeout,
+    expectStatus: flags.status,
     onProgress: (done, total, cur) => {
       if (done === total) return void (tty && process.stderr.write('\r\x1b[K'));
       const line = `budget: run ${done + 1}/${total}: ${cur.host} at ${formatSize(cur.ram)}`;

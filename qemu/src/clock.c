@@ -140,4 +140,3 @@ void clock_wait_until(uint64_t deadline_ns)
     __asm__ volatile("sti; hlt; cli");   /* sti's shadow makes the pair atomic */
     lapic_arm(0);
 }
-

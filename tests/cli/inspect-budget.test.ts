@@ -153,6 +153,32 @@ describe('mote budget', () => {
     expect(r.status).toBe(1);
   });
 
+  it('an app exit other than the expected status is crashed; --status names the expected one', async () => {
+    const countdown = join(dir, 'countdown.img');
+    expect(moteSync(['build', 'images/countdown', '-o', countdown]).status).toBe(0);
+    const plain = await mote(['budget', countdown, '--sizes', '8M', '--host', 'hosted', '--json']);
+    expect(JSON.parse(plain.stdout).runs[0]).toMatchObject({ outcome: 'crashed', status: 3, detail: 'the app exited with 3, not 0 (--status)' });
+    expect(plain.status).toBe(1);
+    const told = await mote(['budget', countdown, '--sizes', '8M', '--host', 'both', '--status', '3']);
+    expect(told.stdout).toMatch(/\nevery run matches the prediction\n$/);
+    expect(told.status).toBe(0);
+    const bad = moteSync(['budget', countdown, '--status', '300']);
+    expect(bad.stderr).toMatch(/bad status '300': give the app's exit status, 0\.\.99/);
+    expect(bad.status).toBe(2);
+  });
+
+  it('a QEMU that fails at one size crashes that run only; the other sizes still run', async () => {
+    // A QEMU that cannot start at 12M (as a host short of memory would) and is
+    // the real one otherwise.
+    const fake = join(dir, 'qemu-no-12m.sh');
+    writeFileSync(fake, '#!/bin/sh\ncase " $* " in *" -m 12288K "*) echo "qemu-system-x86_64: cannot set up guest memory \'pc.ram\'" >&2; exit 1;; esac\nexec qemu-system-x86_64 "$@"\n', { mode: 0o755 });
+    const r = await mote(['budget', hello, '--sizes', '8M,12M,16M', '--json'], { env: { MOTE_QEMU: fake } });
+    const runs = JSON.parse(r.stdout).runs as { ram: number; outcome: string; detail: string }[];
+    expect(runs.map((x) => x.outcome)).toEqual(['full', 'crashed', 'full']);
+    expect(runs[1]!.detail).toBe(`mote: ${fake} failed: qemu-system-x86_64: cannot set up guest memory 'pc.ram'`);
+    expect(r.status).toBe(1);
+  });
+
   it('a malformed size such as 12X: a usage error naming it, status 2', () => {
     const r = moteSync(['budget', hello, '--sizes', '8M,12X']);
     expect(r.stderr).toMatch(/^mote: error: option '--sizes <list>' argument '8M,12X' is invalid\. bad size '12X': use a number with K, M or G, e\.g\. 16M \(a bare number is MiB, as for QEMU's -m\)\n/);
