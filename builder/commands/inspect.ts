@@ -48,6 +48,11 @@ export function renderReport(path: string, r: InspectReport): string {
   lines.push(`  refused below        ${formatSize(r.predicted.refusedBelow)}`);
   lines.push(`  boots to a console   ${formatSize(r.predicted.bootMin)}`);
   lines.push(`  runs fully           ${formatSize(r.predicted.fullMin)}`);
+  if (!r.declared?.full) {
+    // The measured figures see the compiled modules, never what the app allocates as it runs.
+    lines.push('  (estimated from the compiled modules; what the app allocates as it runs is not seen:');
+    lines.push('   declare it in package.json, "mote": {"memory": {"min": "1M", "full": "4M"}}, for exact figures)');
+  }
   return lines.join('\n') + '\n';
 }
 
