@@ -50,6 +50,17 @@ describe('run and boot agree', () => {
     });
   }
 
+  it('boot --machine pc: the same output and status as microvm', async () => {
+    const image = build('images/countdown', 'countdown-pc');
+    const [pc, microvm] = await Promise.all([
+      mote(['boot', image, '--machine', 'pc', '--timeout', '60']),
+      mote(['boot', image, '--machine', 'microvm', '--timeout', '60']),
+    ]);
+    expect(pc.stdout).toBe(microvm.stdout);
+    expect(pc.stdout).toMatch(/^counting down from 3\n[^]*liftoff\n$/);
+    expect([pc.status, microvm.status]).toEqual([3, 3]);
+  });
+
   it('the same timeout status (124) when the program does not stop', async () => {
     const image = join(dir, 'forever.img');
     writeFileSync(join(dir, 'forever.ts'), 'console.log("up");\nsetInterval(() => {}, 1000);\n');
@@ -106,9 +117,11 @@ describe('Ctrl-C', () => {
   });
 });
 
-describe('mote run on a terminal', () => {
+describe('on a terminal', () => {
   // script(1) is util-linux's (Debian's essential bsdutils): always there.
-  it('passes keys raw, as the serial console does, and Ctrl-C stops the run with 130 (util-linux script as the terminal)', async () => {
+  let echo = '';
+  const echoImage = () => {
+    if (echo) return echo;
     const src = join(dir, 'echo.ts');
     writeFileSync(
       src,
@@ -117,42 +130,49 @@ describe('mote run on a terminal', () => {
     );
     const image = join(dir, 'echo.img');
     expect(moteSync(['build', src, '-o', image]).status).toBe(0);
-    // `exec`, so Ctrl-C reaches mote alone: a non-interactive dash (CI's
-    // $SHELL may be unset) would die of the SIGINT itself. -e: script(1)
-    // exits with mote's status.
-    const child = spawn('script', ['-qec', `exec ${process.execPath} ${join(root, 'bin/mote.js')} run ${image}`, '/dev/null'], { stdio: 'pipe' });
-    // Listen from the start: script(1) may leave as soon as mote does.
-    const closed = new Promise<number | null>((r) => child.on('close', r));
-    let out = '';
-    let err = '';
-    const waitFor = (text: string) =>
-      new Promise<void>((resolve, reject) => {
-        const deadline = Date.now() + 20_000;
-        const check = () => {
-          if (out.includes(text)) resolve();
-          else if (Date.now() > deadline) reject(new Error(`no ${JSON.stringify(text)} on the terminal; it showed ${JSON.stringify(out)}, script(1) said ${JSON.stringify(err)}`));
-          else setTimeout(check, 20);
-        };
-        check();
-      });
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
-    try {
-      await waitFor('> ');
-      await new Promise((r) => setTimeout(r, 200)); // raw mode is set before the prompt shows
-      child.stdin.write('hi\r');
-      await waitFor('you typed: hi');
-      child.stdin.write('\x03');
-      await waitFor('interrupted');
-    } finally {
-      child.stdin.end(); // some script(1) versions wait for the end of their input
-    }
-    const code = await closed;
-    // Raw mode: no local echo, so "hi" shows once (from the app), and Enter
-    // arrives as \r. (The terminal adds its own \r before each \n.)
-    expect(out.replace(/\r+\n/g, '\n')).toBe('> hi\nyou typed: hi\n> mote: interrupted; the run was stopped\n');
-    expect(code).toBe(130);
-  });
+    return (echo = image);
+  };
+  const stopped = { run: 'the run was stopped', boot: 'the guest was stopped' };
+  for (const command of ['run', 'boot'] as const) {
+    it(`mote ${command} passes keys raw, as the serial console does, and Ctrl-C stops it with 130 (util-linux script as the terminal)`, async () => {
+      const image = echoImage();
+      // `exec`, so Ctrl-C reaches mote (and its QEMU) and no shell: a
+      // non-interactive dash (CI's $SHELL may be unset) would die of it. -e: script(1)
+      // exits with mote's status.
+      const child = spawn('script', ['-qec', `exec ${process.execPath} ${join(root, 'bin/mote.js')} ${command} ${image}`, '/dev/null'], { stdio: 'pipe' });
+      // Listen from the start: script(1) may leave as soon as mote does.
+      const closed = new Promise<number | null>((r) => child.on('close', r));
+      let out = '';
+      let err = '';
+      const waitFor = (text: string) =>
+        new Promise<void>((resolve, reject) => {
+          const deadline = Date.now() + 20_000;
+          const check = () => {
+            if (out.includes(text)) resolve();
+            else if (Date.now() > deadline) reject(new Error(`no ${JSON.stringify(text)} on the terminal; it showed ${JSON.stringify(out)}, script(1) said ${JSON.stringify(err)}`));
+            else setTimeout(check, 20);
+          };
+          check();
+        });
+      child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
+      child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
+      try {
+        await waitFor('> ');
+        await new Promise((r) => setTimeout(r, 200)); // raw mode is set before the prompt shows
+        child.stdin.write('hi\r');
+        await waitFor('you typed: hi');
+        child.stdin.write('\x03');
+        await waitFor('interrupted');
+      } finally {
+        child.stdin.end(); // some script(1) versions wait for the end of their input
+      }
+      const code = await closed;
+      // Raw mode: no local echo, so "hi" shows once (from the app), and Enter
+      // arrives as \r. (The terminal adds its own \r before each \n.)
+      expect(out.replace(/\r+\n/g, '\n')).toBe(`> hi\nyou typed: hi\n> mote: interrupted; ${stopped[command]}\n`);
+      expect(code).toBe(130);
+    });
+  }
 });
 
 describe('boot failures', () => {
