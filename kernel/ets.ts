@@ -112,12 +112,17 @@ export function newTable(opts: TableOptions = {}): Tid {
   return t.tid;
 }
 
-function get(what: string, ref: Tid | string, write: boolean): Table {
+function find(what: string, ref: Tid | string): Table {
   const t = ref instanceof Tid ? tables.get(ref.id) : typeof ref === 'string' ? named.get(ref) : undefined;
   if (!t) {
     if (!(ref instanceof Tid) && typeof ref !== 'string') throw new TypeError(`${what}: expected a table id or name, got ${String(ref)}`);
     throw new Error(`${what}: no table ${typeof ref === 'string' ? JSON.stringify(ref) : String(ref)}`);
   }
+  return t;
+}
+
+function get(what: string, ref: Tid | string, write: boolean): Table {
+  const t = find(what, ref);
   const caller = state.current;
   if (t.access !== 'public' && caller !== t.owner && (write || t.access === 'private')) {
     throw new Error(`${what}: ${t.access} table ${t.name ?? String(t.tid)} is not ${write ? 'writable' : 'readable'} by ${caller ? caller.pid : 'code outside a process'}`);
@@ -261,10 +266,14 @@ export function select(table: Tid | string, pred: Pred, limit = Infinity, skip =
   let seen = 0;
   for (const r of t.rows()) {
     for (const v of r.vals) {
-      if (!pred(r.key, v.value)) continue;
+      // The predicate sees copies, as a match spec sees terms: it cannot
+      // change the table. An accepted pair is returned as it was shown.
+      const key = copyKey(r.key);
+      const value = typeof v.value === 'object' && v.value !== null ? copyTerm(v.value, 'ets.select').value : v.value;
+      if (!pred(key, value)) continue;
       if (seen++ < skip) continue;
       if (items.length >= limit) return { items, more: { table, pred, limit, skip: skip + items.length } };
-      items.push([copyKey(r.key), copyTerm(v.value, 'ets.select').value]);
+      items.push([key, value]);
     }
   }
   return { items, more: null };
@@ -316,8 +325,9 @@ export interface TableInfo {
   memory: number;
 }
 
+/** Anyone may ask, whatever the access, as with ets:info/1. */
 export function info(table: Tid | string): TableInfo {
-  const t = get('ets.info', table, false);
+  const t = find('ets.info', table);
   return { id: t.tid, name: t.name, type: t.type, access: t.access, owner: t.owner?.pid ?? null, heir: t.heir?.proc.pid ?? null, size: t.count, memory: 200 + t.bytes };
 }
 
