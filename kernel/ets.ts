@@ -72,12 +72,24 @@ function* mapIter<A, B>(it: Iterable<A>, f: (a: A) => B): Generator<B> {
 const tables = new Map<number, Table>();
 const named = new Map<string, Table>();
 
+/** Tables by owner, so that a death visits the dead process's tables only. */
+const owned = new Map<Proc, Set<Table>>();
+
+function own(t: Table, p: Proc): void {
+  t.owner = p;
+  let mine = owned.get(p);
+  if (!mine) owned.set(p, (mine = new Set()));
+  mine.add(t);
+}
+
 onDeath.push((p: Proc, _r: Reason) => {
-  for (const t of tables.values()) {
-    if (t.owner !== p) continue;
+  const mine = owned.get(p);
+  if (!mine) return;
+  owned.delete(p);
+  for (const t of mine) {
     const h = t.heir;
     if (h && h.proc.alive && h.proc !== p) {
-      t.owner = h.proc;
+      own(t, h.proc);
       t.heir = null;
       deliver(h.proc, { type: 'ETS-TRANSFER', table: t.tid, from: p.pid, data: h.data.value });
     } else drop(t);
@@ -88,6 +100,7 @@ function drop(t: Table): void {
   for (const r of t.rows()) for (const v of r.vals) if (v.binaries) releaseBinaries(v.binaries);
   tables.delete(t.tid.id);
   if (t.name !== null) named.delete(t.name);
+  if (t.owner) owned.get(t.owner)?.delete(t);
 }
 
 export function newTable(opts: TableOptions = {}): Tid {
@@ -106,7 +119,8 @@ export function newTable(opts: TableOptions = {}): Tid {
     if (!(opts.heir.pid instanceof Pid)) throw new TypeError('ets.newTable: heir.pid must be a pid');
     if (hp) heir = { proc: hp, data: copyTerm(opts.heir.data, 'ets.newTable heir data') };
   }
-  const t = new Table(type, access, opts.name ?? null, state.current, heir);
+  const t = new Table(type, access, opts.name ?? null, null, heir);
+  if (state.current) own(t, state.current);
   tables.set(t.tid.id, t);
   if (t.name !== null) named.set(t.name, t);
   return t.tid;
