@@ -14,6 +14,7 @@ import { runHosted } from '../builder/hosted/index.ts';
 import { readImage } from '../builder/image.ts';
 import { MOTE_ROOT } from '../builder/pack.ts';
 import { bootImage } from '../builder/qemu.ts';
+import { PLATFORM_ABI } from '../kernel/platform.ts';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 10;
 const out = join(MOTE_ROOT, 'bench/results');
@@ -62,9 +63,9 @@ for (let i = 0; i < runs; i++) {
   const t0 = performance.now();
   const mod = await newQuickJSWASMModule();
   const ctx = mod.newContext();
-  ctx.evalCode('globalThis.__mote = { write() {}, manifest() { return {} }, abi: 1, host: "floor" };').dispose();
+  ctx.evalCode(`globalThis.__mote = { write() {}, manifest() { return {} }, abi: ${PLATFORM_ABI}, host: "floor" };`).dispose();
   const r = ctx.evalCode(source, 'main.js', { type: 'module' });
-  if (r.error) throw new Error('floor: the bundle failed');
+  if (r.error) throw new Error(`floor: the bundle failed: ${JSON.stringify(ctx.dump(r.error))}`);
   r.dispose();
   floorTimes.push(performance.now() - t0);
 }
