@@ -71,7 +71,9 @@ interface State {
   intensity: number;
   period: number;
   children: Child[];
+  /** Times of recent restarts, oldest first, from index `restartsFrom`. */
   restarts: number[];
+  restartsFrom: number;
   template: Required<ChildSpec> | null;
 }
 
@@ -173,9 +175,17 @@ function restartWanted(c: Child, reason: Reason): boolean {
 /** Records a restart; false if that passes the intensity. */
 function addRestart(s: State): boolean {
   const now = platform().monotonicMs();
-  s.restarts.push(now);
-  s.restarts = s.restarts.filter((t) => t > now - s.period);
-  return s.restarts.length <= s.intensity;
+  const times = s.restarts;
+  times.push(now);
+  // The clock is monotonic, so the restarts older than the period are a
+  // prefix: skip it, and drop it once it is half the array (amortized O(1)
+  // where filtering cost O(restarts in the period) per restart).
+  while (s.restartsFrom < times.length && times[s.restartsFrom] <= now - s.period) s.restartsFrom++;
+  if (s.restartsFrom * 2 > times.length) {
+    times.splice(0, s.restartsFrom);
+    s.restartsFrom = 0;
+  }
+  return times.length - s.restartsFrom <= s.intensity;
 }
 
 async function restart(s: State, failed: Child): Promise<State | { stop: Reason; state: State }> {
@@ -225,7 +235,7 @@ const supervisorModule: ServerModule<State, () => SupSpec> = {
       if (ids.has(c.id)) throw new TypeError(`Supervisor: duplicate child id ${c.id}`);
       ids.add(c.id);
     }
-    const s: State = { strategy, intensity, period, children: [], restarts: [], template: null };
+    const s: State = { strategy, intensity, period, children: [], restarts: [], restartsFrom: 0, template: null };
     if (strategy === 'simple_one_for_one') {
       if (specs.length !== 1) throw new TypeError('Supervisor: simple_one_for_one needs exactly one child spec');
       s.template = specs[0];
