@@ -225,9 +225,12 @@ export class HostedRun {
     }
   }
 
+  /** Every queued job, in one call into the engine while none fails (a call
+   *  per job cost more than a short job). After exit() the jobs still queued
+   *  may start, but the interrupt handler stops them and they cannot write. */
   private runJobs(): void {
     while (this.rt.hasPendingJob()) {
-      const r = this.rt.executePendingJobs(1);
+      const r = this.rt.executePendingJobs(-1);
       if (r.error) this.onException(r.error);
       else r.dispose();
       this.checkExit();

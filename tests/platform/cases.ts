@@ -92,6 +92,15 @@ export const platformCases: PlatformCase[] = [
     status: 3,
   },
   {
+    name: 'exit inside a promise job: the jobs queued after it show nothing, and the status is the first exit',
+    source: `
+      Promise.resolve().then(() => { __mote.write("first\\n"); __mote.exit(4); __mote.write("same job\\n"); });
+      Promise.resolve().then(() => { __mote.write("next job\\n"); __mote.exit(9); });
+      Promise.resolve().then(() => __mote.armTimer(0, () => __mote.write("timer\\n")));`,
+    output: 'first\n',
+    status: 4,
+  },
+  {
     name: 'memory figures are consistent',
     source: `
       const m = __mote.memory();
