@@ -79,7 +79,10 @@ export interface MemoryInfo {
   /** The most the JS heap may grow to; allocations past it fail with an
    *  out-of-memory error that JS can catch. */
   heapLimit: number;
-  /** Bytes the JS heap holds now, as counted by the host's allocator. */
+  /** Bytes the JS heap holds now. The boot layer counts its allocator's
+   *  blocks exactly; the hosted engine's allocator reports no sizes, so there
+   *  it is QuickJS's own estimate of what its objects hold (it misses some,
+   *  a Map's records among them): compare figures within one host only. */
   heapUsed: number;
   /** Bytes of RAM the host keeps for itself: code, static data, stack, image. */
   reserved: number;
