@@ -186,7 +186,7 @@ export interface Platform {
    *  once do; the others abort the running code as `guard` does. */
   exit(code: number): never;
 
-  // Reserved for ABI 2: `net`, a virtio-net device (send a frame, a handler
+  // Reserved for the next ABI: `net`, a virtio-net device (send a frame, a handler
   // for received frames, the MAC address), driven by the same event loop.
 }
 
