@@ -60,8 +60,9 @@ class Table {
   row(k: Key): Row | undefined {
     return this.tree ? this.tree.get(k) : this.hash.get(keyId(k));
   }
-  rows(): Iterable<Row> {
-    return this.tree ? mapIter(this.tree.entries(), (e) => e[1]) : this.hash.values();
+  /** Every row; for ordered_set, with `after`, those with greater keys only. */
+  rows(after?: Key): Iterable<Row> {
+    return this.tree ? mapIter(this.tree.entries(after), (e) => e[1]) : this.hash.values();
   }
 }
 
@@ -268,17 +269,38 @@ export function match(table: Tid | string, pred: Pred): [Key, unknown][] {
 export interface Selection {
   items: [Key, unknown][];
   /** Pass to `selectMore` for the next batch; null when done. */
-  more: { table: Tid | string; pred: Pred; limit: number; skip: number } | null;
+  more: Continuation | null;
+}
+
+/** Where a select stopped: for an ordered_set, after a key (resumed in
+ *  O(log n), and entries added or removed meanwhile are seen as they are);
+ *  for the other types, after a count of matches (the scan starts over). */
+export interface Continuation {
+  table: Tid | string;
+  pred: Pred;
+  limit: number;
+  skip: number;
+  after?: Key;
 }
 
 /** Like match, at most `limit` at a time. */
-export function select(table: Tid | string, pred: Pred, limit = Infinity, skip = 0): Selection {
+export function select(table: Tid | string, pred: Pred, limit = Infinity): Selection {
   if (typeof pred !== 'function') throw new TypeError('ets.select: pred must be a function (key, value) => boolean');
   if (!(limit >= 1)) throw new RangeError('ets.select: limit must be >= 1');
+  return selectFrom({ table, pred, limit, skip: 0 });
+}
+
+export function selectMore(more: Continuation): Selection {
+  return selectFrom(more);
+}
+
+function selectFrom(from: Continuation): Selection {
+  const { table, pred, limit, skip } = from;
   const t = get('ets.select', table, false);
   const items: [Key, unknown][] = [];
   let seen = 0;
-  for (const r of t.rows()) {
+  let last: Key | undefined;
+  for (const r of t.rows(from.after)) {
     for (const v of r.vals) {
       // The predicate sees copies, as a match spec sees terms: it cannot
       // change the table. An accepted pair is returned as it was shown.
@@ -286,15 +308,15 @@ export function select(table: Tid | string, pred: Pred, limit = Infinity, skip =
       const value = typeof v.value === 'object' && v.value !== null ? copyTerm(v.value, 'ets.select').value : v.value;
       if (!pred(key, value)) continue;
       if (seen++ < skip) continue;
-      if (items.length >= limit) return { items, more: { table, pred, limit, skip: skip + items.length } };
+      if (items.length >= limit) {
+        const more = t.tree ? { table, pred, limit, skip: 0, after: copyKey(last!) } : { table, pred, limit, skip: skip + items.length };
+        return { items, more };
+      }
       items.push([key, value]);
+      last = r.key;
     }
   }
   return { items, more: null };
-}
-
-export function selectMore(more: NonNullable<Selection['more']>): Selection {
-  return select(more.table, more.pred, more.limit, more.skip);
 }
 
 /** First key (key order for ordered_set, insertion order otherwise). */

@@ -65,18 +65,22 @@ export class Treap<K, V> {
     return best ? best.key : undefined;
   }
 
-  /** In key order. */
-  *entries(): Generator<[K, V]> {
+  /** In key order; with `after`, only the keys greater than it (found in
+   *  O(log n), so a scan can resume where it stopped). */
+  *entries(after?: K): Generator<[K, V]> {
+    // The stack holds the path's nodes still to visit, smallest on top.
     const stack: Node<K, V>[] = [];
     let n = this.root;
-    while (n || stack.length > 0) {
-      while (n) {
+    while (n) {
+      if (after === undefined || this.cmp(after, n.key) < 0) {
         stack.push(n);
         n = n.left;
-      }
+      } else n = n.right;
+    }
+    while (stack.length > 0) {
       const top = stack.pop()!;
       yield [top.key, top.value];
-      n = top.right;
+      for (n = top.right; n; n = n.left) stack.push(n);
     }
   }
 
