@@ -16,6 +16,15 @@ import { writeTar } from '../../builder/tar.ts';
 import { runHosted } from '../../builder/hosted/index.ts';
 import { createNodeHost } from '../../tests/support/node-host.ts';
 
+if (process.argv.includes('--help')) {
+  console.log(`usage: npx vite-node bench/kernel/run.ts [--runs 3] [--scale 1] [--engines node,hosted,metal,beam]
+  --runs N       runs per engine; medians are reported
+  --scale X      workload sizes times X (0.2 for a quick look; metal under TCG takes ~6 min a run at 1)
+  --engines L    any of node, hosted, metal (QEMU), beam (needs erl: apt-get install erlang-base)
+Results: a table here and bench/results/kernel.json.`);
+  process.exit(0);
+}
+
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1]! : dflt;
