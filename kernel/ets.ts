@@ -261,7 +261,9 @@ export function updateElement(table: Tid | string, key: Key, fields: Record<stri
 
 export type Pred = (key: Key, value: any) => boolean;
 
-/** Every [key, value] the predicate accepts (copies). */
+/** Every [key, value] the predicate accepts (copies). The predicate sees a
+ *  copy of each entry, so it cannot change the table: a scan costs a copy of
+ *  every value it visits. Key a big table by what you look it up by. */
 export function match(table: Tid | string, pred: Pred): [Key, unknown][] {
   return select(table, pred).items;
 }
@@ -274,7 +276,9 @@ export interface Selection {
 
 /** Where a select stopped: for an ordered_set, after a key (resumed in
  *  O(log n), and entries added or removed meanwhile are seen as they are);
- *  for the other types, after a count of matches (the scan starts over). */
+ *  for the other types, after a count of matches (the scan starts over, so
+ *  entries added or removed meanwhile can make it repeat or miss some, as
+ *  ets:select/1 may on a table that is not fixed). */
 export interface Continuation {
   table: Tid | string;
   pred: Pred;

@@ -13,10 +13,27 @@
 import type { QuickJSWASMModule } from 'quickjs-emscripten';
 
 /** quickjs-emscripten loads on first use: the CLI's other commands never need it. */
-async function quickjs(heapPages: number): Promise<QuickJSWASMModule> {
+async function quickjs(heapPages: number, heap: HeapState): Promise<QuickJSWASMModule> {
   const { newQuickJSWASMModuleFromVariant, newVariant, RELEASE_SYNC } = await import('quickjs-emscripten');
   const memory = new WebAssembly.Memory({ initial: MIN_PAGES, maximum: heapPages });
+  // malloc grows the memory when its free space runs out; past the cap the
+  // grow throws and malloc fails. Note it: it tells an out-of-memory `null`
+  // (QuickJS could not even build its error) from a `throw null`.
+  const grow = memory.grow.bind(memory);
+  memory.grow = (delta: number) => {
+    try {
+      return grow(delta);
+    } catch (e) {
+      heap.exhausted = true;
+      throw e;
+    }
+  };
   return newQuickJSWASMModuleFromVariant(newVariant(RELEASE_SYNC, { wasmMemory: memory }));
+}
+
+export interface HeapState {
+  /** The heap reached its cap at least once: an allocation failed. */
+  exhausted: boolean;
 }
 
 const PAGE = 65_536;
@@ -34,6 +51,7 @@ export interface Engine {
   module: QuickJSWASMModule;
   /** Bytes of WebAssembly memory the JS heap can still take, at most. */
   heapRoom: number;
+  heap: HeapState;
 }
 
 /** A fresh engine whose heap can grow to `heapLimit` bytes (rounded to 64 KiB
@@ -41,7 +59,8 @@ export interface Engine {
 export async function newEngine(heapLimit: number): Promise<Engine> {
   const heapStart = await heapStartAddress();
   const pages = Math.max(MIN_PAGES, Math.ceil((heapStart + heapLimit + SLACK) / PAGE));
-  const module = await quickjs(pages);
+  const heap: HeapState = { exhausted: false };
+  const module = await quickjs(pages, heap);
   const raw = (module as unknown as { module: Malloc }).module;
   const start = raw._malloc(16);
   raw._free(start);
@@ -49,7 +68,7 @@ export async function newEngine(heapLimit: number): Promise<Engine> {
   const ballast = room - heapLimit - SLACK;
   // The ballast is never freed: it lives as long as this engine.
   if (ballast > 0 && raw._malloc(ballast) === 0) throw new Error('hosted runner: could not place the memory ballast');
-  return { module, heapRoom: Math.min(room, heapLimit) };
+  return { module, heapRoom: Math.min(room, heapLimit), heap };
 }
 
 let heapStartCache: number | undefined;
@@ -58,7 +77,7 @@ let heapStartCache: number | undefined;
  *  data and stack. The same for every instance of the same build. */
 async function heapStartAddress(): Promise<number> {
   if (heapStartCache !== undefined) return heapStartCache;
-  const module = await quickjs(MIN_PAGES);
+  const module = await quickjs(MIN_PAGES, { exhausted: false });
   const raw = (module as unknown as { module: Malloc }).module;
   const p = raw._malloc(16);
   raw._free(p);

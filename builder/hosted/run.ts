@@ -4,7 +4,7 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten';
 import { Exit, type Manifest } from '../../kernel/platform.ts';
 import { hostedMemory, type HostedMemory } from './budget.ts';
-import { newEngine } from './engine.ts';
+import { newEngine, type HeapState } from './engine.ts';
 import { DESCRIBE_ERROR, PLATFORM_GLUE } from './glue.ts';
 import { fileText, installModuleLoader, type PayloadFiles } from './modules.ts';
 import { REJECTION_TRACKER } from './rejections.ts';
@@ -36,6 +36,7 @@ export class HostedRun {
   private output = '';
   private ctx!: QuickJSContext;
   private rt!: QuickJSRuntime;
+  private heap: HeapState = { exhausted: false };
   private tracker?: QuickJSHandle;
   private describe!: QuickJSHandle;
 
@@ -108,6 +109,7 @@ export class HostedRun {
     }
     this.checkDeclaredMemory();
     const engine = await newEngine(this.mem.heapLimit);
+    this.heap = engine.heap;
     this.rt = engine.module.newRuntime();
     this.rt.setMaxStackSize(MAX_STACK);
     this.rt.setInterruptHandler(() => this.interrupt());
@@ -227,7 +229,8 @@ export class HostedRun {
 
   /** Every queued job, in one call into the engine while none fails (a call
    *  per job cost more than a short job). After exit() the jobs still queued
-   *  may start, but the interrupt handler stops them and they cannot write. */
+   *  in this batch may run (the interrupt handler only stops a long one), but
+   *  they cannot write, and no batch follows. */
   private runJobs(): void {
     while (this.rt.hasPendingJob()) {
       const r = this.rt.executePendingJobs(-1);
@@ -286,18 +289,21 @@ export class HostedRun {
 
   private dieUncaught(err: QuickJSHandle, what: string): never {
     const r = this.ctx.callFunction(this.describe, this.ctx.undefined, err);
-    let text = '(unprintable value)';
-    let stack = '';
+    let text: unknown;
+    let stack: unknown;
     if (!r.error) {
-      const [t, s] = this.ctx.dump(r.value) as [string, string];
-      text = t;
-      stack = s;
+      [text, stack] = this.ctx.dump(r.value) as unknown[];
       r.value.dispose();
     } else r.error.dispose();
     // QuickJS throws null when it cannot allocate the error it means to throw
-    // (the boot layer keeps a rescue margin for that; this engine cannot).
-    if (this.ctx.typeof(err) === 'object' && text === 'null') text = 'null (most likely out of memory: the engine could not build its error)';
+    // (the boot layer keeps a rescue margin for that; this engine cannot),
+    // and with the heap full the description itself can fail. Once the heap
+    // has hit its cap, either means the out-of-memory error.
+    const isNull = this.ctx.typeof(err) === 'object' && text === 'null';
     err.dispose();
+    if (this.heap.exhausted && (isNull || typeof text !== 'string')) this.fatal(Exit.OutOfMemory, 'out of memory: the engine could not build its error');
+    if (typeof text !== 'string') text = '(unprintable value)';
+    if (typeof stack !== 'string') stack = '';
     this.write(`mote: ${what}: ${text}\n${stack}`);
     throw new Stop(Exit.Uncaught);
   }

@@ -180,7 +180,7 @@ function addRestart(s: State): boolean {
   // The clock is monotonic, so the restarts older than the period are a
   // prefix: skip it, and drop it once it is half the array (amortized O(1)
   // where filtering cost O(restarts in the period) per restart).
-  while (s.restartsFrom < times.length && times[s.restartsFrom] <= now - s.period) s.restartsFrom++;
+  while (s.restartsFrom < times.length && times[s.restartsFrom] < now - s.period) s.restartsFrom++;
   if (s.restartsFrom * 2 > times.length) {
     times.splice(0, s.restartsFrom);
     s.restartsFrom = 0;

@@ -163,6 +163,9 @@ describe('on a terminal', () => {
         await waitFor('you typed: hi');
         child.stdin.write('\x03');
         await waitFor('interrupted');
+      } catch (e) {
+        child.kill('SIGKILL'); // leave no script(1), mote or QEMU behind
+        throw e;
       } finally {
         child.stdin.end(); // some script(1) versions wait for the end of their input
       }

@@ -1,7 +1,8 @@
 // Platform conformance cases: small programs written against globalThis.__mote
 // alone (kernel/platform.ts), with the output and status every host must give.
-// Each host's test file runs all of them: the boot layer in QEMU
-// (tests/platform/metal.test.ts), the hosted runner, plain Node.
+// The boot layer in QEMU (tests/platform/metal.test.ts) and the hosted runner
+// (tests/hosted/platform.test.ts) run all of them. Plain Node's test host
+// leaves rejections to vitest, so it does not.
 import { Exit, PLATFORM_ABI } from '../../kernel/platform.ts';
 
 export interface PlatformCase {
@@ -118,6 +119,18 @@ export const platformCases: PlatformCase[] = [
     name: 'an exception escaping a timer handler stops with 100 and the stack',
     source: `function boom() { throw new Error("late failure"); } __mote.armTimer(0, boom);`,
     output: /^mote: uncaught exception: Error: late failure\n\s+at boom/,
+    status: Exit.Uncaught,
+  },
+  {
+    name: 'a throw in a then chained on the engine\'s own promise (an async function\'s) stops with 100',
+    source: `(async () => 1)().then(function chained() { throw new Error("after the engine's promise"); });`,
+    output: /^mote: unhandled promise rejection: Error: after the engine's promise\n\s+at /,
+    status: Exit.Uncaught,
+  },
+  {
+    name: 'a thrown null is an uncaught exception like any other (with memory to spare)',
+    source: `__mote.write("before\\n"); throw null;`,
+    output: 'before\nmote: uncaught exception: null\n',
     status: Exit.Uncaught,
   },
   {
