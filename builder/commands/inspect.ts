@@ -1,7 +1,8 @@
 // mote inspect IMAGE [--json] [--extract DIR]
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CliError } from '../errors.ts';
+import { makeDirs } from '../files.ts';
 import { readImage } from '../image.ts';
 import { inspectImage, type InspectReport } from '../inspect.ts';
 import { formatSize, kib } from '../size.ts';
@@ -20,7 +21,7 @@ export async function inspectCommand(path: string, flags: InspectFlags): Promise
     for (const [name, data] of img.files) {
       const target = resolve(root, name);
       if (!target.startsWith(root + '/')) throw new CliError(`refusing to extract '${name}': it points outside ${flags.extract}`);
-      mkdirSync(dirname(target), { recursive: true });
+      makeDirs(dirname(target));
       writeFileSync(target, data);
     }
     process.stdout.write(`extracted ${img.files.size} files to ${flags.extract}\n`);

@@ -1,7 +1,8 @@
 // mote new DIR: scaffold an app from builder/templates/app.
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { CliError } from '../errors.ts';
+import { makeDirs } from '../files.ts';
 import { appTemplate } from '../templates/app.ts';
 
 export async function newCommand(dir: string): Promise<number> {
@@ -10,7 +11,7 @@ export async function newCommand(dir: string): Promise<number> {
   if (existsSync(root) && readdirSync(root).length > 0) throw new CliError(`${dir} exists and is not empty`);
   const name = basename(root).toLowerCase().replace(/[^a-z0-9-]+/g, '-');
   for (const [path, text] of Object.entries(appTemplate(name))) {
-    mkdirSync(join(root, path, '..'), { recursive: true });
+    makeDirs(join(root, path, '..'));
     writeFileSync(join(root, path), text);
   }
   process.stdout.write(`created ${dir}: build it with \`mote build ${dir} -o ${name}.img\`, then \`mote run ${name}.img\`\n`);

@@ -58,6 +58,12 @@ describe('mote inspect', () => {
     const img = await readImage(readFileSync(hello));
     for (const [name, bytes] of img.files) expect(Buffer.compare(readFileSync(join(out, name)), Buffer.from(bytes))).toBe(0);
   });
+
+  it('--extract where no directory can be made fails at once with the reason', () => {
+    const r = moteSync(['inspect', hello, '--extract', '/proc/mote-no-such-dir'], { timeoutMs: 10_000 });
+    expect(r.stderr).toBe("mote: error: ENOENT: no such file or directory, mkdir '/proc/mote-no-such-dir'\n");
+    expect(r.status).toBe(1);
+  });
 });
 
 describe('mote budget', () => {

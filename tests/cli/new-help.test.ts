@@ -59,6 +59,12 @@ describe('mote new', () => {
     expect(r.status).toBe(1);
     expect(readdirSync(join(dir, 'app'))).toEqual(['keep.txt']);
   });
+
+  it('a place no directory can be made fails at once with the reason (Node\'s own mkdir -p spins forever under /proc)', () => {
+    const r = moteSync(['new', '/proc/mote-no-such-dir/app'], { timeoutMs: 10_000 });
+    expect(r.stderr).toBe("mote: error: ENOENT: no such file or directory, mkdir '/proc/mote-no-such-dir'\n");
+    expect(r.status).toBe(1);
+  });
 });
 
 describe('help and usage', () => {

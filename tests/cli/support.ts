@@ -27,6 +27,8 @@ export interface CliOptions {
   cwd?: string;
   input?: string;
   env?: Record<string, string>;
+  /** Kill the CLI after this long (status -1). */
+  timeoutMs?: number;
 }
 
 export function moteSync(args: string[], opts: CliOptions = {}): CliResult {
@@ -35,7 +37,7 @@ export function moteSync(args: string[], opts: CliOptions = {}): CliResult {
     input: opts.input ?? '',
     encoding: 'utf8',
     env: { ...process.env, ...opts.env },
-    timeout: 120_000,
+    timeout: opts.timeoutMs ?? 120_000,
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
