@@ -215,6 +215,14 @@ export function compileModule(compiler: string, name: string, code: Uint8Array):
   return r.stdout;
 }
 
+function readFootprint(path: string): BootFootprint {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as BootFootprint;
+  } catch (e) {
+    throw new CliError(`${path} (the boot layer's footprint) is not valid JSON: ${(e as Error).message}; rebuild it with \`npm run build\``);
+  }
+}
+
 export async function packApp(opts: PackOptions): Promise<Packed> {
   const app = resolveApp(opts.app);
   if (opts.typecheck) {
@@ -228,8 +236,13 @@ export async function packApp(opts: PackOptions): Promise<Packed> {
   const bootLayer = opts.bootLayer ?? BOOT_LAYER;
   if (!existsSync(bootLayer)) throw new CliError(`no boot layer at ${bootLayer}: run \`npm run build\` first`);
   const bootBytes = readFileSync(bootLayer);
+  try {
+    writeImage(bootBytes, new Uint8Array(0)); // a dry run: is there a payload segment to fill?
+  } catch (e) {
+    throw new CliError(`${bootLayer} is not a mote boot layer: ${(e as Error).message}`);
+  }
   const footprintPath = bootLayer.replace(/\.elf$/, '.json');
-  const boot = existsSync(footprintPath) ? (JSON.parse(readFileSync(footprintPath, 'utf8')) as BootFootprint) : undefined;
+  const boot = footprintPath !== bootLayer && existsSync(footprintPath) ? readFootprint(footprintPath) : undefined;
   const manifest: Manifest = {
     format: FORMAT_VERSION,
     name: app.name,

@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CliError } from '../errors.ts';
-import { writeFileAtomic } from '../files.ts';
+import { checkReplaceable, writeFileAtomic } from '../files.ts';
 import { packApp } from '../pack.ts';
 import { kib } from '../size.ts';
 
@@ -15,10 +15,12 @@ export interface BuildFlags {
 }
 
 export async function buildCommand(app: string | undefined, flags: BuildFlags): Promise<number> {
+  if (flags.output) checkReplaceable(resolve(flags.output));
   const packed = await packApp({ app: app ?? '.', minify: flags.minify, typecheck: flags.typecheck, bootLayer: flags.bootLayer });
   const out = resolve(flags.output ?? `${packed.manifest.name.replace(/[^\w.-]+/g, '-')}.img`);
   const dir = dirname(out);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(`cannot write ${flags.output}: no such directory ${dir}`);
+  checkReplaceable(out);
   writeFileAtomic(out, packed.image);
   const { manifest } = packed;
   if (flags.json) {

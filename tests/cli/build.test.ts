@@ -118,4 +118,30 @@ describe('mote build', () => {
     expect(r.status).toBe(1);
     expectNoStack(r);
   });
+
+  it('-o naming a file that is not an image (the entry itself, a README) is refused before building; an old image is replaced', () => {
+    const dir = tempDir();
+    const entry = join(dir, 'main.ts');
+    writeFileSync(entry, 'console.log("mine");\n');
+    const r = moteSync(['build', entry, '-o', entry]);
+    expect(r.stderr).toBe(`mote: error: refusing to overwrite ${entry}: it is not an image (choose another -o, or remove it first)\n`);
+    expect(r.status).toBe(1);
+    expect(readFileSync(entry, 'utf8')).toBe('console.log("mine");\n');
+    const img = join(dir, 'main.img');
+    expect(moteSync(['build', entry, '-o', img]).status).toBe(0);
+    writeFileSync(entry, 'console.log("changed");\n');
+    expect(moteSync(['build', entry, '-o', img]).status).toBe(0);
+    expect(moteSync(['run', img]).stdout).toBe('changed\n');
+  });
+
+  it('--boot-layer that is not one: one line naming the file and why, no image', () => {
+    const dir = tempDir();
+    const notElf = join(dir, 'notes.txt');
+    writeFileSync(notElf, 'x\n');
+    const out = join(dir, 'x.img');
+    const r = moteSync(['build', 'images/hello', '--boot-layer', notElf, '-o', out]);
+    expect(r.stderr).toBe(`mote: error: ${notElf} is not a mote boot layer: not a mote image: no ELF header\n`);
+    expect(r.status).toBe(1);
+    expect(existsSync(out)).toBe(false);
+  });
 });

@@ -59,9 +59,23 @@ describe('mote inspect', () => {
     for (const [name, bytes] of img.files) expect(Buffer.compare(readFileSync(join(out, name)), Buffer.from(bytes))).toBe(0);
   });
 
+  it('--extract refuses a directory that is not empty, or a file, and writes nothing; --json lists the files', () => {
+    const full = join(dir, 'full');
+    mkdirSync(full);
+    writeFileSync(join(full, 'manifest.json'), 'mine');
+    const r = moteSync(['inspect', hello, '--extract', full]);
+    expect(r.stderr).toBe(`mote: error: cannot extract into ${full}: it is not empty (nothing was written)\n`);
+    expect(r.status).toBe(1);
+    expect(readFileSync(join(full, 'manifest.json'), 'utf8')).toBe('mine');
+    const file = join(full, 'manifest.json');
+    expect(moteSync(['inspect', hello, '--extract', file]).stderr).toBe(`mote: error: cannot extract into ${file}: it exists and is not a directory\n`);
+    const json = moteSync(['inspect', hello, '--extract', join(dir, 'as-json'), '--json']);
+    expect(JSON.parse(json.stdout)).toEqual({ extracted: join(dir, 'as-json'), files: ['manifest.json', 'main.js', 'main.js.qbc'] });
+  });
+
   it('--extract where no directory can be made fails at once with the reason', () => {
     const r = moteSync(['inspect', hello, '--extract', '/proc/mote-no-such-dir'], { timeoutMs: 10_000 });
-    expect(r.stderr).toBe("mote: error: ENOENT: no such file or directory, mkdir '/proc/mote-no-such-dir'\n");
+    expect(r.stderr).toBe("mote: error: cannot create the directory /proc/mote-no-such-dir: no such file or directory\n");
     expect(r.status).toBe(1);
   });
 });

@@ -62,7 +62,7 @@ describe('mote new', () => {
 
   it('a place no directory can be made fails at once with the reason (Node\'s own mkdir -p spins forever under /proc)', () => {
     const r = moteSync(['new', '/proc/mote-no-such-dir/app'], { timeoutMs: 10_000 });
-    expect(r.stderr).toBe("mote: error: ENOENT: no such file or directory, mkdir '/proc/mote-no-such-dir'\n");
+    expect(r.stderr).toBe("mote: error: cannot create the directory /proc/mote-no-such-dir: no such file or directory\n");
     expect(r.status).toBe(1);
   });
 });
