@@ -1,6 +1,6 @@
 // Booting an image in QEMU: pick the accelerator, launch qemu-system-x86_64
 // with the console on stdio, and map QEMU's exit status back to the guest's.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { Exit } from '../kernel/platform.ts';
 import { ImageError, readImage } from './image.ts';
@@ -28,11 +28,40 @@ export interface BootOptions {
   /** Check the image before QEMU sees it (default true): QEMU itself refuses a
    *  truncated ELF with no useful message. Throws ImageError. */
   validate?: boolean;
+  /** The caller reports a stop by signal itself (see `stoppedBy`); otherwise
+   *  mote exits with 128 + n once QEMU has stopped. */
+  reportsSignals?: boolean;
+}
+
+// Stopping mote stops its guests. A terminal's Ctrl-C reaches QEMU too (same
+// process group), but a signal sent to mote alone (kill, a supervisor, a CI
+// runner) would leave QEMU running with no one to wait for it: forward it.
+type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+const SIGNAL_NUMBER: Record<StopSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+const live = new Set<ChildProcess>();
+let stoppedBy: StopSignal | undefined;
+
+function onStopSignal(sig: StopSignal): void {
+  stoppedBy ??= sig;
+  for (const child of live) child.kill(sig);
+}
+
+function track(child: ChildProcess): void {
+  if (live.size === 0) for (const sig of Object.keys(SIGNAL_NUMBER) as StopSignal[]) process.on(sig, onStopSignal);
+  live.add(child);
+}
+
+function untrack(child: ChildProcess): void {
+  live.delete(child);
+  if (live.size === 0) for (const sig of Object.keys(SIGNAL_NUMBER) as StopSignal[]) process.off(sig, onStopSignal);
 }
 
 export interface BootResult {
-  /** The guest's exit status (0..99 the app's, 100.. mote's, 124 timeout). */
+  /** The guest's exit status (0..99 the app's, 100.. mote's, 124 timeout;
+   *  128 + n when mote was stopped by signal n). */
   status: number;
+  /** The signal that stopped mote, and with it the guest. */
+  stoppedBy?: StopSignal;
   /** Console output, when piped. */
   output: string;
   /** QEMU's own complaints, when piped. */
@@ -108,6 +137,7 @@ function launch(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): Pr
   const started = performance.now();
   const piped = opts.stdio !== 'inherit';
   const child = spawn(QEMU, qemuArgs(image, opts), { stdio: piped ? 'pipe' : ['inherit', 'inherit', 'pipe'] });
+  track(child);
   let output = '';
   let stderr = '';
   let timedOut = false;
@@ -122,10 +152,19 @@ function launch(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): Pr
   if (piped) child.stdin?.end(opts.input ?? '');
   const timer = opts.timeoutMs ? setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, opts.timeoutMs) : undefined;
   return new Promise((resolve, reject) => {
-    child.on('error', (e) => reject(new QemuError(`could not start ${QEMU}: ${e.message}`)));
+    child.on('error', (e) => {
+      untrack(child);
+      reject(new QemuError(`could not start ${QEMU}: ${e.message}`));
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      untrack(child);
       const wallMs = performance.now() - started;
+      if (stoppedBy) {
+        const status = 128 + SIGNAL_NUMBER[stoppedBy];
+        if (!opts.reportsSignals) process.exit(status);
+        return resolve({ status, stoppedBy, output, stderr, wallMs });
+      }
       if (timedOut) return resolve({ status: Exit.Timeout, output, stderr, wallMs });
       const status = signal ? 128 + 9 : guestStatus(code ?? 1);
       if (status < 0) {

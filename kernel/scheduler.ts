@@ -195,10 +195,10 @@ function runnable(p: Proc): boolean {
 }
 
 // The kernel waits for an async body or handler with `await`, not `then`:
-// same jobs, but `await` never calls `then`, which a host may wrap (the hosted
-// runner's rejection tracker does, at ~16 us and ~450 bytes per call, paid by
-// every idle async process). Neither function can reject: a kernel error in
-// bodyDone would surface as an unhandled rejection.
+// same jobs, but `await` never looks `then` up, so what a host does to
+// promises' `then` (a tracking wrapper costs ~16 us and ~450 bytes a call)
+// never touches an idle process. Neither function rejects unless the kernel
+// itself fails, which then surfaces as an unhandled rejection.
 async function settleBody(p: Proc, r: PromiseLike<unknown>): Promise<void> {
   try {
     await r;

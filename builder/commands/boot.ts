@@ -1,11 +1,28 @@
 // mote boot IMAGE [-m 16M] [--accel auto|kvm|tcg] [--machine microvm|pc] [-- QEMU_ARGS...]
 import { Exit } from '../../kernel/platform.ts';
-import { CliError } from '../errors.ts';
+import { CliError, CliExit } from '../errors.ts';
 import { readImageFile } from './common.ts';
 import { readImage } from '../image.ts';
 
-/** What shells report for a command stopped by Ctrl-C (128 + SIGINT). */
-const INTERRUPTED = 130;
+/** QEMU flags that mote sets itself: given again after `--`, they would
+ *  silently override what mote checked (a smaller -m hangs QEMU's loader). */
+const OWN_FLAGS: Record<string, string> = {
+  m: "use mote's -m, which checks the image fits",
+  M: 'use --machine',
+  machine: 'use --machine',
+  accel: 'use --accel',
+  'enable-kvm': 'use --accel kvm',
+  kernel: 'the image is the kernel',
+};
+
+function checkQemuArgs(args: string[]): void {
+  for (const a of args) {
+    const flag = /^--?([\w-]+)$/.exec(a)?.[1];
+    if (flag !== undefined && Object.hasOwn(OWN_FLAGS, flag)) {
+      throw new CliError(`${a} after --: mote sets it itself; ${OWN_FLAGS[flag]}`, CliExit.Usage);
+    }
+  }
+}
 
 export interface BootFlags {
   memory: number;
@@ -16,14 +33,10 @@ export interface BootFlags {
 
 export async function bootCommand(path: string, qemuArgs: string[], flags: BootFlags): Promise<number> {
   await readImage(readImageFile(path)); // a bad image gets its own status, before QEMU
+  checkQemuArgs(qemuArgs);
   const { bootImage } = await import('../qemu.ts');
-  // Ctrl-C reaches QEMU too (same process group): let it stop the guest, then
-  // report the interruption as shells do, instead of dying before QEMU does.
-  let interrupted = false;
-  const onInt = () => {
-    interrupted = true;
-  };
-  process.on('SIGINT', onInt);
+  // Ctrl-C, or a signal to mote alone: QEMU is stopped (qemu.ts forwards the
+  // signal), then the stop is reported as shells do (130 for Ctrl-C).
   const r = await bootImage(path, {
     memory: flags.memory,
     accel: flags.accel,
@@ -31,13 +44,14 @@ export async function bootCommand(path: string, qemuArgs: string[], flags: BootF
     timeoutMs: flags.timeout,
     stdio: 'inherit',
     extraArgs: qemuArgs,
-  }).finally(() => process.off('SIGINT', onInt));
+    reportsSignals: true,
+  });
   if (/KVM internal error/.test(r.stderr)) {
     throw new CliError('KVM could not run the guest here (a nested /dev/kvm cannot): use --accel tcg, or --accel auto to probe first');
   }
-  if (interrupted) {
-    process.stderr.write('mote: interrupted; the guest was stopped\n');
-    return INTERRUPTED;
+  if (r.stoppedBy) {
+    process.stderr.write(`mote: ${r.stoppedBy === 'SIGINT' ? 'interrupted' : `stopped by ${r.stoppedBy}`}; the guest was stopped\n`);
+    return r.status;
   }
   if (r.status === Exit.Timeout) process.stderr.write(`mote: the guest passed --timeout ${flags.timeout! / 1000}s and was stopped\n`);
   return r.status;

@@ -7,12 +7,15 @@
 // checks its list.
 //
 // What it sees: promises made with `new Promise`, `Promise.reject`,
-// `Promise.all` and friends, and every promise that `then`/`catch`/`finally`
-// derive from any promise, the engine's own included (the engine's `then` is
-// replaced too; `await` never calls it). What it misses (the program runs on,
-// status 0, where the boot layer would stop with 100): the promise of an async
-// function that throws when nobody awaits it, and a promise resolved with a
-// rejected one.
+// `Promise.all` and friends, and every promise `then`/`catch`/`finally`
+// derive from them. What it misses (the program runs on, status 0, where the
+// boot layer would stop with 100): the promise of an async function that
+// throws when nobody awaits it, a promise resolved with a rejected one, and a
+// `then` chained on a promise the engine made (an async function's, the
+// kernel's receive) whose handler throws. Replacing the engine's own `then`
+// would catch that last one, but QuickJS calls `then` from inside dynamic
+// import: with the heap full, the wrapper's allocations failed there and the
+// import's outcome was lost without a word.
 // It never reports a rejection that the boot layer would not.
 //
 // Microtask timing is kept: `await` on a tracked promise takes QuickJS's fast
@@ -43,9 +46,8 @@ export const REJECTION_TRACKER = String.raw`(() => {
       };
       try { executor(resolve, reject); } catch (e) { reject(e); }
     }
-    // Also the engine's own then (below): a chain on a promise the engine
-    // made (an async function's, the kernel's receive) is tracked too.
     then(onFulfilled, onRejected) {
+      if (!tracked.has(this)) return nativeThen.call(this, onFulfilled, onRejected);
       markHandled(this);
       return new Promise((resolve, reject) => {
         nativeThen.call(this,
@@ -64,7 +66,6 @@ export const REJECTION_TRACKER = String.raw`(() => {
     configurable: true,
     get() { if (tracked.has(this)) markHandled(this); return Native; },
   });
-  Object.defineProperty(Native.prototype, 'then', { value: Tracked.prototype.then, writable: true, configurable: true, enumerable: false });
   Object.defineProperty(globalThis, 'Promise', { value: Tracked, writable: true, configurable: true, enumerable: false });
   return {
     take() {

@@ -1,7 +1,7 @@
 // `mote run` (hosted) and `mote boot` (QEMU, for real) print the same output
 // and stop with the same status for the same image.
-import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Exit } from '../../kernel/platform.ts';
@@ -114,6 +114,40 @@ describe('Ctrl-C', () => {
     expect(out).toBe('up\n');
     expect(err).toBe('mote: interrupted; the guest was stopped\n');
     expect(code).toBe(130);
+  });
+
+  for (const [sig, status] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+    it(`${sig} to mote alone stops QEMU too: none is left running, status ${status}`, async () => {
+      const image = join(dir, 'forever-sig.img');
+      if (!existsSync(image)) {
+        writeFileSync(join(dir, 'forever-sig.ts'), 'console.log("up");\nsetInterval(() => {}, 1000);\n');
+        expect(moteSync(['build', join(dir, 'forever-sig.ts'), '-o', image]).status).toBe(0);
+      }
+      const child = spawn(process.execPath, [join(root, 'bin/mote.js'), 'boot', image], { detached: true, stdio: 'pipe' });
+      let out = '';
+      let err = '';
+      let qemu = 0;
+      child.stdout.setEncoding('utf8').on('data', (s: string) => {
+        out += s;
+        if (!out.includes('up\n') || qemu) return;
+        qemu = Number(spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.trim());
+        process.kill(child.pid!, sig); // mote's pid only, not its group
+      });
+      child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
+      const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 20_000);
+      const code = await new Promise<number | null>((r) => child.on('close', r));
+      clearTimeout(timer);
+      expect(qemu).toBeGreaterThan(0);
+      expect(err).toBe(sig === 'SIGINT' ? 'mote: interrupted; the guest was stopped\n' : `mote: stopped by ${sig}; the guest was stopped\n`);
+      expect(code).toBe(status);
+      expect(() => process.kill(qemu, 0)).toThrow(/ESRCH/);
+    });
+  }
+
+  it('QEMU flags that mote sets itself are refused after --, before QEMU starts', () => {
+    const r = moteSync(['boot', build('images/hello', 'hello-own-flags'), '--', '-m', '1M']);
+    expect(r.stderr).toBe("mote: error: -m after --: mote sets it itself; use mote's -m, which checks the image fits\n");
+    expect(r.status).toBe(2);
   });
 });
 
