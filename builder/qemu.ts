@@ -184,7 +184,7 @@ function checkFits(img: Awaited<ReturnType<typeof readImage>>, memory: number): 
   const end = last.vaddr + last.memsz;
   if (memory < end + 4096) {
     throw new ImageError(
-      `refusing to boot: the image occupies RAM up to ${Math.ceil(end / 1024)} KiB, more than the ${Math.floor(memory / 1024)} KiB given`,
+      `refusing to boot: the image needs ${Math.ceil((end + 4096) / 1024)} KiB of RAM to load (itself and a page above it), ${Math.floor(memory / 1024)} KiB given`,
       Exit.TooLittleMemory,
     );
   }

@@ -2,7 +2,7 @@
 import { Exit } from '../../kernel/platform.ts';
 import { CliError, CliExit } from '../errors.ts';
 import { readImageFile } from './common.ts';
-import { readImage } from '../image.ts';
+import { ImageError, readImage } from '../image.ts';
 
 /** QEMU flags that mote sets itself: given again after `--`, they would
  *  silently override what mote checked (a smaller -m hangs QEMU's loader). */
@@ -37,15 +37,26 @@ export async function bootCommand(path: string, qemuArgs: string[], flags: BootF
   const { bootImage } = await import('../qemu.ts');
   // Ctrl-C, or a signal to mote alone: QEMU is stopped (qemu.ts forwards the
   // signal), then the stop is reported as shells do (130 for Ctrl-C).
-  const r = await bootImage(path, {
-    memory: flags.memory,
-    accel: flags.accel,
-    machine: flags.machine,
-    timeoutMs: flags.timeout,
-    stdio: 'inherit',
-    extraArgs: qemuArgs,
-    reportsSignals: true,
-  });
+  let r: Awaited<ReturnType<typeof bootImage>>;
+  try {
+    r = await bootImage(path, {
+      memory: flags.memory,
+      accel: flags.accel,
+      machine: flags.machine,
+      timeoutMs: flags.timeout,
+      stdio: 'inherit',
+      extraArgs: qemuArgs,
+      reportsSignals: true,
+    });
+  } catch (e) {
+    // Refused before QEMU (it cannot load an image above its RAM): say it as
+    // the boot layer and `mote run` do, on the console, with the same status.
+    if (e instanceof ImageError && e.status === Exit.TooLittleMemory) {
+      process.stdout.write(`mote: ${e.message}\n`);
+      return e.status;
+    }
+    throw e;
+  }
   if (/KVM internal error/.test(r.stderr)) {
     throw new CliError('KVM could not run the guest here (a nested /dev/kvm cannot): use --accel tcg, or --accel auto to probe first');
   }

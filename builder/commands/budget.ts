@@ -1,6 +1,7 @@
 // mote budget IMAGE [--sizes 8M,12M,16M,20M] [--host qemu|hosted|both] [--status N] [--json]
 import { budgetImage, type BudgetHost, type BudgetReport } from '../budget.ts';
 import { CliExit } from '../errors.ts';
+import { checkHostedRam } from '../hosted/engine.ts';
 import { inspectImage } from '../inspect.ts';
 import { formatSize } from '../size.ts';
 import { readImageFile } from './common.ts';
@@ -14,9 +15,10 @@ export interface BudgetFlags {
 }
 
 export async function budgetCommand(path: string, flags: BudgetFlags): Promise<number> {
+  const hosts: BudgetHost[] = flags.host === 'both' ? ['qemu', 'hosted'] : [flags.host];
+  if (hosts.includes('hosted')) for (const ram of flags.sizes) checkHostedRam(ram, `--sizes ${formatSize(ram)} with --host ${flags.host}`);
   const bytes = readImageFile(path);
   const report = await inspectImage(bytes);
-  const hosts: BudgetHost[] = flags.host === 'both' ? ['qemu', 'hosted'] : [flags.host];
   const tty = process.stderr.isTTY;
   const result = await budgetImage(path, bytes, report, {
     sizes: flags.sizes,

@@ -9,9 +9,11 @@
 import { spawnSync } from 'node:child_process';
 import { Transform } from 'node:stream';
 import { Exit } from '../../kernel/platform.ts';
+import { checkHostedRam } from '../hosted/engine.ts';
 import { INTERRUPTED } from '../hosted/run.ts';
 import { runHosted } from '../hosted/index.ts';
 import { readImage } from '../image.ts';
+import { formatSize } from '../size.ts';
 import { readImageFile } from './common.ts';
 
 export interface RunFlags {
@@ -22,6 +24,7 @@ export interface RunFlags {
 const CTRL_C = '\x03';
 
 export async function runCommand(path: string, flags: RunFlags): Promise<number> {
+  checkHostedRam(flags.memory, `-m ${formatSize(flags.memory)}`);
   const img = await readImage(readImageFile(path));
   const abort = new AbortController();
   const onInt = () => abort.abort();

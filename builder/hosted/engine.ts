@@ -11,6 +11,7 @@
 // heaps a ballast block is allocated before the runtime, so the free heap left
 // is `heapLimit` either way.
 import type { QuickJSWASMModule } from 'quickjs-emscripten';
+import { CliError, CliExit } from '../errors.ts';
 
 /** quickjs-emscripten loads on first use: the CLI's other commands never need it. */
 async function quickjs(heapPages: number, heap: HeapState): Promise<QuickJSWASMModule> {
@@ -37,6 +38,18 @@ export interface HeapState {
 }
 
 const PAGE = 65_536;
+/** The emscripten module's memory cannot pass 2 GiB (its import's maximum). */
+const MAX_PAGES = 32_768;
+/** The most RAM a hosted run can be given: 2 GiB less the module's static
+ *  data and stack (~5 MiB), with room to spare. */
+export const HOSTED_MAX_RAM = 2032 << 20;
+
+/** Refuses a RAM size the hosted engine cannot address, naming the way out. */
+export function checkHostedRam(ram: number, flag: string): void {
+  if (ram > HOSTED_MAX_RAM) {
+    throw new CliError(`${flag}: the hosted engine addresses at most ${HOSTED_MAX_RAM >> 20}M of RAM; boot the image in QEMU for more`, CliExit.Usage);
+  }
+}
 /** The emscripten module's own minimum memory (its INITIAL_MEMORY). */
 const MIN_PAGES = 256;
 /** dlmalloc's bookkeeping around the ballast and the top chunk. */
@@ -59,6 +72,7 @@ export interface Engine {
 export async function newEngine(heapLimit: number): Promise<Engine> {
   const heapStart = await heapStartAddress();
   const pages = Math.max(MIN_PAGES, Math.ceil((heapStart + heapLimit + SLACK) / PAGE));
+  if (pages > MAX_PAGES) throw new CliError(`the hosted engine addresses at most ${HOSTED_MAX_RAM >> 20}M of RAM, not a ${heapLimit >> 20}M heap`);
   const heap: HeapState = { exhausted: false };
   const module = await quickjs(pages, heap);
   const raw = (module as unknown as { module: Malloc }).module;

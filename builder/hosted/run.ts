@@ -97,7 +97,7 @@ export class HostedRun {
       // The QEMU runner refuses these before boot (qemu.ts checkFits); so do we.
       this.fatal(
         Exit.TooLittleMemory,
-        `refusing to boot: the image occupies RAM up to ${Math.ceil(this.mem.imageEnd / 1024)} KiB, more than the ${Math.floor(this.opts.memoryBytes / 1024)} KiB given`,
+        `refusing to boot: the image needs ${Math.ceil((this.mem.imageEnd + 4096) / 1024)} KiB of RAM to load (itself and a page above it), ${Math.floor(this.opts.memoryBytes / 1024)} KiB given`,
       );
     }
     const heapCapacity = this.mem.heapLimit + (this.payload.manifest.boot?.heapReserve ?? 16 * 1024);

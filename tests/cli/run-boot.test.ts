@@ -212,6 +212,30 @@ describe('on a terminal', () => {
   }
 });
 
+describe('RAM below the image itself', () => {
+  it('run and boot refuse alike: the same line on the console, status 107', async () => {
+    const image = build('images/hello', 'hello-1m');
+    const run = await mote(['run', image, '-m', '1M']);
+    const boot = await mote(['boot', image, '-m', '1M']);
+    expect(run.stdout).toMatch(/^mote: refusing to boot: the image needs \d+ KiB of RAM to load \(itself and a page above it\), 1024 KiB given\n$/);
+    expect(boot.stdout).toBe(run.stdout);
+    expect([run.stderr, boot.stderr]).toEqual(['', '']);
+    expect([run.status, boot.status]).toEqual([Exit.TooLittleMemory, Exit.TooLittleMemory]);
+  });
+});
+
+describe('hosted RAM past what the engine can address', () => {
+  it('run -m 3G and budget --sizes 3G on the hosted engine are usage errors naming the limit, before any run', () => {
+    const image = build('images/hello', 'hello-3g');
+    const run = moteSync(['run', image, '-m', '3G']);
+    expect(run.stderr).toBe('mote: error: -m 3G: the hosted engine addresses at most 2032M of RAM; boot the image in QEMU for more\n');
+    expect(run.status).toBe(2);
+    const budget = moteSync(['budget', image, '--sizes', '8M,3G', '--host', 'hosted']);
+    expect(budget.stderr).toBe('mote: error: --sizes 3G with --host hosted: the hosted engine addresses at most 2032M of RAM; boot the image in QEMU for more\n');
+    expect(budget.status).toBe(2);
+  });
+});
+
 describe('boot failures', () => {
   it('a missing QEMU: one line saying what to install, status 1', async () => {
     const r = await mote(['boot', build('images/hello', 'hello-noqemu')], { env: { MOTE_QEMU: '/nonexistent/qemu-system-x86_64' } });

@@ -45,7 +45,7 @@ describe('exit statuses', () => {
 
   it('RAM that cannot hold the image is refused with 107, as the QEMU runner refuses it', async () => {
     const r = await run(`__mote.write("ran\\n")`, { memoryBytes: 1 * MiB });
-    expect(r.output).toMatch(/^mote: refusing to boot: the image occupies RAM up to \d+ KiB, more than the 1024 KiB given\n$/);
+    expect(r.output).toMatch(/^mote: refusing to boot: the image needs \d+ KiB of RAM to load \(itself and a page above it\), 1024 KiB given\n$/);
     expect(r.status).toBe(Exit.TooLittleMemory);
   });
 
