@@ -49,7 +49,11 @@ export function renderReport(path: string, r: InspectReport): string {
   }
   if (r.declared) lines.push(`declared needs: ${[r.declared.min && `min ${formatSize(r.declared.min)}`, r.declared.full && `full ${formatSize(r.declared.full)}`].filter(Boolean).join(', ')}`);
   lines.push('', 'predicted RAM (-m)');
-  lines.push(`  refused below        ${formatSize(r.predicted.refusedBelow)}`);
+  // Below bootMin every boot is refused (107): by the boot layer itself below
+  // refusedBelow, above it by what the app needs to start.
+  const { refusedBelow, bootMin } = r.predicted;
+  const why = bootMin > refusedBelow ? `  (the boot layer alone would start at ${formatSize(refusedBelow)}; the app's needs raise it)` : '';
+  lines.push(`  refused below        ${formatSize(bootMin)}${why}`);
   lines.push(`  boots to a console   ${formatSize(r.predicted.bootMin)}`);
   lines.push(`  runs fully           ${formatSize(r.predicted.fullMin)}`);
   if (!r.declared?.full) {

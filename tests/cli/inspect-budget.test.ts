@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readImage } from '../../builder/image.ts';
+import { formatSize } from '../../builder/size.ts';
 import { Exit } from '../../kernel/platform.ts';
 import { buildCli, expectNoStack, mote, moteSync, tempDir } from './support.ts';
 
@@ -122,6 +123,9 @@ describe('mote budget', () => {
     const { predicted } = JSON.parse(moteSync(['inspect', image, '--json']).stdout);
     expect(predicted.fullMin - predicted.bootMin).toBe(1 << 20);
     expect(moteSync(['inspect', image]).stdout).toMatch(/declared needs: min 1M, full 2M\n\npredicted RAM \(-m\)\n.*\n.*\n  runs fully +\S+\n$/);
+    // Every refusal lies below bootMin, and the text says so.
+    const refusedLine = moteSync(['inspect', image]).stdout.split('\n').find((l) => l.startsWith('  refused below'))!;
+    expect(refusedLine).toBe(`  refused below        ${formatSize(predicted.bootMin)}  (the boot layer alone would start at ${formatSize(predicted.refusedBelow)}; the app's needs raise it)`);
     const sizes = [predicted.bootMin - 4 * K, predicted.bootMin + 4 * K, predicted.fullMin - 4 * K, predicted.fullMin + 4 * K].map((n) => `${Math.round(n / K)}K`);
     const r = await mote(['budget', image, '--sizes', sizes.join(','), '--host', 'both', '--json']);
     expectNoStack(r);
