@@ -1,7 +1,9 @@
 // The files `mote new` writes, by path: an app whose top supervisor runs one
 // gen_server (a counter), a main that talks to it, a self-test that runs in
 // the image, and a README saying how to build, run and boot it.
-export function appTemplate(name: string): Record<string, string> {
+// `moteLink` is where mote is, relative to the app: `npm install` links it
+// into node_modules, so the scripts and `npx mote` find it.
+export function appTemplate(name: string, moteLink: string): Record<string, string> {
   const pkg = {
     name,
     version: '0.1.0',
@@ -14,6 +16,7 @@ export function appTemplate(name: string): Record<string, string> {
       boot: `mote boot ${name}.img -m 16M`,
       test: 'mote build test/counter.test.ts -o test.img && mote run test.img',
     },
+    devDependencies: { mote: `file:${moteLink}` },
   };
   return {
     'package.json': JSON.stringify(pkg, null, 2) + '\n',
@@ -113,17 +116,24 @@ A mote app: TypeScript actors in a unikernel image.
 \`src/sup.ts\` is the top supervisor; it runs the gen_server in
 \`src/counter.ts\`; \`src/main.ts\` starts it and asks it for its count.
 
+## Set up
+
+    npm install                        # links mote (package.json, devDependencies)
+
+mote is linked from where \`mote new\` found it; if you move the app or
+mote, change that path.
+
 ## Build and run
 
-    mote build . -o NAME.img       # one image file: boot layer, kernel, app
-    mote run NAME.img              # hosted, in Node: no QEMU needed
-    mote boot NAME.img -m 16M      # in QEMU (KVM if usable, else TCG)
+    npx mote build . -o NAME.img       # one image file: boot layer, kernel, app
+    npx mote run NAME.img              # hosted, in Node: no QEMU needed
+    npx mote boot NAME.img -m 16M      # in QEMU (KVM if usable, else TCG)
 
 ## Check it
 
-    mote inspect NAME.img          # memory map and the RAM it needs
-    mote budget NAME.img           # runs at 8M..20M and classifies each run
-    npm test                       # test/counter.test.ts, run inside an image
+    npx mote inspect NAME.img          # memory map and the RAM it needs
+    npx mote budget NAME.img           # runs at 8M..20M and classifies each run
+    npm test                           # test/counter.test.ts, run inside an image
 
 The memory the app needs is declared in package.json under
 \`mote.memory\` (\`min\` to boot, \`full\` to run fully).

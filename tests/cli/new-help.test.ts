@@ -1,7 +1,8 @@
 // mote new (a scaffold that builds, type-checks, runs and passes its own
 // test) and the CLI's help and usage errors.
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, moteSync, tempDir } from './support.ts';
 
@@ -12,7 +13,7 @@ describe('mote new', () => {
     const dir = join(tempDir(), 'Counter App');
     const r = moteSync(['new', dir]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('mote build');
+    expect(r.stdout).toContain('npm install && npm run build');
     const files = ['.gitignore', 'README.md', 'package.json', 'src/counter.ts', 'src/main.ts', 'src/sup.ts', 'test/counter.test.ts'];
     for (const f of files) {
       const text = readFileSync(join(dir, f), 'utf8');
@@ -23,7 +24,7 @@ describe('mote new', () => {
     expect(readFileSync(join(dir, 'src/sup.ts'), 'utf8')).toContain('Supervisor.startLink');
     expect(readFileSync(join(dir, 'src/counter.ts'), 'utf8')).toContain('GenServer.startLink');
     expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name).toBe('counter-app');
-    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toMatch(/mote build \. -o counter-app\.img[\s\S]*mote run[\s\S]*mote boot/);
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toMatch(/npm install[\s\S]*npx mote build \. -o counter-app\.img[\s\S]*npx mote run[\s\S]*npx mote boot/);
   });
 
   it('the scaffold type-checks, builds and runs, and its own test passes inside an image', () => {
@@ -39,6 +40,22 @@ describe('mote new', () => {
     const test = moteSync(['run', 'test.img'], { cwd: dir });
     expect(test.stdout).toBe('ok - the counter starts\nok - it holds its starting value\nok - casts are handled before a later call\n');
     expect(test.status).toBe(0);
+  });
+
+  it("its README's way works with nothing on PATH: npm install links mote, then npm test and npx mote run", () => {
+    const dir = join(tempDir(), "Bob's app");
+    const created = moteSync(['new', dir]);
+    expect(created.stdout).toBe(`created ${dir}: next, cd '${dir.replaceAll("'", "'\\''")}' && npm install && npm run build && npm start\n`);
+    const env = { ...process.env, PATH: dirname(process.execPath) + ':/usr/bin:/bin' }; // no mote here
+    const npm = (...args: string[]) => spawnSync('npm', args, { cwd: dir, env, encoding: 'utf8', timeout: 120_000 });
+    expect(npm('install', '--offline', '--no-audit', '--no-fund').status).toBe(0);
+    const test = npm('test');
+    expect(test.stdout).toContain('ok - casts are handled before a later call\n');
+    expect(test.status).toBe(0);
+    expect(npm('run', 'build').status).toBe(0);
+    const run = spawnSync('npx', ['mote', 'run', 'bob-s-app.img'], { cwd: dir, env, encoding: 'utf8' });
+    expect(run.stdout).toBe("bob-s-app: the counter says 3\n");
+    expect(run.status).toBe(0);
   });
 
   it('refuses a path that is a file, and leaves it alone', () => {
