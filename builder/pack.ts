@@ -59,6 +59,9 @@ function memoryNeeds(m: MemoryField | undefined, where: string): Manifest['memor
   const out: NonNullable<Manifest['memory']> = {};
   const min = size(m.min, 'min');
   const full = size(m.full, 'full');
+  if (min !== undefined && full !== undefined && min > full) {
+    throw new CliError(`${where}: "mote.memory.min" (${JSON.stringify(m.min)}) is more than "mote.memory.full" (${JSON.stringify(m.full)}): min is what the app needs to start, full what it needs to run fully`);
+  }
   if (min !== undefined) out.min = min;
   if (full !== undefined) out.full = full;
   return out;
@@ -77,6 +80,9 @@ export function resolveApp(app: string): AppInfo {
       pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
     } catch (e) {
       throw new CliError(`${pkgPath}: not valid JSON (${(e as Error).message})`);
+    }
+    if (pkg.mote !== undefined && (pkg.mote === null || typeof pkg.mote !== 'object' || Array.isArray(pkg.mote))) {
+      throw new CliError(`${pkgPath}: "mote" must be an object, such as {"entry": "src/main.ts", "memory": {"min": "1M", "full": "4M"}}`);
     }
     if (pkg.mote) {
       info = { name: pkg.name ?? info.name, version: pkg.version ?? info.version, memory: memoryNeeds(pkg.mote.memory, pkgPath) };

@@ -16,6 +16,9 @@ const OWN_FLAGS: Record<string, string> = {
 };
 
 function checkQemuArgs(args: string[]): void {
+  if (args.length > 0 && !args[0].startsWith('-')) {
+    throw new CliError(`unexpected argument ${JSON.stringify(args[0])}: QEMU's own arguments go after --, flag first (mote boot IMAGE -- -d guest_errors)`, CliExit.Usage);
+  }
   for (const a of args) {
     const flag = /^--?([\w-]+)$/.exec(a)?.[1];
     if (flag !== undefined && Object.hasOwn(OWN_FLAGS, flag)) {

@@ -112,6 +112,21 @@ describe('mote build', () => {
     expect(r.status).toBe(1);
   });
 
+  it('a "mote" field that is not an object, or a min above full, is an error saying what is meant', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'app'));
+    writeFileSync(join(dir, 'app/main.ts'), 'console.log(1);\n');
+    writeFileSync(join(dir, 'app/package.json'), JSON.stringify({ name: 'app', mote: true }));
+    const notObject = moteSync(['build', 'app', '-o', 'app.img'], { cwd: dir });
+    expect(notObject.stderr).toMatch(/^mote: error: .*package\.json: "mote" must be an object, such as \{"entry": "src\/main\.ts", .*\n$/);
+    expect(notObject.status).toBe(1);
+    writeFileSync(join(dir, 'app/package.json'), JSON.stringify({ name: 'app', mote: { memory: { min: '8M', full: '4M' } } }));
+    const inverted = moteSync(['build', 'app', '-o', 'app.img'], { cwd: dir });
+    expect(inverted.stderr).toMatch(/^mote: error: .*package\.json: "mote\.memory\.min" \("8M"\) is more than "mote\.memory\.full" \("4M"\): min is what the app needs to start/);
+    expect(inverted.status).toBe(1);
+    expect(existsSync(join(dir, 'app.img'))).toBe(false);
+  });
+
   it('an output directory that does not exist is an error, not a stack trace', () => {
     const r = moteSync(['build', 'images/hello', '-o', join(tempDir(), 'no/such/dir/x.img')]);
     expect(r.stderr).toMatch(/^mote: error: cannot write .*: no such directory/);

@@ -148,6 +148,9 @@ describe('Ctrl-C', () => {
     const r = moteSync(['boot', build('images/hello', 'hello-own-flags'), '--', '-m', '1M']);
     expect(r.stderr).toBe("mote: error: -m after --: mote sets it itself; use mote's -m, which checks the image fits\n");
     expect(r.status).toBe(2);
+    const stray = moteSync(['boot', build('images/hello', 'hello-own-flags'), 'extra']);
+    expect(stray.stderr).toBe('mote: error: unexpected argument "extra": QEMU\'s own arguments go after --, flag first (mote boot IMAGE -- -d guest_errors)\n');
+    expect(stray.status).toBe(2);
   });
 });
 
