@@ -194,29 +194,6 @@ function runnable(p: Proc): boolean {
   return p.handler !== null && p.queueLen() > 0;
 }
 
-// The kernel waits for an async body or handler with `await`, not `then`:
-// same jobs, but `await` never looks `then` up, so what a host does to
-// promises' `then` (a tracking wrapper costs ~16 us and ~450 bytes a call)
-// never touches an idle process. Neither function rejects unless the kernel
-// itself fails, which then surfaces as an unhandled rejection.
-async function settleBody(p: Proc, r: PromiseLike<unknown>): Promise<void> {
-  try {
-    await r;
-  } catch (e) {
-    return bodyDone(p, e, true);
-  }
-  bodyDone(p, 'normal', false);
-}
-
-async function settleHandler(p: Proc, r: PromiseLike<unknown>): Promise<void> {
-  try {
-    await r;
-  } catch (e) {
-    return handlerDone(p, e);
-  }
-  handlerDone(p, null);
-}
-
 function isThenable(v: unknown): v is PromiseLike<unknown> {
   return v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function';
 }
@@ -237,7 +214,10 @@ function step(p: Proc): void {
       return bodyDone(p, e, true);
     }
     if (isThenable(r)) {
-      void settleBody(p, r);
+      r.then(
+        () => bodyDone(p, 'normal', false),
+        (e) => bodyDone(p, e, true),
+      );
     } else {
       bodyDone(p, 'normal', false);
     }
@@ -276,7 +256,10 @@ function step(p: Proc): void {
       break;
     }
     if (isThenable(r)) {
-      void settleHandler(p, r);
+      r.then(
+        () => handlerDone(p, null),
+        (e) => handlerDone(p, e),
+      );
       return;
     }
     release(p);
