@@ -72,7 +72,7 @@ export interface Engine {
 export async function newEngine(heapLimit: number): Promise<Engine> {
   const heapStart = await heapStartAddress();
   const pages = Math.max(MIN_PAGES, Math.ceil((heapStart + heapLimit + SLACK) / PAGE));
-  if (pages > MAX_PAGES) throw new CliError(`the hosted engine addresses at most ${HOSTED_MAX_RAM >> 20}M of RAM, not a ${heapLimit >> 20}M heap`);
+  if (pages > MAX_PAGES) throw new CliError(`the hosted engine addresses at most ${HOSTED_MAX_RAM >> 20}M of RAM, not a ${Math.floor(heapLimit / 2 ** 20)}M heap`);
   const heap: HeapState = { exhausted: false };
   const module = await quickjs(pages, heap);
   const raw = (module as unknown as { module: Malloc }).module;
