@@ -156,6 +156,15 @@ function constructorName(o: object): string | null {
   return null;
 }
 
+/** An error as Node prints it: "Name: message", then the stack's frames.
+ *  V8's stack starts with that line; QuickJS's holds the frames only. */
+export function errorText(e: Error): string {
+  const head = e.message ? `${e.name}: ${e.message}` : String(e.name);
+  const stack = typeof e.stack === 'string' ? e.stack.replace(/\n+$/, '') : '';
+  if (stack.startsWith(head)) return stack;
+  return stack ? `${head}\n${stack}` : head;
+}
+
 function formatObject(ctx: Ctx, o: object, level: number, depth: number): string {
   const name = constructorName(o);
   if (typeof o === 'function') {
@@ -164,7 +173,7 @@ function formatObject(ctx: Ctx, o: object, level: number, depth: number): string
     const base = isClass ? `[class ${fn.name || '(anonymous)'}]` : `[Function: ${fn.name || '(anonymous)'}]`;
     return fn.name ? base : isClass ? base : '[Function (anonymous)]';
   }
-  if (o instanceof Error) return o.stack || `${o.name}: ${o.message}`;
+  if (o instanceof Error) return errorText(o);
   if (o instanceof Date) return isNaN(o.getTime()) ? 'Invalid Date' : o.toISOString();
   if (o instanceof RegExp) return String(o);
 

@@ -29,6 +29,7 @@ import { addTimer, removeTimer } from './timers.ts';
 import { Proc, state, takeMessage, compileMatchers, type Matcher, type Waiter } from './process.ts';
 import { die, reasonOf, ProcessExit } from './signals.ts';
 import * as logger from './stdlib/logger.ts';
+import { errorText } from './inspect.ts';
 
 export const config = {
   /** A slice longer than this kills the process (reason `killed`). */
@@ -285,7 +286,7 @@ function crash(p: Proc, e: unknown): void {
     // Die first: that frees the process's heap, which the log line may need.
     die(p, reason);
     if (reason === 'out_of_memory') logger.error(`process ${p.pid} ran the VM out of memory: killed (out_of_memory)`);
-    else if (!(e instanceof ProcessExit)) logger.error(`process ${p.pid} crashed:`, e instanceof Error ? e.stack || String(e) : e);
+    else if (!(e instanceof ProcessExit)) logger.error(`process ${p.pid} crashed:`, e instanceof Error ? errorText(e) : e);
   } catch {
     nodeOutOfMemory();
   }

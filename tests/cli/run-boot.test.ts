@@ -15,6 +15,18 @@ beforeAll(() => {
     join(dir, 'throws.ts'),
     'console.log("before");\nfunction failLater() { throw new TypeError("the app broke"); }\nsetTimeout(failLater, 5);\n',
   );
+  // The crash log and console.log of an error name it before its frames, as
+  // Node does (QuickJS's stack holds the frames only).
+  writeFileSync(
+    join(dir, 'crashes.ts'),
+    'import { spawn, spawnMonitor, receive } from "mote";\n' +
+      'spawn(async () => {\n' +
+      '  const { ref } = spawnMonitor(async () => { await null; throw new RangeError("out of range in a process"); });\n' +
+      '  await receive({ type: "DOWN", ref });\n' +
+      '  console.log("logged:", new RangeError("logged too"));\n' +
+      '  console.log("the node runs on");\n' +
+      '});\n',
+  );
 });
 
 function build(app: string, name: string): string {
@@ -35,6 +47,12 @@ describe('run and boot agree', () => {
     },
     { app: 'images/lazy', name: 'lazy', status: 0, output: 'entry loaded\nreport: 3 values, min 1, max 3\n' },
     { app: join(dir, 'throws.ts'), name: 'throws', status: Exit.Uncaught, output: /^before\nmote: uncaught exception: TypeError: the app broke\n\s+at failLater/ },
+    {
+      app: join(dir, 'crashes.ts'),
+      name: 'crashes',
+      status: 0,
+      output: /^\[error\] process <0\.\d+\.0> crashed: RangeError: out of range in a process\n\s+at [^]*\nlogged: RangeError: logged too\n\s+at [^]*\nthe node runs on\n$/,
+    },
   ];
   for (const a of apps) {
     it(`${a.name}: same output and status ${a.status}`, async () => {
