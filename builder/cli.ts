@@ -27,10 +27,12 @@ const EXIT_CODES = `
 Exit status:
   0          success; for boot and run, the program finished or exit(0)
   1..99      boot, run: the app's own exit(n)
-  100..109   boot, run, inspect: mote's statuses (uncaught error 100, corrupt
-             image 102, truncated 103, no entry 104, RAM too small 107, image
-             format too new 108; docs/ARCHITECTURE.md lists them all)
+  100..109   boot, run: mote's statuses (uncaught error 100, out of memory 101,
+             RAM too small 107; docs/ARCHITECTURE.md lists them all); every
+             command that reads an image: corrupt 102, truncated 103, no entry
+             104, format too new 108
   124        boot, run: --timeout passed
+  128+n      boot, run: mote was stopped by signal n (Ctrl-C: 130)
   1          build, inspect, budget: the command failed (budget: a run crashed
              or disagreed with inspect's prediction)
   2          bad usage: an unknown flag, a malformed size such as 12X`;
