@@ -2,7 +2,9 @@
 // with the console on stdio, and map QEMU's exit status back to the guest's.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { Exit } from '../kernel/platform.ts';
+import { CliError, CliExit } from './errors.ts';
 import { ImageError, readImage } from './image.ts';
 import { BOOT_LAYER } from './pack.ts';
 
@@ -70,6 +72,13 @@ export interface BootResult {
 }
 
 export class QemuError extends Error {}
+
+/** A guest larger than this machine's RAM is a slip of the finger (QEMU
+ *  would fail to allocate it, or swap): say so before starting it. */
+export function checkHostRam(ram: number, flag: string): void {
+  const host = totalmem();
+  if (ram > host) throw new CliError(`${flag}: more than this machine's RAM (${(host / 2 ** 30).toFixed(1)} GiB)`, CliExit.Usage);
+}
 
 /** Why QEMU cannot be used here, or null. */
 export function qemuMissing(): string | null {

@@ -1,6 +1,7 @@
 // mote boot IMAGE [-m 16M] [--accel auto|kvm|tcg] [--machine microvm|pc] [-- QEMU_ARGS...]
 import { Exit } from '../../kernel/platform.ts';
 import { CliError, CliExit } from '../errors.ts';
+import { formatSize } from '../size.ts';
 import { readImageFile } from './common.ts';
 import { ImageError, readImage } from '../image.ts';
 
@@ -37,7 +38,8 @@ export interface BootFlags {
 export async function bootCommand(path: string, qemuArgs: string[], flags: BootFlags): Promise<number> {
   await readImage(readImageFile(path)); // a bad image gets its own status, before QEMU
   checkQemuArgs(qemuArgs);
-  const { bootImage } = await import('../qemu.ts');
+  const { bootImage, checkHostRam } = await import('../qemu.ts');
+  checkHostRam(flags.memory, `-m ${formatSize(flags.memory)}`);
   // Ctrl-C, or a signal to mote alone: QEMU is stopped (qemu.ts forwards the
   // signal), then the stop is reported as shells do (130 for Ctrl-C).
   let r: Awaited<ReturnType<typeof bootImage>>;

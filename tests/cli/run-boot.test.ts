@@ -2,6 +2,7 @@
 // and stop with the same status for the same image.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Exit } from '../../kernel/platform.ts';
@@ -242,6 +243,19 @@ describe('RAM below the image itself', () => {
     expect(boot.stdout).toBe(run.stdout);
     expect([run.stderr, boot.stderr]).toEqual(['', '']);
     expect([run.status, boot.status]).toEqual([Exit.TooLittleMemory, Exit.TooLittleMemory]);
+  });
+});
+
+describe("guest RAM past this machine's", () => {
+  it('boot and budget refuse it as usage, naming the machine\'s RAM, before QEMU starts', () => {
+    const image = build('images/hello', 'hello-huge');
+    const huge = `${Math.ceil((totalmem() * 2) / 1024)}K`;
+    const boot = moteSync(['boot', image, '-m', huge]);
+    expect(boot.stderr).toMatch(/^mote: error: -m \S+: more than this machine's RAM \([\d.]+ GiB\)\n$/);
+    expect(boot.status).toBe(2);
+    const budget = moteSync(['budget', image, '--sizes', `8M,${huge}`]);
+    expect(budget.stderr).toMatch(/^mote: error: --sizes \S+: more than this machine's RAM \([\d.]+ GiB\)\n$/);
+    expect(budget.status).toBe(2);
   });
 });
 
