@@ -11,6 +11,7 @@
 //
 // Each outcome is compared with what `inspect` predicts for that size.
 import { Exit } from '../kernel/platform.ts';
+import { CliError } from './errors.ts';
 import { runHosted } from './hosted/index.ts';
 import { expectedOutcome, type InspectReport, type Outcome } from './inspect.ts';
 import { ImageError, readImage } from './image.ts';
@@ -71,7 +72,10 @@ async function bootOnce(path: string, ram: number, timeoutMs: number): Promise<R
   const missing = qemuMissing();
   if (missing) throw new QemuError(missing); // nothing to classify: no run can start
   try {
-    return await bootImage(path, { memory: ram, stdio: 'pipe', timeoutMs, input: '' });
+    const r = await bootImage(path, { memory: ram, stdio: 'pipe', timeoutMs, input: '' });
+    // Told to stop: the run was cut short, not crashed; the budget ends here.
+    if (r.stoppedBy) throw new CliError(`budget stopped by ${r.stoppedBy}; its QEMU was stopped`, r.status);
+    return r;
   } catch (e) {
     // The runner refuses what QEMU could not even load: that is the boot layer's 107.
     if (e instanceof ImageError && e.status === Exit.TooLittleMemory) return { status: Exit.TooLittleMemory, output: `mote: ${e.message}\n`, wallMs: 0 };

@@ -27,22 +27,30 @@ export function reason(e: unknown): string {
   return m ? m[1] : String((e as Error)?.message ?? e);
 }
 
-/** Refuses to replace a file that is not an image (ELF) or empty: a slip of
- *  `-o` must not turn the app's own sources into an image. */
+/** Refuses to replace anything but an image (an ELF file) or an empty file:
+ *  a slip of `-o` must not turn the app's own sources into an image. */
 export function checkReplaceable(path: string): void {
-  let head: Buffer;
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return; // nothing there (or no way to look): writing will say what is wrong
+  }
+  if (st.isDirectory()) return; // writeFileAtomic says so
+  if (!st.isFile()) throw new CliError(`refusing to overwrite ${path}: it is not a regular file`);
+  if (st.size === 0) return;
+  const head = Buffer.alloc(4);
   try {
     const fd = openSync(path, 'r');
     try {
-      head = Buffer.alloc(4);
-      head = head.subarray(0, readSync(fd, head, 0, 4, 0));
+      readSync(fd, head, 0, 4, 0);
     } finally {
       closeSync(fd);
     }
-  } catch {
-    return; // absent or unreadable: writing will say what is wrong
+  } catch (e) {
+    throw new CliError(`refusing to overwrite ${path}: cannot read it to check that it is an image (${reason(e)})`);
   }
-  if (head.length > 0 && !head.equals(Buffer.from('\x7fELF', 'latin1'))) {
+  if (!head.equals(Buffer.from('\x7fELF', 'latin1'))) {
     throw new CliError(`refusing to overwrite ${path}: it is not an image (choose another -o, or remove it first)`);
   }
 }

@@ -30,21 +30,33 @@ export interface BootOptions {
   /** Check the image before QEMU sees it (default true): QEMU itself refuses a
    *  truncated ELF with no useful message. Throws ImageError. */
   validate?: boolean;
-  /** The caller reports a stop by signal itself (see `stoppedBy`); otherwise
-   *  mote exits with 128 + n once QEMU has stopped. */
-  reportsSignals?: boolean;
 }
 
 // Stopping mote stops its guests. A terminal's Ctrl-C reaches QEMU too (same
 // process group), but a signal sent to mote alone (kill, a supervisor, a CI
-// runner) would leave QEMU running with no one to wait for it: forward it.
-type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+// runner) would leave QEMU running with no one to wait for it: forward it,
+// and let the caller report the stop (BootResult.stoppedBy). Once told to
+// stop, mote starts no more guests; a second signal kills them and exits.
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 const SIGNAL_NUMBER: Record<StopSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 const live = new Set<ChildProcess>();
 let stoppedBy: StopSignal | undefined;
 
+/** The status a command stopped by `sig` ends with, as shells report it. */
+export function signalStatus(sig: StopSignal): number {
+  return 128 + SIGNAL_NUMBER[sig];
+}
+
+let exitOnceStopped: number | undefined;
+
 function onStopSignal(sig: StopSignal): void {
-  stoppedBy ??= sig;
+  if (stoppedBy) {
+    // Waited on, so that no killed QEMU is left a zombie.
+    exitOnceStopped = signalStatus(sig);
+    for (const child of live) child.kill('SIGKILL');
+    return;
+  }
+  stoppedBy = sig;
   for (const child of live) child.kill(sig);
 }
 
@@ -55,7 +67,9 @@ function track(child: ChildProcess): void {
 
 function untrack(child: ChildProcess): void {
   live.delete(child);
-  if (live.size === 0) for (const sig of Object.keys(SIGNAL_NUMBER) as StopSignal[]) process.off(sig, onStopSignal);
+  if (live.size > 0) return;
+  for (const sig of Object.keys(SIGNAL_NUMBER) as StopSignal[]) process.off(sig, onStopSignal);
+  if (exitOnceStopped !== undefined) process.exit(exitOnceStopped);
 }
 
 export interface BootResult {
@@ -143,6 +157,7 @@ export function guestStatus(code: number): number {
 }
 
 function launch(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): Promise<BootResult> {
+  if (stoppedBy) return Promise.resolve({ status: signalStatus(stoppedBy), stoppedBy, output: '', stderr: '', wallMs: 0 });
   const started = performance.now();
   const piped = opts.stdio !== 'inherit';
   const child = spawn(QEMU, qemuArgs(image, opts), { stdio: piped ? 'pipe' : ['inherit', 'inherit', 'pipe'] });
@@ -169,11 +184,7 @@ function launch(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): Pr
       clearTimeout(timer);
       untrack(child);
       const wallMs = performance.now() - started;
-      if (stoppedBy) {
-        const status = 128 + SIGNAL_NUMBER[stoppedBy];
-        if (!opts.reportsSignals) process.exit(status);
-        return resolve({ status, stoppedBy, output, stderr, wallMs });
-      }
+      if (stoppedBy) return resolve({ status: signalStatus(stoppedBy), stoppedBy, output, stderr, wallMs });
       if (timedOut) return resolve({ status: Exit.Timeout, output, stderr, wallMs });
       const status = signal ? 128 + 9 : guestStatus(code ?? 1);
       if (status < 0) {

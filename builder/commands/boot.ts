@@ -18,7 +18,7 @@ const OWN_FLAGS: Record<string, string> = {
 
 function checkQemuArgs(args: string[]): void {
   if (args.length > 0 && !args[0].startsWith('-')) {
-    throw new CliError(`unexpected argument ${JSON.stringify(args[0])}: QEMU's own arguments go after --, flag first (mote boot IMAGE -- -d guest_errors)`, CliExit.Usage);
+    throw new CliError(`unexpected argument ${JSON.stringify(args[0])}: QEMU's own arguments go after --, starting with a flag (mote boot IMAGE -- -d guest_errors)`, CliExit.Usage);
   }
   for (const a of args) {
     const flag = /^--?([\w-]+)$/.exec(a)?.[1];
@@ -51,7 +51,6 @@ export async function bootCommand(path: string, qemuArgs: string[], flags: BootF
       timeoutMs: flags.timeout,
       stdio: 'inherit',
       extraArgs: qemuArgs,
-      reportsSignals: true,
     });
   } catch (e) {
     // Refused before QEMU (it cannot load an image above its RAM): say it as

@@ -1,5 +1,5 @@
 // mote new DIR: scaffold an app from builder/templates/app.
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { CliError } from '../errors.ts';
 import { makeDirs } from '../files.ts';
@@ -11,7 +11,9 @@ export async function newCommand(dir: string): Promise<number> {
   if (existsSync(root) && !statSync(root).isDirectory()) throw new CliError(`${dir} exists and is not a directory`);
   if (existsSync(root) && readdirSync(root).length > 0) throw new CliError(`${dir} exists and is not empty`);
   const name = basename(root).toLowerCase().replace(/[^a-z0-9-]+/g, '-');
-  const moteLink = relative(root, MOTE_ROOT).split(sep).join('/');
+  // npm resolves file: from the real directory, not through symlinks.
+  makeDirs(root);
+  const moteLink = relative(realpathSync(root), realpathSync(MOTE_ROOT)).split(sep).join('/');
   for (const [path, text] of Object.entries(appTemplate(name, moteLink))) {
     makeDirs(join(root, path, '..'));
     writeFileSync(join(root, path), text);

@@ -17,15 +17,17 @@ import { CliError, CliExit } from '../errors.ts';
 async function quickjs(heapPages: number, heap: HeapState): Promise<QuickJSWASMModule> {
   const { newQuickJSWASMModuleFromVariant, newVariant, RELEASE_SYNC } = await import('quickjs-emscripten');
   const memory = new WebAssembly.Memory({ initial: MIN_PAGES, maximum: heapPages });
-  // malloc grows the memory when its free space runs out; past the cap the
-  // grow throws and malloc fails. Note it: it tells an out-of-memory `null`
-  // (QuickJS could not even build its error) from a `throw null`.
+  // malloc grows the memory when its free space runs out: emscripten tries
+  // a few sizes, largest first, and past the cap every try throws. Whether
+  // the last try failed is whether the heap is at its cap.
   const grow = memory.grow.bind(memory);
   memory.grow = (delta: number) => {
     try {
-      return grow(delta);
+      const before = grow(delta);
+      heap.atCap = false;
+      return before;
     } catch (e) {
-      heap.exhausted = true;
+      heap.atCap = true;
       throw e;
     }
   };
@@ -33,8 +35,10 @@ async function quickjs(heapPages: number, heap: HeapState): Promise<QuickJSWASMM
 }
 
 export interface HeapState {
-  /** The heap reached its cap at least once: an allocation failed. */
-  exhausted: boolean;
+  /** The memory's last attempt to grow failed: it is at its cap. */
+  atCap: boolean;
+  /** Whether `bytes` can be allocated right now (allocated and freed). */
+  canAllocate(bytes: number): boolean;
 }
 
 const PAGE = 65_536;
@@ -73,9 +77,14 @@ export async function newEngine(heapLimit: number): Promise<Engine> {
   const heapStart = await heapStartAddress();
   const pages = Math.max(MIN_PAGES, Math.ceil((heapStart + heapLimit + SLACK) / PAGE));
   if (pages > MAX_PAGES) throw new CliError(`the hosted engine addresses at most ${HOSTED_MAX_RAM >> 20}M of RAM, not a ${Math.floor(heapLimit / 2 ** 20)}M heap`);
-  const heap: HeapState = { exhausted: false };
+  const heap: HeapState = { atCap: false, canAllocate: () => true };
   const module = await quickjs(pages, heap);
   const raw = (module as unknown as { module: Malloc }).module;
+  heap.canAllocate = (bytes) => {
+    const p = raw._malloc(bytes);
+    if (p) raw._free(p);
+    return p !== 0;
+  };
   const start = raw._malloc(16);
   raw._free(start);
   const room = pages * PAGE - start;
@@ -91,7 +100,7 @@ let heapStartCache: number | undefined;
  *  data and stack. The same for every instance of the same build. */
 async function heapStartAddress(): Promise<number> {
   if (heapStartCache !== undefined) return heapStartCache;
-  const module = await quickjs(MIN_PAGES, { exhausted: false });
+  const module = await quickjs(MIN_PAGES, { atCap: false, canAllocate: () => true });
   const raw = (module as unknown as { module: Malloc }).module;
   const p = raw._malloc(16);
   raw._free(p);

@@ -19,6 +19,10 @@ export const INTERRUPTED = 130;
 /** Longest single wait Node allows a timer. */
 const FOREVER_MS = 2 ** 31 - 1;
 
+/** Less free heap than this, with the memory at its cap, is a full heap:
+ *  enough for QuickJS to build and describe an ordinary error. */
+const HEAP_FULL_PROBE = 64 * 1024;
+
 /** Thrown inside the runner to end the run with a status. */
 class Stop {
   constructor(readonly status: number) {}
@@ -36,7 +40,7 @@ export class HostedRun {
   private output = '';
   private ctx!: QuickJSContext;
   private rt!: QuickJSRuntime;
-  private heap: HeapState = { exhausted: false };
+  private heap: HeapState = { atCap: false, canAllocate: () => true };
   private tracker?: QuickJSHandle;
   private describe!: QuickJSHandle;
 
@@ -297,11 +301,14 @@ export class HostedRun {
     } else r.error.dispose();
     // QuickJS throws null when it cannot allocate the error it means to throw
     // (the boot layer keeps a rescue margin for that; this engine cannot),
-    // and with the heap full the description itself can fail. Once the heap
-    // has hit its cap, either means the out-of-memory error.
+    // and with the heap full the description itself can fail. Either, with
+    // the heap at its cap and still full, is the out-of-memory error; a
+    // `throw null` with memory to spare stays an uncaught exception.
     const isNull = this.ctx.typeof(err) === 'object' && text === 'null';
     err.dispose();
-    if (this.heap.exhausted && (isNull || typeof text !== 'string')) this.fatal(Exit.OutOfMemory, 'out of memory: the engine could not build its error');
+    if ((isNull || typeof text !== 'string') && this.heap.atCap && !this.heap.canAllocate(HEAP_FULL_PROBE)) {
+      this.fatal(Exit.OutOfMemory, 'out of memory: the engine could not build its error');
+    }
     if (typeof text !== 'string') text = '(unprintable value)';
     if (typeof stack !== 'string') stack = '';
     this.write(`mote: ${what}: ${text}\n${stack}`);

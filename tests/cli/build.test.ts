@@ -1,6 +1,7 @@
 // mote build: images from apps, deterministic bytes, and clear failures that
 // leave no image behind.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readImage } from '../../builder/image.ts';
@@ -147,6 +148,14 @@ describe('mote build', () => {
     writeFileSync(entry, 'console.log("changed");\n');
     expect(moteSync(['build', entry, '-o', img]).status).toBe(0);
     expect(moteSync(['run', img]).stdout).toBe('changed\n');
+  });
+
+  it('-o naming something that is not a regular file (a FIFO) is refused, without blocking on it', () => {
+    const fifo = join(tempDir(), 'pipe.img');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const r = moteSync(['build', 'images/hello', '-o', fifo], { timeoutMs: 30_000 });
+    expect(r.stderr).toBe(`mote: error: refusing to overwrite ${fifo}: it is not a regular file\n`);
+    expect(r.status).toBe(1);
   });
 
   it('--boot-layer that is not one: one line naming the file and why, no image', () => {

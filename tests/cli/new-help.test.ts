@@ -1,10 +1,10 @@
 // mote new (a scaffold that builds, type-checks, runs and passes its own
 // test) and the CLI's help and usage errors.
-import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, moteSync, tempDir } from './support.ts';
+import { buildCli, moteSync, root, tempDir } from './support.ts';
 
 beforeAll(buildCli);
 
@@ -56,6 +56,18 @@ describe('mote new', () => {
     const run = spawnSync('npx', ['mote', 'run', 'bob-s-app.img'], { cwd: dir, env, encoding: 'utf8' });
     expect(run.stdout).toBe("bob-s-app: the counter says 3\n");
     expect(run.status).toBe(0);
+  });
+
+  it('links mote by the real path when the app\'s path goes through a symlink', () => {
+    const base = tempDir();
+    mkdirSync(join(base, 'deep/a/b'), { recursive: true });
+    symlinkSync(join(base, 'deep/a/b'), join(base, 'short'));
+    const app = join(base, 'short/app');
+    expect(moteSync(['new', app]).status).toBe(0);
+    const link = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')).devDependencies.mote as string;
+    expect(link).toMatch(/^file:/);
+    // npm resolves it from the app's real directory.
+    expect(realpathSync(join(realpathSync(app), link.slice('file:'.length)))).toBe(realpathSync(root));
   });
 
   it('refuses a path that is a file, and leaves it alone', () => {

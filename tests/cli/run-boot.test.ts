@@ -163,12 +163,62 @@ describe('Ctrl-C', () => {
     });
   }
 
+  it('a second signal kills a QEMU that ignores the first, and mote exits', async () => {
+    const fake = join(dir, 'stubborn-qemu.sh');
+    writeFileSync(fake, '#!/bin/sh\n[ "$1" = --version ] && { echo fake; exit 0; }\ntrap "" TERM INT HUP\necho up\nwhile :; do sleep 0.1; done\n', { mode: 0o755 });
+    const child = spawn(process.execPath, [join(root, 'bin/mote.js'), 'boot', build('images/hello', 'hello-stubborn'), '--accel', 'tcg'], {
+      detached: true,
+      stdio: 'pipe',
+      env: { ...process.env, MOTE_QEMU: fake },
+    });
+    let qemu = 0;
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      if (!s.includes('up') || qemu) return;
+      qemu = Number(spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.trim().split('\n')[0]);
+      process.kill(child.pid!, 'SIGTERM');
+      setTimeout(() => process.kill(child.pid!, 'SIGTERM'), 500);
+    });
+    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 20_000);
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    clearTimeout(timer);
+    expect(qemu).toBeGreaterThan(0);
+    expect(code).toBe(143);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(() => process.kill(qemu, 0)).toThrow(/ESRCH/);
+  });
+
+  it('budget told to stop by SIGTERM stops its QEMU and ends with 143 and a line saying so', async () => {
+    const image = join(dir, 'forever-sig.img');
+    if (!existsSync(image)) {
+      writeFileSync(join(dir, 'forever-sig.ts'), 'console.log("up");\nsetInterval(() => {}, 1000);\n');
+      expect(moteSync(['build', join(dir, 'forever-sig.ts'), '-o', image]).status).toBe(0);
+    }
+    const child = spawn(process.execPath, [join(root, 'bin/mote.js'), 'budget', image, '--sizes', '8M,12M', '--host', 'qemu'], { detached: true, stdio: 'pipe' });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
+    let qemu = 0;
+    const poll = setInterval(() => {
+      qemu = Number(spawnSync('pgrep', ['-P', String(child.pid), '-f', 'qemu'], { encoding: 'utf8' }).stdout.trim().split('\n')[0]);
+      if (qemu) {
+        clearInterval(poll);
+        setTimeout(() => process.kill(child.pid!, 'SIGTERM'), 300); // mote's pid only
+      }
+    }, 50);
+    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 30_000);
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    clearTimeout(timer);
+    clearInterval(poll);
+    expect(err).toMatch(/mote: error: budget stopped by SIGTERM; its QEMU was stopped\n$/);
+    expect(code).toBe(143);
+    expect(() => process.kill(qemu, 0)).toThrow(/ESRCH/);
+  });
+
   it('QEMU flags that mote sets itself are refused after --, before QEMU starts', () => {
     const r = moteSync(['boot', build('images/hello', 'hello-own-flags'), '--', '-m', '1M']);
     expect(r.stderr).toBe("mote: error: -m after --: mote sets it itself; use mote's -m, which checks the image fits\n");
     expect(r.status).toBe(2);
     const stray = moteSync(['boot', build('images/hello', 'hello-own-flags'), 'extra']);
-    expect(stray.stderr).toBe('mote: error: unexpected argument "extra": QEMU\'s own arguments go after --, flag first (mote boot IMAGE -- -d guest_errors)\n');
+    expect(stray.stderr).toBe('mote: error: unexpected argument "extra": QEMU\'s own arguments go after --, starting with a flag (mote boot IMAGE -- -d guest_errors)\n');
     expect(stray.status).toBe(2);
   });
 });

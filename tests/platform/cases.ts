@@ -128,6 +128,17 @@ export const platformCases: PlatformCase[] = [
     status: Exit.Uncaught,
   },
   {
+    name: 'a thrown null after the heap was full and memory was freed is still an uncaught exception, not out of memory',
+    source: `
+      const held = [];
+      try { for (;;) held.push(new ArrayBuffer(256 * 1024)); } catch {}
+      held.splice(0, 8);
+      __mote.write("filled, then freed 2 MiB\\n");
+      throw null;`,
+    output: 'filled, then freed 2 MiB\nmote: uncaught exception: null\n',
+    status: Exit.Uncaught,
+  },
+  {
     name: 'a rejection handled later in the same turn is not reported',
     source: `const p = Promise.reject(new Error("x")); Promise.resolve().then(() => p.catch(() => __mote.write("handled\\n")));`,
     output: 'handled\n',
