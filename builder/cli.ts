@@ -183,4 +183,6 @@ ${EXIT_CODES}`,
   return cli;
 }
 
-await program().parseAsync(process.argv);
+// A bare `mote` asks for help: give it on stdout, as --help does.
+if (process.argv.length <= 2) program().outputHelp();
+else await program().parseAsync(process.argv);

@@ -97,6 +97,13 @@ describe('mote new', () => {
 });
 
 describe('help and usage', () => {
+  it('a bare mote prints the same help on stdout, status 0', () => {
+    const bare = moteSync([]);
+    expect(bare.stdout).toBe(moteSync(['--help']).stdout);
+    expect(bare.stderr).toBe('');
+    expect(bare.status).toBe(0);
+  });
+
   it('--help lists every command, examples and the exit statuses', () => {
     const r = moteSync(['--help']);
     expect(r.status).toBe(0);
