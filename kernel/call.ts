@@ -4,7 +4,7 @@
  * `{ $call: tag, from: { pid, ref }, req }`, and waits for
  * `{ $reply: ref, value }` or the server's DOWN. If neither comes within the
  * timeout (default 5000 ms), the caller exits with
- * `{ timeout: { call, ms } }`; if the server dies, with `{ exit: reason, call }`
+ * `{ timeout: { call, ms } }` (a reply that comes later is dropped); if the server dies, with `{ exit: reason, call }`
  * (`exit` is `noproc` if there is no such process, `calling_self` if the
  * caller is the server itself: both at once, as gen:call does).
  */
@@ -12,6 +12,7 @@ import { Pid, Ref } from './term.ts';
 import { send, receive, monitor, demonitor, TIMEOUT, self } from './processes.ts';
 import { ProcessExit, type DownMessage } from './signals.ts';
 import { resolveProc } from './registry.ts';
+import { lookup, type Proc } from './process.ts';
 
 export const DEFAULT_CALL_TIMEOUT = 5000;
 
@@ -41,10 +42,16 @@ export async function call(dest: Pid | string, tag: string, req: unknown, timeou
   // As gen:call: calling oneself could only time out, so it exits at once.
   if (p.pid === self()) throw new ProcessExit({ exit: 'calling_self', call: desc });
   const ref = monitor(p.pid);
-  send(p.pid, { $call: tag, from: { pid: self(), ref }, req } satisfies CallRequest);
+  try {
+    send(p.pid, { $call: tag, from: { pid: self(), ref }, req } satisfies CallRequest);
+  } catch (e) {
+    demonitor(ref, { flush: true }); // a request that cannot be copied leaves no monitor behind
+    throw e;
+  }
   const m = await receive([{ $reply: ref }, { type: 'DOWN', ref }], { after: timeout });
   if (m === TIMEOUT) {
     demonitor(ref, { flush: true });
+    abandon(ref);
     throw new ProcessExit({ timeout: { call: desc, ms: timeout } });
   }
   if ((m as DownMessage).type === 'DOWN') throw new ProcessExit({ exit: (m as DownMessage).reason, call: desc });
@@ -52,8 +59,23 @@ export async function call(dest: Pid | string, tag: string, req: unknown, timeou
   return (m as { value: unknown }).value;
 }
 
+// Calls given up on (timed out), by caller: a late reply to one is dropped,
+// as OTP 24+ drops it (replies go to an alias the caller deactivates), so
+// it never lingers in the caller's mailbox. Gone with the caller.
+const abandoned = new WeakMap<Proc, Set<number>>();
+
+function abandon(ref: Ref): void {
+  const me = lookup(self());
+  if (!me) return;
+  let refs = abandoned.get(me);
+  if (!refs) abandoned.set(me, (refs = new Set()));
+  refs.add(ref.id);
+}
+
 /** Answers a call. */
 export function reply(from: From, value: unknown): void {
   if (!from || !(from.pid instanceof Pid) || !(from.ref instanceof Ref)) throw new TypeError('reply: expected the From a handler was given');
+  const caller = lookup(from.pid);
+  if (caller && abandoned.get(caller)?.delete(from.ref.id)) return;
   send(from.pid, { $reply: from.ref, value });
 }

@@ -271,6 +271,9 @@ export const GenServer = {
   async stop(server: ServerRef, reason: Reason = 'normal', timeout = Infinity): Promise<void> {
     const p = resolveProc(server, 'GenServer.stop');
     if (!p) throw new ProcessExit('noproc');
+    // A server waiting for its own end would wait forever (OTP's stop is a
+    // call, and exits with calling_self).
+    if (p.pid === self()) throw new ProcessExit('calling_self');
     const ref = monitor(p.pid);
     send(p.pid, { $stop: TAG, reason });
     const m = await receive<DownMessage>({ type: 'DOWN', ref }, { after: timeout });

@@ -77,6 +77,12 @@ interface State {
   template: Required<ChildSpec> | null;
 }
 
+// A child spec's start function is code, and code cannot travel in a
+// message (only data is copied). Code is shared by every process anyway, as
+// BEAM shares modules: startChild leaves the spec here under a fresh Ref and
+// sends the Ref; the supervisor reads the spec while the caller waits.
+const handedSpecs = new Map<number, ChildSpec>();
+
 function checkSpec(c: ChildSpec): Required<ChildSpec> {
   if (!c || typeof c !== 'object') throw new TypeError('Supervisor: a child spec must be an object');
   if (typeof c.id !== 'string' || c.id === '') throw new TypeError('Supervisor: child spec id must be a non-empty string');
@@ -285,7 +291,9 @@ const supervisorModule: ServerModule<State, () => SupSpec> = {
           spec = s.template;
           extra = req.arg ?? [];
         } else {
-          spec = checkSpec(req.arg);
+          const given = req.spec instanceof Ref ? handedSpecs.get(req.spec.id) : undefined;
+          if (!given) return { reply: { error: 'a child spec is needed (this supervisor is not simple_one_for_one)' }, state: s };
+          spec = checkSpec(given);
           if (s.children.some((c) => c.spec.id === spec.id)) return { reply: { error: 'already_present' }, state: s };
         }
         const r = startOne(spec, extra);
@@ -333,8 +341,16 @@ export const Supervisor = {
     return GenServer.startLink(supervisorModule, init, opts);
   },
   /** A spec (one_for_one...) or the extra start arguments (simple_one_for_one). */
-  startChild(sup: ServerRef, arg: ChildSpec | unknown[]): Promise<StartResult | { error: Reason }> {
-    return GenServer.call(sup, { op: 'start', arg }, Infinity);
+  async startChild(sup: ServerRef, arg: ChildSpec | unknown[]): Promise<StartResult | { error: Reason }> {
+    if (Array.isArray(arg)) return GenServer.call(sup, { op: 'start', arg }, Infinity);
+    checkSpec(arg); // a bad spec is the caller's error, as in OTP; the supervisor runs on
+    const key = new Ref();
+    handedSpecs.set(key.id, arg);
+    try {
+      return await GenServer.call(sup, { op: 'start', spec: key }, Infinity);
+    } finally {
+      handedSpecs.delete(key.id);
+    }
   },
   /** By id, or by pid for simple_one_for_one. */
   terminateChild(sup: ServerRef, idOrPid: string | Pid): Promise<'ok' | { error: Reason }> {
