@@ -3,6 +3,7 @@
  * (like Erlang tuples). `keyId` maps a key to a Map key with the same
  * equality; `compareKeys` is the order of ordered_set tables:
  * numbers < booleans < strings < arrays (shorter first, then element-wise).
+ * A number and a bigint of the same value are the same key everywhere.
  */
 
 export type Key = number | bigint | string | boolean | readonly Key[];
@@ -34,15 +35,38 @@ export function copyKey(k: Key): Key {
   return a;
 }
 
-/** A Map key with the key's equality (arrays compared by content). */
+/** A Map key with the key's equality, the one compareKeys has: arrays by
+ *  content, and a number and a bigint of the same value are one key, at any
+ *  depth and in every table type. Arrays become strings that start with
+ *  NUL and "["; a string key that starts with NUL is escaped, so the two
+ *  never meet. */
 export function keyId(k: Key): unknown {
-  if (typeof k !== 'object') return typeof k === 'bigint' && k >= -(2n ** 53n) && k <= 2n ** 53n ? Number(k) : k;
-  return '\u0000' + encode(k);
+  switch (typeof k) {
+    case 'bigint':
+      return exactNumber(k) ?? k;
+    case 'string':
+      return k.charCodeAt(0) === 0 ? '\u0000' + JSON.stringify(k) : k;
+    case 'object':
+      return '\u0000' + encode(k);
+    default:
+      return k;
+  }
+}
+
+/** The number equal to `b`, if there is one. */
+function exactNumber(b: bigint): number | undefined {
+  const n = Number(b);
+  return Number.isFinite(n) && BigInt(n) === b ? n : undefined;
 }
 
 function encode(k: Key): string {
   if (Array.isArray(k)) return '[' + k.map(encode).join(',') + ']';
-  return typeof k === 'string' ? JSON.stringify(k) : typeof k === 'bigint' ? `${k}n` : String(k);
+  if (typeof k === 'string') return JSON.stringify(k);
+  if (typeof k === 'bigint') {
+    const n = exactNumber(k);
+    return n === undefined ? `${k}n` : String(n);
+  }
+  return String(k);
 }
 
 function rank(k: Key): number {
