@@ -365,9 +365,12 @@ export interface TableInfo {
   memory: number;
 }
 
-/** Anyone may ask, whatever the access, as with ets:info/1. */
-export function info(table: Tid | string): TableInfo {
-  const t = find('ets.info', table);
+/** Anyone may ask, whatever the access; undefined if there is no such
+ *  table (deleted, or its owner died), as with ets:info/1. */
+export function info(table: Tid | string): TableInfo | undefined {
+  if (!(table instanceof Tid) && typeof table !== 'string') throw new TypeError(`ets.info: expected a table id or name, got ${String(table)}`);
+  const t = table instanceof Tid ? tables.get(table.id) : named.get(table);
+  if (!t) return undefined;
   return { id: t.tid, name: t.name, type: t.type, access: t.access, owner: t.owner?.pid ?? null, heir: t.heir?.proc.pid ?? null, size: t.count, memory: 200 + t.bytes };
 }
 

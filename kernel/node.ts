@@ -14,7 +14,8 @@ import { setWho } from './stdlib/logger.ts';
 
 setWho(() => (state.current ? String(state.current.pid) : null));
 
-const timers = new Map<number, number>();
+/** sendAfter timers by ref id: the platform timer and where it sends. */
+const timers = new Map<number, { id: number; dest: Pid | string }>();
 
 /** Sends `msg` (copied now) to `dest` after `ms`; returns a ref for cancelTimer. */
 export function sendAfter(ms: number, dest: Pid | string, msg: unknown): Ref {
@@ -22,27 +23,27 @@ export function sendAfter(ms: number, dest: Pid | string, msg: unknown): Ref {
   resolveProc(dest, 'sendAfter'); // type check only: a name is looked up when it fires
   const m = copyTerm(msg, 'sendAfter');
   const ref = new Ref();
-  timers.set(
-    ref.id,
-    addTimer(ms, () => {
-      timers.delete(ref.id);
-      const p = resolveProc(dest, 'sendAfter');
-      if (p) enqueueMessage(p, m);
-    }),
-  );
+  const id = addTimer(ms, () => {
+    timers.delete(ref.id);
+    const p = resolveProc(dest, 'sendAfter');
+    if (p) enqueueMessage(p, m);
+  });
+  timers.set(ref.id, { id, dest });
   return ref;
 }
 
-/** Cancels a sendAfter timer: the milliseconds it had left, or false if it
- *  already fired or was cancelled. */
+/** Cancels a sendAfter timer: the whole milliseconds it had left, or false
+ *  if it already fired, was cancelled, or was aimed at a pid that has died
+ *  (as in Erlang, such a timer is cancelled with its process). */
 export function cancelTimer(ref: Ref): number | false {
   if (!(ref instanceof Ref)) throw new TypeError(`cancelTimer: expected a ref, got ${String(ref)}`);
-  const id = timers.get(ref.id);
-  if (id === undefined) return false;
-  const left = timeLeft(id) ?? 0;
-  removeTimer(id);
+  const t = timers.get(ref.id);
+  if (t === undefined) return false;
+  const left = timeLeft(t.id) ?? 0;
+  removeTimer(t.id);
   timers.delete(ref.id);
-  return left;
+  if (t.dest instanceof Pid && !procs.has(t.dest.id)) return false;
+  return Math.ceil(left);
 }
 
 /** Milliseconds on the node's monotonic clock (erlang:monotonic_time). */

@@ -105,7 +105,18 @@ export function send<T>(dest: Pid | string, msg: T): T {
 export function receive<T = any>(matchers?: Matcher | Matcher[] | null): Promise<T>;
 export function receive<T = any>(matchers: Matcher | Matcher[] | null | undefined, opts: { after: number }): Promise<T | Timeout>;
 export function receive(matchers?: Matcher | Matcher[] | null, opts?: { after?: number }): Promise<unknown> {
+  // receive({ after: 50 }) reads as a timeout but is a pattern, and would
+  // wait for a message { after: 50 } forever: say so instead.
+  if (opts === undefined && isAfterOnly(matchers)) {
+    throw new TypeError(`receive: { after: ${(matchers as { after: number }).after} } is a pattern here; for a timeout pass it second: receive(null, { after: ... })`);
+  }
   return schedReceive(matchers ?? null, opts);
+}
+
+function isAfterOnly(m: unknown): boolean {
+  if (m === null || typeof m !== 'object' || Object.getPrototypeOf(m) !== Object.prototype) return false;
+  const keys = Object.keys(m);
+  return keys.length === 1 && keys[0] === 'after' && typeof (m as { after: unknown }).after === 'number';
 }
 
 /** Suspends the calling process for `ms` milliseconds. */
@@ -160,6 +171,9 @@ export function monitor(dest: Pid | string): Ref {
   return ref;
 }
 
+/** Removes a monitor; `flush` also drops its DOWN if already queued.
+ *  Returns whether the monitor was still active, as Erlang's
+ *  demonitor(Ref, [info]) does (false once the DOWN was sent). */
 export function demonitor(ref: Ref, opts?: { flush?: boolean }): boolean {
   if (!(ref instanceof Ref)) throw new TypeError(`demonitor: expected a ref, got ${String(ref)}`);
   return demonitorProc(me('demonitor'), ref, opts?.flush === true);
