@@ -61,8 +61,10 @@ export async function call(dest: Pid | string, tag: string, req: unknown, timeou
 
 // Calls given up on (timed out), by caller: a late reply to one is dropped,
 // as OTP 24+ drops it (replies go to an alias the caller deactivates), so
-// it never lingers in the caller's mailbox. Gone with the caller.
+// it never lingers in the caller's mailbox. Gone with the caller; a server
+// that never replies would let the set grow, so it keeps the latest only.
 const abandoned = new WeakMap<Proc, Set<number>>();
+const ABANDONED_KEPT = 256;
 
 function abandon(ref: Ref): void {
   const me = lookup(self());
@@ -70,6 +72,7 @@ function abandon(ref: Ref): void {
   let refs = abandoned.get(me);
   if (!refs) abandoned.set(me, (refs = new Set()));
   refs.add(ref.id);
+  if (refs.size > ABANDONED_KEPT) refs.delete(refs.values().next().value!);
 }
 
 /** Answers a call. */
