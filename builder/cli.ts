@@ -27,8 +27,9 @@ const EXIT_CODES = `
 Exit status:
   0          success; for boot and run, the program finished or exit(0)
   1..99      boot, run: the app's own exit(n)
-  100..109   boot, run: mote's statuses (uncaught error 100, out of memory 101,
-             RAM too small 107; docs/ARCHITECTURE.md lists them all); every
+  100..110   boot, run: mote's statuses (uncaught error 100, out of memory 101,
+             RAM too small 107, triple fault 110; docs/ARCHITECTURE.md lists
+             them all); every
              command that reads an image: corrupt 102, truncated 103, no entry
              104, format too new 108
   124        boot, run: --timeout passed

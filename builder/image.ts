@@ -159,7 +159,70 @@ export async function readImage(bytes: Uint8Array): Promise<Image> {
   if (!files.has(manifest.entry)) {
     throw new ImageError(`the entry module '${manifest.entry}' named by the manifest is not in the image`, Exit.NoEntry);
   }
+  checkLayout(bytes);
   return { segments, version, tar, files, manifest };
+}
+
+const PT_NOTE = 4;
+const XEN_ELFNOTE_PHYS32_ENTRY = 18;
+const PAGE = 4096;
+
+/** What QEMU's loader trusts and the boot layer needs, beyond the payload:
+ *  every segment inside the file, no more file bytes than memory bytes,
+ *  sane alignments, LOAD segments back to back (the boot layer's, then the
+ *  payload), and a PVH entry note that points into code. A flipped byte here
+ *  would otherwise crash QEMU, hang the guest or triple-fault it. */
+function checkLayout(bytes: Uint8Array): void {
+  const v = view(bytes);
+  const bad = (what: string) => new ImageError(`corrupt image: ${what}`, Exit.PayloadCorrupt);
+  const phoff = Number(v.getBigUint64(32, true));
+  const phentsize = v.getUint16(54, true);
+  const phnum = v.getUint16(56, true);
+  const loads: { vaddr: number; memsz: number; exec: boolean }[] = [];
+  let entry: number | undefined;
+  for (let i = 0; i < phnum; i++) {
+    const at = phoff + i * phentsize;
+    const type = v.getUint32(at, true);
+    const offset = Number(v.getBigUint64(at + 8, true));
+    const filesz = Number(v.getBigUint64(at + 32, true));
+    const memsz = Number(v.getBigUint64(at + 40, true));
+    const align = Number(v.getBigUint64(at + 48, true));
+    if (offset + filesz > bytes.length) throw bad(`program header ${i} runs past the end of the file`);
+    if (align > PAGE || (align & (align - 1)) !== 0) throw bad(`program header ${i} has alignment ${align}`);
+    if (type === PT_LOAD) {
+      if (filesz > memsz) throw bad(`segment ${i} has more bytes in the file than in memory`);
+      loads.push({ vaddr: Number(v.getBigUint64(at + 16, true)), memsz, exec: (v.getUint32(at + 4, true) & 1) !== 0 });
+    } else if (type === PT_NOTE) {
+      entry ??= pvhEntry(v, offset, offset + filesz);
+    }
+  }
+  if (entry === undefined) throw bad('no PVH entry note (QEMU would not know where to start)');
+  if (!loads.some((l) => l.exec && entry! >= l.vaddr && entry! < l.vaddr + l.memsz)) {
+    throw bad(`the PVH entry 0x${entry.toString(16)} is not in an executable segment`);
+  }
+  loads.sort((a, b) => a.vaddr - b.vaddr);
+  for (let i = 1; i < loads.length; i++) {
+    const end = loads[i - 1]!.vaddr + loads[i - 1]!.memsz;
+    if (loads[i]!.vaddr < end) throw bad('two segments overlap');
+    if (loads[i]!.vaddr > Math.ceil(end / PAGE) * PAGE) throw bad('a gap between segments (one is missing)');
+  }
+}
+
+/** The entry address in a note segment's PVH note, if it has one. */
+function pvhEntry(v: DataView, from: number, to: number): number | undefined {
+  const align4 = (n: number) => (n + 3) & ~3;
+  for (let at = from; at + 12 <= to; ) {
+    const namesz = v.getUint32(at, true);
+    const descsz = v.getUint32(at + 4, true);
+    const type = v.getUint32(at + 8, true);
+    const name = at + 12;
+    const desc = name + align4(namesz);
+    if (desc + descsz > to) return undefined;
+    const isXen = namesz === 4 && v.getUint32(name, true) === 0x006e6558; // "Xen\0"
+    if (isXen && type === XEN_ELFNOTE_PHYS32_ENTRY && descsz >= 4) return v.getUint32(desc, true);
+    at = desc + align4(descsz);
+  }
+  return undefined;
 }
 
 /** What is wrong with a parsed manifest's shape, or null: the CLI reads

@@ -1,8 +1,9 @@
 // Booting an image in QEMU: pick the accelerator, launch qemu-system-x86_64
 // with the console on stdio, and map QEMU's exit status back to the guest's.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { totalmem } from 'node:os';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { Exit } from '../kernel/platform.ts';
 import { CliError, CliExit } from './errors.ts';
 import { ImageError, readImage } from './image.ts';
@@ -131,7 +132,11 @@ export async function resolveAccel(accel: Accel): Promise<'kvm' | 'tcg'> {
   return (await kvmWorks()) ? 'kvm' : 'tcg';
 }
 
-export function qemuArgs(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): string[] {
+/** What the boot layer writes to the debug console before a status-0
+ *  power-off (MOTE_EXIT_MARK in qemu/include/mote.h). */
+export const EXIT_MARK = 'mote: clean power-off\n';
+
+export function qemuArgs(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg'; exitMarkFile?: string }): string[] {
   const machine = opts.machine ?? 'microvm';
   return [
     '-M', machine,
@@ -142,6 +147,7 @@ export function qemuArgs(image: string, opts: BootOptions & { accel: 'kvm' | 'tc
     '-serial', 'stdio',
     '-no-reboot',
     ...(opts.debugExit === false ? [] : ['-device', 'isa-debug-exit,iobase=0xf4,iosize=4']),
+    ...(opts.exitMarkFile ? ['-debugcon', `file:${opts.exitMarkFile}`] : []),
     ...(opts.extraArgs ?? []),
   ];
 }
@@ -160,15 +166,23 @@ function launch(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): Pr
   if (stoppedBy) return Promise.resolve({ status: signalStatus(stoppedBy), stoppedBy, output: '', stderr: '', wallMs: 0 });
   const started = performance.now();
   const piped = opts.stdio !== 'inherit';
-  const child = spawn(QEMU, qemuArgs(image, opts), { stdio: piped ? 'pipe' : ['inherit', 'inherit', 'pipe'] });
+  // QEMU ends with 0 on a clean power-off and on a triple fault alike (under
+  // -no-reboot): the boot layer's line on the debug console tells them apart.
+  const markDir = opts.debugExit === false ? undefined : mkdtempSync(join(tmpdir(), 'mote-qemu-'));
+  const exitMarkFile = markDir && join(markDir, 'debugcon');
+  const child = spawn(QEMU, qemuArgs(image, { ...opts, exitMarkFile }), { stdio: piped ? 'pipe' : ['inherit', 'inherit', 'pipe'] });
   track(child);
   let output = '';
   let stderr = '';
   let timedOut = false;
+  let killedByMote = false;
   child.stdout?.setEncoding('utf8').on('data', (s: string) => (output += s));
   child.stderr?.setEncoding('utf8').on('data', (s: string) => {
     stderr += s;
-    if (/KVM internal error/.test(stderr)) child.kill('SIGKILL'); // it would hang, not stop
+    if (/KVM internal error/.test(stderr)) {
+      killedByMote = true;
+      child.kill('SIGKILL'); // it would hang, not stop
+    }
   });
   // A QEMU that dies at once closes its stdin under us: EPIPE is not news,
   // its exit status is.
@@ -176,17 +190,33 @@ function launch(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): Pr
   if (piped) child.stdin?.end(opts.input ?? '');
   const timer = opts.timeoutMs ? setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, opts.timeoutMs) : undefined;
   return new Promise((resolve, reject) => {
+    const cleanPowerOff = (): boolean => {
+      if (!markDir) return true;
+      try {
+        return readFileSync(exitMarkFile!, 'latin1').includes(EXIT_MARK);
+      } catch {
+        return false;
+      } finally {
+        rmSync(markDir, { recursive: true, force: true });
+      }
+    };
     child.on('error', (e) => {
       untrack(child);
+      cleanPowerOff();
       reject(new QemuError(`could not start ${QEMU}: ${e.message}`));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       untrack(child);
+      const clean = cleanPowerOff();
       const wallMs = performance.now() - started;
       if (stoppedBy) return resolve({ status: signalStatus(stoppedBy), stoppedBy, output, stderr, wallMs });
       if (timedOut) return resolve({ status: Exit.Timeout, output, stderr, wallMs });
-      const status = signal ? 128 + 9 : guestStatus(code ?? 1);
+      if (killedByMote) return resolve({ status: 128 + 9, output, stderr, wallMs });
+      // QEMU killed by a signal that mote did not send (it crashed): its failure.
+      if (signal) return reject(new QemuError(`${QEMU} died of ${signal}${stderr.trim() ? `: ${stderr.trim().split('\n')[0]}` : ''}`));
+      let status = guestStatus(code ?? 1);
+      if (status === 0 && !clean) status = Exit.GuestReset;
       if (status < 0) {
         const why = stderr.trim().split('\n')[0] || `it exited with ${code} and said nothing`;
         return reject(new QemuError(`${QEMU} failed: ${why}`));

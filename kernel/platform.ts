@@ -68,6 +68,9 @@ export const Exit = {
   FormatVersion: 108,
   /** The boot environment is unusable (no memory map, no start info). */
   BadBoot: 109,
+  /** The machine stopped with no status: a triple fault or a reset (the
+   *  QEMU runner tells it from a clean power-off; runner side only). */
+  GuestReset: 110,
   /** The run passed the runner's --timeout (runner side only). */
   Timeout: 124,
 } as const;

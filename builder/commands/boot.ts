@@ -68,6 +68,7 @@ export async function bootCommand(path: string, qemuArgs: string[], flags: BootF
     process.stderr.write(`mote: ${r.stoppedBy === 'SIGINT' ? 'interrupted' : `stopped by ${r.stoppedBy}`}; the guest was stopped\n`);
     return r.status;
   }
+  if (r.status === Exit.GuestReset) process.stderr.write('mote: the guest stopped without a status: a triple fault or a reset\n');
   if (r.status === Exit.Timeout) process.stderr.write(`mote: the guest passed --timeout ${flags.timeout! / 1000}s and was stopped\n`);
   return r.status;
 }

@@ -31,6 +31,16 @@ static JSValue t_ud2(JSContext *ctx, JSValueConst this, int argc, JSValueConst *
     return JS_UNDEFINED;
 }
 
+/* A triple fault: with an empty IDT, int3 faults, and so does every fault
+   after it. QEMU (-no-reboot) then stops with 0 and no exit line. */
+static JSValue t_triple(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)ctx; (void)this; (void)argc; (void)argv;
+    struct __attribute__((packed)) { uint16_t limit; uint64_t base; } none = { 0, 0 };
+    __asm__ volatile("lidt %0; int3" :: "m"(none));
+    return JS_UNDEFINED;
+}
+
 static JSValue t_exhaust(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
 {
     (void)ctx; (void)this; (void)argc; (void)argv;
@@ -61,6 +71,7 @@ static const JSCFunctionListEntry hooks[] = {
     JS_CFUNC_DEF("read", 1, t_read),
     JS_CFUNC_DEF("ud2", 0, t_ud2),
     JS_CFUNC_DEF("exhaust", 0, t_exhaust),
+    JS_CFUNC_DEF("tripleFault", 0, t_triple),
 };
 
 void test_hooks_install(JSContext *ctx)

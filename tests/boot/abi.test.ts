@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FORMAT_VERSION, HEADER_SIZE, MAGIC } from '../../builder/image.ts';
 import { Exit, PLATFORM_ABI } from '../../kernel/platform.ts';
+import { EXIT_MARK } from '../../builder/qemu.ts';
 
 const header = readFileSync(new URL('../../qemu/include/mote.h', import.meta.url), 'utf8');
 const defines = new Map([...header.matchAll(/^#define\s+(MOTE_\w+)\s+(\d+)/gm)].map((m) => [m[1]!, Number(m[2])]));
@@ -17,6 +18,7 @@ describe('C and JS contracts agree', () => {
     expect(defines.get('MOTE_FORMAT_VERSION')).toBe(FORMAT_VERSION);
     expect(header).toContain(`sizeof(struct mote_payload_header) == ${HEADER_SIZE}`);
     expect(header).toContain(`"${MAGIC.replace('\0', '\\0')}"`);
+    expect(header).toContain(`#define MOTE_EXIT_MARK ${JSON.stringify(EXIT_MARK)}`);
   });
 
   it('on every exit status, both ways', () => {
@@ -26,7 +28,7 @@ describe('C and JS contracts agree', () => {
       const js = camel(name.slice('MOTE_EXIT_'.length));
       expect(Exit, `${name} has no Exit.${js}`).toHaveProperty(js, value);
     }
-    const runnerOnly = new Set(['Timeout']);
+    const runnerOnly = new Set(['Timeout', 'GuestReset']);
     for (const [key, value] of Object.entries(Exit)) {
       if (runnerOnly.has(key)) continue;
       expect([...defines.values()], `Exit.${key}`).toContain(value);

@@ -44,6 +44,12 @@ describe('faults', () => {
     expect(r.status).toBe(Exit.CpuException);
   });
 
+  it('a triple fault, which QEMU ends with 0 like a clean power-off, is told apart: 110, never success', async () => {
+    const r = await run('triple', '__moteTest.tripleFault();');
+    expect(r.output).toBe('start\n');
+    expect(r.status).toBe(Exit.GuestReset);
+  });
+
   it('the heap running dry outside the engine stops with 101', async () => {
     const r = await run('dry', '__moteTest.exhaust();');
     expect(r.output).toMatch(/^start\nmote: out of memory: the heap is dry \(\d+ bytes asked, \d+ of \d+ in use\)\n$/);

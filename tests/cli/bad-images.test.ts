@@ -79,6 +79,32 @@ const cases: Array<{ name: string; make: () => string; status: number; message: 
     status: Exit.PayloadCorrupt,
     message: /^mote: error: corrupt image: manifest\.json lists module 'gone\.js', which is not in the payload\n$/,
   },
+  // The ELF program headers (at 64, 56 bytes each: code, PVH note, data, payload).
+  // QEMU trusts them: each of these crashed QEMU, hung the guest or triple-faulted it.
+  {
+    name: 'a segment no longer loadable (its type flipped)',
+    make: () => fixture('no-data.img', (b) => (b.writeUInt32LE(0x824cb0d2, 64 + 2 * 56), b)),
+    status: Exit.PayloadCorrupt,
+    message: /^mote: error: corrupt image: a gap between segments \(one is missing\)\n$/,
+  },
+  {
+    name: 'a PVH entry pointing outside the code',
+    make: () => fixture('entry.img', (b) => (b.writeUInt32LE(0x26100000, Number(b.readBigUInt64LE(64 + 56 + 8)) + 16), b)),
+    status: Exit.PayloadCorrupt,
+    message: /^mote: error: corrupt image: the PVH entry 0x26100000 is not in an executable segment\n$/,
+  },
+  {
+    name: 'a segment whose file size runs past the end',
+    make: () => fixture('filesz.img', (b) => (b.writeBigUInt64LE(0x1c062f3fn, 64 + 3 * 56 + 32), b)),
+    status: Exit.PayloadCorrupt,
+    message: /^mote: error: corrupt image: program header 3 runs past the end of the file\n$/,
+  },
+  {
+    name: 'a note with an absurd alignment',
+    make: () => fixture('align.img', (b) => (b.writeBigUInt64LE(0xc415f4f3n, 64 + 56 + 48), b)),
+    status: Exit.PayloadCorrupt,
+    message: /^mote: error: corrupt image: program header 1 has alignment \d+\n$/,
+  },
   {
     name: 'a file that is not an image at all',
     make: () => fixture('text.img', () => Buffer.from('just some text, not an ELF file\n'.repeat(10))),
