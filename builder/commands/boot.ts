@@ -14,6 +14,8 @@ const OWN_FLAGS: Record<string, string> = {
   accel: 'use --accel',
   'enable-kvm': 'use --accel kvm',
   kernel: 'the image is the kernel',
+  debugcon: 'mote reads the debug console to tell a clean power-off from a triple fault',
+  'no-reboot': 'a reset must stop the guest, not restart it',
 };
 
 function checkQemuArgs(args: string[]): void {
