@@ -153,7 +153,8 @@ export function qemuArgs(image: string, opts: BootOptions & { accel: 'kvm' | 'tc
 }
 
 /** The guest's status from QEMU's exit code: 0 when the guest powered off
- *  (status 0), (status << 1) | 1 through isa-debug-exit for any other status.
+ *  (status 0, or a triple fault: launch tells them apart by the exit line),
+ *  (status << 1) | 1 through isa-debug-exit for any other status.
  *  QEMU itself exits 1 when it fails (a bad argument, an image it cannot
  *  load), so 1 is never a guest's status: -1 says QEMU failed. */
 export function guestStatus(code: number): number {

@@ -65,10 +65,12 @@ export async function call(dest: Pid | string, tag: string, req: unknown, timeou
 // that never replies would let the set grow, so it keeps the latest only.
 const abandoned = new WeakMap<Proc, Set<number>>();
 const ABANDONED_KEPT = 256;
+let anyAbandoned = false; // until a call times out, replies skip the lookup
 
 function abandon(ref: Ref): void {
   const me = lookup(self());
   if (!me) return;
+  anyAbandoned = true;
   let refs = abandoned.get(me);
   if (!refs) abandoned.set(me, (refs = new Set()));
   refs.add(ref.id);
@@ -78,7 +80,9 @@ function abandon(ref: Ref): void {
 /** Answers a call. */
 export function reply(from: From, value: unknown): void {
   if (!from || !(from.pid instanceof Pid) || !(from.ref instanceof Ref)) throw new TypeError('reply: expected the From a handler was given');
-  const caller = lookup(from.pid);
-  if (caller && abandoned.get(caller)?.delete(from.ref.id)) return;
+  if (anyAbandoned) {
+    const caller = lookup(from.pid);
+    if (caller && abandoned.get(caller)?.delete(from.ref.id)) return;
+  }
   send(from.pid, { $reply: from.ref, value });
 }

@@ -107,7 +107,7 @@ export function receive<T = any>(matchers: Matcher | Matcher[] | null | undefine
 export function receive(matchers?: Matcher | Matcher[] | null, opts?: { after?: number }): Promise<unknown> {
   // receive({ after: 50 }) reads as a timeout but is a pattern, and would
   // wait for a message { after: 50 } forever: say so instead.
-  if (opts === undefined && isAfterOnly(matchers)) {
+  if (opts === undefined && typeof matchers === 'object' && matchers !== null && 'after' in matchers && isAfterOnly(matchers)) {
     throw new TypeError(`receive: { after: ${(matchers as { after: number }).after} } is a pattern here; for a timeout pass it second: receive(null, { after: ... })`);
   }
   return schedReceive(matchers ?? null, opts);
