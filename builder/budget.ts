@@ -36,6 +36,9 @@ export interface BudgetOptions {
   timeoutMs?: number;
   /** The app's status when it runs fully (default 0); any other is a crash. */
   expectStatus?: number;
+  /** Give each run the network (default true), as boot and run do by
+   *  default: the boot layer's network buffers come out of the same RAM. */
+  net?: boolean;
   onProgress?: (done: number, total: number, current: { host: BudgetHost; ram: number }) => void;
 }
 
@@ -67,12 +70,12 @@ interface RunResult {
   wallMs: number;
 }
 
-async function bootOnce(path: string, ram: number, timeoutMs: number): Promise<RunResult> {
+async function bootOnce(path: string, ram: number, timeoutMs: number, net: boolean): Promise<RunResult> {
   const { bootImage, QemuError, qemuMissing } = await import('./qemu.ts');
   const missing = qemuMissing();
   if (missing) throw new QemuError(missing); // nothing to classify: no run can start
   try {
-    const r = await bootImage(path, { memory: ram, stdio: 'pipe', timeoutMs, input: '' });
+    const r = await bootImage(path, { memory: ram, stdio: 'pipe', timeoutMs, input: '', net });
     // Told to stop: the run was cut short, not crashed; the budget ends here.
     if (r.stoppedBy) throw new CliError(`budget stopped by ${r.stoppedBy}; its QEMU was stopped`, r.status);
     return r;
@@ -89,6 +92,7 @@ export async function budgetImage(path: string, bytes: Uint8Array, report: Inspe
   const img = await readImage(bytes);
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const expectStatus = opts.expectStatus ?? 0;
+  const net = opts.net ?? true;
   const total = opts.sizes.length * opts.hosts.length;
   const runs: BudgetRun[] = [];
   for (const ram of opts.sizes) {
@@ -96,8 +100,8 @@ export async function budgetImage(path: string, bytes: Uint8Array, report: Inspe
       opts.onProgress?.(runs.length, total, { host, ram });
       const r: RunResult =
         host === 'hosted'
-          ? await runHosted({ manifest: img.manifest, files: img.files, tarBytes: img.tar.length }, { memoryBytes: ram, timeoutMs, stdin: '' })
-          : await bootOnce(path, ram, timeoutMs);
+          ? await runHosted({ manifest: img.manifest, files: img.files, tarBytes: img.tar.length }, { memoryBytes: ram, timeoutMs, stdin: '', net })
+          : await bootOnce(path, ram, timeoutMs, net);
       const { status, output, wallMs } = r;
       const outcome = classify(status, output, expectStatus);
       runs.push({ host, ram, status, outcome, expected: expectedOutcome(report.predicted, ram), detail: detailOf(status, output, expectStatus), wallMs });

@@ -11,6 +11,8 @@ import type { BuildFlags } from './commands/build.ts';
 import type { InspectFlags } from './commands/inspect.ts';
 import type { RunFlags } from './commands/run.ts';
 import { CliError, CliExit, formatDiagnostic } from './errors.ts';
+import type { PortMapping } from './hosted/types.ts';
+import { addPublish } from './publish.ts';
 import { parseSize, parseSizes } from './size.ts';
 
 // QuickJS runs as WebAssembly in `run`, `inspect` and `budget`. V8's optimising
@@ -65,6 +67,26 @@ function appStatus(text: string): number {
   if (!/^\d+$/.test(text) || n > 99) throw new InvalidArgumentError(`bad status '${text}': give the app's exit status, 0..99`);
   return n;
 }
+
+function publish(text: string, before: PortMapping[] | undefined): PortMapping[] {
+  try {
+    return addPublish(text, before);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+/** `-p` and `--net`, the same on boot and run (and --net on budget). */
+function publishOption(): Option {
+  return new Option('-p, --publish <mapping>', 'a host port that reaches a guest port, e.g. 8080:80 (repeatable)').argParser(publish);
+}
+
+function netOption(): Option {
+  return new Option('--net <mode>', "the guest's network: user, or none for no network").choices(['user', 'none']).default('user');
+}
+
+const PORTS_HELP = `Ports: -p [hostIp:]hostPort:guestPort[/tcp|/udp], as Docker writes it; the
+host address defaults to 127.0.0.1 (this machine only), the protocol to tcp.`;
 
 function report(e: unknown): number {
   if (process.env.MOTE_DEBUG === '1') console.error(e);
@@ -144,7 +166,26 @@ ${EXIT_CODES}`,
     .addOption(new Option('--accel <accel>', 'accelerator').choices(['auto', 'kvm', 'tcg']).default('auto'))
     .addOption(new Option('--machine <machine>', 'QEMU machine').choices(['microvm', 'pc']).default('microvm'))
     .option('--timeout <seconds>', 'stop the guest after this long (status 124)', seconds)
-    .addHelpText('after', '\nExamples:\n  $ mote boot app.img\n  $ mote boot app.img -m 8M --accel tcg --timeout 30\n  $ mote boot app.img -- -d guest_errors')
+    .addOption(publishOption())
+    .addOption(netOption())
+    .addHelpText(
+      'after',
+      `
+Network: QEMU user networking, so no root, tap or bridge: the guest is
+10.0.2.15 and reaches this machine at 10.0.2.2. --net none attaches no
+network device; only then may QEMU flags that attach one (-netdev, -nic,
+-net, -device virtio-net-*) follow --.
+${PORTS_HELP}
+QEMU listens on each host port and forwards to the guest.
+
+Examples:
+  $ mote boot app.img
+  $ mote boot app.img -m 8M --accel tcg --timeout 30
+  $ mote boot web.img -p 8080:80                 127.0.0.1:8080 reaches the guest's port 80
+  $ mote boot dns.img -p 5353:53/udp -p 0.0.0.0:8443:443
+  $ mote boot app.img --net none                 no network device at all
+  $ mote boot app.img -- -d guest_errors`,
+    )
     .action(action(async (image: string, qemuArgs: string[], flags: BootFlags) => (await import('./commands/boot.ts')).bootCommand(image, qemuArgs, flags)));
 
   cli
@@ -153,9 +194,24 @@ ${EXIT_CODES}`,
     .argument('<image>', 'an image written by mote build')
     .addOption(new Option('-m, --memory <size>', 'RAM budget, as for boot').default(16 << 20, '16M').argParser(size))
     .option('--timeout <seconds>', 'stop the run after this long (status 124)', seconds)
+    .addOption(publishOption())
+    .addOption(netOption())
     .addHelpText(
       'after',
-      '\nCtrl-C stops the run (status 130). A program spinning without ever yielding does not see it: use Ctrl-\\ or --timeout.\n\nExamples:\n  $ mote run app.img\n  $ echo hello | mote run echo.img -m 8M',
+      `
+Network: the app's sockets are this machine's, through Node; 10.0.2.2 is
+127.0.0.1, as under QEMU. --net none gives the app no network.
+${PORTS_HELP}
+Node listens on each host port. -p and --net are the same as for boot: one
+command line serves on both hosts.
+
+Ctrl-C stops the run (status 130). A program spinning without ever yielding does not see it: use Ctrl-\\ or --timeout.
+
+Examples:
+  $ mote run app.img
+  $ echo hello | mote run echo.img -m 8M
+  $ mote run web.img -p 8080:80                  127.0.0.1:8080 reaches the app's port 80
+  $ mote run app.img --net none`,
     )
     .action(action(async (image: string, flags: RunFlags) => (await import('./commands/run.ts')).runCommand(image, flags)));
 
@@ -167,10 +223,11 @@ ${EXIT_CODES}`,
     .addOption(new Option('--host <host>', 'where to run').choices(['qemu', 'hosted', 'both']).default('qemu'))
     .option('--timeout <seconds>', 'per run; a run past it counts as crashed (default 10)', seconds)
     .option('--status <n>', 'the status the app exits with when it runs fully; any other counts as crashed', appStatus, 0)
+    .addOption(netOption())
     .option('--json', 'print the runs as JSON')
     .addHelpText(
       'after',
-      '\nExits 1 if any run crashed, or if any outcome disagrees with what `mote inspect` predicts.\n\nExamples:\n  $ mote budget app.img\n  $ mote budget app.img --sizes 2M,4M,8M --host both --json\n  $ mote budget countdown.img --status 3     an app that ends with exit(3) when all goes well',
+      '\nEach run gets the network as boot and run give it by default (no ports published): its\nbuffers take RAM. --net none measures without it.\n\nExits 1 if any run crashed, or if any outcome disagrees with what `mote inspect` predicts.\n\nExamples:\n  $ mote budget app.img\n  $ mote budget app.img --sizes 2M,4M,8M --host both --json\n  $ mote budget countdown.img --status 3     an app that ends with exit(3) when all goes well',
     )
     .action(action(async (image: string, flags: BudgetFlags) => (await import('./commands/budget.ts')).budgetCommand(image, flags)));
 

@@ -6,8 +6,10 @@ import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Exit } from '../kernel/platform.ts';
 import { CliError, CliExit } from './errors.ts';
+import type { PortMapping } from './hosted/types.ts';
 import { ImageError, readImage } from './image.ts';
 import { BOOT_LAYER } from './pack.ts';
+import { hostForwardFailure, netArgs } from './qemu-net.ts';
 
 export const QEMU = process.env.MOTE_QEMU ?? 'qemu-system-x86_64';
 export type Accel = 'auto' | 'kvm' | 'tcg';
@@ -25,6 +27,11 @@ export interface BootOptions {
   /** Text to send to the guest's console, when piped. */
   input?: string;
   extraArgs?: string[];
+  /** Give the guest a virtio-net NIC on QEMU's user network (default true,
+   *  as `mote boot` does; false is `--net none`). See qemu-net.ts. */
+  net?: boolean;
+  /** Host ports forwarded to the guest's (`-p`); needs `net`. */
+  publish?: PortMapping[];
   /** Attach isa-debug-exit (default true). Without it the guest falls back to
    *  ACPI power-off: QEMU stops with 0 and the guest's status is lost. */
   debugExit?: boolean;
@@ -119,7 +126,7 @@ let kvmVerdict: boolean | undefined;
 export async function kvmWorks(): Promise<boolean> {
   if (kvmVerdict !== undefined) return kvmVerdict;
   if (!kvmDeviceUsable() || !existsSync(BOOT_LAYER)) return (kvmVerdict = false);
-  const r = await launch(BOOT_LAYER, { memory: 8 << 20, accel: 'kvm', timeoutMs: 3000, stdio: 'pipe' });
+  const r = await launch(BOOT_LAYER, { memory: 8 << 20, accel: 'kvm', timeoutMs: 3000, stdio: 'pipe', net: false });
   return (kvmVerdict = r.status === Exit.NoEntry && !/KVM internal error/.test(r.stderr));
 }
 
@@ -148,6 +155,7 @@ export function qemuArgs(image: string, opts: BootOptions & { accel: 'kvm' | 'tc
     '-no-reboot',
     ...(opts.debugExit === false ? [] : ['-device', 'isa-debug-exit,iobase=0xf4,iosize=4']),
     ...(opts.exitMarkFile ? ['-debugcon', `file:${opts.exitMarkFile}`] : []),
+    ...(opts.net === false ? [] : netArgs(machine, opts.publish ?? [])),
     ...(opts.extraArgs ?? []),
   ];
 }
@@ -220,7 +228,8 @@ function launch(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): Pr
       if (status === 0 && !clean) status = Exit.GuestReset;
       if (status < 0) {
         const why = stderr.trim().split('\n')[0] || `it exited with ${code} and said nothing`;
-        return reject(new QemuError(`${QEMU} failed: ${why}`));
+        // A -p whose host port is taken: say which, and why, not QEMU's rule.
+        return void hostForwardFailure(stderr, opts.publish ?? []).then((line) => reject(new QemuError(line ?? `${QEMU} failed: ${why}`)));
       }
       resolve({ status, output, stderr, wallMs });
     });
@@ -245,6 +254,7 @@ function checkFits(img: Awaited<ReturnType<typeof readImage>>, memory: number): 
 export async function bootImage(image: string, opts: BootOptions): Promise<BootResult> {
   const missing = qemuMissing();
   if (missing) throw new QemuError(missing);
+  if (opts.net === false && opts.publish?.length) throw new QemuError('publishing ports needs the network: net is false');
   if (opts.validate !== false) checkFits(await readImage(readFileSync(image)), opts.memory);
   const accel = await resolveAccel(opts.accel ?? 'auto');
   return launch(image, { ...opts, accel });

@@ -1,9 +1,10 @@
-// mote boot IMAGE [-m 16M] [--accel auto|kvm|tcg] [--machine microvm|pc] [-- QEMU_ARGS...]
+// mote boot IMAGE [-m 16M] [--accel auto|kvm|tcg] [--machine microvm|pc] [-p 8080:80]... [--net none] [-- QEMU_ARGS...]
 import { Exit } from '../../kernel/platform.ts';
 import { CliError, CliExit } from '../errors.ts';
 import { formatSize } from '../size.ts';
-import { readImageFile } from './common.ts';
+import { networkOptions, readImageFile, type NetFlags } from './common.ts';
 import { ImageError, readImage } from '../image.ts';
+import { ownNetFlag } from '../qemu-net.ts';
 
 /** QEMU flags that mote sets itself: given again after `--`, they would
  *  silently override what mote checked (a smaller -m hangs QEMU's loader). */
@@ -18,7 +19,7 @@ const OWN_FLAGS: Record<string, string> = {
   'no-reboot': 'a reset must stop the guest, not restart it',
 };
 
-function checkQemuArgs(args: string[]): void {
+function checkQemuArgs(args: string[], net: boolean): void {
   if (args.length > 0 && !args[0].startsWith('-')) {
     throw new CliError(`unexpected argument ${JSON.stringify(args[0])}: QEMU's own arguments go after --, starting with a flag (mote boot IMAGE -- -d guest_errors)`, CliExit.Usage);
   }
@@ -28,9 +29,14 @@ function checkQemuArgs(args: string[]): void {
       throw new CliError(`${a} after --: mote sets it itself; ${OWN_FLAGS[flag]}`, CliExit.Usage);
     }
   }
+  // A second network beside mote's; with --net none, the user's own is theirs to give.
+  const netFlag = net ? ownNetFlag(args) : undefined;
+  if (netFlag !== undefined) {
+    throw new CliError(`${netFlag} after --: mote attaches the guest's network itself (QEMU user networking; -p publishes ports); to attach your own, add --net none`, CliExit.Usage);
+  }
 }
 
-export interface BootFlags {
+export interface BootFlags extends NetFlags {
   memory: number;
   accel: 'auto' | 'kvm' | 'tcg';
   machine: 'microvm' | 'pc';
@@ -39,7 +45,8 @@ export interface BootFlags {
 
 export async function bootCommand(path: string, qemuArgs: string[], flags: BootFlags): Promise<number> {
   await readImage(readImageFile(path)); // a bad image gets its own status, before QEMU
-  checkQemuArgs(qemuArgs);
+  const network = networkOptions(flags);
+  checkQemuArgs(qemuArgs, network.net);
   const { bootImage, checkHostRam } = await import('../qemu.ts');
   checkHostRam(flags.memory, `-m ${formatSize(flags.memory)}`);
   // Ctrl-C, or a signal to mote alone: QEMU is stopped (qemu.ts forwards the
@@ -53,6 +60,7 @@ export async function bootCommand(path: string, qemuArgs: string[], flags: BootF
       timeoutMs: flags.timeout,
       stdio: 'inherit',
       extraArgs: qemuArgs,
+      ...network,
     });
   } catch (e) {
     // Refused before QEMU (it cannot load an image above its RAM): say it as

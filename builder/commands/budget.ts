@@ -1,4 +1,4 @@
-// mote budget IMAGE [--sizes 8M,12M,16M,20M] [--host qemu|hosted|both] [--status N] [--json]
+// mote budget IMAGE [--sizes 8M,12M,16M,20M] [--host qemu|hosted|both] [--status N] [--net none] [--json]
 import { budgetImage, type BudgetHost, type BudgetReport } from '../budget.ts';
 import { CliExit } from '../errors.ts';
 import { checkHostedRam } from '../hosted/engine.ts';
@@ -13,6 +13,7 @@ export interface BudgetFlags {
   json?: boolean;
   timeout?: number;
   status?: number;
+  net: 'user' | 'none';
 }
 
 export async function budgetCommand(path: string, flags: BudgetFlags): Promise<number> {
@@ -27,6 +28,7 @@ export async function budgetCommand(path: string, flags: BudgetFlags): Promise<n
     hosts,
     timeoutMs: flags.timeout,
     expectStatus: flags.status,
+    net: flags.net !== 'none',
     onProgress: (done, total, cur) => {
       if (done === total) return void (tty && process.stderr.write('\r\x1b[K'));
       const line = `budget: run ${done + 1}/${total}: ${cur.host} at ${formatSize(cur.ram)}`;

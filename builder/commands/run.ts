@@ -1,4 +1,4 @@
-// mote run IMAGE [-m 16M] [--timeout S]: the image hosted in Node.
+// mote run IMAGE [-m 16M] [--timeout S] [-p 8080:80]... [--net none]: the image hosted in Node.
 //
 // The console behaves as QEMU's serial port does: on a terminal, raw mode
 // (each key reaches the app as typed, no local echo) but with Ctrl-C still a
@@ -14,9 +14,9 @@ import { INTERRUPTED } from '../hosted/run.ts';
 import { runHosted } from '../hosted/index.ts';
 import { readImage } from '../image.ts';
 import { formatSize } from '../size.ts';
-import { readImageFile } from './common.ts';
+import { networkOptions, readImageFile, type NetFlags } from './common.ts';
 
-export interface RunFlags {
+export interface RunFlags extends NetFlags {
   memory: number;
   timeout?: number;
 }
@@ -25,6 +25,7 @@ const CTRL_C = '\x03';
 
 export async function runCommand(path: string, flags: RunFlags): Promise<number> {
   checkHostedRam(flags.memory, `-m ${formatSize(flags.memory)}`);
+  const network = networkOptions(flags);
   const img = await readImage(readImageFile(path));
   const abort = new AbortController();
   const onInt = () => abort.abort();
@@ -49,7 +50,7 @@ export async function runCommand(path: string, flags: RunFlags): Promise<number>
   try {
     const r = await runHosted(
       { manifest: img.manifest, files: img.files, tarBytes: img.tar.length },
-      { memoryBytes: flags.memory, stdout: process.stdout, stdin, timeoutMs: flags.timeout, signal: abort.signal },
+      { memoryBytes: flags.memory, stdout: process.stdout, stdin, timeoutMs: flags.timeout, signal: abort.signal, ...network },
     );
     if (r.status === Exit.Timeout) process.stderr.write(`mote: the run passed --timeout ${flags.timeout! / 1000}s\n`);
     if (r.status === INTERRUPTED) process.stderr.write('mote: interrupted; the run was stopped\n');
