@@ -5,7 +5,7 @@
 export { Exit, PLATFORM_ABI } from './platform.ts';
 export type { Platform, MemoryInfo, Manifest, ManifestModule } from './platform.ts';
 
-export { Pid, Ref, Binary, TermError, SHARED_BINARY_MIN } from './term.ts';
+export { Pid, Ref, Binary, Socket, TermError, SHARED_BINARY_MIN } from './term.ts';
 export { ANY, type Matcher, type Reason } from './process.ts';
 export {
   spawn, spawnLink, spawnMonitor, self, send, receive, sleep, exit, link, unlink, monitor, demonitor,
@@ -15,6 +15,10 @@ export { ProcessExit, type ExitMessage, type DownMessage } from './signals.ts';
 export { register, unregister, whereis, registered } from './registry.ts';
 export { sendAfter, cancelTimer, monotonicTime, processes, memory, configure, halt, type MemoryBreakdown, type Config } from './node.ts';
 export * as ets from './ets.ts';
+export * as gen_tcp from './gen_tcp.ts';
+export * as gen_udp from './gen_udp.ts';
+export type { Packet } from './framing.ts';
+export { encodeUtf8, decodeUtf8 } from './utf8.ts';
 export { Tid, type TableType, type Access, type TableOptions } from './ets.ts';
 export * as logger from './stdlib/logger.ts';
 export { GenServer } from './stdlib/gen_server.ts';

@@ -1,6 +1,6 @@
 /**
- * The mote platform interface, ABI version 2 (2: hosts enforce the
- * manifest's declared memory, see `Manifest.memory`).
+ * The mote platform interface, ABI version 3 (2: hosts enforce the
+ * manifest's declared memory, see `Manifest.memory`; 3: the network, `net`).
  *
  * This file is the whole contract between the JavaScript side of mote (the
  * kernel, the stdlib and the app) and whatever hosts it:
@@ -24,9 +24,11 @@
  *   3. if `exit` was called, stop with its code;
  *   4. if the timer is due, disarm it and call its handler; go to 2;
  *   5. if console input is wanted and available, pass it on; go to 2;
- *   6. if the timer is armed or input is wanted, wait (the CPU halts) for
- *      the first of the two; go to 4;
- *   7. otherwise nothing is left to do: stop with status 0.
+ *   6. if a network event is pending, pass it to the `net.onEvent` handler
+ *      (one event per turn, in the order they happened); go to 2;
+ *   7. if the timer is armed, input is wanted or any socket is open, wait
+ *      (the CPU halts) for the first of timer, console and network; go to 4;
+ *   8. otherwise nothing is left to do: stop with status 0.
  *
  * An exception that escapes a handler or a module, and a promise rejection
  * still unhandled after step 2, stop the host with `Exit.Uncaught` after it
@@ -35,7 +37,7 @@
  * Bump `PLATFORM_ABI` on any change to this file and to qemu/include/mote.h.
  */
 
-export const PLATFORM_ABI = 2;
+export const PLATFORM_ABI = 3;
 
 /**
  * Exit statuses. An app exits with 0..99 through `exit`; the codes from 100 up
@@ -189,9 +191,81 @@ export interface Platform {
    *  once do; the others abort the running code as `guard` does. */
   exit(code: number): never;
 
-  // Reserved for the next ABI: `net`, a virtio-net device (send a frame, a handler
-  // for received frames, the MAC address), driven by the same event loop.
+  /** The network: TCP and UDP sockets over IPv4. */
+  readonly net: Net;
 }
+
+/**
+ * Sockets, at the level of a socket API (the boot layer runs lwIP over
+ * virtio-net; the Node hosts run Node's `net` and `dgram`).
+ *
+ * A socket is a positive integer id, unique for the host's life (ids are
+ * never reused). Every call returns at once; what completes later comes back
+ * as an event through the event loop (step 6). Calls on an id that is not an
+ * open socket do nothing and return -1 where they return a number.
+ *
+ * Addresses are IPv4 literals ("10.0.2.2"), ports 0..65535. Under QEMU's user
+ * networking the node is 10.0.2.15 and the machine running QEMU is 10.0.2.2;
+ * the Node hosts map 10.0.2.2 to 127.0.0.1, so one app runs on both. Which
+ * host port reaches a listening port is the runner's business (`-p`).
+ *
+ * Errors are POSIX names in lower case: 'eaddrinuse', 'econnrefused',
+ * 'econnreset', 'etimedout', 'ehostunreach', 'enetdown' (no network),
+ * 'enomem' (no buffer or socket to be had), 'einval'.
+ *
+ * Events, as `handler(kind, id, a, b)`:
+ *   'listening'  id, a = the bound port (the one chosen, for port 0)
+ *   'accepted'   id = the listener, a = the new connection's id,
+ *                b = the peer as "ip:port"; the new socket is open
+ *   'connected'  id, a = the local end as "ip:port"
+ *   'data'       id, a = a Uint8Array the kernel now owns (never empty)
+ *   'writable'   id: room again after a `send` that took less than asked
+ *   'closed'     id: the peer closed its side; no data follows, but the id
+ *                stays open (sending still works) until `close`
+ *   'error'      id, a = the reason; the socket is gone and the id closed
+ *   'datagram'   id, a = a Uint8Array, b = the sender as "ip:port"
+ * No event follows `close(id)`.
+ */
+export interface Net {
+  /** The node's own IPv4 address, or "" while it has none (DHCP pending,
+   *  or no network). */
+  address(): string;
+  /** Listen for TCP connections on `port` (0: any free port) with a queue of
+   *  `backlog` unaccepted connections. 'listening' or 'error' follows.
+   *  Throws a RangeError for a port outside 0..65535. */
+  listen(port: number, backlog: number): number;
+  /** Open a TCP connection; 'connected' or 'error' follows. Throws a
+   *  TypeError for an address that is not an IPv4 literal, a RangeError for
+   *  a port outside 1..65535. */
+  connect(ip: string, port: number): number;
+  /** Queue bytes to send on a connected socket. Returns how many were taken
+   *  (the host copied them), from 0 to `bytes.length`; if fewer than all, a
+   *  'writable' event follows once there is room. -1 if not open. */
+  send(id: number, bytes: Uint8Array): number;
+  /** Stop (true) or restart (false) delivering 'data' for a connection. While
+   *  stopped, received data stays with the host and the peer's window
+   *  closes: the way backpressure reaches the sender. */
+  pause(id: number, paused: boolean): void;
+  /** Close the sending side once queued data has gone (a FIN); receiving
+   *  goes on. */
+  shutdown(id: number): void;
+  /** Close the socket at once: a listener stops listening (connections it
+   *  accepted stay open), a connection is closed (or reset if data is still
+   *  unsent after a short linger). The id is freed; no event follows. */
+  close(id: number): void;
+  /** Open a UDP socket bound to `port` (0: any); 'listening' or 'error'
+   *  follows; datagrams then arrive as 'datagram'. */
+  udpOpen(port: number): number;
+  /** Send one datagram. Returns bytes.length if it was queued, 0 if it was
+   *  dropped for want of a buffer, -1 if the socket is not open. */
+  udpSend(id: number, ip: string, port: number, bytes: Uint8Array): number;
+  /** Receive events (step 6); `null` stops. Events that come while no
+   *  handler is set are kept until one is. */
+  onEvent(handler: NetHandler | null): void;
+}
+
+export type NetEventKind = 'listening' | 'accepted' | 'connected' | 'data' | 'writable' | 'closed' | 'error' | 'datagram';
+export type NetHandler = (kind: NetEventKind, id: number, a?: unknown, b?: unknown) => void;
 
 declare global {
   // eslint-disable-next-line no-var

@@ -4,7 +4,7 @@
  *
  * Messages are copied so that no two processes ever share mutable data.
  * Accepted: primitives (not symbols), bigint, arrays, plain objects, Map, Set,
- * Date, Uint8Array, and the kernel's own immutable values (Pid, Ref, Tid, Binary),
+ * Date, Uint8Array, and the kernel's own immutable values (Pid, Ref, Tid, Socket, Binary),
  * which pass by reference. Anything else (a function, a class instance, a
  * cycle, a symbol key) throws a TermError in the sender, naming the path.
  *
@@ -15,6 +15,8 @@
  * methods that read or copy them: no process can change what another sees.
  * A smaller Uint8Array is copied and arrives as a Uint8Array.
  */
+
+import { decodeUtf8 } from './utf8.ts';
 
 /** Bytes at which a Uint8Array is shared as a Binary instead of copied. */
 export const SHARED_BINARY_MIN = 64;
@@ -67,6 +69,17 @@ export class Tid {
   }
 }
 
+/** A socket (see gen_tcp.ts, gen_udp.ts): an id the host gave it. Immutable;
+ *  may travel in messages. Prints as Erlang prints ports, `#Port<0.7>`. */
+export class Socket {
+  constructor(readonly id: number) {
+    Object.freeze(this);
+  }
+  toString(): string {
+    return `#Port<0.${this.id}>`;
+  }
+}
+
 const bytesOf = new WeakMap<Binary, Uint8Array>();
 
 /** An immutable byte string, shared between processes without copying. */
@@ -80,6 +93,15 @@ export class Binary {
   /** A Binary holding a copy of `bytes`. */
   static from(bytes: Uint8Array | ArrayLike<number>): Binary {
     return new Binary(bytes instanceof Uint8Array ? bytes.slice() : Uint8Array.from(bytes as ArrayLike<number>));
+  }
+  /** A Binary over `bytes` themselves, for the kernel's own fresh buffers
+   *  (data a socket received): the caller gives them up, nothing copies. */
+  static adopt(bytes: Uint8Array): Binary {
+    return new Binary(bytes);
+  }
+  /** The bytes decoded as UTF-8 (a malformed sequence gives U+FFFD). */
+  text(): string {
+    return decodeUtf8(bytesOf.get(this)!);
   }
   /** Byte at `i` (negative counts from the end), or undefined. */
   at(i: number): number | undefined {
@@ -103,6 +125,12 @@ export class Binary {
   toString(): string {
     return `<<${this.length} bytes>>`;
   }
+}
+
+/** A Binary's bytes themselves, for the kernel to hand to a host that copies
+ *  them (a socket send). Not exported to apps: they could change them. */
+export function binaryBytes(b: Binary): Uint8Array {
+  return bytesOf.get(b)!;
 }
 
 /** A copied term, with its approximate size in bytes (binaries excluded) and
@@ -205,7 +233,7 @@ function walk(v: unknown, w: Walk): unknown {
     w.open.pop();
     return out;
   }
-  if (o instanceof Pid || o instanceof Ref || o instanceof Tid) {
+  if (o instanceof Pid || o instanceof Ref || o instanceof Tid || o instanceof Socket) {
     w.size += 16;
     return o;
   }
@@ -325,7 +353,7 @@ export function termSize(value: unknown): number {
     }
     if (seen.has(v)) continue;
     seen.add(v);
-    if (v instanceof Binary || v instanceof Pid || v instanceof Ref || v instanceof Tid) size += 16;
+    if (v instanceof Binary || v instanceof Pid || v instanceof Ref || v instanceof Tid || v instanceof Socket) size += 16;
     else if (v instanceof Uint8Array) size += 16 + v.length;
     else if (Array.isArray(v)) {
       size += 16 + 8 * v.length;

@@ -7,7 +7,7 @@
 // aborts the running code, uncatchably, as the guard does (platform.ts: "No JS
 // runs after it returns to the host").
 export const PLATFORM_GLUE = String.raw`((host) => ({
-  abi: 2,
+  abi: 3,
   host: 'hosted',
   write(text) { host.write(String(text)); },
   onInput(handler) { host.onInput(typeof handler === 'function' ? handler : null); },
@@ -34,7 +34,46 @@ export const PLATFORM_GLUE = String.raw`((host) => ({
     host.exit(code);
     for (;;) {}
   },
+  net: netGlue(host),
 }))`;
+
+/** The platform's \`net\`, as host_net.c checks its arguments. Bytes cross as
+ *  (buffer, offset, length), so nothing is copied inside the guest; the
+ *  runner calls \`deliver\` with each event, a Uint8Array made here. */
+export const NET_GLUE = String.raw`function netGlue(host) {
+  const port = (p, min, what) => {
+    p = +p;
+    if (!Number.isInteger(p) || p < min || p > 65535) throw new RangeError(what + ': port ' + p + ' is outside ' + min + '..65535');
+    return p;
+  };
+  const ip = (a, what) => {
+    a = String(a);
+    const parts = a.split('.');
+    if (parts.length !== 4 || !parts.every((x) => /^(0|[1-9][0-9]{0,2})$/.test(x) && +x < 256)) throw new TypeError(what + ': ' + a + ' is not an IPv4 address');
+    return a;
+  };
+  const bytes = (b, what) => {
+    if (!(b instanceof Uint8Array)) throw new TypeError(what + ': the data must be a Uint8Array');
+    return b;
+  };
+  let handler = null;
+  host.netHandler((kind, id, a, b) => {
+    if (a instanceof ArrayBuffer) a = new Uint8Array(a);
+    handler(kind, id, a, b);
+  });
+  return {
+    address() { return host.netAddress(); },
+    listen(p, backlog) { return host.netListen(port(p, 0, 'listen'), Math.max(1, backlog | 0)); },
+    connect(a, p) { return host.netConnect(ip(a, 'connect'), port(p, 1, 'connect')); },
+    send(id, b) { b = bytes(b, 'send'); return host.netSend(id | 0, b.buffer, b.byteOffset, b.byteLength); },
+    pause(id, paused) { host.netPause(id | 0, !!paused); },
+    shutdown(id) { host.netShutdown(id | 0); },
+    close(id) { host.netClose(id | 0); },
+    udpOpen(p) { return host.netUdpOpen(port(p, 0, 'udpOpen')); },
+    udpSend(id, a, p, b) { b = bytes(b, 'udpSend'); return host.netUdpSend(id | 0, ip(a, 'udpSend'), port(p, 1, 'udpSend'), b.buffer, b.byteOffset, b.byteLength); },
+    onEvent(h) { handler = typeof h === 'function' ? h : null; host.netWanted(handler !== null); },
+  };
+}`;
 
 /** Describes a thrown value for the one-line report: [text, stack or ""]. */
 export const DESCRIBE_ERROR = String.raw`((e) => {

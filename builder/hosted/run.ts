@@ -5,7 +5,8 @@ import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emsc
 import { Exit, type Manifest } from '../../kernel/platform.ts';
 import { hostedMemory, type HostedMemory } from './budget.ts';
 import { newEngine, type HeapState } from './engine.ts';
-import { DESCRIBE_ERROR, PLATFORM_GLUE } from './glue.ts';
+import { DESCRIBE_ERROR, NET_GLUE, PLATFORM_GLUE } from './glue.ts';
+import { NodeNet } from './net.ts';
 import { fileText, installModuleLoader, type PayloadFiles } from './modules.ts';
 import { REJECTION_TRACKER } from './rejections.ts';
 import type { HostedOptions, HostedResult, Payload } from './types.ts';
@@ -56,11 +57,21 @@ export class HostedRun {
   private wake: (() => void) | null = null;
   private heapPeak = 0;
   private payloadRunning = false;
+  private readonly net: NodeNet;
+  /** The glue's event deliverer, and whether the guest wants events. */
+  private netDeliver: QuickJSHandle | null = null;
+  private netWanted = false;
 
   constructor(private readonly payload: Payload, private readonly opts: HostedOptions) {
     const manifestFile = fileText(payload.files, 'manifest.json');
     this.manifestText = manifestFile ?? JSON.stringify(payload.manifest);
     this.mem = hostedMemory(payload.manifest, payload.tarBytes ?? estimateTarBytes(payload.files), opts.memoryBytes);
+    this.net = new NodeNet({
+      enabled: opts.net !== false,
+      publish: opts.publish ?? [],
+      wake: () => this.wake?.(),
+      onListening: opts.onListening,
+    });
   }
 
   async run(): Promise<HostedResult> {
@@ -85,6 +96,7 @@ export class HostedRun {
       }
     } finally {
       this.detachInput();
+      this.net.closeAll();
     }
     return {
       status,
@@ -189,7 +201,8 @@ export class HostedRun {
     fn('exit', (code) => {
       if (this.exitCode === undefined) this.exitCode = ctx.getNumber(code);
     });
-    const glue = this.evalScript(PLATFORM_GLUE, 'mote:platform');
+    this.installNet(host);
+    const glue = this.evalScript(`(() => {\n${NET_GLUE}\nreturn ${PLATFORM_GLUE};\n})()`, 'mote:platform');
     const platform = ctx.unwrapResult(ctx.callFunction(glue, ctx.undefined, host));
     ctx.setProp(ctx.global, '__mote', platform);
     platform.dispose();
@@ -197,7 +210,58 @@ export class HostedRun {
     host.dispose();
   }
 
-  // ---- the event loop (kernel/platform.ts, steps 2..7) ----
+  /** The raw functions under the glue's `net` (glue.ts has checked the arguments). */
+  private installNet(host: QuickJSHandle): void {
+    const ctx = this.ctx;
+    const net = this.net;
+    const fn = (name: string, impl: (...args: QuickJSHandle[]) => QuickJSHandle | void) =>
+      ctx.newFunction(name, impl).consume((f) => ctx.setProp(host, name, f));
+    const num = (h: QuickJSHandle) => ctx.getNumber(h);
+    const bytes = (buf: QuickJSHandle, off: QuickJSHandle, len: QuickJSHandle): Uint8Array =>
+      ctx.getArrayBuffer(buf).consume((all) => all.value.slice(num(off), num(off) + num(len)));
+    fn('netHandler', (deliver) => {
+      this.netDeliver?.dispose();
+      this.netDeliver = deliver.dup();
+    });
+    fn('netWanted', (on) => {
+      this.netWanted = ctx.dump(on) === true;
+    });
+    fn('netAddress', () => ctx.newString(net.address()));
+    fn('netListen', (port, backlog) => ctx.newNumber(net.listen(num(port), num(backlog))));
+    fn('netConnect', (ip, port) => ctx.newNumber(net.connect(ctx.getString(ip), num(port))));
+    fn('netSend', (id, buf, off, len) => ctx.newNumber(net.send(num(id), bytes(buf, off, len))));
+    fn('netPause', (id, paused) => net.pause(num(id), ctx.dump(paused) === true));
+    fn('netShutdown', (id) => net.shutdown(num(id)));
+    fn('netClose', (id) => net.close(num(id)));
+    fn('netUdpOpen', (port) => ctx.newNumber(net.udpOpen(num(port))));
+    fn('netUdpSend', (id, ip, port, buf, off, len) =>
+      ctx.newNumber(net.udpSend(num(id), ctx.getString(ip), num(port), bytes(buf, off, len))),
+    );
+  }
+
+  /** Step 6: one network event to the guest, if one is pending and wanted. */
+  private deliverNetEvent(): boolean {
+    if (!this.netWanted || !this.netDeliver) return false;
+    const ev = this.net.take();
+    if (!ev) return false;
+    const ctx = this.ctx;
+    const args = ev.map((v) => {
+      if (typeof v === 'string') return ctx.newString(v);
+      if (typeof v === 'number') return ctx.newNumber(v);
+      if (v instanceof Uint8Array) return ctx.newArrayBuffer(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
+      return ctx.undefined;
+    });
+    const fn = this.netDeliver.dup();
+    try {
+      this.call(fn, ...args);
+    } finally {
+      fn.dispose();
+      for (const a of args) if (a !== ctx.undefined) a.dispose();
+    }
+    return true;
+  }
+
+  // ---- the event loop (kernel/platform.ts, steps 2..8) ----
 
   private async loop(): Promise<void> {
     for (;;) {
@@ -226,7 +290,8 @@ export class HostedRun {
           continue;
         }
       }
-      if (!this.timer && !this.inputFn) return;
+      if (this.deliverNetEvent()) continue;
+      if (!this.timer && !this.inputFn && this.net.openCount === 0) return;
       await this.waitUntil(this.timer ? this.timer.deadline : Infinity);
     }
   }

@@ -25,6 +25,24 @@ export interface HostedOptions {
   signal?: AbortSignal;
   /** Report unhandled rejections (default true); see rejections.ts. */
   trackRejections?: boolean;
+  /** The network (default on): false gives the guest none, so its listens
+   *  and connects fail with 'enetdown', as `--net none` does in QEMU. */
+  net?: boolean;
+  /** Host ports that reach the guest's listening ports (`-p`). A guest port
+   *  not published here listens on an ephemeral loopback port instead. */
+  publish?: PortMapping[];
+  /** Told where a guest port can be reached on this machine, once the guest
+   *  listens (a port published as 0, or an unpublished one, is chosen then). */
+  onListening?(guestPort: number, host: { address: string; port: number; protocol: 'tcp' | 'udp' }): void;
+}
+
+/** One `-p [hostIp:]hostPort:guestPort[/tcp|/udp]`, as Docker writes it. */
+export interface PortMapping {
+  /** The host address to listen on (default 127.0.0.1). */
+  hostIp: string;
+  hostPort: number;
+  guestPort: number;
+  protocol: 'tcp' | 'udp';
 }
 
 export interface HostedResult {

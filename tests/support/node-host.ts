@@ -16,8 +16,10 @@
  * real time JS spends running), so tests of timeouts are fast and their
  * order deterministic.
  */
-import type { Manifest, MemoryInfo, Platform } from '../../kernel/platform.ts';
+import type { Manifest, MemoryInfo, NetHandler, Platform } from '../../kernel/platform.ts';
 import { PLATFORM_ABI, Exit } from '../../kernel/platform.ts';
+import { NodeNet } from '../../builder/hosted/net.ts';
+import type { HostedOptions } from '../../builder/hosted/types.ts';
 
 export class ExitSignal extends Error {
   constructor(readonly code: number) {
@@ -34,6 +36,10 @@ export interface NodeHostOptions {
   manifest?: Manifest;
   /** Chunks fed to an input handler, one per loop turn. */
   input?: string[];
+  /** The network, as the hosted runner has it (builder/hosted/net.ts). */
+  net?: boolean;
+  publish?: HostedOptions['publish'];
+  onListening?: HostedOptions['onListening'];
 }
 
 export interface RunResult {
@@ -62,6 +68,9 @@ export function createNodeHost(opts: NodeHostOptions = {}): NodeHost {
   let guardState: { deadline: number; onTrip: () => void } | null = null;
   let inputHandler: ((text: string) => void) | null = null;
   const input = [...(opts.input ?? [])];
+  let wake: (() => void) | null = null;
+  let netHandler: NetHandler | null = null;
+  const net = new NodeNet({ enabled: opts.net !== false, publish: opts.publish ?? [], wake: () => wake?.(), onListening: opts.onListening });
   const now = (): number => performance.now() - started + skipped;
 
   const platform: Platform = {
@@ -99,7 +108,32 @@ export function createNodeHost(opts: NodeHostOptions = {}): NodeHost {
       if (exitCode === null) exitCode = code;
       throw new ExitSignal(code);
     },
+    net: {
+      address: () => net.address(),
+      listen: (port, backlog) => net.listen(port, backlog),
+      connect: (ip, port) => net.connect(ip, port),
+      send: (id, bytes) => net.send(id, bytes),
+      pause: (id, paused) => net.pause(id, paused),
+      shutdown: (id) => net.shutdown(id),
+      close: (id) => net.close(id),
+      udpOpen: (port) => net.udpOpen(port),
+      udpSend: (id, ip, port, bytes) => net.udpSend(id, ip, port, bytes),
+      onEvent(handler) {
+        netHandler = handler;
+      },
+    },
   };
+  /** Waits for a network event, or for `ms` if given. */
+  const waitNet = (ms?: number): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const t = ms === undefined ? undefined : setTimeout(done, ms);
+      function done() {
+        if (t) clearTimeout(t);
+        wake = null;
+        resolve();
+      }
+      wake = done;
+    });
 
   const drain = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -121,18 +155,14 @@ export function createNodeHost(opts: NodeHostOptions = {}): NodeHost {
     call(main);
     for (;;) {
       await drain();
+      if (exitCode !== null || error !== undefined) net.closeAll();
       if (exitCode !== null) return { code: exitCode, output: out };
       if (error !== undefined) {
         out += `Uncaught ${String(error)}\n`;
         return { code: Exit.Uncaught, output: out, error };
       }
-      if (timer) {
+      if (timer && timer.deadline <= now()) {
         const t = timer;
-        if (t.deadline > now()) {
-          if (opts.virtualTime) skipped += t.deadline - now();
-          else await new Promise((r) => setTimeout(r, Math.max(0, Math.ceil(t.deadline - now()))));
-          if (timer !== t) continue;
-        }
         timer = null;
         call(t.handler);
         continue;
@@ -142,6 +172,23 @@ export function createNodeHost(opts: NodeHostOptions = {}): NodeHost {
         call(() => h(input.shift()!));
         continue;
       }
+      const ev = netHandler ? net.take() : undefined;
+      if (ev) {
+        const h = netHandler!;
+        call(() => h(...ev));
+        continue;
+      }
+      if (timer) {
+        const ms = Math.max(0, Math.ceil(timer.deadline - now()));
+        if (opts.virtualTime && net.openCount === 0) skipped += timer.deadline - now();
+        else await waitNet(ms);
+        continue;
+      }
+      if (net.openCount > 0) {
+        await waitNet();
+        continue;
+      }
+      net.closeAll();
       return { code: Exit.Ok, output: out };
     }
   }

@@ -1,0 +1,94 @@
+/**
+ * UTF-8, for the bytes that cross a socket: bare QuickJS has no TextEncoder
+ * or TextDecoder. Both follow the WHATWG rules: a lone surrogate encodes as
+ * U+FFFD, and a malformed sequence decodes as one U+FFFD per maximal bad
+ * subpart.
+ */
+
+/** The UTF-8 bytes of `s`. */
+export function encodeUtf8(s: string): Uint8Array {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  const out = new Uint8Array(n);
+  let j = 0;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      out[j++] = c;
+      continue;
+    }
+    if (c < 0x800) {
+      out[j++] = 0xc0 | (c >> 6);
+      out[j++] = 0x80 | (c & 63);
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && (d & 0xfc00) === 0xdc00) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+        out[j++] = 0xf0 | (c >> 18);
+        out[j++] = 0x80 | ((c >> 12) & 63);
+        out[j++] = 0x80 | ((c >> 6) & 63);
+        out[j++] = 0x80 | (c & 63);
+        continue;
+      }
+      c = 0xfffd;
+    }
+    out[j++] = 0xe0 | (c >> 12);
+    out[j++] = 0x80 | ((c >> 6) & 63);
+    out[j++] = 0x80 | (c & 63);
+  }
+  return out;
+}
+
+/** `bytes[start, end)` decoded. */
+export function decodeUtf8(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  let out = '';
+  let run: number[] = [];
+  const flush = (): void => {
+    out += String.fromCharCode.apply(null, run);
+    run = [];
+  };
+  let i = start;
+  while (i < end) {
+    const b = bytes[i];
+    let cp = 0xfffd;
+    let len = 1;
+    if (b < 0x80) cp = b;
+    else {
+      // Lead byte: how many continuation bytes, and the range the second may take.
+      let need = 0, lo = 0x80, hi = 0xbf;
+      if (b >= 0xc2 && b <= 0xdf) need = 1;
+      else if (b >= 0xe0 && b <= 0xef) { need = 2; if (b === 0xe0) lo = 0xa0; if (b === 0xed) hi = 0x9f; }
+      else if (b >= 0xf0 && b <= 0xf4) { need = 3; if (b === 0xf0) lo = 0x90; if (b === 0xf4) hi = 0x8f; }
+      if (need > 0) {
+        let v = b & (0x3f >> need);
+        let k = 1;
+        for (; k <= need && i + k < end; k++) {
+          const c = bytes[i + k];
+          if (c < (k === 1 ? lo : 0x80) || c > (k === 1 ? hi : 0xbf)) break;
+          v = (v << 6) | (c & 63);
+        }
+        if (k > need) { cp = v; len = need + 1; }
+        else len = k; // the maximal bad subpart: one U+FFFD for it
+      }
+    }
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      run.push(0xd800 + (cp >> 10), 0xdc00 + (cp & 1023));
+    } else run.push(cp);
+    if (run.length >= 4096) flush();
+    i += len;
+  }
+  flush();
+  return out;
+}
