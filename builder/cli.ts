@@ -37,8 +37,10 @@ Exit status:
   124        boot, run: --timeout passed
   128+n      boot, run: mote was stopped by signal n (Ctrl-C: 130)
   1          build, inspect, budget: the command failed (budget: a run crashed
-             or disagreed with inspect's prediction)
-  2          bad usage: an unknown flag, a malformed size such as 12X`;
+             or disagreed with inspect's prediction); boot: QEMU could not
+             start (a -p host port in use, a bad argument after --)
+  2          bad usage: an unknown flag, a malformed size such as 12X or
+             port mapping such as -p 8080`;
 
 function size(text: string): number {
   try {
@@ -127,6 +129,7 @@ Examples:
   $ mote build -o hello.img          build the app in this directory
   $ mote run hello.img               run it hosted, in Node
   $ mote boot hello.img -m 16M       boot it in QEMU
+  $ mote boot web.img -p 8080:80     boot a server: 127.0.0.1:8080 reaches its port 80
   $ mote inspect hello.img           memory map and predicted RAM
   $ mote budget hello.img            run it at 8M..20M and classify each run
 ${EXIT_CODES}`,
