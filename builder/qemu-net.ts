@@ -72,7 +72,14 @@ function bindError(m: PortMapping): Promise<string | undefined> {
     const done = (e?: NodeJS.ErrnoException) => resolve(e?.code);
     if (m.protocol === 'udp') {
       const s = createSocket('udp4');
-      s.once('error', (e) => (s.close(), done(e)));
+      s.once('error', (e) => {
+        try {
+          s.close();
+        } catch {
+          // already closed by the failed bind
+        }
+        done(e);
+      });
       s.bind({ address: m.hostIp, port: m.hostPort, exclusive: true }, () => s.close(() => done()));
     } else {
       const s = createServer();

@@ -229,7 +229,9 @@ function launch(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): Pr
       if (status < 0) {
         const why = stderr.trim().split('\n')[0] || `it exited with ${code} and said nothing`;
         // A -p whose host port is taken: say which, and why, not QEMU's rule.
-        return void hostForwardFailure(stderr, opts.publish ?? []).then((line) => reject(new QemuError(line ?? `${QEMU} failed: ${why}`)));
+        return void hostForwardFailure(stderr, opts.publish ?? [])
+          .catch(() => undefined)
+          .then((line) => reject(new QemuError(line ?? `${QEMU} failed: ${why}`)));
       }
       resolve({ status, output, stderr, wallMs });
     });
