@@ -8,4 +8,6 @@ export { runHosted, hostedMemory, type HostedOptions, type HostedResult, type Pa
 export { inspectImage, predict, expectedOutcome, type InspectReport, type Prediction, type Outcome } from './inspect.ts';
 export { budgetImage, classify, type BudgetOptions, type BudgetReport, type BudgetRun } from './budget.ts';
 export { parseSize, parseSizes, formatSize } from './size.ts';
+export { parsePublish, addPublish, formatPublish } from './publish.ts';
+export type { PortMapping } from './hosted/types.ts';
 export { CliError, formatDiagnostic, type Diagnostic } from './errors.ts';
