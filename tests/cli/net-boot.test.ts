@@ -2,15 +2,16 @@
 // Real QEMU runs are few and short: the device check pauses the guest before
 // its first instruction (-S), a taken host port stops QEMU as it starts.
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BOOT_LAYER } from '../../builder/pack.ts';
 import { parsePublish } from '../../builder/publish.ts';
 import { QEMU, qemuArgs, type Machine } from '../../builder/qemu.ts';
-import { buildCli, expectNoStack, mote, moteSync, tempDir } from './support.ts';
+import { buildCli, expectNoStack, mote, moteSync, root, tempDir } from './support.ts';
 
 const dir = tempDir();
 const hello = join(dir, 'hello.img');
@@ -105,6 +106,57 @@ describe('boot with the network', () => {
     expect(published.stderr).toBe(none.stderr);
     expect(published.stdout).toBe(none.stdout);
     expect(published.status).toBe(none.status);
+  });
+});
+
+describe('mote run hands -p and --net to the hosted runner', () => {
+  // Listens on port 80, echoes the first 5 bytes of one connection, and ends.
+  const server = join(dir, 'echo-once.img');
+  beforeAll(() => {
+    writeFileSync(
+      join(dir, 'echo-once.ts'),
+      `import { spawn, gen_tcp } from 'mote';
+spawn(async () => {
+  const l = await gen_tcp.listen(80);
+  if ('error' in l) return console.log('listen: ' + l.error);
+  console.log('listening');
+  const c = await gen_tcp.accept(l.ok);
+  if ('error' in c) return console.log('accept: ' + c.error);
+  const r = await gen_tcp.recv(c.ok, 5);
+  if (!('error' in r)) await gen_tcp.send(c.ok, r.ok);
+  gen_tcp.close(c.ok);
+  gen_tcp.close(l.ok);
+});
+`,
+    );
+    expect(moteSync(['build', join(dir, 'echo-once.ts'), '-o', server]).status).toBe(0);
+  });
+
+  it('-p: the host port reaches the app\'s port 80', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(root, 'bin/mote.js'), 'run', server, '-p', `${port}:80`, '--timeout', '60'], { stdio: 'pipe' });
+    const closed = once(child, 'close');
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
+    // Until the app listens, or the run ends without listening.
+    await Promise.race([new Promise<void>((listening) => child.stdout.on('data', (s: string) => (out += s).includes('listening\n') && listening())), closed]);
+    expect(out, err).toBe('listening\n');
+    const sock = connect(port, '127.0.0.1', () => sock.end('hello'));
+    let echoed = '';
+    sock.setEncoding('utf8').on('data', (s: string) => (echoed += s));
+    await once(sock, 'close');
+    const [code] = await closed;
+    expect(echoed).toBe('hello');
+    expect(out).toBe('listening\n');
+    expect(code).toBe(0);
+  });
+
+  it('--net none: the app has no network', async () => {
+    const r = await mote(['run', server, '--net', 'none', '--timeout', '60']);
+    expect(r.stdout).toBe('listen: enetdown\n');
+    expect(r.status).toBe(0);
   });
 });
 
