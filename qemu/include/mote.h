@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MOTE_PLATFORM_ABI     2   /* bump with kernel/platform.ts */
+#define MOTE_PLATFORM_ABI     3   /* bump with kernel/platform.ts */
 #define MOTE_FORMAT_VERSION   1   /* image format, docs/ARCHITECTURE.md */
 
 /* Exit statuses (docs/ARCHITECTURE.md). 0..99 belong to the app. */
@@ -77,8 +77,14 @@ int64_t  clock_wall_ms(void);     /* since the Unix epoch */
 void     clock_wait_until(uint64_t deadline_ns);  /* halt until then or an interrupt */
 
 /* cpu.c: TSS/IDT, exceptions, the system-call trap, the LAPIC timer. */
+#define MOTE_VEC_NET 0x21                     /* the network's interrupt vector (isr.S: isr_net) */
 void cpu_init(void);
 void cpu_unmap_null_page(void);               /* and the stack guard; after the start info is read */
+uint32_t lapic_id(void);
+
+/* ioapic.c: device interrupts to the network vector. */
+int  ioapic_count(void);                      /* 0, 1, or 2 (microvm with ACPI) */
+int  ioapic_route(int gsi, uint8_t vector);   /* unmask `gsi`, edge-triggered; 0 if routed */
 
 /* payload.c: the ustar archive in the payload segment. */
 void        payload_init(void);                               /* validates or dies */
@@ -87,5 +93,7 @@ uintptr_t   payload_end(void);                                /* first byte afte
 
 /* host.c: QuickJS, the platform object and the event loop. */
 _Noreturn void host_run(uint64_t total_ram);
+void *host_net_alloc(size_t n);               /* counted with the JS heap; NULL past its limit */
+void  host_net_free(void *p);
 
 #endif

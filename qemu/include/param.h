@@ -11,5 +11,9 @@
 #define PIT_CALIBRATE_MS  1             /* least TSC calibration window on the PIT: 1193 ticks, 0.1% */
 #define INPUT_POLL_NS     (10 * 1000 * 1000) /* wake to poll the serial port while input is wanted */
 #define MAX_MODULE_NAME   100           /* ustar name field */
+#define NET_RX_SLOTS      32            /* receive buffers offered to virtio-net, 1536 bytes each */
+#define NET_TX_SLOTS      32            /* transmit buffers, 1536 bytes each */
+#define NET_TX_WAIT_NS    (2 * 1000 * 1000) /* a full transmit ring waits this long, then drops */
+#define NET_DATAGRAM_QUEUE 16           /* datagrams kept per UDP socket before new ones drop */
 
 #endif

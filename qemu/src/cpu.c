@@ -1,5 +1,6 @@
 /* cpu.c: the TSS, the IDT and its fatal exception reports, the system-call
-   trap, and the LAPIC timer that wakes the CPU from hlt. */
+   trap, and the LAPIC timer that wakes the CPU from hlt (as the network's
+   interrupt does, through ioapic.c). */
 #include <string.h>
 #include "mote.h"
 #include "io.h"
@@ -11,6 +12,7 @@
 #define MSR_FMASK      0xc0000084
 #define KERNEL_CS      0x08
 #define TSS_SEL        0x18
+#define LAPIC_ID       0x020
 #define LAPIC_EOI      0x0b0
 #define LAPIC_SVR      0x0f0     /* spurious vector + software enable (bit 8) */
 #define LAPIC_LVT_TIMER 0x320
@@ -51,7 +53,7 @@ extern uint64_t gdt[];
 extern uint64_t pt0[];                 /* entry.S: 4 KiB pages for the first 2 MiB */
 extern char stack_guard[];
 extern void (*const exception_stubs[32])(void);
-extern void isr_wake(void), isr_ignore(void), syscall_entry(void);
+extern void isr_wake(void), isr_net(void), isr_ignore(void), syscall_entry(void);
 
 static struct tss tss;
 static struct idt_gate idt[256];
@@ -109,6 +111,7 @@ void cpu_unmap_null_page(void)
 }
 
 void lapic_eoi(void) { lapic[LAPIC_EOI / 4] = 0; }
+uint32_t lapic_id(void) { return lapic[LAPIC_ID / 4] >> 24; }
 
 /* Arm the LAPIC one-shot timer for `ticks` (0 disarms). */
 void lapic_arm(uint32_t ticks) { lapic[LAPIC_TIMER_INIT / 4] = ticks; }
@@ -138,6 +141,7 @@ void cpu_init(void)
     for (int v = 32; v < 256; v++)
         set_gate(v, isr_ignore, 0);
     set_gate(VEC_TIMER, isr_wake, 0);
+    set_gate(MOTE_VEC_NET, isr_net, 0);
     struct __attribute__((packed)) { uint16_t limit; uint64_t base; } idtr = { sizeof idt - 1, (uintptr_t)idt };
     __asm__ volatile("lidt %0" :: "m"(idtr));
 

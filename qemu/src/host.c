@@ -1,10 +1,11 @@
 /* host.c: QuickJS on the boot layer, in the order of QuickJS's own qjs.c:
    a runtime over our allocator with memory and stack limits, a context, the
-   platform object, the entry module, then the event loop that
+   platform object, the network, the entry module, then the event loop that
    kernel/platform.ts describes. */
 #include <stdio.h>
 #include <string.h>
 #include "host.h"
+#include "net.h"
 #include "param.h"
 
 #define BLOCK_OVERHEAD 16          /* alloc.c's header, counted against the limit */
@@ -31,9 +32,13 @@ static int nrejected;
    comes out of HEAP_RESERVE, never out of the host's own needs. */
 #define RESCUE_ALLOCS 12
 static int rescue_left;
+static int net_allocating;               /* lwIP's allocations get no rescue window */
+static JSRuntime *runtime;
 
 static int over_limit(JSMallocState *s, size_t grow)
 {
+    if (net_allocating)
+        return s->malloc_size + grow > s->malloc_limit;
     int rescuing = rescue_left > 0;
     if (rescuing)
         rescue_left--;
@@ -88,6 +93,23 @@ static void *js_realloc_fn(JSMallocState *s, void *p, size_t n)
 }
 
 static size_t js_usable_fn(const void *p) { return heap_usable_size(p); }
+
+/* The network's memory (net_port.c) is JS memory too: the same counted
+   functions, so a busy network leaves less to JS and a full heap makes lwIP
+   drop a packet rather than take the host's reserve. */
+void *host_net_alloc(size_t n)
+{
+    net_allocating = 1;
+    void *p = runtime ? js_malloc_rt(runtime, n) : NULL;
+    net_allocating = 0;
+    return p;
+}
+
+void host_net_free(void *p)
+{
+    if (runtime)
+        js_free_rt(runtime, p);
+}
 
 static const JSMallocFunctions allocator = { js_malloc_fn, js_free_fn, js_realloc_fn, js_usable_fn };
 
@@ -229,6 +251,7 @@ static const char *read_manifest(JSContext *ctx)
     if (!JS_IsObject(m))
         mote_fatal(MOTE_EXIT_PAYLOAD_CORRUPT, "payload: manifest.json is not a JSON object");
     check_declared_memory(ctx, m);
+    host_net_start(ctx, m);                     /* virtio-net and lwIP, if the machine has the device */
     JSValue e = JS_GetPropertyStr(ctx, m, "entry");
     const char *name = JS_IsString(e) ? JS_ToCString(ctx, e) : NULL;
     JS_FreeValue(ctx, e);
@@ -270,24 +293,40 @@ _Noreturn static void event_loop(JSRuntime *rt, JSContext *ctx)
                 continue;
             }
         }
-        if (!host.timer_armed && !wants_input)
+        net_poll();                              /* frames in, lwIP's timers */
+        sock_poll();
+        JSValue args[4];
+        int nargs = host_net_next_event(ctx, args);
+        if (nargs > 0) {
+            call(ctx, host.net_handler, nargs, args);
+            for (int i = 0; i < nargs; i++)
+                JS_FreeValue(ctx, args[i]);
+            continue;
+        }
+        int sockets = host_net_open();
+        if (!host.timer_armed && !wants_input && !sockets)
             power_off(MOTE_EXIT_OK);             /* nothing left to do */
         uint64_t deadline = host.timer_armed ? host.timer_deadline_ns : UINT64_MAX;
         if (wants_input && deadline > now + INPUT_POLL_NS)
             deadline = now + INPUT_POLL_NS;      /* the UART is polled, not interrupt-driven */
-        clock_wait_until(deadline);
+        uint64_t net_deadline = net_next_timeout_ns();
+        if (net_deadline < deadline)
+            deadline = net_deadline;
+        if (!vnet_work_waiting())
+            clock_wait_until(deadline);          /* a frame's interrupt wakes it too */
     }
 }
 
 _Noreturn void host_run(uint64_t total_ram)
 {
     host.total_ram = total_ram;
-    host.timer_handler = host.input_handler = host.guard_handler = JS_UNDEFINED;
+    host.timer_handler = host.input_handler = host.guard_handler = host.net_handler = JS_UNDEFINED;
     host.heap_limit = heap_capacity() - HEAP_RESERVE;
 
     JSRuntime *rt = JS_NewRuntime2(&allocator, NULL);
     if (!rt)
         mote_fatal(MOTE_EXIT_TOO_LITTLE_MEMORY, "not enough memory to start the JS engine (%lu bytes of heap)", heap_capacity());
+    runtime = rt;
     JS_SetMemoryLimit(rt, host.heap_limit);
     JS_SetMaxStackSize(rt, STACK_SIZE - STACK_MARGIN);
     JS_SetInterruptHandler(rt, interrupt, NULL);

@@ -1,4 +1,4 @@
-/* host.h: shared between the QuickJS host files (host.c, host_api.c, host_modules.c). */
+/* host.h: shared between the QuickJS host files (host.c, host_api.c, host_modules.c, host_net.c). */
 #ifndef HOST_H
 #define HOST_H
 #include "quickjs.h"
@@ -15,6 +15,7 @@ struct host_state {
     uint64_t guard_deadline_ns;      /* 0: disarmed */
     JSValue  guard_handler;
     int      guard_tripped;
+    JSValue  net_handler;            /* net.onEvent's; JS_UNDEFINED: events wait */
 };
 
 extern struct host_state host;
@@ -23,5 +24,9 @@ void host_api_install(JSContext *ctx);                      /* globalThis.__mote
 void host_modules_install(JSRuntime *rt);                    /* import resolution */
 JSValue host_module_source(JSContext *ctx, const char *name);/* eval-ready module or exception */
 void test_hooks_install(JSContext *ctx);                    /* test build only */
+JSValue host_net_object(JSContext *ctx);                    /* __mote.net */
+void host_net_start(JSContext *ctx, JSValueConst manifest);  /* the device, lwIP, DHCP or a static address */
+int  host_net_next_event(JSContext *ctx, JSValue args[4]);  /* step 6: handler arguments, or 0 */
+int  host_net_open(void);                                   /* any socket open (step 7) */
 _Noreturn void host_die_uncaught(JSContext *ctx, JSValueConst err, const char *what);
 #endif

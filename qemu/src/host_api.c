@@ -1,4 +1,4 @@
-/* host_api.c: the platform object (kernel/platform.ts, ABI 1) that the boot
+/* host_api.c: the platform object (kernel/platform.ts, ABI 3) that the boot
    layer installs as globalThis.__mote. The event loop in host.c acts on what
    these functions record. */
 #include "host.h"
@@ -136,6 +136,7 @@ void host_api_install(JSContext *ctx)
     JSValue global = JS_GetGlobalObject(ctx);
     JSValue obj = JS_NewObject(ctx);
     JS_SetPropertyFunctionList(ctx, obj, api, sizeof api / sizeof api[0]);
+    JS_DefinePropertyValueStr(ctx, obj, "net", host_net_object(ctx), JS_PROP_ENUMERABLE);   /* host_net.c */
     JS_SetPropertyStr(ctx, global, "__mote", obj);
     JS_FreeValue(ctx, global);
 }

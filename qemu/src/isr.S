@@ -59,6 +59,12 @@ isr_wake:
 	pop %rax
 	iretq
 
+/* The network device interrupted: note it for the event loop, then wake. */
+	.globl isr_net
+isr_net:
+	movl $1, net_irq_seen(%rip)
+	jmp isr_wake
+
 /* Stray interrupts from the (masked) PIC: nothing to acknowledge at the LAPIC. */
 	.globl isr_ignore
 isr_ignore:

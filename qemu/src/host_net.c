@@ -1,0 +1,313 @@
+/* host_net.c: `__mote.net` (kernel/platform.ts, `Net`) for the boot layer:
+   argument checks and conversions around net_socket.c, the manifest's static
+   address, and the events the event loop hands to JS (step 6). */
+#include <string.h>
+#include "host.h"
+#include "net.h"
+#include "lwip/pbuf.h"
+
+/* A strict IPv4 literal: four decimal numbers 0..255, no signs or spaces. */
+static int parse_ipv4(const char *s, ip4_addr_t *out)
+{
+    uint32_t parts[4];
+    for (int i = 0; i < 4; i++) {
+        if (*s < '0' || *s > '9')
+            return -1;
+        uint32_t v = 0;
+        int digits = 0;
+        while (*s >= '0' && *s <= '9') {
+            v = v * 10 + (uint32_t)(*s++ - '0');
+            if (++digits > 3 || v > 255)
+                return -1;
+        }
+        parts[i] = v;
+        if (i < 3 && *s++ != '.')
+            return -1;
+    }
+    if (*s)
+        return -1;
+    IP4_ADDR(out, parts[0], parts[1], parts[2], parts[3]);
+    return 0;
+}
+
+static int ip_arg(JSContext *ctx, JSValueConst v, ip4_addr_t *out)
+{
+    const char *s = JS_IsString(v) ? JS_ToCString(ctx, v) : NULL;
+    int r = s ? parse_ipv4(s, out) : -1;
+    if (s)
+        JS_FreeCString(ctx, s);
+    return r;
+}
+
+/* A port as an integer in lo..65535, or -1. */
+static int port_arg(JSContext *ctx, JSValueConst v, int lo)
+{
+    double d;
+    if (!JS_IsNumber(v) || JS_ToFloat64(ctx, &d, v) || d != (double)(int)d || d < lo || d > 65535)
+        return -1;
+    return (int)d;
+}
+
+static uint32_t id_arg(JSContext *ctx, JSValueConst v)
+{
+    double d;
+    if (!JS_IsNumber(v) || JS_ToFloat64(ctx, &d, v) || d < 1 || d > 4294967295.0 || d != (double)(uint32_t)d)
+        return 0;
+    return (uint32_t)d;
+}
+
+/* The bytes of a Uint8Array (or any typed array or ArrayBuffer). */
+static const uint8_t *bytes_arg(JSContext *ctx, JSValueConst v, size_t *n)
+{
+    size_t off, len, per;
+    JSValue buf = JS_GetTypedArrayBuffer(ctx, v, &off, &len, &per);
+    if (JS_IsException(buf)) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        size_t size;
+        const uint8_t *p = JS_GetArrayBuffer(ctx, &size, v);
+        if (!p)
+            JS_FreeValue(ctx, JS_GetException(ctx));
+        *n = p ? size : 0;
+        return p;
+    }
+    size_t size;
+    uint8_t *p = JS_GetArrayBuffer(ctx, &size, buf);
+    JS_FreeValue(ctx, buf);                /* the view keeps it alive */
+    if (!p) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        return NULL;
+    }
+    *n = len;
+    return p + off;
+}
+
+static JSValue net_address_fn(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)this; (void)argc; (void)argv;
+    char a[16];
+    net_address(a);
+    return JS_NewString(ctx, a);
+}
+
+static JSValue net_listen(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)this; (void)argc;
+    int port = port_arg(ctx, argv[0], 0);
+    if (port < 0)
+        return JS_ThrowRangeError(ctx, "listen: the port must be an integer in 0..65535");
+    int32_t backlog = 0;
+    JS_ToInt32(ctx, &backlog, argv[1]);
+    return JS_NewUint32(ctx, sock_listen((unsigned)port, backlog < 1 ? 1 : (unsigned)backlog));
+}
+
+static JSValue net_connect(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)this; (void)argc;
+    ip4_addr_t ip;
+    if (ip_arg(ctx, argv[0], &ip) < 0)
+        return JS_ThrowTypeError(ctx, "connect: the address must be an IPv4 literal such as \"10.0.2.2\"");
+    int port = port_arg(ctx, argv[1], 1);
+    if (port < 0)
+        return JS_ThrowRangeError(ctx, "connect: the port must be an integer in 1..65535");
+    return JS_NewUint32(ctx, sock_connect(&ip, (unsigned)port));
+}
+
+static JSValue net_send(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)this; (void)argc;
+    size_t n;
+    const uint8_t *p = bytes_arg(ctx, argv[1], &n);
+    uint32_t id = id_arg(ctx, argv[0]);
+    return JS_NewInt64(ctx, p && id ? sock_send(id, p, n) : -1);
+}
+
+static JSValue net_pause(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)this; (void)argc;
+    sock_pause(id_arg(ctx, argv[0]), JS_ToBool(ctx, argv[1]) > 0);
+    return JS_UNDEFINED;
+}
+
+static JSValue net_shutdown(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)this; (void)argc;
+    sock_shutdown(id_arg(ctx, argv[0]));
+    return JS_UNDEFINED;
+}
+
+static JSValue net_close(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)this; (void)argc;
+    sock_close(id_arg(ctx, argv[0]));
+    return JS_UNDEFINED;
+}
+
+static JSValue net_udp_open(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)this; (void)argc;
+    int port = port_arg(ctx, argv[0], 0);
+    if (port < 0)
+        return JS_ThrowRangeError(ctx, "udpOpen: the port must be an integer in 0..65535");
+    return JS_NewUint32(ctx, sock_udp_open((unsigned)port));
+}
+
+static JSValue net_udp_send(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)this; (void)argc;
+    uint32_t id = id_arg(ctx, argv[0]);
+    ip4_addr_t ip;
+    int port = port_arg(ctx, argv[2], 1);
+    size_t n;
+    const uint8_t *p = bytes_arg(ctx, argv[3], &n);
+    if (!id || !p)
+        return JS_NewInt32(ctx, -1);
+    if (ip_arg(ctx, argv[1], &ip) < 0 || port < 0)
+        return JS_NewInt32(ctx, 0);         /* nowhere to send it: dropped */
+    return JS_NewInt64(ctx, sock_udp_send(id, &ip, (unsigned)port, p, n));
+}
+
+static JSValue net_on_event(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)this; (void)argc;
+    JS_FreeValue(ctx, host.net_handler);
+    host.net_handler = JS_IsFunction(ctx, argv[0]) ? JS_DupValue(ctx, argv[0]) : JS_UNDEFINED;
+    return JS_UNDEFINED;
+}
+
+static const JSCFunctionListEntry net_api[] = {
+    JS_CFUNC_DEF("address", 0, net_address_fn),
+    JS_CFUNC_DEF("listen", 2, net_listen),
+    JS_CFUNC_DEF("connect", 2, net_connect),
+    JS_CFUNC_DEF("send", 2, net_send),
+    JS_CFUNC_DEF("pause", 2, net_pause),
+    JS_CFUNC_DEF("shutdown", 1, net_shutdown),
+    JS_CFUNC_DEF("close", 1, net_close),
+    JS_CFUNC_DEF("udpOpen", 1, net_udp_open),
+    JS_CFUNC_DEF("udpSend", 4, net_udp_send),
+    JS_CFUNC_DEF("onEvent", 1, net_on_event),
+};
+
+JSValue host_net_object(JSContext *ctx)
+{
+    JSValue o = JS_NewObject(ctx);
+    JS_SetPropertyFunctionList(ctx, o, net_api, sizeof net_api / sizeof net_api[0]);
+    return o;
+}
+
+/* The manifest's "net": {"address", "netmask", "gateway"} gives a static
+   address; without it (or with an address that does not parse) DHCP. */
+static void read_static(JSContext *ctx, JSValueConst manifest, struct net_config *cfg)
+{
+    JSValue net = JS_GetPropertyStr(ctx, manifest, "net");
+    if (JS_IsObject(net)) {
+        JSValue a = JS_GetPropertyStr(ctx, net, "address");
+        JSValue m = JS_GetPropertyStr(ctx, net, "netmask");
+        JSValue g = JS_GetPropertyStr(ctx, net, "gateway");
+        if (ip_arg(ctx, a, &cfg->address) < 0)
+            ip4_addr_set_zero(&cfg->address);
+        else if (ip_arg(ctx, m, &cfg->netmask) < 0)
+            IP4_ADDR(&cfg->netmask, 255, 255, 255, 0);
+        if (ip_arg(ctx, g, &cfg->gateway) < 0)
+            ip4_addr_set_zero(&cfg->gateway);
+        JS_FreeValue(ctx, a);
+        JS_FreeValue(ctx, m);
+        JS_FreeValue(ctx, g);
+    }
+    JS_FreeValue(ctx, net);
+}
+
+void host_net_start(JSContext *ctx, JSValueConst manifest)
+{
+    struct net_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    read_static(ctx, manifest, &cfg);
+    net_start(&cfg);                       /* no device: every socket gets 'enetdown' */
+}
+
+static void free_array_buffer(JSRuntime *rt, void *opaque, void *ptr)
+{
+    (void)opaque;
+    js_free_rt(rt, ptr);
+}
+
+/* A fresh Uint8Array holding the pbuf chain's bytes (the chain stays the caller's). */
+static JSValue bytes_of(JSContext *ctx, struct pbuf *p)
+{
+    size_t n = p->tot_len;
+    uint8_t *copy = js_malloc(ctx, n ? n : 1);
+    if (!copy)
+        return JS_EXCEPTION;
+    pbuf_copy_partial(p, copy, p->tot_len, 0);
+    JSValue ab = JS_NewArrayBuffer(ctx, copy, n, free_array_buffer, NULL, 0);
+    if (JS_IsException(ab))
+        return ab;
+    JSValue global = JS_GetGlobalObject(ctx);
+    JSValue ctor = JS_GetPropertyStr(ctx, global, "Uint8Array");
+    JSValue view = JS_CallConstructor(ctx, ctor, 1, (JSValueConst *)&ab);
+    JS_FreeValue(ctx, ctor);
+    JS_FreeValue(ctx, global);
+    JS_FreeValue(ctx, ab);
+    return view;
+}
+
+static const char *const kind_names[] = {
+    [NET_LISTENING] = "listening", [NET_ACCEPTED] = "accepted", [NET_CONNECTED] = "connected",
+    [NET_DATA] = "data", [NET_WRITABLE] = "writable", [NET_CLOSED] = "closed",
+    [NET_ERROR] = "error", [NET_DATAGRAM] = "datagram",
+};
+
+/* Step 6: the next event as the handler's arguments; 0 if there is none, or
+   no handler to take it (events wait for one). With no memory for the
+   arguments, received bytes go back to their socket for a later turn and a
+   datagram is dropped; JS sees no error. */
+int host_net_next_event(JSContext *ctx, JSValue args[4])
+{
+    struct net_event ev;
+    if (!JS_IsFunction(ctx, host.net_handler) || !sock_next_event(&ev))
+        return 0;
+    int n = 2;
+    args[0] = JS_NewString(ctx, kind_names[ev.kind]);
+    args[1] = JS_NewUint32(ctx, ev.id);
+    switch (ev.kind) {
+    case NET_LISTENING:
+        args[n++] = JS_NewUint32(ctx, ev.number);
+        break;
+    case NET_ACCEPTED:
+        args[n++] = JS_NewUint32(ctx, ev.number);
+        args[n++] = JS_NewString(ctx, ev.address);
+        break;
+    case NET_CONNECTED:
+        args[n++] = JS_NewString(ctx, ev.address);
+        break;
+    case NET_DATA:
+        args[n++] = bytes_of(ctx, ev.data);
+        break;
+    case NET_DATAGRAM:
+        args[n++] = bytes_of(ctx, ev.data);
+        args[n++] = JS_NewString(ctx, ev.address);
+        break;
+    case NET_ERROR:
+        args[n++] = JS_NewString(ctx, ev.reason);
+        break;
+    default:
+        break;
+    }
+    int failed = 0;
+    for (int i = 0; i < n; i++)
+        failed |= JS_IsException(args[i]);
+    if (failed) {
+        for (int i = 0; i < n; i++)
+            JS_FreeValue(ctx, args[i]);
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        if (ev.kind == NET_DATA)
+            sock_unread(ev.id, ev.data);
+        else if (ev.data)
+            pbuf_free(ev.data);
+        return 0;
+    }
+    if (ev.data)
+        pbuf_free(ev.data);
+    return n;
+}
+
+int host_net_open(void) { return sock_open_count() > 0; }
