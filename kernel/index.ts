@@ -26,4 +26,6 @@ export type { ServerModule, From, ServerRef } from './stdlib/gen_server.ts';
 export { Supervisor } from './stdlib/supervisor.ts';
 export type { ChildSpec, SupFlags } from './stdlib/supervisor.ts';
 export * as application from './stdlib/application.ts';
+export { TcpServer, type TcpServerOptions } from './stdlib/tcp_server.ts';
+export { HttpServer, type HttpServerOptions, type HttpHandler, type Request, type Response } from './stdlib/http_server.ts';
 export { loadOptional } from './optional.ts';

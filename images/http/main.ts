@@ -1,0 +1,44 @@
+// An HTTP/1.1 server on port 80: GET / says hello, and /kv/KEY is a small
+// key-value API (GET, PUT, DELETE) over a table. An acceptor pool under a
+// supervisor with one process per connection, keep-alive, as cowboy does.
+//
+//   mote run http.img -p 8080:80    then: curl 127.0.0.1:8080/
+//   curl -X PUT --data-binary v 127.0.0.1:8080/kv/k && curl 127.0.0.1:8080/kv/k
+import { Supervisor, HttpServer, type Request, type Response } from 'mote';
+import { startKv, get, put, remove } from './kv.ts';
+
+const PORT = 80;
+
+function kv(req: Request, key: string): Response {
+  if (key === '' || key.includes('/')) return { status: 404, body: 'no such key\n' };
+  switch (req.method) {
+    case 'GET':
+    case 'HEAD': {
+      const v = get(key);
+      return v === undefined ? { status: 404, body: 'no such key\n' } : { body: v };
+    }
+    case 'PUT':
+      return { status: put(key, req.body.text()) ? 201 : 204 };
+    case 'DELETE':
+      return remove(key) ? { status: 204 } : { status: 404, body: 'no such key\n' };
+    default:
+      return { status: 405, headers: { allow: 'GET, HEAD, PUT, DELETE' }, body: 'method not allowed\n' };
+  }
+}
+
+function handler(req: Request): Response {
+  if (req.path === '/') return { body: 'hello from mote\n' };
+  if (req.path.startsWith('/kv/')) return kv(req, decodeURIComponent(req.path.slice(4)));
+  // A route that fails on purpose: its connection dies, the server does not.
+  if (req.path === '/crash') throw new Error('crash requested');
+  return { status: 404, body: 'not found\n' };
+}
+
+Supervisor.start(() => ({
+  flags: { strategy: 'one_for_one', intensity: 5, period: 10_000 },
+  children: [
+    { id: 'kv', start: startKv },
+    HttpServer.childSpec('http', { port: PORT, acceptors: 4, maxConnections: 256, handler }),
+  ],
+}));
+console.log(`http: listening on port ${PORT}`);

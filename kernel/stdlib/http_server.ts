@@ -1,0 +1,208 @@
+/**
+ * HttpServer: HTTP/1.1 over TcpServer, one process per connection, with
+ * keep-alive and pipelining. The handler runs in the connection's process:
+ *
+ *   HttpServer.childSpec('web', { port: 80, handler: (req) => ({ body: 'hi' }) })
+ *
+ * Bad input gets an answer and a close, never a crash of anything else:
+ * a malformed head 400 (http_parse.ts), a head over `maxHeadBytes` 431, a
+ * body over `maxBodyBytes` 413, a head that does not arrive within
+ * `headTimeoutMs` 408. A connection idle for `keepAliveTimeoutMs` between
+ * requests is closed. A handler that throws gets its client a 500, then
+ * its process ends as any crashed process does (logged), and with it only
+ * that connection.
+ */
+import * as gen_tcp from '../gen_tcp.ts';
+import { Binary, binaryBytes, type Socket } from '../term.ts';
+import { encodeUtf8 } from '../utf8.ts';
+import { TcpServer } from './tcp_server.ts';
+import { HttpError, headEnd, parseHead, type RequestHead } from './http_parse.ts';
+import type { ChildSpec } from './supervisor.ts';
+import type { StartResult } from './gen_server.ts';
+
+export interface Request extends RequestHead {
+  /** The target's path, without the query. */
+  path: string;
+  /** The query string after '?', or ''. */
+  query: string;
+  body: Binary;
+  /** The peer, "ip:port". */
+  peer: string;
+}
+
+export interface Response {
+  /** Default 200. */
+  status?: number;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array | Binary;
+}
+
+export type HttpHandler = (req: Request) => Response | Promise<Response>;
+
+export interface HttpServerOptions {
+  port: number;
+  handler: HttpHandler;
+  acceptors?: number;
+  maxConnections?: number;
+  /** Default 8 KiB. */
+  maxHeadBytes?: number;
+  /** Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Default 10 s. */
+  headTimeoutMs?: number;
+  /** Default 5 s. */
+  keepAliveTimeoutMs?: number;
+}
+
+export const HttpServer = {
+  startLink(opts: HttpServerOptions): StartResult {
+    return TcpServer.startLink(tcpOptions(opts));
+  },
+  childSpec(id: string, opts: HttpServerOptions): ChildSpec {
+    return TcpServer.childSpec(id, tcpOptions(opts));
+  },
+};
+
+const REASONS: Record<number, string> = {
+  200: 'OK', 201: 'Created', 204: 'No Content', 301: 'Moved Permanently', 304: 'Not Modified',
+  400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout',
+  409: 'Conflict', 413: 'Content Too Large', 431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable', 505: 'HTTP Version Not Supported',
+};
+
+function tcpOptions(opts: HttpServerOptions) {
+  if (opts === null || typeof opts !== 'object' || typeof opts.handler !== 'function') {
+    throw new TypeError('HttpServer: options need a handler: (req) => ({ status, headers, body })');
+  }
+  const limits = {
+    maxHead: opts.maxHeadBytes ?? 8 * 1024,
+    maxBody: opts.maxBodyBytes ?? 1 << 20,
+    headTimeout: opts.headTimeoutMs ?? 10_000,
+    idleTimeout: opts.keepAliveTimeoutMs ?? 5_000,
+  };
+  return {
+    port: opts.port,
+    acceptors: opts.acceptors,
+    maxConnections: opts.maxConnections,
+    socket: { packet: 'raw' as const, active: false },
+    handle: (conn: Socket) => serve(conn, opts.handler, limits),
+  };
+}
+
+type Limits = { maxHead: number; maxBody: number; headTimeout: number; idleTimeout: number };
+
+/** Bytes received and not yet used, as one array (grown by concatenation:
+ *  a head or body is usually one chunk, so this rarely copies). */
+class Inbox {
+  bytes: Uint8Array = new Uint8Array(0);
+  constructor(private readonly conn: Socket) {}
+  /** Reads more; false if the connection ended or `ms` passed. */
+  async more(ms: number): Promise<'ok' | 'timeout' | 'closed'> {
+    const r = await gen_tcp.recv(this.conn, 0, ms);
+    if ('error' in r) return r.error === 'timeout' ? 'timeout' : 'closed';
+    const chunk = binaryBytes(r.ok);
+    if (this.bytes.length === 0) this.bytes = chunk;
+    else {
+      const joined = new Uint8Array(this.bytes.length + chunk.length);
+      joined.set(this.bytes);
+      joined.set(chunk, this.bytes.length);
+      this.bytes = joined;
+    }
+    return 'ok';
+  }
+  take(n: number): Uint8Array {
+    const out = this.bytes.subarray(0, n);
+    this.bytes = this.bytes.subarray(n);
+    return out;
+  }
+}
+
+async function serve(conn: Socket, handler: HttpHandler, limits: Limits): Promise<void> {
+  const peer = gen_tcp.peername(conn);
+  const peerText = 'ok' in peer ? `${peer.ok.ip}:${peer.ok.port}` : '';
+  const inbox = new Inbox(conn);
+  for (;;) {
+    // The head: up to its blank line, within the size and time limits.
+    let end = headEnd(inbox.bytes);
+    while (end < 0) {
+      if (inbox.bytes.length > limits.maxHead) return fail(conn, 431, 'request head too large');
+      const before = inbox.bytes.length;
+      const idle = before === 0;
+      const got = await inbox.more(idle ? limits.idleTimeout : limits.headTimeout);
+      if (got === 'closed' || (got === 'timeout' && idle)) return void gen_tcp.close(conn);
+      if (got === 'timeout') return fail(conn, 408, 'request head timed out');
+      end = headEnd(inbox.bytes, before);
+    }
+    if (end > limits.maxHead) return fail(conn, 431, 'request head too large');
+    let head: RequestHead;
+    try {
+      head = parseHead(inbox.take(end));
+      inbox.take(4);
+    } catch (e) {
+      if (e instanceof HttpError) return fail(conn, e.status, e.message);
+      throw e;
+    }
+    if (head.contentLength > limits.maxBody) return fail(conn, 413, `body over ${limits.maxBody} bytes`);
+    while (inbox.bytes.length < head.contentLength) {
+      const got = await inbox.more(limits.headTimeout);
+      if (got === 'closed') return void gen_tcp.close(conn);
+      if (got === 'timeout') return fail(conn, 408, 'request body timed out');
+    }
+    const body = Binary.adopt(inbox.take(head.contentLength).slice());
+    const q = head.target.indexOf('?');
+    const req: Request = {
+      ...head,
+      path: q < 0 ? head.target : head.target.slice(0, q),
+      query: q < 0 ? '' : head.target.slice(q + 1),
+      body,
+      peer: peerText,
+    };
+    let res: Response;
+    try {
+      res = await handler(req);
+    } catch (e) {
+      await respond(conn, req, { status: 500, body: 'internal server error\n' }, false);
+      gen_tcp.close(conn);
+      throw e;
+    }
+    const sent = await respond(conn, req, res, head.keepAlive);
+    if (!sent || !head.keepAlive) return void gen_tcp.close(conn);
+  }
+}
+
+/** Answers a request that cannot be served, and closes. */
+async function fail(conn: Socket, status: number, why: string): Promise<void> {
+  await respond(conn, null, { status, body: `${REASONS[status] ?? 'Error'}: ${why}\n` }, false);
+  gen_tcp.close(conn);
+}
+
+async function respond(conn: Socket, req: Request | null, res: Response, keepAlive: boolean): Promise<boolean> {
+  if (res === null || typeof res !== 'object') throw new TypeError(`HttpServer: a handler must return { status, headers, body }, got ${String(res)}`);
+  const status = res.status ?? 200;
+  if (!Number.isInteger(status) || status < 100 || status > 599) throw new RangeError(`HttpServer: status ${String(status)} is not an HTTP status`);
+  const body = res.body === undefined ? new Uint8Array(0) : res.body instanceof Binary ? binaryBytes(res.body) : typeof res.body === 'string' ? encodeUtf8(res.body) : res.body;
+  const noBody = req?.method === 'HEAD' || status === 204 || status === 304;
+  let head = `HTTP/1.1 ${status} ${REASONS[status] ?? 'Status'}\r\ndate: ${new Date().toUTCString()}\r\n`;
+  const given = res.headers ?? {};
+  for (const name of Object.keys(given)) {
+    const value = String(given[name]);
+    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name) || /[\r\n]/.test(value)) throw new TypeError(`HttpServer: header ${JSON.stringify(name)} cannot be sent as given`);
+    const lower = name.toLowerCase();
+    if (lower === 'content-length' || lower === 'connection' || lower === 'date') continue;
+    head += `${name}: ${value}\r\n`;
+  }
+  if (!('content-type' in lowerKeys(given)) && body.length > 0) head += 'content-type: text/plain; charset=utf-8\r\n';
+  if (status !== 204 && status !== 304) head += `content-length: ${body.length}\r\n`;
+  head += keepAlive ? '\r\n' : 'connection: close\r\n\r\n';
+  const headBytes = encodeUtf8(head);
+  const out = new Uint8Array(headBytes.length + (noBody ? 0 : body.length));
+  out.set(headBytes);
+  if (!noBody) out.set(body, headBytes.length);
+  return (await gen_tcp.send(conn, out)) === 'ok';
+}
+
+function lowerKeys(h: Record<string, string>): Record<string, true> {
+  const out: Record<string, true> = {};
+  for (const k of Object.keys(h)) out[k.toLowerCase()] = true;
+  return out;
+}
