@@ -47,11 +47,15 @@ function sameHostPort(a: PortMapping, b: PortMapping): boolean {
 }
 
 /** Adds a spec to those given before it (the flag repeats). Two mappings
- *  cannot share a host port; one guest port may be published on several. */
+ *  cannot share a host port, nor (unlike Docker) a guest port: the hosted
+ *  runner listens on one host port per guest port, and both hosts must
+ *  take the same command line. */
 export function addPublish(spec: string, before: PortMapping[] = []): PortMapping[] {
   const m = parsePublish(spec);
   const clash = before.find((b) => sameHostPort(b, m));
   if (clash) throw new RangeError(`bad port mapping '${spec}': host port ${m.hostPort}/${m.protocol} is already published by ${formatPublish(clash)}`);
+  const twice = before.find((b) => b.guestPort === m.guestPort && b.protocol === m.protocol);
+  if (twice) throw new RangeError(`bad port mapping '${spec}': guest port ${m.guestPort}/${m.protocol} is already published by ${formatPublish(twice)}; give it one host port`);
   return [...before, m];
 }
 

@@ -43,14 +43,19 @@ describe('parsePublish', () => {
 });
 
 describe('addPublish (the flag repeats)', () => {
-  it('collects mappings in order; one guest port may sit behind several host ports', () => {
-    const all = ['8080:80', '8081:80', '5353:53/udp', '8080:53/udp'].reduce((ms, spec) => addPublish(spec, ms), addPublish('127.0.0.2:8080:80'));
-    expect(all.map(formatPublish)).toEqual(['127.0.0.2:8080:80/tcp', '127.0.0.1:8080:80/tcp', '127.0.0.1:8081:80/tcp', '127.0.0.1:5353:53/udp', '127.0.0.1:8080:53/udp']);
+  it('collects mappings in order; TCP and UDP ports are apart, and so are two host addresses', () => {
+    const all = ['8080:80', '5353:53/udp', '5353:53'].reduce((ms, spec) => addPublish(spec, ms), addPublish('127.0.0.2:8080:81'));
+    expect(all.map(formatPublish)).toEqual(['127.0.0.2:8080:81/tcp', '127.0.0.1:8080:80/tcp', '127.0.0.1:5353:53/udp', '127.0.0.1:5353:53/tcp']);
   });
 
   it('refuses a host port published twice, on the same address or on 0.0.0.0', () => {
     expect(() => addPublish('8080:81', addPublish('8080:80'))).toThrow("bad port mapping '8080:81': host port 8080/tcp is already published by 127.0.0.1:8080:80/tcp");
     expect(() => addPublish('0.0.0.0:8080:81', addPublish('8080:80'))).toThrow(/already published by 127\.0\.0\.1:8080:80\/tcp/);
+  });
+
+  it('refuses a guest port published twice (Docker takes it; the hosted runner could not)', () => {
+    expect(() => addPublish('8081:80', addPublish('8080:80'))).toThrow("bad port mapping '8081:80': guest port 80/tcp is already published by 127.0.0.1:8080:80/tcp; give it one host port");
+    expect(addPublish('8081:80/udp', addPublish('8080:80')).map(formatPublish)).toEqual(['127.0.0.1:8080:80/tcp', '127.0.0.1:8081:80/udp']);
   });
 });
 
