@@ -109,7 +109,7 @@ describe('boot with the network', () => {
   });
 });
 
-describe('mote run hands -p and --net to the hosted runner', () => {
+describe('the same -p and --net on both hosts: an app that listens on port 80', () => {
   // Listens on port 80, echoes the first 5 bytes of one connection, and ends.
   const server = join(dir, 'echo-once.img');
   beforeAll(() => {
@@ -132,32 +132,37 @@ spawn(async () => {
     expect(moteSync(['build', join(dir, 'echo-once.ts'), '-o', server]).status).toBe(0);
   });
 
-  it('-p: the host port reaches the app\'s port 80', async () => {
-    const port = await freePort();
-    const child = spawn(process.execPath, [join(root, 'bin/mote.js'), 'run', server, '-p', `${port}:80`, '--timeout', '60'], { stdio: 'pipe' });
-    const closed = once(child, 'close');
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    let err = '';
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
-    // Until the app listens, or the run ends without listening.
-    await Promise.race([new Promise<void>((listening) => child.stdout.on('data', (s: string) => (out += s).includes('listening\n') && listening())), closed]);
-    expect(out, err).toBe('listening\n');
-    const sock = connect(port, '127.0.0.1', () => sock.end('hello'));
-    let echoed = '';
-    sock.setEncoding('utf8').on('data', (s: string) => (echoed += s));
-    await once(sock, 'close');
-    const [code] = await closed;
-    expect(echoed).toBe('hello');
-    expect(out).toBe('listening\n');
-    expect(code).toBe(0);
-  });
+  for (const command of ['run', 'boot'] as const) {
+    it(`${command} -p: the host port reaches the app's port 80`, async () => {
+      const port = await freePort();
+      const args = [command, server, '-p', `${port}:80`, '--timeout', '60', ...(command === 'boot' ? ['--accel', 'tcg'] : [])];
+      const child = spawn(process.execPath, [join(root, 'bin/mote.js'), ...args], { stdio: 'pipe' });
+      const closed = once(child, 'close');
+      let out = '';
+      child.stdout.setEncoding('utf8');
+      let err = '';
+      child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
+      // Until the app listens, or the run ends without listening.
+      await Promise.race([new Promise<void>((listening) => child.stdout.on('data', (s: string) => (out += s).includes('listening\n') && listening())), closed]);
+      expect(out, err).toBe('listening\n');
+      const sock = connect(port, '127.0.0.1', () => sock.end('hello'));
+      let echoed = '';
+      let sockError = '';
+      sock.setEncoding('utf8').on('data', (s: string) => (echoed += s));
+      sock.on('error', (e) => (sockError = e.message));
+      await new Promise((r) => sock.on('close', r));
+      const [code] = await closed;
+      expect(echoed, sockError).toBe('hello');
+      expect(out).toBe('listening\n');
+      expect(code).toBe(0);
+    });
 
-  it('--net none: the app has no network', async () => {
-    const r = await mote(['run', server, '--net', 'none', '--timeout', '60']);
-    expect(r.stdout).toBe('listen: enetdown\n');
-    expect(r.status).toBe(0);
-  });
+    it(`${command} --net none: the app has no network`, async () => {
+      const r = await mote([command, server, '--net', 'none', '--timeout', '60']);
+      expect(r.stdout).toBe('listen: enetdown\n');
+      expect(r.status).toBe(0);
+    });
+  }
 });
 
 describe('refused before QEMU starts (usage, status 2)', () => {
