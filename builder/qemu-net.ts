@@ -67,7 +67,7 @@ export async function hostForwardFailure(stderr: string, publish: readonly PortM
 
 /** The errno code binding the mapping's host port gives now, or undefined
  *  if it binds (then it is let go at once). */
-function bindError(m: PortMapping): Promise<string | undefined> {
+export function bindError(m: PortMapping): Promise<string | undefined> {
   return new Promise((resolve) => {
     const done = (e?: NodeJS.ErrnoException) => resolve(e?.code);
     if (m.protocol === 'udp') {

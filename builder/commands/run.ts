@@ -15,6 +15,9 @@ import { runHosted } from '../hosted/index.ts';
 import { readImage } from '../image.ts';
 import { formatSize } from '../size.ts';
 import { networkOptions, readImageFile, type NetFlags } from './common.ts';
+import { bindError } from '../qemu-net.ts';
+import { bindFailure } from '../publish.ts';
+import { CliError } from '../errors.ts';
 
 export interface RunFlags extends NetFlags {
   memory: number;
@@ -27,6 +30,12 @@ export async function runCommand(path: string, flags: RunFlags): Promise<number>
   checkHostedRam(flags.memory, `-m ${formatSize(flags.memory)}`);
   const network = networkOptions(flags);
   const img = await readImage(readImageFile(path));
+  // As QEMU binds every hostfwd port before the guest runs, and boot fails
+  // with one line when one is taken: the same here, not an app's eaddrinuse.
+  for (const m of network.publish ?? []) {
+    const code = await bindError(m);
+    if (code !== undefined) throw new CliError(bindFailure(m, code));
+  }
   const abort = new AbortController();
   const onInt = () => abort.abort();
   process.on('SIGINT', onInt);

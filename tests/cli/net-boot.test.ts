@@ -89,6 +89,14 @@ describe('a host port that is already taken', () => {
     expect(r.status).toBe(1);
   });
 
+  it('run -p on a port in use: the same line and status, before the app runs', async () => {
+    const port = await holdTcp();
+    const r = await mote(['run', hello, '-p', `${port}:80`]);
+    expect(r.stderr).toBe(`mote: error: -p 127.0.0.1:${port}:80/tcp: host port ${port}/tcp on 127.0.0.1 is already in use; free it or publish another\n`);
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(1);
+  });
+
   it('the same for UDP on -M pc, whichever -p it is', async () => {
     const port = await holdUdp();
     const r = await mote(['boot', hello, '--accel', 'tcg', '--machine', 'pc', '-p', `${port}:80`, '-p', `${port}:53/udp`]);

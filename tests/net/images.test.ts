@@ -79,7 +79,7 @@ for (const host of ['run', 'boot'] as Host[]) {
   describe(`mote ${host}: images/http at 8M`, () => {
     let srv: Served;
     const log: string[] = (transcripts[host] = []);
-    const note = (r: { status: number; body: string }) => {
+    const note = <T extends { status: number; body: string }>(r: T): T => {
       log.push(`${r.status} ${r.body}`);
       return r;
     };
