@@ -182,7 +182,7 @@ async function respond(conn: Socket, req: Request | null, res: Response, keepAli
   if (!Number.isInteger(status) || status < 100 || status > 599) throw new RangeError(`HttpServer: status ${String(status)} is not an HTTP status`);
   const body = res.body === undefined ? new Uint8Array(0) : res.body instanceof Binary ? binaryBytes(res.body) : typeof res.body === 'string' ? encodeUtf8(res.body) : res.body;
   const noBody = req?.method === 'HEAD' || status === 204 || status === 304;
-  let head = `HTTP/1.1 ${status} ${REASONS[status] ?? 'Status'}\r\ndate: ${new Date().toUTCString()}\r\n`;
+  let head = `HTTP/1.1 ${status} ${REASONS[status] ?? 'Status'}\r\ndate: ${httpDate()}\r\n`;
   const given = res.headers ?? {};
   for (const name of Object.keys(given)) {
     const value = String(given[name]);
@@ -199,6 +199,19 @@ async function respond(conn: Socket, req: Request | null, res: Response, keepAli
   out.set(headBytes);
   if (!noBody) out.set(body, headBytes.length);
   return (await gen_tcp.send(conn, out)) === 'ok';
+}
+
+// The Date header changes once a second: format it once a second.
+let dateSecond = -1;
+let dateText = '';
+function httpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(now).toUTCString();
+  }
+  return dateText;
 }
 
 function lowerKeys(h: Record<string, string>): Record<string, true> {
