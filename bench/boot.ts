@@ -4,24 +4,18 @@
 //   npx vite-node bench/boot.ts [--runs 10]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packApp, MOTE_ROOT } from '../builder/pack.ts';
+import { MOTE_ROOT } from '../builder/pack.ts';
 import { ImageError } from '../builder/image.ts';
 import { bootImage, kvmWorks, type Machine } from '../builder/qemu.ts';
 import { Exit } from '../kernel/platform.ts';
+import { FLOOR as floor, wallMs, writeHello } from './boot-times.ts';
+import { median } from './stats.ts';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 10;
 const out = join(MOTE_ROOT, 'bench/results');
 mkdirSync(out, { recursive: true });
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
-const { image } = await packApp({ app: join(MOTE_ROOT, 'images/hello') });
-const hello = join(out, 'hello.img');
-writeFileSync(hello, image);
-const floor = join(MOTE_ROOT, 'qemu/build/floor.elf');
+const { path: hello, bytes: imageBytes } = await writeHello(out);
 
 async function runsOk(memory: number, machine: Machine): Promise<boolean> {
   try {
@@ -44,12 +38,6 @@ async function smallestMemory(machine: Machine): Promise<number> {
   return hi;
 }
 
-async function wallMs(kernel: string, machine: Machine, accel: 'kvm' | 'tcg'): Promise<number> {
-  const r = await bootImage(kernel, { memory: 8 << 20, machine, accel, stdio: 'pipe', timeoutMs: 20_000, validate: false });
-  if (kernel === hello && r.status !== 0) throw new Error(`hello failed: status ${r.status}\n${r.output}`);
-  return r.wallMs;
-}
-
 /** Floor and hello alternate, so a noisy stretch of the machine hits both alike. */
 async function wallTimes(machine: Machine, accel: 'kvm' | 'tcg'): Promise<{ floor: number[]; hello: number[] }> {
   const times = { floor: [] as number[], hello: [] as number[] };
@@ -60,8 +48,8 @@ async function wallTimes(machine: Machine, accel: 'kvm' | 'tcg'): Promise<{ floo
   return times;
 }
 
-const report: Record<string, unknown> = { imageBytes: image.length, runs };
-console.log(`image size: ${image.length} bytes (${(image.length / 1024).toFixed(0)} KiB)`);
+const report: Record<string, unknown> = { imageBytes, runs };
+console.log(`image size: ${imageBytes} bytes (${(imageBytes / 1024).toFixed(0)} KiB)`);
 for (const machine of ['microvm', 'pc'] as const) {
   const min = await smallestMemory(machine);
   report[`minMemory_${machine}`] = min;
