@@ -20,4 +20,3 @@ Supervisor.start(() => ({
   flags: { strategy: 'one_for_one', intensity: 5, period: 10_000 },
   children: [TcpServer.childSpec('echo', { port: PORT, acceptors: 4, maxConnections: 512, handle: echo })],
 }));
-console.log(`echo: listening on port ${PORT}`);

@@ -41,4 +41,3 @@ Supervisor.start(() => ({
     HttpServer.childSpec('http', { port: PORT, acceptors: 4, maxConnections: 256, handler }),
   ],
 }));
-console.log(`http: listening on port ${PORT}`);

@@ -72,6 +72,8 @@ async function listener(opts: TcpServerOptions): Promise<void> {
     exit({ listen: r.error });
   }
   const ls = r.ok;
+  const bound = gen_tcp.port(ls);
+  logger.notice(`TcpServer: listening on port ${'ok' in bound ? bound.ok : opts.port}`);
   const me = self();
   const max = opts.maxConnections ?? 256;
   const acceptors = new Set<Pid>();
