@@ -3,11 +3,14 @@
  * queue passes `maxMailboxLen`, or whose heap estimate (queued messages plus
  * the state its behaviour reports) passes `maxHeapSize`, is killed (reason
  * `killed`, as Erlang's max_heap_size does) with a log line saying why.
+ * Each message also counts towards the node's memory pressure (pressure.ts),
+ * which may kill the largest process, this one or another.
  */
 import { Proc, procMemory, holdBinaries, EMPTY } from './process.ts';
 import { copyTerm, type Copied } from './term.ts';
 import { arrived } from './scheduler.ts';
 import { die } from './signals.ts';
+import { grew } from './pressure.ts';
 import * as logger from './stdlib/logger.ts';
 
 /** Queues an already-copied message. */
@@ -17,7 +20,9 @@ export function enqueueMessage(p: Proc, m: Copied): void {
   p.mailbox.push(m);
   p.queuedBytes += m.size;
   if (m.binaries) holdBinaries(m.binaries);
-  if (checkLimits(p)) arrived(p);
+  if (!checkLimits(p)) return;
+  grew(m.size);
+  if (p.alive) arrived(p);
 }
 
 /** Queues a kernel message (EXIT, DOWN, replies built by the kernel). */

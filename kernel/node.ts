@@ -9,6 +9,7 @@ import { addTimer, removeTimer, timeLeft } from './timers.ts';
 import { enqueueMessage } from './mailbox.ts';
 import { resolveProc } from './registry.ts';
 import { config, guardConfigChanged } from './scheduler.ts';
+import { setStartupMs } from './startup.ts';
 import { tablesMemory } from './ets.ts';
 import { setWho } from './stdlib/logger.ts';
 
@@ -85,6 +86,9 @@ export function memory(): MemoryBreakdown {
 
 export interface Config {
   runawayMs?: number;
+  /** The entry module's top level may run this long (default 30,000 ms;
+   *  startup.ts). */
+  startupMs?: number;
   turnReductions?: number;
   sliceReductions?: number;
 }
@@ -96,6 +100,11 @@ export function configure(c: Config): void {
     if (v === undefined) continue;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new TypeError(`configure: ${k} must be an integer >= 1, got ${String(v)}`);
     config[k] = v;
+  }
+  const s = c.startupMs;
+  if (s !== undefined) {
+    if (typeof s !== 'number' || !Number.isInteger(s) || s < 1) throw new TypeError(`configure: startupMs must be an integer >= 1, got ${String(s)}`);
+    setStartupMs(s);
   }
   guardConfigChanged();
 }

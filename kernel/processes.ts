@@ -4,7 +4,7 @@
  */
 import { Proc, procs, state, procMemory, type Handler, type Matcher, type Reason } from './process.ts';
 import { copyTerm, Pid, Ref } from './term.ts';
-import { enqueue, me, receive as schedReceive, runAs, TIMEOUT, type Timeout } from './scheduler.ts';
+import { enqueue, me, receive as schedReceive, runAs, chargeSend, TIMEOUT, type Timeout } from './scheduler.ts';
 import { die, reasonOf, sendExit, link as linkProcs, unlink as unlinkProcs, monitor as monitorProc, demonitor as demonitorProc, ProcessExit, type DownMessage } from './signals.ts';
 import { enqueueMessage, checkLimits, deliver } from './mailbox.ts';
 import { resolveProc } from './registry.ts';
@@ -93,10 +93,13 @@ export function send<T>(dest: Pid | string, msg: T): T {
   const p = resolveProc(dest, 'send');
   if (!p && typeof dest === 'string') throw new Error(`send: no process is registered as "${dest}"`);
   const m = copyTerm(msg, 'send');
+  const cur = state.current;
+  if (cur) chargeSend(cur);
   if (p) {
     enqueueMessage(p, m);
-    const cur = state.current;
-    if (cur && !cur.alive && p === cur) throw new ProcessExit(cur.exitReason);
+    // The sender may have died of it: its own limit, a link to the
+    // receiver, or memory pressure.
+    if (cur && !cur.alive) throw new ProcessExit(cur.exitReason);
   }
   return msg;
 }

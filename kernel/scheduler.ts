@@ -25,9 +25,10 @@
  * the slice ends. Either way the process dies with reason `killed`.
  */
 import { Exit, platform } from './platform.ts';
-import { addTimer, removeTimer } from './timers.ts';
+import { addTimer, removeTimer, dueOther, type TimerId } from './timers.ts';
 import { Proc, state, takeMessage, compileMatchers, type Matcher, type Waiter } from './process.ts';
-import { die, reasonOf, ProcessExit } from './signals.ts';
+import { die, reasonOf, isOutOfMemory, ProcessExit } from './signals.ts';
+import { heapShort, relieve } from './pressure.ts';
 import * as logger from './stdlib/logger.ts';
 import { errorText } from './inspect.ts';
 
@@ -48,6 +49,8 @@ const runq: (Proc | undefined)[] = [];
 let rqHead = 0;
 let looping = false;
 let turnArmed = false;
+/** The timer of the next turn, while armed: not one the turn yields to. */
+let turnTimer: TimerId = 0;
 let inFlight: Proc | null = null;
 let budget = 0;
 
@@ -108,12 +111,35 @@ export function enqueue(p: Proc): void {
 
 function armTurn(): void {
   if (turnArmed || state.halted) return;
-  turnArmed = true;
-  addTimer(0, turn);
+  turnTimer = addTimer(0, turn);
+  turnArmed = true; // only once the timer is there: else nothing would ever run again
+}
+
+/** A timer other than the next turn's is due: the turn ends at the next
+ *  switch, so that a due timer waits for one slice at most, never for the
+ *  whole run queue, however busy its processes are. */
+function timerDue(): boolean {
+  return dueOther(clockAtSwitch(), turnTimer);
+}
+
+/** Checked at every 16th reduction of a slice: has the slice run long enough
+ *  (an eighth of runawayMs, so that a process that yields is never judged a
+ *  runaway), or is a timer due? Then the process yields at its next receive. */
+function sliceOver(p: Proc): boolean {
+  return clockAtSwitch() - p.sliceStart > config.runawayMs / 8 || timerDue();
+}
+
+/** A send costs the sender a reduction, as in BEAM: a loop that sends and
+ *  then polls (`await sleep(0)`) yields at the poll once its slice is spent. */
+export function chargeSend(p: Proc): void {
+  p.sliceLeft--;
+  p.reductions++;
+  budget--;
 }
 
 function turn(): void {
   turnArmed = false;
+  turnTimer = 0;
   dropClock();
   if (state.halted) return;
   if (inFlight) {
@@ -133,10 +159,16 @@ export function runLoop(): void {
   looping = true;
   try {
     while (!inFlight && budget > 0 && rqHead < runq.length && !state.halted) {
+      if (timerDue()) break;
       const p = runq[rqHead]!;
       runq[rqHead++] = undefined;
       p.queued = false;
-      if (p.alive) step(p);
+      if (!p.alive) continue;
+      try {
+        step(p);
+      } catch (e) {
+        lost(p, e);
+      }
     }
     if (rqHead === runq.length) {
       runq.length = 0;
@@ -149,8 +181,23 @@ export function runLoop(): void {
     looping = false;
   }
   if (state.halted) return;
-  if (inFlight || rqHead < runq.length) armTurn();
+  if (inFlight || rqHead < runq.length) armTurnOrStop();
   if (!inFlight) disarmGuard();
+}
+
+/** The next turn must be armed, or nothing would run again: if the timer
+ *  cannot be allocated, the largest process gives its memory back. */
+function armTurnOrStop(): void {
+  try {
+    armTurn();
+  } catch {
+    try {
+      relieve(0);
+      armTurn();
+    } catch {
+      nodeOutOfMemory();
+    }
+  }
 }
 
 function begin(p: Proc): void {
@@ -240,6 +287,7 @@ function step(p: Proc): void {
   }
   const h = p.handler;
   while (h && p.alive && p.queueLen() > 0 && p.sliceLeft > 0 && budget > 0 && !p.waiter) {
+    if ((p.sliceLeft & 15) === 0 && sliceOver(p)) break;
     const m = takeMessage(p, p.head);
     budget--;
     p.sliceLeft--;
@@ -258,8 +306,8 @@ function step(p: Proc): void {
     }
     if (isThenable(r)) {
       r.then(
-        () => handlerDone(p, null),
-        (e) => handlerDone(p, e),
+        () => handlerDone(p, false, undefined),
+        (e) => handlerDone(p, true, e),
       );
       return;
     }
@@ -274,6 +322,31 @@ function step(p: Proc): void {
   endSlice(p);
 }
 
+/** The scheduler's own work for p failed (it could not allocate what it
+ *  needed to go on with p): p's continuation is lost, so p dies with
+ *  out_of_memory, after the largest process if the heap is short. Anything
+ *  but running out of memory is a kernel bug, and stays fatal. */
+function lost(p: Proc, e: unknown): void {
+  if (e !== null && !isOutOfMemory(e)) throw e;
+  release(p);
+  outOfMemory(p);
+}
+
+/** p ran the VM out of memory, or the kernel did on p's behalf: p dies with
+ *  out_of_memory. If the heap is still short (the memory is held elsewhere),
+ *  the process the kernel counts the most against dies too. If then there is
+ *  not even room to record the death and say so, what fills the heap is
+ *  nothing the kernel can free, and the node stops (nodeOutOfMemory). */
+function outOfMemory(p: Proc): void {
+  try {
+    if (p.alive) die(p, 'out_of_memory');
+    if (heapShort()) relieve(platform().memory().heapLimit / 32);
+    logger.error(`process ${p.pid} ran the VM out of memory: killed (out_of_memory)`);
+  } catch {
+    nodeOutOfMemory();
+  }
+}
+
 function crash(p: Proc, e: unknown): void {
   if (!p.alive) return;
   // QuickJS's interrupt (the hosts' guard) can surface as a rejection of the
@@ -282,13 +355,16 @@ function crash(p: Proc, e: unknown): void {
     return runaway(p, now() - p.sliceStart);
   }
   const reason = reasonOf(e);
+  if (reason === 'out_of_memory') return outOfMemory(p);
   try {
     // Die first: that frees the process's heap, which the log line may need.
     die(p, reason);
-    if (reason === 'out_of_memory') logger.error(`process ${p.pid} ran the VM out of memory: killed (out_of_memory)`);
-    else if (!(e instanceof ProcessExit)) logger.error(`process ${p.pid} crashed:`, e instanceof Error ? errorText(e) : e);
-  } catch {
-    nodeOutOfMemory();
+    if (!(e instanceof ProcessExit)) logger.error(`process ${p.pid} crashed:`, e instanceof Error ? errorText(e) : e);
+  } catch (e2) {
+    // No room to record the death, or to say so: as outOfMemory.
+    if (!isOutOfMemory(e2)) throw e2;
+    if (p.alive) outOfMemory(p);
+    else nodeOutOfMemory();
   }
 }
 
@@ -312,26 +388,37 @@ function release(p: Proc): void {
   if (state.current === p) state.current = null;
 }
 
+// bodyDone and handlerDone run as promise reactions: whatever fails in them
+// must be handled here (an exception would be an unhandled rejection, which
+// stops the host), and the run queue must go on (or the node would hang).
 function bodyDone(p: Proc, result: unknown, failed: boolean): void {
   if (state.halted) return;
   dropClock();
   const wasInFlight = inFlight === p;
   release(p);
-  if (p.alive && wasInFlight && now() - p.sliceStart > config.runawayMs) runaway(p, now() - p.sliceStart);
-  if (p.alive) {
-    if (failed) crash(p, result);
-    else die(p, 'normal');
+  try {
+    if (p.alive && wasInFlight && now() - p.sliceStart > config.runawayMs) runaway(p, now() - p.sliceStart);
+    if (p.alive) {
+      if (failed) crash(p, result);
+      else die(p, 'normal');
+    }
+  } catch (e) {
+    lost(p, e);
   }
   if (wasInFlight) runLoop();
 }
 
-function handlerDone(p: Proc, err: unknown): void {
+function handlerDone(p: Proc, failed: boolean, err: unknown): void {
   if (state.halted) return;
   dropClock();
   const wasInFlight = inFlight === p;
   release(p);
-  if (err !== null && p.alive) crash(p, err);
-  else if (p.alive) endSlice(p);
+  try {
+    if (failed && p.alive) crash(p, err);
+    else if (p.alive) endSlice(p);
+  } catch (e) {
+    lost(p, e);
+  }
   if (wasInFlight) runLoop();
 }
 
@@ -396,7 +483,10 @@ export function receive(matchers: Matcher | Matcher[] | null, opts: ReceiveOptio
   }
   const test = compileMatchers(list);
   const found = scan(p, test, p.head);
-  if (found >= 0 && p.sliceLeft > 0 && budget > 0 && inFlight === p) {
+  // Taken at once (no switch) while the slice lasts, and the slice lasts
+  // while it has reductions left and sliceOver says no.
+  const goOn = p.sliceLeft > 0 && budget > 0 && inFlight === p && ((p.sliceLeft & 15) !== 0 || !sliceOver(p));
+  if (found >= 0 && goOn) {
     p.sliceLeft--;
     budget--;
     p.reductions++;
@@ -405,7 +495,7 @@ export function receive(matchers: Matcher | Matcher[] | null, opts: ReceiveOptio
   // A poll (after 0, or sleep(0)) costs a reduction like any receive, so a
   // polling loop still yields when its slice is spent.
   const poll = found < 0 && after === 0;
-  if (poll && p.sliceLeft > 0 && budget > 0 && inFlight === p) {
+  if (poll && goOn) {
     p.sliceLeft--;
     budget--;
     p.reductions++;

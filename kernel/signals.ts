@@ -65,8 +65,13 @@ export function reasonOf(e: unknown): Reason {
   return { error: 'thrown', value: safe(e) };
 }
 
-function isOutOfMemory(e: unknown): boolean {
-  // QuickJS throws InternalError "out of memory"; V8 a RangeError on huge allocations.
+export function isOutOfMemory(e: unknown): boolean {
+  // QuickJS throws InternalError "out of memory"; V8 a RangeError on huge
+  // allocations. QuickJS throws null when it cannot even allocate that error
+  // (the boot layer keeps a rescue window for it, the hosted engine cannot),
+  // so a thrown null is taken for running out too: the same reason on every
+  // host. (A program's own `throw null` ends its process as out_of_memory.)
+  if (e === null) return true;
   return e instanceof Error && /out of memory|Array buffer allocation failed/i.test(e.message);
 }
 

@@ -79,6 +79,18 @@ export function timeLeft(id: TimerId): number | undefined {
   return Math.max(0, t.deadline - platform().monotonicMs());
 }
 
+/** Is a timer other than `except` due at `now`? O(1): the earliest timer
+ *  but one is the heap's head, or one of its two children if `except` is the
+ *  head. The scheduler asks between slices, to yield to due timers. */
+export function dueOther(now: number, except: TimerId): boolean {
+  const h = heap[0];
+  if (!h) return false;
+  if (h.id !== except) return h.deadline <= now;
+  const a = heap[1];
+  const b = heap[2];
+  return (a !== undefined && a.deadline <= now) || (b !== undefined && b.deadline <= now);
+}
+
 /** Number of pending timers (for introspection and tests). */
 export function pendingTimers(): number {
   return heap.length;

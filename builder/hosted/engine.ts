@@ -39,6 +39,9 @@ export interface HeapState {
   atCap: boolean;
   /** Whether `bytes` can be allocated right now (allocated and freed). */
   canAllocate(bytes: number): boolean;
+  /** The largest block, up to `upTo` bytes, that can be allocated right now
+   *  (to 4 KiB): what the heap still has room for, whatever QuickJS counts. */
+  room(upTo: number): number;
 }
 
 const PAGE = 65_536;
@@ -77,13 +80,24 @@ export async function newEngine(heapLimit: number): Promise<Engine> {
   const heapStart = await heapStartAddress();
   const pages = Math.max(MIN_PAGES, Math.ceil((heapStart + heapLimit + SLACK) / PAGE));
   if (pages > MAX_PAGES) throw new CliError(`the hosted engine addresses at most ${HOSTED_MAX_RAM >> 20}M of RAM, not a ${Math.floor(heapLimit / 2 ** 20)}M heap`);
-  const heap: HeapState = { atCap: false, canAllocate: () => true };
+  const heap: HeapState = { atCap: false, canAllocate: () => true, room: (upTo) => upTo };
   const module = await quickjs(pages, heap);
   const raw = (module as unknown as { module: Malloc }).module;
   heap.canAllocate = (bytes) => {
     const p = raw._malloc(bytes);
     if (p) raw._free(p);
     return p !== 0;
+  };
+  heap.room = (upTo) => {
+    if (heap.canAllocate(upTo)) return upTo;
+    let lo = 0;
+    let hi = upTo;
+    while (hi - lo > 4096) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (heap.canAllocate(mid)) lo = mid;
+      else hi = mid;
+    }
+    return lo;
   };
   const start = raw._malloc(16);
   raw._free(start);
@@ -100,7 +114,7 @@ let heapStartCache: number | undefined;
  *  data and stack. The same for every instance of the same build. */
 async function heapStartAddress(): Promise<number> {
   if (heapStartCache !== undefined) return heapStartCache;
-  const module = await quickjs(MIN_PAGES, { atCap: false, canAllocate: () => true });
+  const module = await quickjs(MIN_PAGES, { atCap: false, canAllocate: () => true, room: (upTo) => upTo });
   const raw = (module as unknown as { module: Malloc }).module;
   const p = raw._malloc(16);
   raw._free(p);

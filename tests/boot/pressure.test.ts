@@ -1,0 +1,24 @@
+// Memory pressure on metal: the same fixtures as tests/kernel/pressure.test.ts
+// (hosted), booted in QEMU. One process's memory kills that process only.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { boot, buildImage } from '../support/guest.ts';
+import { PRESSURE_KILL } from '../support/pressure.ts';
+
+const fixture = (name: string) => join(__dirname, '../kernel/fixtures/pressure', name);
+
+describe('memory pressure, metal', () => {
+  // At several sizes: where the heap runs out moves with every megabyte, and
+  // after an out-of-memory kill the engine must still be whole (it once
+  // page-faulted in find_own_property at 9M).
+  for (const mb of [8, 9, 10, 12]) {
+    it(`a mailbox flood at ${mb}M kills the flooded process, which its supervisor restarts; the node answers`, async () => {
+      const r = await boot(await buildImage(fixture('flood.ts'), 'flood'), { memory: mb << 20 });
+      expect(r.output).toMatch(PRESSURE_KILL);
+      expect(r.output).toContain('sink died: out_of_memory\n');
+      expect(r.output).toContain('pong 0\n');
+      expect(r.output).toContain('heartbeat alive\n');
+      expect(r.status, r.output).toBe(0);
+    });
+  }
+});

@@ -1,0 +1,22 @@
+// Memory pressure on the hosted engine: one process's memory kills that
+// process only (kernel/pressure.ts). tests/boot/pressure.test.ts runs the
+// same fixtures on metal.
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { runScenario } from '../support/scenario-runner.ts';
+import { PRESSURE_KILL } from '../support/pressure.ts';
+
+const fixture = (name: string) => join(import.meta.dirname, 'fixtures/pressure', name);
+
+describe('memory pressure, hosted', () => {
+  for (const mb of [8, 12]) {
+    it(`a mailbox flood at ${mb}M kills the flooded process, which its supervisor restarts; the node answers`, async () => {
+      const r = await runScenario(fixture('flood.ts'), 'quickjs', mb << 20);
+      expect(r.output).toMatch(PRESSURE_KILL);
+      expect(r.output).toContain('sink died: out_of_memory\n');
+      expect(r.output).toContain('pong 0\n');
+      expect(r.output).toContain('heartbeat alive\n');
+      expect(r.code, r.output).toBe(0);
+    });
+  }
+});
