@@ -13,6 +13,12 @@
  * process that created the table; when it dies the table goes to the heir,
  * which receives `{ type: 'ETS-TRANSFER', table, from, data }`, or is
  * deleted. Values are copied in and out, as messages are.
+ *
+ * Memory: a table's bytes (as `info().memory` counts them) are charged to its
+ * owner, so under memory pressure (pressure.ts) the owner of the biggest
+ * tables may be the process that dies, and its tables with it. An insert
+ * fails in its caller, with an Error, past the table's `maxMemory`, or when
+ * the heap stays short even after that relief: a table never stops the node.
  */
 import { Proc, procs, state, holdBinaries, releaseBinaries, type Reason } from './process.ts';
 import { copyTerm, Pid, Tid, type Copied } from './term.ts';
@@ -23,6 +29,8 @@ import { Treap } from './treap.ts';
 import { checkKey, compareKeys, copyKey, keyId, type Key } from './ets_keys.ts';
 import { onDeath } from './signals.ts';
 import { deliver } from './mailbox.ts';
+import { chargedTo, roomFor } from './pressure.ts';
+import { ProcessExit } from './signals.ts';
 
 export type TableType = 'set' | 'ordered_set' | 'bag' | 'duplicate_bag';
 export type Access = 'public' | 'protected' | 'private';
@@ -33,6 +41,10 @@ export interface TableOptions {
   /** A name other processes can use instead of the table id. */
   name?: string;
   heir?: { pid: Pid; data?: unknown };
+  /** Bytes (as `info().memory` counts them) past which an insert fails with
+   *  an Error in the caller, the table unchanged. Default: no limit of its
+   *  own (the heap's still applies). */
+  maxMemory?: number;
 }
 
 interface Row {
@@ -41,6 +53,8 @@ interface Row {
 }
 
 const ENTRY_BYTES = 48;
+/** A table's own bytes, before its entries. */
+const TABLE_BYTES = 200;
 
 class Table {
   readonly tid = new Tid();
@@ -48,6 +62,7 @@ class Table {
   tree: Treap<Key, Row> | null;
   bytes = 0;
   count = 0;
+  maxMemory = 0;
   constructor(
     readonly type: TableType,
     readonly access: Access,
@@ -82,6 +97,13 @@ function own(t: Table, p: Proc): void {
   if (!mine) owned.set(p, (mine = new Set()));
   mine.add(t);
 }
+
+chargedTo.push((p: Proc) => {
+  const mine = owned.get(p);
+  let n = 0;
+  if (mine) for (const t of mine) n += TABLE_BYTES + t.bytes;
+  return n;
+});
 
 onDeath.push((p: Proc, _r: Reason) => {
   const mine = owned.get(p);
@@ -120,7 +142,10 @@ export function newTable(opts: TableOptions = {}): Tid {
     if (!(opts.heir.pid instanceof Pid)) throw new TypeError('ets.newTable: heir.pid must be a pid');
     if (hp) heir = { proc: hp, data: copyTerm(opts.heir.data, 'ets.newTable heir data') };
   }
+  const maxMemory = opts.maxMemory ?? 0;
+  if (typeof maxMemory !== 'number' || !Number.isInteger(maxMemory) || maxMemory < 0) throw new TypeError(`ets.newTable: maxMemory must be an integer >= 0, got ${String(maxMemory)}`);
   const t = new Table(type, access, opts.name ?? null, null, heir);
+  t.maxMemory = maxMemory;
   if (state.current) own(t, state.current);
   tables.set(t.tid.id, t);
   if (t.name !== null) named.set(t.name, t);
@@ -194,7 +219,25 @@ export function insert(table: Tid | string, a: unknown, b?: unknown): void {
       batch.push([checkKey('ets.insert', e[0]), copyTerm(e[1], 'ets.insert')]);
     }
   }
+  let bytes = 0;
+  for (const [, v] of batch) bytes += ENTRY_BYTES + v.size;
+  charge('ets.insert', t, bytes);
   for (const [k, v] of batch) put(t, k, v);
+}
+
+/** Before a write that grows `t` by about `bytes`: throws, the table
+ *  unchanged, past its maxMemory or when the heap has no room for it. */
+function charge(what: string, t: Table, bytes: number): void {
+  const name = t.name ?? String(t.tid);
+  if (t.maxMemory > 0 && TABLE_BYTES + t.bytes + bytes > t.maxMemory) {
+    throw new Error(`${what}: table ${name} is full: ${TABLE_BYTES + t.bytes} bytes, ${bytes} more would pass its maxMemory (${t.maxMemory})`);
+  }
+  const room = roomFor(bytes);
+  const caller = state.current;
+  if (caller && !caller.alive) throw new ProcessExit(caller.exitReason); // relief took the caller
+  if (!tables.has(t.tid.id)) throw new Error(`${what}: no table ${name} (its owner died of memory pressure)`);
+  if (room) return;
+  throw new Error(`${what}: out of memory: the heap has no room for ${bytes} more bytes in table ${name}`);
 }
 
 /** All values under `key` (copies), in insertion order; [] if none. */
@@ -255,7 +298,9 @@ export function updateElement(table: Tid | string, key: Key, fields: Record<stri
   if (old === null || typeof old !== 'object' || Object.getPrototypeOf(old) !== Object.prototype) {
     throw new TypeError(`ets.updateElement: the value under ${JSON.stringify(k)} is not a plain object`);
   }
-  put(t, k, copyTerm({ ...(old as object), ...fields }, 'ets.updateElement'));
+  const v = copyTerm({ ...(old as object), ...fields }, 'ets.updateElement');
+  charge('ets.updateElement', t, v.size - r.vals[0].size);
+  put(t, k, v);
   return true;
 }
 
@@ -371,7 +416,7 @@ export function info(table: Tid | string): TableInfo | undefined {
   if (!(table instanceof Tid) && typeof table !== 'string') throw new TypeError(`ets.info: expected a table id or name, got ${String(table)}`);
   const t = table instanceof Tid ? tables.get(table.id) : named.get(table);
   if (!t) return undefined;
-  return { id: t.tid, name: t.name, type: t.type, access: t.access, owner: t.owner?.pid ?? null, heir: t.heir?.proc.pid ?? null, size: t.count, memory: 200 + t.bytes };
+  return { id: t.tid, name: t.name, type: t.type, access: t.access, owner: t.owner?.pid ?? null, heir: t.heir?.proc.pid ?? null, size: t.count, memory: TABLE_BYTES + t.bytes };
 }
 
 export function allTables(): Tid[] {
@@ -380,6 +425,6 @@ export function allTables(): Tid[] {
 
 export function tablesMemory(): number {
   let n = 0;
-  for (const t of tables.values()) n += 200 + t.bytes;
+  for (const t of tables.values()) n += TABLE_BYTES + t.bytes;
   return n;
 }

@@ -27,17 +27,24 @@ export const chargedTo: ((p: Proc) => number)[] = [];
 
 let grown = 0;
 let heapLimit = 0;
+/** The last look found the heap short even after relief: look at every
+ *  table insert until it is not. */
+let stillShort = false;
 
 function limit(): number {
   if (heapLimit === 0) heapLimit = platform().memory().heapLimit;
   return heapLimit;
 }
 
-/** What the kernel counts against `p`. */
-export function weight(p: Proc): number {
-  let n = procMemory(p);
+function charged(p: Proc): number {
+  let n = 0;
   for (const f of chargedTo) n += f(p);
   return n;
+}
+
+/** What the kernel counts against `p`. */
+export function weight(p: Proc): number {
+  return procMemory(p) + charged(p);
 }
 
 /** Is the heap short (more than 7/8 of its limit in use)? */
@@ -55,6 +62,18 @@ export function grew(bytes: number): void {
   if (heapShort()) relieve(limit() / 32);
 }
 
+/** For a table insert of `bytes`: as `grew`, but if the heap is still short
+ *  after relief, false: the insert must fail in its caller, with an error. */
+export function roomFor(bytes: number): boolean {
+  grown += bytes;
+  if (!stillShort && grown * 64 < limit()) return true;
+  grown = 0;
+  if (!heapShort()) return !(stillShort = false);
+  relieve(limit() / 32);
+  stillShort = heapShort();
+  return !stillShort;
+}
+
 /** Kills the process the kernel counts the most memory against, if it holds
  *  at least `least` bytes. Returns it, or null if none qualifies. */
 export function relieve(least: number): Proc | null {
@@ -69,12 +88,13 @@ export function relieve(least: number): Proc | null {
   }
   if (!victim) return null;
   const queued = victim.queueLen();
+  const tables = charged(victim);
   const heap = platform().memory();
   die(victim, 'out_of_memory');
   try {
     logger.error(
-      `process ${victim.pid} killed: out of memory: it held the most, ${most} bytes (${queued} messages queued), ` +
-        `with the heap at ${heap.heapUsed} of ${heap.heapLimit} bytes`,
+      `process ${victim.pid} killed: out of memory: it held the most, ${most} bytes (${queued} messages queued, ` +
+        `${tables} bytes of tables), with the heap at ${heap.heapUsed} of ${heap.heapLimit} bytes`,
     );
   } catch {
     // the line could not be built: the death itself is what counts

@@ -21,4 +21,14 @@ describe('memory pressure, metal', () => {
       expect(r.status, r.output).toBe(0);
     });
   }
+
+  it('filling tables: past maxMemory the insert fails in the caller; a full heap kills the owner, not the node', async () => {
+    const r = await boot(await buildImage(fixture('table.ts'), 'table'), { memory: 8 << 20 });
+    expect(r.output).toContain('capped: ets.insert: table #Tab<N.N> is full: N bytes, N more would pass its maxMemory (N)\n');
+    expect(r.output).toContain('capped table kept every row before\n');
+    expect(r.output).toMatch(PRESSURE_KILL);
+    expect(r.output).toContain('filler: insert failed\nowner died: out_of_memory\n');
+    expect(r.output).toContain('pong 0\n');
+    expect(r.status, r.output).toBe(0);
+  });
 });

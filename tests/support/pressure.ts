@@ -2,4 +2,4 @@
 
 /** The log line of a pressure kill (kernel/pressure.ts): it names the
  *  process and its memory. */
-export const PRESSURE_KILL = /\[error\] (<0\.\d+\.0> )?process <0\.\d+\.0> killed: out of memory: it held the most, \d+ bytes \(\d+ messages queued\), with the heap at \d+ of \d+ bytes/;
+export const PRESSURE_KILL = /\[error\] (<0\.\d+\.0> )?process <0\.\d+\.0> killed: out of memory: it held the most, \d+ bytes \(\d+ messages queued, \d+ bytes of tables\), with the heap at \d+ of \d+ bytes/;
