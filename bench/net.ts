@@ -165,6 +165,7 @@ async function bootSection(): Promise<void> {
   }
   const m = { floorMs: median(t.floor), helloMs: median(t.hello), httpFirst200Ms: median(t.http), linuxVmFirst200Ms: median(t.linux) };
   report.boot = { medians: m, raw: t };
+  if (!linux) report.linuxVmSmallestMemory = await linuxVmSmallest();
   console.log(`\nboot to first response, TCG, microvm, -m 8M (Linux VM: pc, -m ${LINUX_VM_MEMORY}), median of ${boots}:`);
   console.table({
     'floor (launch to power-off)': { ms: r1(m.floorMs), 'http÷this': r2(m.httpFirst200Ms / m.floorMs) },
@@ -172,4 +173,17 @@ async function bootSection(): Promise<void> {
     'http (launch to first 200)': { ms: r1(m.httpFirst200Ms), 'http÷this': 1 },
     ...(t.linux.length ? { 'linux vm + qjs (launch to first 200)': { ms: r1(m.linuxVmFirst200Ms), 'http÷this': r2(m.httpFirst200Ms / m.linuxVmFirst200Ms) } } : {}),
   });
+  if (!linux) console.log(`smallest -m at which the Linux VM serves (16M steps down from ${LINUX_VM_MEMORY}): ${report.linuxVmSmallestMemory}`);
+}
+
+/** Steps the Linux VM's RAM down 16M at a time until it no longer serves. */
+async function linuxVmSmallest(): Promise<string> {
+  let smallest = 'none';
+  for (let mb = parseInt(LINUX_VM_MEMORY, 10); mb >= 16; mb -= 16) {
+    const l = await linuxVm(`${mb}M`);
+    const ok = await firstResponseMs({ name: l.name, cmd: l.cmd, args: l.args, port: l.ports.http! }, 60_000).then(() => true, () => false);
+    if (!ok) break;
+    smallest = `${mb}M`;
+  }
+  return smallest;
 }

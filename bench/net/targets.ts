@@ -75,14 +75,14 @@ export function linuxVmMissing(): string | null {
 /** Debian's kernel and a QuickJS initramfs under the same QEMU and
  *  accelerator as mote boot, on -M pc (Debian's kernel finds virtio-net on
  *  PCI; microvm would need virtio-mmio devices on its command line). */
-export async function linuxVm(): Promise<Launch> {
+export async function linuxVm(memory = LINUX_VM_MEMORY): Promise<Launch> {
   const ports = { http: await freePort(), echo: await freePort() };
   const publish = (['http', 'echo'] as const).map((r) => ({ protocol: 'tcp' as const, hostIp: '127.0.0.1', hostPort: ports[r], guestPort: GUEST_PORT[r] }));
   return {
     name: 'linux vm',
     cmd: QEMU,
     args: [
-      '-M', 'pc', '-accel', 'tcg', '-m', LINUX_VM_MEMORY,
+      '-M', 'pc', '-accel', 'tcg', '-m', memory,
       '-kernel', join(LINUX_VM, 'vmlinuz'), '-initrd', join(LINUX_VM, 'initramfs.cpio'),
       '-append', 'console=ttyS0 quiet loglevel=1 panic=-1',
       '-nodefaults', '-no-user-config', '-display', 'none', '-monitor', 'none', '-serial', 'stdio', '-no-reboot',
