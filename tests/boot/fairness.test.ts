@@ -15,3 +15,26 @@ describe('fairness, metal', () => {
     expect(r.status).toBe(0);
   });
 });
+
+describe('the start-up guard, metal', () => {
+  it('stops a top-level infinite loop with one line and status 100', async () => {
+    const r = await boot(await buildImage(fixture('startup-loop.ts'), 'startup-loop'));
+    expect(r.output).toMatch(/^starting\n\[error\] start-up \(the entry module's top level\) ran \d+ ms without yielding \(limit 300 ms, configure startupMs\): stopped\n$/);
+    expect(r.status).toBe(100);
+  });
+
+  it('lets long start-up work run past runawayMs', async () => {
+    const r = await boot(await buildImage(fixture('startup-long.ts'), 'startup-long'));
+    expect(r.output).toBe('start-up work done: true\n');
+    expect(r.status).toBe(0);
+  });
+});
+
+describe('the runaway guard, metal', () => {
+  it('kills an endless loop in a process, and the node goes on', async () => {
+    const r = await boot(await buildImage(join(__dirname, '../kernel/fixtures/quickjs-only/spin.ts'), 'spin'));
+    expect(r.output).toMatch(/\[error\] process <0\.\d+\.0> ran \d+ ms without yielding \(limit 200 ms\): killed\n/);
+    expect(r.output).toContain('spinner: killed\nafter: normal\n');
+    expect(r.status).toBe(3);
+  });
+});

@@ -16,3 +16,17 @@ describe('fairness, hosted', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe('the start-up guard, hosted', () => {
+  it('stops a top-level infinite loop with one line and status 100', async () => {
+    const r = await runScenario(fixture('startup-loop.ts'), 'quickjs');
+    expect(r.output).toMatch(/^starting\n\[error\] start-up \(the entry module's top level\) ran \d+ ms without yielding \(limit 300 ms, configure startupMs\): stopped\n$/);
+    expect(r.code).toBe(100);
+  });
+
+  it('lets long start-up work run past runawayMs', async () => {
+    const r = await runScenario(fixture('startup-long.ts'), 'quickjs');
+    expect(r.output).toBe('start-up work done: true\n');
+    expect(r.code).toBe(0);
+  });
+});
