@@ -52,7 +52,7 @@ export function headEnd(buf: Uint8Array, from = 0): number {
 export function parseHead(bytes: Uint8Array): RequestHead {
   // Header bytes are Latin-1 on the wire (RFC 9110 5.5): one char per byte.
   let text = '';
-  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, i + 8192)));
+  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
   const lines = text.split('\r\n');
   for (const l of lines) if (l.includes('\r') || l.includes('\n')) throw new HttpError(400, 'a line does not end in CRLF');
   const [method, target, proto, ...extra] = lines[0].split(' ');
