@@ -13,7 +13,8 @@
 #define MAX_MODULE_NAME   100           /* ustar name field */
 #define NET_RX_SLOTS      32            /* receive buffers offered to virtio-net, 1536 bytes each */
 #define NET_TX_SLOTS      32            /* transmit buffers, 1536 bytes each */
-#define NET_TX_WAIT_NS    (2 * 1000 * 1000) /* a full transmit ring waits this long, then drops */
+#define NET_TX_QUEUE      256           /* frames waiting for a transmit slot before new ones drop */
 #define NET_DATAGRAM_QUEUE 16           /* datagrams kept per UDP socket before new ones drop */
+#define NET_LINGER_MS     2000          /* a closed connection may take this long to deliver what it was given */
 
 #endif

@@ -14,9 +14,10 @@
 extern volatile int net_irq_seen;                     /* set by isr_net (isr.S) */
 int      vnet_init(uint8_t mac[6]);                   /* find, negotiate, start; 0 if a device is there */
 uint8_t *vnet_tx_buffer(int *slot);                   /* room for one frame, NULL if the ring is full */
+void     vnet_tx_interrupts(int on);                  /* wake the loop as sent frames free slots */
 void     vnet_tx_commit(int slot, size_t len);        /* send the frame written there */
 int      vnet_receive(void (*take)(const uint8_t *frame, size_t len));  /* frames handed over */
-int      vnet_work_waiting(void);                     /* received frames or an interrupt not yet seen */
+int      vnet_work_waiting(void);                     /* frames in or slots freed, or an interrupt not yet seen */
 #define  VNET_MAX_FRAME 1514
 
 /* net_if.c */
@@ -50,4 +51,11 @@ int      sock_next_event(struct net_event *ev);      /* 1 if one was taken */
 void     sock_unread(uint32_t id, struct pbuf *data);  /* data JS could not take: tell it again */
 int      sock_open_count(void);
 void     sock_poll(void);                            /* start connects that waited for an address */
+
+/* net_close.c */
+struct tcp_pcb;
+void net_tcp_forget(struct tcp_pcb *pcb);            /* no more callbacks to the socket */
+void net_tcp_close(struct tcp_pcb *pcb);             /* FIN after what is queued; reset if it cannot */
+int  net_linger_count(void);                         /* closed connections still delivering */
+void net_linger_check(void);                         /* reset those past NET_LINGER_MS */
 #endif

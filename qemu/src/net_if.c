@@ -2,7 +2,8 @@
    unless the manifest gives a static address (QEMU's user networking hands
    out 10.0.2.15, gateway 10.0.2.2). Frames are copied both ways: into a
    fresh pbuf on receipt (none to be had: the frame is dropped), into a
-   transmit slot on send (none free: dropped, TCP sends it again). */
+   transmit slot on send. With every slot in flight, frames wait in a queue
+   of NET_TX_QUEUE (past it they are dropped, and TCP sends them again). */
 #include <string.h>
 #include "lwip/init.h"
 #include "lwip/netif.h"
@@ -12,22 +13,47 @@
 #include "netif/ethernet.h"
 #include "net.h"
 #include "mote.h"
+#include "param.h"
 
 static struct netif netif;
 static uint8_t mac[6];
 static int started;
 
+static struct pbuf *waiting[NET_TX_QUEUE];
+static unsigned waiting_first, waiting_count;
+
+static int send_now(struct pbuf *p)
+{
+    int slot;
+    uint8_t *frame = vnet_tx_buffer(&slot);
+    if (!frame)
+        return -1;
+    pbuf_copy_partial(p, frame, p->tot_len, 0);
+    vnet_tx_commit(slot, p->tot_len);
+    return 0;
+}
+
+static void send_waiting(void)
+{
+    while (waiting_count && send_now(waiting[waiting_first % NET_TX_QUEUE]) == 0) {
+        pbuf_free(waiting[waiting_first++ % NET_TX_QUEUE]);
+        waiting_count--;
+    }
+    vnet_tx_interrupts(waiting_count > 0);
+}
+
 static err_t link_output(struct netif *n, struct pbuf *p)
 {
     (void)n;
-    int slot;
     if (p->tot_len > VNET_MAX_FRAME)
         return ERR_VAL;
-    uint8_t *frame = vnet_tx_buffer(&slot);
-    if (!frame)
+    if (waiting_count == 0 && send_now(p) == 0)
+        return ERR_OK;
+    if (waiting_count == NET_TX_QUEUE)
         return ERR_MEM;
-    pbuf_copy_partial(p, frame, p->tot_len, 0);
-    vnet_tx_commit(slot, p->tot_len);
+    pbuf_ref(p);                                  /* held until copied out: all data in it is lwIP's own copy */
+    waiting[(waiting_first + waiting_count++) % NET_TX_QUEUE] = p;
+    vnet_tx_interrupts(1);
     return ERR_OK;
 }
 
@@ -77,6 +103,8 @@ void net_poll(void)
     if (!started)
         return;
     vnet_receive(take_frame);
+    if (waiting_count)
+        send_waiting();
     sys_check_timeouts();
 }
 

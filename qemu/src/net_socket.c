@@ -150,15 +150,6 @@ static uint32_t refuse(int kind, const char *reason)
     return s->id;
 }
 
-static void forget_pcb(struct tcp_pcb *pcb)
-{
-    tcp_arg(pcb, NULL);
-    tcp_recv(pcb, NULL);
-    tcp_sent(pcb, NULL);
-    tcp_err(pcb, NULL);
-    tcp_poll(pcb, NULL, 0);
-}
-
 static void format_address(char out[24], const ip_addr_t *ip, u16_t port)
 {
     char ipbuf[16];
@@ -334,7 +325,7 @@ static void start_connect(struct sock *s)
     watch(s, pcb);
     err_t e = tcp_connect(pcb, &s->connect_ip, s->port, on_connected);
     if (e != ERR_OK) {
-        forget_pcb(pcb);
+        net_tcp_forget(pcb);
         tcp_abort(pcb);
         fail(s, e == ERR_MEM ? "enomem" : e == ERR_RTE ? "ehostunreach" : "einval");
     }
@@ -361,6 +352,7 @@ uint32_t sock_connect(const ip4_addr_t *ip, unsigned port)
 
 void sock_poll(void)
 {
+    net_linger_check();
     if (!waiting_count || !net_has_address())
         return;
     for (int b = 0; b < BUCKETS; b++)
@@ -413,13 +405,6 @@ void sock_shutdown(uint32_t id)
         tcp_shutdown(s->tcp, 0, 1);
 }
 
-static void close_tcp(struct tcp_pcb *pcb)
-{
-    forget_pcb(pcb);
-    if (tcp_close(pcb) != ERR_OK)
-        tcp_abort(pcb);                   /* no memory for the FIN: reset instead */
-}
-
 void sock_close(uint32_t id)
 {
     struct sock *s = find(id);
@@ -433,7 +418,7 @@ void sock_close(uint32_t id)
         for (struct sock *c = s->accepted_head, *next; c; c = next) {   /* never told: refused now */
             next = c->accepted_next;
             if (c->tcp) {
-                forget_pcb(c->tcp);
+                net_tcp_forget(c->tcp);
                 tcp_abort(c->tcp);
             }
             release(c);
@@ -441,7 +426,7 @@ void sock_close(uint32_t id)
     } else if (s->kind == KIND_TCP && s->tcp) {
         if (s->held)
             tcp_recved(s->tcp, s->held->tot_len);
-        close_tcp(s->tcp);
+        net_tcp_close(s->tcp);
     } else if (s->kind == KIND_UDP && s->udp) {
         udp_remove(s->udp);
     }
@@ -486,7 +471,7 @@ long sock_udp_send(uint32_t id, const ip4_addr_t *ip, unsigned port, const uint8
     return e == ERR_OK ? (long)n : 0;
 }
 
-int sock_open_count(void) { return open_count; }
+int sock_open_count(void) { return open_count + net_linger_count(); }
 
 /* JS could not take data it was given (no memory for the bytes): it goes
    back to the front of what the socket holds, to be told again later. */

@@ -87,13 +87,11 @@ static void reclaim_tx(void)
             tx_free[ntx_free++] = (uint16_t)id;
 }
 
-/* A full ring waits a moment for the device (it sends from another QEMU
-   thread), then gives up: the caller drops the frame and TCP resends it. */
+/* NULL when every slot is still the device's: the caller queues the frame
+   and asks for an interrupt when the device frees one (vnet_tx_interrupts). */
 uint8_t *vnet_tx_buffer(int *slot)
 {
     reclaim_tx();
-    for (uint64_t until = clock_ns() + NET_TX_WAIT_NS; ntx_free == 0 && clock_ns() < until; )
-        reclaim_tx();
     if (ntx_free == 0)
         return NULL;
     *slot = tx_free[--ntx_free];
@@ -109,9 +107,16 @@ void vnet_tx_commit(int slot, size_t len)
     dev.notify(&dev, QUEUE_TX);
 }
 
+/* Sent frames are reclaimed lazily, without interrupts, until frames wait
+   for a slot: then the device's completions wake the event loop too. */
+void vnet_tx_interrupts(int on)
+{
+    tx.avail[0] = on ? 0 : VRING_AVAIL_F_NO_INTERRUPT;
+}
+
 int vnet_work_waiting(void)
 {
-    return have_device && (net_irq_seen || vring_pending(&rx));
+    return have_device && (net_irq_seen || vring_pending(&rx) || (!tx.avail[0] && vring_pending(&tx)));
 }
 
 int vnet_receive(void (*take)(const uint8_t *frame, size_t len))

@@ -1,0 +1,165 @@
+// The network on metal: small apps written against __mote.net alone
+// (kernel/platform.ts, Net) boot in QEMU with user networking, and Node
+// talks to them through ports forwarded on loopback, on microvm
+// (virtio-mmio) and pc (virtio-pci).
+import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { connect, createServer, type Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { bootNet, cpuSeconds, freePort, netImage, type NetGuest } from '../support/net-guest.ts';
+
+/** Sends `data`, ends, and resolves with everything read until the guest
+ *  ends its side too. Rejects, saying what it saw, if that takes 20 s. */
+function echoThrough(port: number, data: Buffer, guest: NetGuest): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let got = 0;
+    const c: Socket = connect(port, '127.0.0.1', () => c.end(data));
+    const timer = setTimeout(() => {
+      c.destroy();
+      reject(new Error(`no end of the echo after 20 s: ${got} of ${data.length} bytes back; the guest printed ${JSON.stringify(guest.output())}`));
+    }, 20_000);
+    c.on('data', (d) => {
+      chunks.push(d);
+      got += d.length;
+    });
+    c.on('end', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks));
+    });
+    c.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+}
+
+async function echoGuest(machine: 'microvm' | 'pc', serve: number) {
+  const port = await freePort();
+  const guest = await bootNet(await netImage('echo.js', { serve }), { machine, forward: [{ hostPort: port, guestPort: 7 }] });
+  await guest.waitFor(/listening 7 on (\S+)\n/);
+  return { guest, port };
+}
+
+for (const machine of ['microvm', 'pc'] as const) {
+  describe(`TCP on ${machine}`, () => {
+    it('gets 10.0.2.15 from DHCP and echoes 1 MiB byte for byte', async () => {
+      const { guest, port } = await echoGuest(machine, 1);
+      expect(guest.output()).toContain('listening 7 on 10.0.2.15\n');
+      const data = randomBytes(1 << 20);
+      const back = await echoThrough(port, data, guest);
+      expect(back.length).toBe(data.length);
+      expect(back.equals(data)).toBe(true);
+      const r = await guest.done;
+      expect(r.output).toBe('listening 7 on 10.0.2.15\nserved 1\n');
+      expect(r.status).toBe(0);
+    });
+
+    it('halts while it waits on an open listener: an idle second costs QEMU little CPU', async () => {
+      const { guest, port } = await echoGuest(machine, 1);
+      // A guest that polled instead of halting would burn a whole host CPU
+      // under TCG (at least half of one on a loaded 2-core machine); halted,
+      // it wakes only for lwIP's timers (every 250-500 ms).
+      const before = cpuSeconds(guest.pid);
+      await new Promise((r) => setTimeout(r, 2000));
+      const used = cpuSeconds(guest.pid) - before;
+      expect(used).toBeLessThan(0.4);
+      expect((await echoThrough(port, Buffer.from('still awake'), guest)).toString()).toBe('still awake');
+      expect((await guest.done).status).toBe(0);
+    });
+  });
+}
+
+describe('TCP on microvm, more', () => {
+  it('serves 100 concurrent connections, each its own echo', async () => {
+    const { guest, port } = await echoGuest('microvm', 100);
+    // QEMU's port forwarding listens with a backlog of one, and resets what
+    // overflows it: so the connections open one after another (each echoes
+    // a first line), then all 100, open at once, send and end together.
+    const opened: Array<{ socket: Socket; chunks: Buffer[]; ended: Promise<void> }> = [];
+    for (let i = 0; i < 100; i++) {
+      const socket = connect(port, '127.0.0.1');
+      const chunks: Buffer[] = [];
+      const ended = new Promise<void>((resolve, reject) => {
+        socket.on('end', resolve);
+        socket.on('error', reject);
+      });
+      await new Promise<void>((resolve) => {
+        socket.on('data', (d) => {
+          chunks.push(d);
+          resolve();
+        });
+        socket.write(`hello ${i}\n`);
+      });
+      opened.push({ socket, chunks, ended });
+    }
+    const messages = opened.map((_, i) => Buffer.from(`connection ${i} `.repeat(50)));
+    opened.forEach((o, i) => o.socket.end(messages[i]));
+    await Promise.all(opened.map((o) => o.ended));
+    opened.forEach((o, i) => expect(Buffer.concat(o.chunks).toString()).toBe(`hello ${i}\n${messages[i]}`));
+    const r = await guest.done;
+    expect(r.output).toBe('listening 7 on 10.0.2.15\nserved 100\n');
+    expect(r.status).toBe(0);
+  });
+
+  it('connects out to a server on the host through 10.0.2.2', async () => {
+    const received: string[] = [];
+    const server = createServer((s) => {
+      let text = '';
+      s.on('data', (d) => (text += d));
+      s.on('end', () => {
+        received.push(text);
+        s.end(text.toUpperCase());
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    try {
+      const guest = await bootNet(await netImage('client.js', { ip: '10.0.2.2', port, message: 'hello from the guest' }));
+      const r = await guest.done;
+      expect(r.output).toMatch(/^connected from 10\.0\.2\.15:\d+\nreply HELLO FROM THE GUEST\n$/);
+      expect(r.status).toBe(0);
+      expect(received).toEqual(['hello from the guest']);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("reports a refused connection as 'error' econnrefused", async () => {
+    const port = await freePort(); // nothing listens there
+    const guest = await bootNet(await netImage('client.js', { ip: '10.0.2.2', port, message: 'x' }));
+    const r = await guest.done;
+    expect(r.output).toBe('error econnrefused\n');
+    expect(r.status).toBe(0);
+  });
+
+  it('echoes UDP datagrams to their sender', async () => {
+    const port = await freePort('udp');
+    const guest = await bootNet(await netImage('udp.js'), { forward: [{ protocol: 'udp', hostPort: port, guestPort: 7 }] });
+    await guest.waitFor(/listening 7 on 10\.0\.2\.15\n/);
+    const sock = createSocket('udp4');
+    const replies: string[] = [];
+    sock.on('message', (m) => replies.push(m.toString()));
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+    // UDP may drop: send each until its echo comes (the guest is listening,
+    // so the first normally does).
+    for (const text of ['one', 'two', 'three']) {
+      for (let tries = 0; !replies.includes(text) && tries < 50; tries++) {
+        sock.send(text, port, '127.0.0.1');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    sock.send('bye', port, '127.0.0.1');
+    const r = await guest.done;
+    sock.close();
+    expect(replies.filter((t) => t !== 'bye')).toEqual(['one', 'two', 'three']);
+    expect(r.status).toBe(0);
+  });
+
+  it("has no address without a network device, and every socket ends in 'enetdown'", async () => {
+    const guest = await bootNet(await netImage('nonet.js'), { net: false });
+    const r = await guest.done;
+    expect(r.output).toBe('address ""\nerror enetdown\nerror enetdown\nerror enetdown\n');
+    expect(r.status).toBe(0);
+  });
+});

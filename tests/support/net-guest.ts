@@ -1,0 +1,124 @@
+// Test helper for networked guests: pack a small app written against
+// __mote.net, boot it in QEMU with user networking and ports forwarded on
+// loopback, and watch its console while it runs (the tests talk to it as it
+// goes, so they cannot wait for the end as guest.ts's boot does).
+import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { packApp } from '../../builder/pack.ts';
+import { EXIT_MARK, guestStatus, QEMU, qemuArgs, resolveAccel, type Machine } from '../../builder/qemu.ts';
+import type { PortMapping } from '../../builder/hosted/types.ts';
+import { workDir } from './guest.ts';
+
+const FIXTURES = join(__dirname, '../boot/fixtures/net');
+
+/** A fixture app with `const CONFIG = …` in front of it, packed into an image. */
+export async function netImage(fixture: string, config: Record<string, unknown> = {}): Promise<string> {
+  const dir = mkdtempSync(join(workDir, `net-${fixture.replace(/\W/g, '')}-`));
+  writeFileSync(join(dir, 'main.js'), `const CONFIG = ${JSON.stringify(config)};\n${readFileSync(join(FIXTURES, fixture), 'utf8')}`);
+  const { image } = await packApp({ app: join(dir, 'main.js') });
+  writeFileSync(join(dir, 'app.img'), image);
+  return join(dir, 'app.img');
+}
+
+/** A loopback port free right now, for TCP or UDP. */
+export function freePort(protocol: 'tcp' | 'udp' = 'tcp'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    if (protocol === 'udp') {
+      const s = createSocket('udp4');
+      s.once('error', reject);
+      s.bind(0, '127.0.0.1', () => {
+        const { port } = s.address();
+        s.close(() => resolve(port));
+      });
+      return;
+    }
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface NetGuest {
+  pid: number;
+  /** Console output so far. */
+  output(): string;
+  /** Resolves once the output so far matches `re`; rejects if the guest stops first. */
+  waitFor(re: RegExp): Promise<RegExpMatchArray>;
+  /** The guest's status and its whole output, once it stops. */
+  done: Promise<{ status: number; output: string; stderr: string }>;
+  kill(): void;
+}
+
+export interface NetBootOptions {
+  machine?: Machine;
+  memory?: number;
+  /** Host ports (on 127.0.0.1) to the guest's. */
+  forward?: Array<{ protocol?: 'tcp' | 'udp'; hostPort: number; guestPort: number }>;
+  /** false: no network device at all. */
+  net?: boolean;
+  timeoutMs?: number;
+}
+
+let dumps = 0;
+export async function bootNet(image: string, opts: NetBootOptions = {}): Promise<NetGuest> {
+  const publish: PortMapping[] = (opts.forward ?? []).map((f) => ({ protocol: f.protocol ?? 'tcp', hostIp: '127.0.0.1', hostPort: f.hostPort, guestPort: f.guestPort }));
+  const markDir = mkdtempSync(join(workDir, 'mark-'));
+  const exitMarkFile = join(markDir, 'debugcon');
+  const accel = await resolveAccel('auto');
+  const args = qemuArgs(image, { memory: opts.memory ?? 16 << 20, machine: opts.machine ?? 'microvm', accel, net: opts.net ?? true, publish, exitMarkFile, extraArgs: [...(process.env.NET_DUMP && opts.net !== false ? ['-object', `filter-dump,id=dump0,netdev=net0,file=${process.env.NET_DUMP}-${dumps++}.pcap`] : []), ...(process.env.NET_QMP ? ['-qmp', `unix:${process.env.NET_QMP},server=on,wait=off`] : [])] });
+  // stdin stays an open pipe: QEMU's stdio console meets end-of-file on
+  // /dev/null at once, and output could then go missing.
+  const child = spawn(QEMU, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let stopped = false;
+  const waiters: Array<() => void> = [];
+  const wake = () => waiters.splice(0).forEach((w) => w());
+  child.stdout.setEncoding('utf8').on('data', (s: string) => { out += s; wake(); });
+  child.stderr.setEncoding('utf8').on('data', (s: string) => { err += s; });
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 40_000);
+  const done = new Promise<{ status: number; output: string; stderr: string }>((resolve) => {
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      stopped = true;
+      wake();
+      let status = guestStatus(code ?? 1);
+      let clean = false;
+      try {
+        clean = readFileSync(exitMarkFile, 'latin1').includes(EXIT_MARK);
+      } catch {
+        // no mark: not a clean power-off
+      }
+      rmSync(markDir, { recursive: true, force: true });
+      if (status === 0 && !clean) status = 110;
+      resolve({ status, output: out, stderr: err });
+    });
+  });
+  return {
+    pid: child.pid!,
+    output: () => out,
+    done,
+    kill: () => child.kill('SIGKILL'),
+    waitFor: (re) => new Promise((resolve, reject) => {
+      const check = () => {
+        const m = re.exec(out);
+        if (m) return resolve(m);
+        if (stopped) return reject(new Error(`the guest stopped before printing ${re}; it printed:\n${out}${err}`));
+        waiters.push(check);
+      };
+      check();
+    }),
+  };
+}
+
+/** CPU seconds (user and system) a process has used, from /proc. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime, in clock ticks of 1/100 s
+}
