@@ -6,20 +6,21 @@
 #include "net.h"
 #include "lwip/pbuf.h"
 
-/* A strict IPv4 literal: four decimal numbers 0..255, no signs or spaces. */
+static JSValue uint8array;                 /* the constructor, for checks and for received bytes */
+
+/* A strict IPv4 literal: four decimal numbers 0..255 without leading zeros. */
 static int parse_ipv4(const char *s, ip4_addr_t *out)
 {
     uint32_t parts[4];
     for (int i = 0; i < 4; i++) {
         if (*s < '0' || *s > '9')
             return -1;
+        const char *start = s;
         uint32_t v = 0;
-        int digits = 0;
-        while (*s >= '0' && *s <= '9') {
+        while (*s >= '0' && *s <= '9' && s - start < 4)
             v = v * 10 + (uint32_t)(*s++ - '0');
-            if (++digits > 3 || v > 255)
-                return -1;
-        }
+        if (v > 255 || s - start > 3 || (*start == '0' && s - start > 1))
+            return -1;
         parts[i] = v;
         if (i < 3 && *s++ != '.')
             return -1;
@@ -30,53 +31,60 @@ static int parse_ipv4(const char *s, ip4_addr_t *out)
     return 0;
 }
 
-static int ip_arg(JSContext *ctx, JSValueConst v, ip4_addr_t *out)
+/* The argument checks the hosted runner's glue makes too (builder/hosted/glue.ts),
+   with the same errors, so an app fails alike on both. */
+static int ip_arg(JSContext *ctx, JSValueConst v, ip4_addr_t *out, const char *what)
 {
-    const char *s = JS_IsString(v) ? JS_ToCString(ctx, v) : NULL;
-    int r = s ? parse_ipv4(s, out) : -1;
-    if (s)
-        JS_FreeCString(ctx, s);
-    return r;
+    const char *s = JS_ToCString(ctx, v);
+    if (!s)
+        return -1;
+    int bad = parse_ipv4(s, out);
+    if (bad)
+        JS_ThrowTypeError(ctx, "%s: %s is not an IPv4 address", what, s);
+    JS_FreeCString(ctx, s);
+    return bad ? -1 : 0;
 }
 
-/* A port as an integer in lo..65535, or -1. */
-static int port_arg(JSContext *ctx, JSValueConst v, int lo)
+static int port_arg(JSContext *ctx, JSValueConst v, int lo, const char *what)
 {
     double d;
-    if (!JS_IsNumber(v) || JS_ToFloat64(ctx, &d, v) || d != (double)(int)d || d < lo || d > 65535)
+    if (JS_ToFloat64(ctx, &d, v))
         return -1;
+    if (!(d >= lo && d <= 65535) || d != (double)(int)d) {
+        JSValue n = JS_NewFloat64(ctx, d);
+        const char *num = JS_ToCString(ctx, n);                   /* as JS prints it */
+        JS_ThrowRangeError(ctx, "%s: port %s is outside %d..65535", what, num ? num : "?", lo);
+        JS_FreeCString(ctx, num);
+        JS_FreeValue(ctx, n);
+        return -1;
+    }
     return (int)d;
 }
 
 static uint32_t id_arg(JSContext *ctx, JSValueConst v)
 {
-    double d;
-    if (!JS_IsNumber(v) || JS_ToFloat64(ctx, &d, v) || d < 1 || d > 4294967295.0 || d != (double)(uint32_t)d)
-        return 0;
-    return (uint32_t)d;
+    int32_t id = 0;
+    JS_ToInt32(ctx, &id, v);
+    return id > 0 ? (uint32_t)id : 0;
 }
 
-/* The bytes of a Uint8Array (or any typed array or ArrayBuffer). */
-static const uint8_t *bytes_arg(JSContext *ctx, JSValueConst v, size_t *n)
+/* The bytes of a Uint8Array; NULL with a TypeError thrown for anything else. */
+static const uint8_t *bytes_arg(JSContext *ctx, JSValueConst v, size_t *n, const char *what)
 {
     size_t off, len, per;
     JSValue buf = JS_GetTypedArrayBuffer(ctx, v, &off, &len, &per);
-    if (JS_IsException(buf)) {
-        JS_FreeValue(ctx, JS_GetException(ctx));
-        size_t size;
-        const uint8_t *p = JS_GetArrayBuffer(ctx, &size, v);
-        if (!p)
+    if (JS_IsException(buf) || per != 1 || JS_IsInstanceOf(ctx, v, uint8array) != 1) {
+        if (JS_IsException(buf))
             JS_FreeValue(ctx, JS_GetException(ctx));
-        *n = p ? size : 0;
-        return p;
+        JS_FreeValue(ctx, buf);
+        JS_ThrowTypeError(ctx, "%s: the data must be a Uint8Array", what);
+        return NULL;
     }
     size_t size;
     uint8_t *p = JS_GetArrayBuffer(ctx, &size, buf);
     JS_FreeValue(ctx, buf);                /* the view keeps it alive */
-    if (!p) {
-        JS_FreeValue(ctx, JS_GetException(ctx));
-        return NULL;
-    }
+    if (!p)
+        return NULL;                       /* detached: the exception is pending */
     *n = len;
     return p + off;
 }
@@ -92,9 +100,9 @@ static JSValue net_address_fn(JSContext *ctx, JSValueConst this, int argc, JSVal
 static JSValue net_listen(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
 {
     (void)this; (void)argc;
-    int port = port_arg(ctx, argv[0], 0);
+    int port = port_arg(ctx, argv[0], 0, "listen");
     if (port < 0)
-        return JS_ThrowRangeError(ctx, "listen: the port must be an integer in 0..65535");
+        return JS_EXCEPTION;
     int32_t backlog = 0;
     JS_ToInt32(ctx, &backlog, argv[1]);
     return JS_NewUint32(ctx, sock_listen((unsigned)port, backlog < 1 ? 1 : (unsigned)backlog));
@@ -104,11 +112,9 @@ static JSValue net_connect(JSContext *ctx, JSValueConst this, int argc, JSValueC
 {
     (void)this; (void)argc;
     ip4_addr_t ip;
-    if (ip_arg(ctx, argv[0], &ip) < 0)
-        return JS_ThrowTypeError(ctx, "connect: the address must be an IPv4 literal such as \"10.0.2.2\"");
-    int port = port_arg(ctx, argv[1], 1);
-    if (port < 0)
-        return JS_ThrowRangeError(ctx, "connect: the port must be an integer in 1..65535");
+    int port;
+    if (ip_arg(ctx, argv[0], &ip, "connect") < 0 || (port = port_arg(ctx, argv[1], 1, "connect")) < 0)
+        return JS_EXCEPTION;
     return JS_NewUint32(ctx, sock_connect(&ip, (unsigned)port));
 }
 
@@ -116,9 +122,11 @@ static JSValue net_send(JSContext *ctx, JSValueConst this, int argc, JSValueCons
 {
     (void)this; (void)argc;
     size_t n;
-    const uint8_t *p = bytes_arg(ctx, argv[1], &n);
+    const uint8_t *p = bytes_arg(ctx, argv[1], &n, "send");
+    if (!p)
+        return JS_EXCEPTION;
     uint32_t id = id_arg(ctx, argv[0]);
-    return JS_NewInt64(ctx, p && id ? sock_send(id, p, n) : -1);
+    return JS_NewInt64(ctx, id ? sock_send(id, p, n) : -1);
 }
 
 static JSValue net_pause(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
@@ -145,25 +153,23 @@ static JSValue net_close(JSContext *ctx, JSValueConst this, int argc, JSValueCon
 static JSValue net_udp_open(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
 {
     (void)this; (void)argc;
-    int port = port_arg(ctx, argv[0], 0);
+    int port = port_arg(ctx, argv[0], 0, "udpOpen");
     if (port < 0)
-        return JS_ThrowRangeError(ctx, "udpOpen: the port must be an integer in 0..65535");
+        return JS_EXCEPTION;
     return JS_NewUint32(ctx, sock_udp_open((unsigned)port));
 }
 
 static JSValue net_udp_send(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
 {
     (void)this; (void)argc;
-    uint32_t id = id_arg(ctx, argv[0]);
     ip4_addr_t ip;
-    int port = port_arg(ctx, argv[2], 1);
+    int port;
     size_t n;
-    const uint8_t *p = bytes_arg(ctx, argv[3], &n);
-    if (!id || !p)
-        return JS_NewInt32(ctx, -1);
-    if (ip_arg(ctx, argv[1], &ip) < 0 || port < 0)
-        return JS_NewInt32(ctx, 0);         /* nowhere to send it: dropped */
-    return JS_NewInt64(ctx, sock_udp_send(id, &ip, (unsigned)port, p, n));
+    const uint8_t *p = bytes_arg(ctx, argv[3], &n, "udpSend");
+    if (!p || ip_arg(ctx, argv[1], &ip, "udpSend") < 0 || (port = port_arg(ctx, argv[2], 1, "udpSend")) < 0)
+        return JS_EXCEPTION;
+    uint32_t id = id_arg(ctx, argv[0]);
+    return JS_NewInt64(ctx, id ? sock_udp_send(id, &ip, (unsigned)port, p, n) : -1);
 }
 
 static JSValue net_on_event(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
@@ -189,9 +195,21 @@ static const JSCFunctionListEntry net_api[] = {
 
 JSValue host_net_object(JSContext *ctx)
 {
+    JSValue global = JS_GetGlobalObject(ctx);
+    uint8array = JS_GetPropertyStr(ctx, global, "Uint8Array");   /* kept for the host's life */
+    JS_FreeValue(ctx, global);
     JSValue o = JS_NewObject(ctx);
     JS_SetPropertyFunctionList(ctx, o, net_api, sizeof net_api / sizeof net_api[0]);
     return o;
+}
+
+static int manifest_ip(JSContext *ctx, JSValueConst v, ip4_addr_t *out)
+{
+    const char *s = JS_IsString(v) ? JS_ToCString(ctx, v) : NULL;
+    int r = s ? parse_ipv4(s, out) : -1;
+    if (s)
+        JS_FreeCString(ctx, s);
+    return r;
 }
 
 /* The manifest's "net": {"address", "netmask", "gateway"} gives a static
@@ -203,11 +221,11 @@ static void read_static(JSContext *ctx, JSValueConst manifest, struct net_config
         JSValue a = JS_GetPropertyStr(ctx, net, "address");
         JSValue m = JS_GetPropertyStr(ctx, net, "netmask");
         JSValue g = JS_GetPropertyStr(ctx, net, "gateway");
-        if (ip_arg(ctx, a, &cfg->address) < 0)
+        if (manifest_ip(ctx, a, &cfg->address) < 0)
             ip4_addr_set_zero(&cfg->address);
-        else if (ip_arg(ctx, m, &cfg->netmask) < 0)
+        else if (manifest_ip(ctx, m, &cfg->netmask) < 0)
             IP4_ADDR(&cfg->netmask, 255, 255, 255, 0);
-        if (ip_arg(ctx, g, &cfg->gateway) < 0)
+        if (manifest_ip(ctx, g, &cfg->gateway) < 0)
             ip4_addr_set_zero(&cfg->gateway);
         JS_FreeValue(ctx, a);
         JS_FreeValue(ctx, m);
@@ -241,11 +259,7 @@ static JSValue bytes_of(JSContext *ctx, struct pbuf *p)
     JSValue ab = JS_NewArrayBuffer(ctx, copy, n, free_array_buffer, NULL, 0);
     if (JS_IsException(ab))
         return ab;
-    JSValue global = JS_GetGlobalObject(ctx);
-    JSValue ctor = JS_GetPropertyStr(ctx, global, "Uint8Array");
-    JSValue view = JS_CallConstructor(ctx, ctor, 1, (JSValueConst *)&ab);
-    JS_FreeValue(ctx, ctor);
-    JS_FreeValue(ctx, global);
+    JSValue view = JS_CallConstructor(ctx, uint8array, 1, (JSValueConst *)&ab);
     JS_FreeValue(ctx, ab);
     return view;
 }

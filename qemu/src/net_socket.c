@@ -378,8 +378,11 @@ long sock_send(uint32_t id, const uint8_t *bytes, size_t n)
         err_t e = tcp_write(s->tcp, bytes, (u16_t)take, TCP_WRITE_FLAG_COPY);
         if (e == ERR_OK)
             break;
-        if (e != ERR_MEM)
-            return -1;                    /* not connected: shut down for sending, or closing */
+        if (e != ERR_MEM) {               /* shut down for sending already: as Node's EPIPE */
+            net_tcp_close(s->tcp);
+            fail(s, "epipe");
+            return 0;
+        }
         take /= 2;                        /* the queue or the heap is full: try less */
     }
     if (take > 0)

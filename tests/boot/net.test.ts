@@ -125,6 +125,21 @@ describe('TCP on microvm, more', () => {
     }
   });
 
+  it("takes a static address from the manifest's net field instead of DHCP", async () => {
+    const server = createServer((s) => s.on('data', () => s.end('ok')));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    try {
+      const net = { address: '10.0.2.20', netmask: '255.255.255.0', gateway: '10.0.2.2' };
+      const guest = await bootNet(await netImage('client.js', { ip: '10.0.2.2', port, message: 'hi' }, { net }));
+      const r = await guest.done;
+      expect(r.output).toMatch(/^connected from 10\.0\.2\.20:\d+\nreply ok\n$/);
+      expect(r.status).toBe(0);
+    } finally {
+      server.close();
+    }
+  });
+
   it("reports a refused connection as 'error' econnrefused", async () => {
     const port = await freePort(); // nothing listens there
     const guest = await bootNet(await netImage('client.js', { ip: '10.0.2.2', port, message: 'x' }));
@@ -153,6 +168,23 @@ describe('TCP on microvm, more', () => {
     const r = await guest.done;
     sock.close();
     expect(replies.filter((t) => t !== 'bye')).toEqual(['one', 'two', 'three']);
+    expect(r.status).toBe(0);
+  });
+
+  it('throws for the arguments the contract says, with the hosted runner\'s messages', async () => {
+    const r = await (await bootNet(await netImage('args.js'), { net: false })).done;
+    expect(r.output).toBe([
+      'RangeError: listen: port 70000 is outside 0..65535',
+      'RangeError: listen: port 1.5 is outside 0..65535',
+      'TypeError: connect: 10.0.2 is not an IPv4 address',
+      'TypeError: connect: 10.0.2.02 is not an IPv4 address',
+      'RangeError: connect: port 0 is outside 1..65535',
+      'TypeError: send: the data must be a Uint8Array',
+      'RangeError: udpOpen: port -1 is outside 0..65535',
+      'TypeError: udpSend: 300.1.1.1 is not an IPv4 address',
+      'send to nothing -1',
+      '',
+    ].join('\n'));
     expect(r.status).toBe(0);
   });
 

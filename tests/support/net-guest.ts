@@ -7,18 +7,28 @@ import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { packApp } from '../../builder/pack.ts';
+import { writeImage } from '../../builder/image.ts';
+import { BOOT_LAYER, packApp } from '../../builder/pack.ts';
+import { writeTar } from '../../builder/tar.ts';
 import { EXIT_MARK, guestStatus, QEMU, qemuArgs, resolveAccel, type Machine } from '../../builder/qemu.ts';
 import type { PortMapping } from '../../builder/hosted/types.ts';
 import { workDir } from './guest.ts';
 
 const FIXTURES = join(__dirname, '../boot/fixtures/net');
 
-/** A fixture app with `const CONFIG = …` in front of it, packed into an image. */
-export async function netImage(fixture: string, config: Record<string, unknown> = {}): Promise<string> {
+/** A fixture app with `const CONFIG = …` in front of it, packed into an
+ *  image; `manifest` adds fields to its manifest.json (the builder has no
+ *  way to give the boot layer's `net` field yet). */
+export async function netImage(fixture: string, config: Record<string, unknown> = {}, manifest: Record<string, unknown> = {}): Promise<string> {
   const dir = mkdtempSync(join(workDir, `net-${fixture.replace(/\W/g, '')}-`));
   writeFileSync(join(dir, 'main.js'), `const CONFIG = ${JSON.stringify(config)};\n${readFileSync(join(FIXTURES, fixture), 'utf8')}`);
-  const { image } = await packApp({ app: join(dir, 'main.js') });
+  const packed = await packApp({ app: join(dir, 'main.js') });
+  let image = packed.image;
+  if (Object.keys(manifest).length) {
+    const files = packed.files.map(([name, bytes]): [string, Uint8Array] =>
+      name === 'manifest.json' ? [name, new TextEncoder().encode(JSON.stringify({ ...packed.manifest, ...manifest }))] : [name, bytes]);
+    image = writeImage(readFileSync(BOOT_LAYER), await writeTar(files));
+  }
   writeFileSync(join(dir, 'app.img'), image);
   return join(dir, 'app.img');
 }
