@@ -56,4 +56,5 @@ mkdir -p "$dest.tmp"
 tar -xf "$orig" -C "$dest.tmp" --strip-components=1
 [ -f "$dest.tmp/src/core/tcp.c" ] || { echo "setup: $(basename "$orig") holds no src/core/tcp.c" >&2; exit 1; }
 mv "$dest.tmp" "$dest"
+rm -rf "$apt_dir"                     # the private index lists served their purpose
 echo "setup: lwIP $(basename "$orig" | sed -E 's/lwip_([^.]*\.[^.]*\.[^.+~]*).*/\1/') in $dest"
