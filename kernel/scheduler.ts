@@ -1,10 +1,12 @@
 /**
  * The scheduler: a fair run queue with a reduction budget.
  *
- * One reduction is one message handled (or one resumption of an async body).
- * A turn runs processes until `turnReductions` are spent, then yields to the
- * host's event loop through a 0 ms timer, so timers and input keep flowing.
- * A process runs at most `sliceReductions` before it goes to the back.
+ * One reduction is one message handled, one resumption of an async body, or
+ * one send. A turn runs processes until `turnReductions` are spent, then
+ * yields to the host's event loop through a 0 ms timer, so timers and input
+ * keep flowing; a due timer ends the turn sooner, at the next switch. A
+ * process runs at most `sliceReductions`, or `runawayMs / 8` of time, before
+ * it goes to the back.
  *
  * Two kinds of processes share the queue:
  *   - behaviour processes (`Handler`): the scheduler calls `onMessage` per
@@ -23,6 +25,11 @@
  * Runaways: every slice runs under `platform().guard(runawayMs)`. Hosts that
  * can interrupt JS abort it and call us back; all hosts also get a check when
  * the slice ends. Either way the process dies with reason `killed`.
+ *
+ * Out of memory: where the engine's error surfaces in the scheduler's own
+ * work for a process, that process dies with `out_of_memory` (and the
+ * largest by pressure.ts's count, if the heap is still short); the node goes
+ * on. Only when not even a death can be logged does it stop (status 101).
  */
 import { Exit, platform } from './platform.ts';
 import { addTimer, removeTimer, dueOther, type TimerId } from './timers.ts';
@@ -327,7 +334,7 @@ function step(p: Proc): void {
  *  out_of_memory, after the largest process if the heap is short. Anything
  *  but running out of memory is a kernel bug, and stays fatal. */
 function lost(p: Proc, e: unknown): void {
-  if (e !== null && !isOutOfMemory(e)) throw e;
+  if (!isOutOfMemory(e)) throw e;
   release(p);
   outOfMemory(p);
 }
