@@ -105,7 +105,7 @@ async function loadSection(): Promise<void> {
           const r = await runLoad(w, server.ports[role]!, { connections, durationMs: run === 0 ? 500 : durationMs });
           if (run === 0) continue;
           (all[w][server.name] ??= []).push(r);
-          console.error(`run ${run}/${runs} ${w} ${server.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms${r.errors ? `, ${r.errors} errors` : ''}`);
+          console.error(`run ${run}/${runs} ${w} ${server.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms${r.errors ? `, ${r.errors} errors (first: ${r.firstError ?? 'autocannon'})` : ''}`);
         }
       }
     }

@@ -12,6 +12,8 @@ export interface Load {
   p50Ms: number;
   p99Ms: number;
   errors: number;
+  /** The first error's message, if any. */
+  firstError?: string;
 }
 
 export type Workload = 'http-keepalive' | 'http-close' | 'echo';
@@ -44,6 +46,7 @@ type Client = (port: number) => { next(): Promise<number>; close(): void };
 async function loop(port: number, o: LoadOptions, client: Client): Promise<Load> {
   const lat: number[] = [];
   let errors = 0;
+  let firstError: string | undefined;
   const end = performance.now() + o.durationMs;
   const t0 = performance.now();
   await Promise.all(
@@ -52,8 +55,9 @@ async function loop(port: number, o: LoadOptions, client: Client): Promise<Load>
       while (performance.now() < end) {
         try {
           lat.push(await c.next());
-        } catch {
+        } catch (e) {
           errors++;
+          firstError ??= (e as Error).message;
           if (errors > 10_000) break;
         }
       }
@@ -61,7 +65,7 @@ async function loop(port: number, o: LoadOptions, client: Client): Promise<Load>
     }),
   );
   const s = (performance.now() - t0) / 1000;
-  return { rps: lat.length / s, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99), errors };
+  return { rps: lat.length / s, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99), errors, firstError };
 }
 
 /** HTTP without keep-alive: connect, GET with Connection: close, read the
