@@ -5,7 +5,7 @@
 // QEMU and TCG; memory per open connection and the most connections served
 // at 8M and 16M; boot to the first HTTP 200 against hello's boot and the
 // floor. Medians of N runs. Loopback only, bounded durations and counts.
-//   npx vite-node bench/net.ts [--quick] [--only load,conns,boot] [--targets run,boot,node,beam,linux]
+//   npx vite-node bench/net.ts [--quick] [--only load,conns,boot] [--targets run,boot,boot-pc,node,beam,linux]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packApp, MOTE_ROOT } from '../builder/pack.ts';
@@ -28,7 +28,8 @@ const HELP = `usage: npx vite-node bench/net.ts [flags]
   --only LIST        sections: load (req/s, latency), conns (memory per connection,
                      most connections at 8M/16M), boot (launch to first 200)
   --targets LIST     servers for the load section: run (mote run), boot (mote boot,
-                     TCG), node, beam (needs erl: apt-get install erlang-base),
+                     TCG, microvm), boot-pc (the same on -M pc, the Linux VM's
+                     machine), node, beam (needs erl: apt-get install erlang-base),
                      linux (a Linux VM with QuickJS: bench/linux-vm/setup.sh, run
                      when missing, installs what it needs from apt)
 Results: tables here and bench/results/net.json.`;
@@ -47,7 +48,7 @@ const durationMs = Number(arg('duration', quick ? '1.5' : '3')) * 1000;
 const connections = Number(arg('connections', '10'));
 const maxConns = Number(arg('max-conns', quick ? '1000' : '3000'));
 const only = arg('only', 'load,conns,boot').split(',');
-const targets = arg('targets', 'run,boot,node,beam,linux').split(',');
+const targets = arg('targets', 'run,boot,boot-pc,node,beam,linux').split(',');
 
 const out = join(MOTE_ROOT, 'bench/results');
 mkdirSync(out, { recursive: true });
@@ -79,9 +80,9 @@ async function loadSection(): Promise<void> {
     console.error(`${server.name} (${roles.join('+')}) serving after ${server.readyMs.toFixed(0)} ms`);
   };
   try {
-    for (const host of ['run', 'boot'] as const) {
-      if (!targets.includes(host)) continue;
-      for (const role of ['http', 'echo'] as const) await start(await mote(host, images[role], role, '8M'), [role]);
+    for (const t of ['run', 'boot', 'boot-pc'] as const) {
+      if (!targets.includes(t)) continue;
+      for (const role of ['http', 'echo'] as const) await start(await mote(t === 'run' ? 'run' : 'boot', images[role], role, '8M', t === 'boot-pc' ? 'pc' : undefined), [role]);
     }
     if (targets.includes('node')) await start(await nodeRef(), ['http', 'echo']);
     if (targets.includes('beam')) {
@@ -111,7 +112,7 @@ async function loadSection(): Promise<void> {
     }
     const m = medians(all);
     report.load = { medians: m, raw: all, readyMs: Object.fromEntries(servers.map(({ server, roles }) => [`${server.name} ${roles.join('+')}`, server.readyMs])) };
-    console.log(`\nrequests/s and latency, ${connections} connections, ${durationMs / 1000} s each, median of ${runs} (mote at -m 8M, Linux VM at -m ${LINUX_VM_MEMORY}, both VMs TCG):`);
+    console.log(`\nrequests/s and latency, ${connections} connections, ${durationMs / 1000} s each, median of ${runs} (mote at -m 8M, Linux VM at -m ${LINUX_VM_MEMORY} on pc, all VMs TCG):`);
     console.table(loadTable(m));
   } finally {
     for (const { server } of servers) await server.stop();

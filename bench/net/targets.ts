@@ -18,13 +18,17 @@ const probe = (role: Role) => (p: Record<string, number>) => (role === 'http' ? 
 /** Whichever role a two-port reference serves: ready when both answer. */
 const both = async (p: Record<string, number>) => (await httpOk(p.http!, 3000)) && (await echoOk(p.echo!, 3000));
 
-/** `mote run|boot IMAGE -p PORT:GUEST -m MEMORY` through the real CLI. */
-export async function mote(host: 'run' | 'boot', image: string, role: Role, memory: string): Promise<Launch> {
+/** `mote run|boot IMAGE -p PORT:GUEST -m MEMORY` through the real CLI;
+ *  boot under TCG on microvm (its default), or on pc when `machine` says. */
+export async function mote(host: 'run' | 'boot', image: string, role: Role, memory: string, machine?: 'pc'): Promise<Launch> {
   const port = await freePort();
   return {
-    name: `mote ${host}`,
+    name: `mote ${host}${machine ? ` ${machine}` : ''}`,
     cmd: process.execPath,
-    args: [join(MOTE_ROOT, 'bin/mote.js'), host, image, '-p', `${port}:${GUEST_PORT[role]}`, '-m', memory, ...(host === 'boot' ? ['--accel', 'tcg'] : [])],
+    args: [
+      join(MOTE_ROOT, 'bin/mote.js'), host, image, '-p', `${port}:${GUEST_PORT[role]}`, '-m', memory,
+      ...(host === 'boot' ? ['--accel', 'tcg'] : []), ...(machine ? ['--machine', machine] : []),
+    ],
     ports: { [role]: port },
     ready: probe(role),
   };
