@@ -7,6 +7,7 @@
 // floor. Medians of N runs. Loopback only, bounded durations and counts.
 //   npx vite-node bench/net.ts [--quick] [--only load,conns,boot] [--targets run,boot,boot-pc,node,beam,linux]
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { packApp, MOTE_ROOT } from '../builder/pack.ts';
 import { FLOOR, wallMs, writeHello } from './boot-times.ts';
@@ -58,7 +59,8 @@ async function image(app: string, name: string): Promise<string> {
   return path;
 }
 const images = { http: await image('images/http', 'net-http'), echo: await image('images/echo', 'net-echo') };
-const report: Record<string, unknown> = { runs, boots, durationMs, connections, accel: 'tcg', moteMemory: '8M', linuxVmMemory: LINUX_VM_MEMORY };
+// This machine's 2 cores are shared: the load average says how quiet it was.
+const report: Record<string, unknown> = { runs, boots, durationMs, connections, accel: 'tcg', moteMemory: '8M', linuxVmMemory: LINUX_VM_MEMORY, loadAvgBefore: loadavg() };
 const skipped: string[] = [];
 const skip = (what: string, why: string) => {
   skipped.push(`${what}: ${why}`);
@@ -69,6 +71,8 @@ if (only.includes('load')) await loadSection();
 if (only.includes('conns')) await connsSection();
 if (only.includes('boot')) await bootSection();
 report.skipped = skipped;
+report.loadAvgAfter = loadavg();
+console.log(`load average before ${(report.loadAvgBefore as number[]).map((x) => x.toFixed(1)).join(' ')}, after ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores, shared)`);
 writeFileSync(join(out, 'net.json'), JSON.stringify(report, null, 2) + '\n');
 console.log('written bench/results/net.json');
 
