@@ -67,6 +67,9 @@ const skip = (what: string, why: string) => {
   console.log(`skipped ${what}: ${why}`);
 };
 
+/** An error's first lines, for a skip line. */
+const firstLines = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n').slice(0, 3).join(' / ');
+
 if (only.includes('load')) await loadSection();
 if (only.includes('conns')) await connsSection();
 if (only.includes('boot')) await bootSection();
@@ -78,10 +81,15 @@ console.log('written bench/results/net.json');
 
 async function loadSection(): Promise<void> {
   const servers: Array<{ server: Server; roles: Role[] }> = [];
+  // A server that does not come up is skipped with its reason, not the run.
   const start = async (l: Parameters<typeof startServer>[0], roles: Role[]) => {
-    const server = await startServer(l);
-    servers.push({ server, roles });
-    console.error(`${server.name} (${roles.join('+')}) serving after ${server.readyMs.toFixed(0)} ms`);
+    try {
+      const server = await startServer(l);
+      servers.push({ server, roles });
+      console.error(`${server.name} (${roles.join('+')}) serving after ${server.readyMs.toFixed(0)} ms`);
+    } catch (e) {
+      skip(`${l.name} (${roles.join('+')})`, firstLines(e));
+    }
   };
   try {
     for (const t of ['run', 'boot', 'boot-pc'] as const) {
@@ -129,7 +137,8 @@ async function connsSection(): Promise<void> {
   const raw: Record<string, Connections> = {};
   for (const host of ['run', 'boot'] as const) {
     for (const memory of ['8M', '16M']) {
-      const server = await startServer(await mote(host, img, 'http', memory));
+      const server = await startServer(await mote(host, img, 'http', memory)).catch((e: unknown) => void skip(`connections on mote ${host} -m ${memory}`, firstLines(e)));
+      if (!server) continue;
       try {
         const c = await measureConnections(server.ports.http!, 100, maxConns);
         raw[`${host} ${memory}`] = c;
@@ -142,6 +151,8 @@ async function connsSection(): Promise<void> {
           'stopped by': c.stoppedBy.slice(0, 60),
         };
         console.error(`conns ${host} ${memory}: ${Math.round(c.bytesPerConnection)} B/conn, ${c.maxServed} served (stopped at ${c.stoppedAt}: ${c.stoppedBy})`);
+      } catch (e) {
+        skip(`connections on mote ${host} -m ${memory}`, firstLines(e));
       } finally {
         await server.stop();
       }
@@ -161,7 +172,9 @@ async function bootSection(): Promise<void> {
   for (let i = 0; i < boots; i++) {
     t.floor.push(await wallMs(FLOOR, 'microvm', 'tcg'));
     t.hello.push(await wallMs(hello, 'microvm', 'tcg'));
-    t.http.push(await firstResponseMs(await bootCommand(images.http, 8 << 20)));
+    const first = await firstResponseMs(await bootCommand(images.http, 8 << 20)).catch((e: unknown) => firstLines(e));
+    if (typeof first === 'string') return skip('boot to first response', first);
+    t.http.push(first);
     if (!linux && i < Math.min(boots, 3)) {
       const l = await linuxVm();
       t.linux.push(await firstResponseMs({ name: l.name, cmd: l.cmd, args: l.args, port: l.ports.http! }));
