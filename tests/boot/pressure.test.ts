@@ -11,7 +11,7 @@ describe('memory pressure, metal', () => {
   // At several sizes: where the heap runs out moves with every megabyte, and
   // after an out-of-memory kill the engine must still be whole (it once
   // page-faulted in find_own_property at 9M).
-  for (const mb of [8, 9, 10, 12]) {
+  for (const mb of [8, 9, 10, 11, 12]) {
     it(`a mailbox flood at ${mb}M kills the flooded process, which its supervisor restarts; the node answers`, async () => {
       const r = await boot(await buildImage(fixture('flood.ts'), 'flood'), { memory: mb << 20 });
       expect(r.output).toMatch(PRESSURE_KILL);
@@ -21,6 +21,13 @@ describe('memory pressure, metal', () => {
       expect(r.status, r.output).toBe(0);
     });
   }
+
+  it('a process that runs out one small allocation at a time dies with out_of_memory, as hosted', async () => {
+    const r = await boot(await buildImage(fixture('small-allocs.ts'), 'small-allocs'), { memory: 8 << 20 });
+    expect(r.output).toContain('round 0: out_of_memory\n');
+    expect(r.output).toContain('round 2: out_of_memory\n');
+    expect(r.status, r.output).toBe(0);
+  });
 
   it('filling tables: past maxMemory the insert fails in the caller; a full heap kills the owner, not the node', async () => {
     const r = await boot(await buildImage(fixture('table.ts'), 'table'), { memory: 8 << 20 });

@@ -20,6 +20,13 @@ describe('memory pressure, hosted', () => {
     });
   }
 
+  it('a process that runs out one small allocation at a time dies with out_of_memory, as on metal', async () => {
+    const r = await runScenario(fixture('small-allocs.ts'), 'quickjs', 8 << 20);
+    expect(r.output).toContain('round 0: out_of_memory\n');
+    expect(r.output).toContain('round 2: out_of_memory\n');
+    expect(r.code, r.output).toBe(0);
+  });
+
   it('filling tables: past maxMemory the insert fails in the caller; a full heap kills the owner, not the node', async () => {
     const r = await runScenario(fixture('table.ts'), 'quickjs', 8 << 20);
     expect(r.output).toContain('capped: ets.insert: table #Tab<N.N> is full: N bytes, N more would pass its maxMemory (N)\n');
