@@ -141,6 +141,9 @@ async function connsSection(): Promise<void> {
       if (!server) continue;
       try {
         const c = await measureConnections(server.ports.http!, 100, maxConns);
+        await new Promise((r) => setTimeout(r, 200)); // a server that died has said so by now
+        const died = server.exited();
+        if (died) c.stoppedBy += ` (mote ${host} ended with ${died}: ${server.output().trim().split('\n').at(-1)})`;
         raw[`${host} ${memory}`] = c;
         rows[`mote ${host} -m ${memory}`] = {
           'heap before': c.heapBefore,
@@ -148,7 +151,7 @@ async function connsSection(): Promise<void> {
           'bytes/conn': Math.round(c.bytesPerConnection),
           'most served': c.maxServed,
           'stopped at': c.stoppedAt,
-          'stopped by': c.stoppedBy.slice(0, 60),
+          'stopped by': c.stoppedBy.slice(0, 90),
         };
         console.error(`conns ${host} ${memory}: ${Math.round(c.bytesPerConnection)} B/conn, ${c.maxServed} served (stopped at ${c.stoppedAt}: ${c.stoppedBy})`);
       } catch (e) {
@@ -170,11 +173,13 @@ async function bootSection(): Promise<void> {
   if (linux) skip('Linux VM boot to first response', linux);
   // Alternating, as bench/boot.ts does, so noise hits each alike.
   for (let i = 0; i < boots; i++) {
-    t.floor.push(await wallMs(FLOOR, 'microvm', 'tcg'));
-    t.hello.push(await wallMs(hello, 'microvm', 'tcg'));
-    const first = await firstResponseMs(await bootCommand(images.http, 8 << 20)).catch((e: unknown) => firstLines(e));
-    if (typeof first === 'string') return skip('boot to first response', first);
-    t.http.push(first);
+    try {
+      t.floor.push(await wallMs(FLOOR, 'microvm', 'tcg'));
+      t.hello.push(await wallMs(hello, 'microvm', 'tcg'));
+      t.http.push(await firstResponseMs(await bootCommand(images.http, 8 << 20)));
+    } catch (e) {
+      return skip('boot to first response', firstLines(e));
+    }
     if (!linux && i < Math.min(boots, 3)) {
       const l = await linuxVm();
       t.linux.push(await firstResponseMs({ name: l.name, cmd: l.cmd, args: l.args, port: l.ports.http! }));

@@ -11,6 +11,8 @@ export interface Server {
   /** Launch to the first successful probe, ms. */
   readyMs: number;
   output(): string;
+  /** How the process ended, if it has: "status 101", "SIGKILL". */
+  exited(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -41,7 +43,7 @@ export async function startServer(l: Launch): Promise<Server> {
     if (exited) throw new Error(`${l.name}: exited (${exited}) before serving:\n${out}`);
     if (await l.ready(l.ports).catch(() => false)) {
       const readyMs = performance.now() - t0;
-      return { name: l.name, ports: l.ports, readyMs, output: () => out, stop: () => stop(child, closed) };
+      return { name: l.name, ports: l.ports, readyMs, output: () => out, exited: () => exited, stop: () => stop(child, closed) };
     }
     await new Promise((r) => setTimeout(r, l.everyMs ?? 20));
   }
