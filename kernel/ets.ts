@@ -29,7 +29,7 @@ import { Treap } from './treap.ts';
 import { checkKey, compareKeys, copyKey, keyId, type Key } from './ets_keys.ts';
 import { onDeath } from './signals.ts';
 import { deliver } from './mailbox.ts';
-import { chargedTo, roomFor } from './pressure.ts';
+import { chargedTo, deaths, roomFor } from './pressure.ts';
 import { ProcessExit } from './signals.ts';
 
 export type TableType = 'set' | 'ordered_set' | 'bag' | 'duplicate_bag';
@@ -220,7 +220,7 @@ export function insert(table: Tid | string, a: unknown, b?: unknown): void {
     }
   }
   let bytes = 0;
-  for (const [, v] of batch) bytes += ENTRY_BYTES + v.size;
+  for (let i = 0; i < batch.length; i++) bytes += ENTRY_BYTES + batch[i][1].size;
   charge('ets.insert', t, bytes);
   for (const [k, v] of batch) put(t, k, v);
 }
@@ -228,16 +228,20 @@ export function insert(table: Tid | string, a: unknown, b?: unknown): void {
 /** Before a write that grows `t` by about `bytes`: throws, the table
  *  unchanged, past its maxMemory or when the heap has no room for it. */
 function charge(what: string, t: Table, bytes: number): void {
-  const name = t.name ?? String(t.tid);
   if (t.maxMemory > 0 && TABLE_BYTES + t.bytes + bytes > t.maxMemory) {
-    throw new Error(`${what}: table ${name} is full: ${TABLE_BYTES + t.bytes} bytes, ${bytes} more would pass its maxMemory (${t.maxMemory})`);
+    throw new Error(`${what}: table ${tableName(t)} is full: ${TABLE_BYTES + t.bytes} bytes, ${bytes} more would pass its maxMemory (${t.maxMemory})`);
   }
+  const killed = deaths();
   const room = roomFor(bytes);
+  if (room && deaths() === killed) return; // the common case: no look at the heap, or it had room
   const caller = state.current;
   if (caller && !caller.alive) throw new ProcessExit(caller.exitReason); // relief took the caller
-  if (!tables.has(t.tid.id)) throw new Error(`${what}: no table ${name} (its owner died of memory pressure)`);
-  if (room) return;
-  throw new Error(`${what}: out of memory: the heap has no room for ${bytes} more bytes in table ${name}`);
+  if (!tables.has(t.tid.id)) throw new Error(`${what}: no table ${tableName(t)} (its owner died of memory pressure)`);
+  if (!room) throw new Error(`${what}: out of memory: the heap has no room for ${bytes} more bytes in table ${tableName(t)}`);
+}
+
+function tableName(t: Table): string {
+  return t.name ?? String(t.tid);
 }
 
 /** All values under `key` (copies), in insertion order; [] if none. */

@@ -27,6 +27,7 @@ export const chargedTo: ((p: Proc) => number)[] = [];
 
 let grown = 0;
 let heapLimit = 0;
+let killed = 0;
 /** The last look found the heap short even after relief: look at every
  *  table insert until it is not. */
 let stillShort = false;
@@ -74,6 +75,11 @@ export function roomFor(bytes: number): boolean {
   return !stillShort;
 }
 
+/** How many processes memory pressure has killed so far. */
+export function deaths(): number {
+  return killed;
+}
+
 /** Kills the process the kernel counts the most memory against, if it holds
  *  at least `least` bytes. Returns it, or null if none qualifies. */
 export function relieve(least: number): Proc | null {
@@ -87,6 +93,7 @@ export function relieve(least: number): Proc | null {
     }
   }
   if (!victim) return null;
+  killed++;
   const queued = victim.queueLen();
   const tables = charged(victim);
   const heap = platform().memory();
