@@ -359,7 +359,11 @@ function crash(p: Proc, e: unknown): void {
   // QuickJS's interrupt (the hosts' guard) can surface as a rejection of the
   // async body before the host calls onTrip: it is the runaway kill.
   if (e instanceof Error && e.name === 'InternalError' && e.message === 'interrupted') {
-    return runaway(p, now() - p.sliceStart);
+    // Unless the guard's deadline has passed, the host interrupted for its
+    // own reasons (exit, --timeout, Ctrl-C) and stops next: no runaway line.
+    const guardPassed = guardArmedAt !== -1 && now() - guardArmedAt >= config.runawayMs;
+    if (guardPassed) return runaway(p, now() - p.sliceStart);
+    return die(p, 'killed');
   }
   const reason = reasonOf(e);
   if (reason === 'out_of_memory') return outOfMemory(p);
