@@ -19,10 +19,11 @@ export interface Connections {
   stoppedBy: string;
 }
 
-// Opened and checked a few at a time, each wait generous: a burst of
-// connects makes the booted guest drop segments today, and TCP's backoff
-// (0.2, 0.4, 0.8 ... 26 s) would read as a full node. The load section sees
-// bursts; this one looks for where RAM runs out.
+// Opened and checked a few at a time, each wait generous: QEMU's port
+// forwarding listens with a backlog of one, so a burst of connects waits on
+// the host's SYN retries (1 s, 3 s ...), and a lost segment on TCP's backoff;
+// either would read as a full node. The load section sees bursts; this one
+// looks for where RAM runs out.
 const AT_ONCE = 4;
 const TIMEOUT_MS = 30_000;
 
