@@ -2,10 +2,11 @@
 // in the same run: requests/s and latency for images/http (keep-alive and a
 // connection per request) and images/echo on both hosts against Node's
 // http/net, BEAM's gen_tcp and a Linux VM running QuickJS under the same
-// QEMU and TCG; memory per open connection and the most connections served
+// QEMU and TCG, and against a floor (the same servers straight on the
+// platform's sockets, no kernel); memory per open connection and the most connections served
 // at 8M and 16M; boot to the first HTTP 200 against hello's boot and the
 // floor. Medians of N runs. Loopback only, bounded durations and counts.
-//   npx vite-node bench/net.ts [--quick] [--only load,conns,boot] [--targets run,boot,boot-pc,node,beam,linux]
+//   npx vite-node bench/net.ts [--quick] [--only load,conns,boot] [--targets run,boot,boot-pc,floor-run,floor-boot,node,beam,linux]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import { bootCommand, firstResponseMs } from './net/first-response.ts';
 import { runLoad, type Workload } from './net/load.ts';
 import { loadTable, medians, r1, r2, type LoadRuns } from './net/report.ts';
 import { startServer, type Server } from './net/serve.ts';
-import { beam, beamMissing, linuxVm, linuxVmMissing, LINUX_VM_MEMORY, mote, nodeRef, type Role } from './net/targets.ts';
+import { beam, beamMissing, linuxVm, linuxVmMissing, LINUX_VM_MEMORY, mote, moteFloor, nodeRef, type Role } from './net/targets.ts';
 import { median } from './stats.ts';
 
 const HELP = `usage: npx vite-node bench/net.ts [flags]
@@ -30,7 +31,9 @@ const HELP = `usage: npx vite-node bench/net.ts [flags]
                      most connections at 8M/16M), boot (launch to first 200)
   --targets LIST     servers for the load section: run (mote run), boot (mote boot,
                      TCG, microvm), boot-pc (the same on -M pc, the Linux VM's
-                     machine), node, beam (needs erl: apt-get install erlang-base),
+                     machine), floor-run and floor-boot (hello and echo straight
+                     on the platform's sockets, no kernel: the host's network
+                     path alone), node, beam (needs erl: apt-get install erlang-base),
                      linux (a Linux VM with QuickJS: bench/linux-vm/setup.sh, run
                      when missing, installs what it needs from apt)
 Results: tables here and bench/results/net.json.`;
@@ -49,7 +52,7 @@ const durationMs = Number(arg('duration', quick ? '1.5' : '3')) * 1000;
 const connections = Number(arg('connections', '10'));
 const maxConns = Number(arg('max-conns', quick ? '1000' : '3000'));
 const only = arg('only', 'load,conns,boot').split(',');
-const targets = arg('targets', 'run,boot,boot-pc,node,beam,linux').split(',');
+const targets = arg('targets', 'run,boot,boot-pc,floor-run,floor-boot,node,beam,linux').split(',');
 
 const out = join(MOTE_ROOT, 'bench/results');
 mkdirSync(out, { recursive: true });
@@ -95,6 +98,9 @@ async function loadSection(): Promise<void> {
     for (const t of ['run', 'boot', 'boot-pc'] as const) {
       if (!targets.includes(t)) continue;
       for (const role of ['http', 'echo'] as const) await start(await mote(t === 'run' ? 'run' : 'boot', images[role], role, '8M', t === 'boot-pc' ? 'pc' : undefined), [role]);
+    }
+    for (const host of ['run', 'boot'] as const) {
+      if (targets.includes(`floor-${host}`)) await start(await moteFloor(host, await image('bench/net/fixtures/net-floor', 'net-floor')), ['http', 'echo']);
     }
     if (targets.includes('node')) await start(await nodeRef(), ['http', 'echo']);
     if (targets.includes('beam')) {

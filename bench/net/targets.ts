@@ -34,6 +34,22 @@ export async function mote(host: 'run' | 'boot', image: string, role: Role, memo
   };
 }
 
+/** The floor image (fixtures/net-floor: hello and echo straight on the
+ *  platform's sockets, no kernel) on either host, both ports published. */
+export async function moteFloor(host: 'run' | 'boot', image: string): Promise<Launch> {
+  const ports = { http: await freePort(), echo: await freePort() };
+  return {
+    name: `floor ${host}`,
+    cmd: process.execPath,
+    args: [
+      join(MOTE_ROOT, 'bin/mote.js'), host, image, '-p', `${ports.http}:80`, '-p', `${ports.echo}:7`, '-m', '8M',
+      ...(host === 'boot' ? ['--accel', 'tcg'] : []),
+    ],
+    ports,
+    ready: both,
+  };
+}
+
 export async function nodeRef(): Promise<Launch> {
   const ports = { http: await freePort(), echo: await freePort() };
   return {
