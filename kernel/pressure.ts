@@ -26,16 +26,19 @@ const HIGH_DEN = 8;
 export const chargedTo: ((p: Proc) => number)[] = [];
 
 let grown = 0;
-let heapLimit = 0;
+let heapLimitCache = 0;
 let killed = 0;
 /** The last look found the heap short even after relief: look at every
  *  table insert until it is not. */
 let stillShort = false;
 
 function limit(): number {
-  if (heapLimit === 0) heapLimit = platform().memory().heapLimit;
-  return heapLimit;
+  if (heapLimitCache === 0) heapLimitCache = platform().memory().heapLimit;
+  return heapLimitCache;
 }
+
+/** The host's heap limit, read once. */
+export const heapLimit = limit;
 
 function charged(p: Proc): number {
   let n = 0;
@@ -48,9 +51,15 @@ export function weight(p: Proc): number {
   return procMemory(p) + charged(p);
 }
 
-/** Is the heap short (more than 7/8 of its limit in use)? */
+/** Is the heap short (more than 7/8 of its limit in use)? With no room
+ *  even for the figures, it is. */
 export function heapShort(): boolean {
-  const m = platform().memory();
+  let m;
+  try {
+    m = platform().memory();
+  } catch {
+    return true;
+  }
   return m.heapUsed * HIGH_DEN > m.heapLimit * HIGH_NUM;
 }
 
@@ -96,13 +105,16 @@ export function relieve(least: number): Proc | null {
   killed++;
   const queued = victim.queueLen();
   const tables = charged(victim);
-  const heap = platform().memory();
+  let heap = null;
+  try {
+    heap = platform().memory();
+  } catch {
+    // no room for the figures: the death comes first
+  }
   die(victim, 'out_of_memory');
   try {
-    logger.error(
-      `process ${victim.pid} killed: out of memory: it held the most, ${most} bytes (${queued} messages queued, ` +
-        `${tables} bytes of tables), with the heap at ${heap.heapUsed} of ${heap.heapLimit} bytes`,
-    );
+    const at = heap ? `the heap at ${heap.heapUsed} of ${heap.heapLimit} bytes` : 'the heap full';
+    logger.error(`process ${victim.pid} killed: out of memory: it held the most, ${most} bytes (${queued} messages queued, ${tables} bytes of tables), with ${at}`);
   } catch {
     // the line could not be built: the death itself is what counts
   }

@@ -96,10 +96,12 @@ export function send<T>(dest: Pid | string, msg: T): T {
   const cur = state.current;
   if (cur) chargeSend(cur);
   if (p) {
+    const wasAlive = cur !== null && cur.alive;
     enqueueMessage(p, m);
-    // The sender may have died of it: its own limit, a link to the
-    // receiver, or memory pressure.
-    if (cur && !cur.alive) throw new ProcessExit(cur.exitReason);
+    // The sender may have died of this send: its own limit, a link to the
+    // receiver, or memory pressure. (Only of this one: code still running
+    // as a process that died before, as an init that failed, goes on.)
+    if (wasAlive && !cur.alive) throw new ProcessExit(cur.exitReason);
   }
   return msg;
 }

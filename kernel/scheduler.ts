@@ -35,7 +35,7 @@ import { Exit, platform } from './platform.ts';
 import { addTimer, removeTimer, dueOther, type TimerId } from './timers.ts';
 import { Proc, state, takeMessage, compileMatchers, type Matcher, type Waiter } from './process.ts';
 import { die, reasonOf, isOutOfMemory, ProcessExit } from './signals.ts';
-import { heapShort, relieve } from './pressure.ts';
+import { heapLimit, heapShort, relieve } from './pressure.ts';
 import * as logger from './stdlib/logger.ts';
 import { errorText } from './inspect.ts';
 
@@ -150,12 +150,15 @@ function turn(): void {
   dropClock();
   if (state.halted) return;
   if (inFlight) {
-    // Promise jobs all ran and it never called back: it awaits a foreign promise.
+    // Promise jobs all ran and it never called back: it awaits a foreign
+    // promise, or, with the heap short, the engine lost its continuation
+    // (QuickJS drops a promise job it cannot allocate, without a word).
     const p = inFlight;
     p.detached = true;
     p.busy = false;
     inFlight = null;
     state.current = null;
+    if (p.alive && heapShort()) outOfMemory(p);
   }
   budget = config.turnReductions;
   runLoop();
@@ -347,10 +350,16 @@ function lost(p: Proc, e: unknown): void {
 function outOfMemory(p: Proc): void {
   try {
     if (p.alive) die(p, 'out_of_memory');
-    if (heapShort()) relieve(platform().memory().heapLimit / 32);
+    if (heapShort()) relieve(heapLimit() / 32);
     logger.error(`process ${p.pid} ran the VM out of memory: killed (out_of_memory)`);
   } catch {
-    nodeOutOfMemory();
+    // Still no room: whoever holds the most goes, then one more try.
+    try {
+      if (!relieve(heapLimit() / 32)) throw new Error('nothing to relieve');
+      logger.error(`process ${p.pid} ran the VM out of memory: killed (out_of_memory)`);
+    } catch {
+      nodeOutOfMemory();
+    }
   }
 }
 
