@@ -17,7 +17,9 @@ unsigned int net_random(void);
 #define LWIP_NETCONN                0
 #define LWIP_SOCKET                 0
 #define LWIP_CALLBACK_API           1
-#define LWIP_SINGLE_NETIF           1
+#define LWIP_SINGLE_NETIF           0      /* the device's and the loopback interface */
+#define LWIP_HAVE_LOOPIF            1      /* 127.0.0.1 */
+#define LWIP_NETIF_LOOPBACK         1      /* and the node's own address: looped, not sent */
 
 /* Memory: the counted heap for everything, pools included. */
 #define MEM_LIBC_MALLOC             1

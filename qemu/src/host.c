@@ -312,7 +312,7 @@ _Noreturn static void event_loop(JSRuntime *rt, JSContext *ctx)
         uint64_t net_deadline = net_next_timeout_ns();
         if (net_deadline < deadline)
             deadline = net_deadline;
-        if (!vnet_work_waiting())
+        if (!net_work_waiting())
             clock_wait_until(deadline);          /* a frame's interrupt wakes it too */
     }
 }

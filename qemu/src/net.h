@@ -25,9 +25,13 @@ struct net_config { ip4_addr_t address, netmask, gateway; };  /* address 0: use 
 int  net_start(const struct net_config *cfg);         /* 0 with a device, -1 without */
 int  net_up(void);                                    /* a device was found */
 void net_poll(void);                                  /* packets in, lwIP's timers */
+int  net_work_waiting(void);                          /* net_poll has work now: do not halt */
 uint64_t net_next_timeout_ns(void);                   /* lwIP's next timer, UINT64_MAX if none */
 int  net_has_address(void);
 void net_address(char out[16]);                       /* "" while there is none */
+
+/* net_loop.c */
+void net_loop_deliver(void);                          /* packets this node sent itself, queued before now */
 
 /* net_socket.c: sockets by id. Calls return at once; outcomes become events. */
 enum net_event_kind { NET_LISTENING, NET_ACCEPTED, NET_CONNECTED, NET_DATA, NET_WRITABLE, NET_CLOSED, NET_ERROR, NET_DATAGRAM };

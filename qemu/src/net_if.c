@@ -98,6 +98,22 @@ int net_start(const struct net_config *cfg)
 
 int net_up(void) { return started; }
 
+
+/* Work for net_poll now: frames in, slots freed, or looped-back packets
+   queued (those raise no interrupt). */
+int net_work_waiting(void)
+{
+    if (!started)
+        return 0;
+    if (vnet_work_waiting())
+        return 1;
+    struct netif *n;
+    NETIF_FOREACH(n)
+        if (n->loop_first)
+            return 1;
+    return 0;
+}
+
 void net_poll(void)
 {
     if (!started)
@@ -105,6 +121,7 @@ void net_poll(void)
     vnet_receive(take_frame);
     if (waiting_count)
         send_waiting();
+    net_loop_deliver();                           /* packets this node sent itself */
     sys_check_timeouts();
 }
 

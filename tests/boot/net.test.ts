@@ -125,6 +125,14 @@ describe('TCP on microvm, more', () => {
     }
   });
 
+  for (const ip of ['127.0.0.1', 'own']) {
+    it(`connects to itself through ${ip === 'own' ? 'its own address' : ip}`, async () => {
+      const r = await (await bootNet(await netImage('self.js', { ip, size: 200_000 }))).done;
+      expect(r.output).toBe('self echo 200000 true\n');
+      expect(r.status).toBe(0);
+    });
+  }
+
   it("takes a static address from the manifest's net field instead of DHCP", async () => {
     const server = createServer((s) => s.on('data', () => s.end('ok')));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -76,6 +76,11 @@ export interface NetBootOptions {
 }
 
 let dumps = 0;
+// A guest the tests lost track of (a failed test, a killed run) must not
+// outlive them: QEMU would go on using a CPU.
+const live = new Set<ReturnType<typeof spawn>>();
+process.once('exit', () => live.forEach((c) => c.kill('SIGKILL')));
+
 export async function bootNet(image: string, opts: NetBootOptions = {}): Promise<NetGuest> {
   const publish: PortMapping[] = (opts.forward ?? []).map((f) => ({ protocol: f.protocol ?? 'tcp', hostIp: '127.0.0.1', hostPort: f.hostPort, guestPort: f.guestPort }));
   const markDir = mkdtempSync(join(workDir, 'mark-'));
@@ -85,6 +90,7 @@ export async function bootNet(image: string, opts: NetBootOptions = {}): Promise
   // stdin stays an open pipe: QEMU's stdio console meets end-of-file on
   // /dev/null at once, and output could then go missing.
   const child = spawn(QEMU, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  live.add(child);
   let out = '';
   let err = '';
   let stopped = false;
@@ -95,6 +101,7 @@ export async function bootNet(image: string, opts: NetBootOptions = {}): Promise
   const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 40_000);
   const done = new Promise<{ status: number; output: string; stderr: string }>((resolve) => {
     child.on('close', (code) => {
+      live.delete(child);
       clearTimeout(timer);
       stopped = true;
       wake();
