@@ -102,6 +102,33 @@ describe('TCP on microvm, more', () => {
     expect(r.status).toBe(0);
   });
 
+  it('pauses a connection: nothing is delivered, the peer\'s window closes, and all comes after resuming', async () => {
+    const port = await freePort();
+    const size = 32 << 20; // more than the host's socket buffers hold, so the writer stalls
+    const guest = await bootNet(await netImage('pause.js', { size }), { forward: [{ hostPort: port, guestPort: 7 }] });
+    await guest.waitFor(/listening\n/);
+    const paused = connect(port, '127.0.0.1');
+    await new Promise<void>((r) => paused.once('connect', r));
+    paused.write(randomBytes(size));
+    // Wait until the bytes stop moving: QEMU's buffers and this machine's
+    // are full, the guest's window is shut.
+    let last = -1;
+    while (paused.writableLength !== last) {
+      last = paused.writableLength;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(paused.writableLength).toBeGreaterThan(0);
+    const probe = connect(port, '127.0.0.1', () => probe.write('report'));
+    await guest.waitFor(/while paused: .*\n/);
+    expect(guest.output()).toContain('while paused: 0 bytes delivered, heap grew under 128 KiB\n');
+    paused.end();
+    const r = await guest.done;
+    expect(r.output).toBe(`listening\nwhile paused: 0 bytes delivered, heap grew under 128 KiB\nresumed and got ${size}\n`);
+    expect(r.status).toBe(0);
+    paused.destroy();
+    probe.destroy();
+  });
+
   it('connects out to a server on the host through 10.0.2.2', async () => {
     const received: string[] = [];
     const server = createServer((s) => {
