@@ -272,7 +272,9 @@ function step(p: Proc): void {
       return bodyDone(p, e, true);
     }
     if (isThenable(r)) {
-      r.then(
+      follow(
+        p,
+        r,
         () => bodyDone(p, 'normal', false),
         (e) => bodyDone(p, e, true),
       );
@@ -315,7 +317,9 @@ function step(p: Proc): void {
       break;
     }
     if (isThenable(r)) {
-      r.then(
+      follow(
+        p,
+        r,
         () => handlerDone(p, false, undefined),
         (e) => handlerDone(p, true, e),
       );
@@ -330,6 +334,24 @@ function step(p: Proc): void {
     }
   }
   endSlice(p);
+}
+
+const ignore = (): void => {};
+
+/** Waits for p's promise. If even that cannot be allocated, p's continuation
+ *  is lost: p dies (lost), and once that has freed memory the promise gets a
+ *  handler after all, or its rejection would stop the host as unhandled. */
+function follow(p: Proc, r: PromiseLike<unknown>, ok: () => void, fail: (e: unknown) => void): void {
+  try {
+    r.then(ok, fail);
+  } catch (e) {
+    lost(p, e);
+    try {
+      r.then(ignore, ignore);
+    } catch {
+      nodeOutOfMemory(); // p's death freed nothing: what fills the heap outlives it
+    }
+  }
 }
 
 /** The scheduler's own work for p failed (it could not allocate what it

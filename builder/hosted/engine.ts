@@ -12,31 +12,31 @@
 // is `heapLimit` either way.
 import type { QuickJSWASMModule } from 'quickjs-emscripten';
 import { CliError, CliExit } from '../errors.ts';
+import { capMemory, repay, rescueMaximum, type Rescue } from './rescue.ts';
 
 /** quickjs-emscripten loads on first use: the CLI's other commands never need it. */
 async function quickjs(heapPages: number, heap: HeapState): Promise<QuickJSWASMModule> {
   const { newQuickJSWASMModuleFromVariant, newVariant, RELEASE_SYNC } = await import('quickjs-emscripten');
-  const memory = new WebAssembly.Memory({ initial: MIN_PAGES, maximum: heapPages });
+  const maxPages = rescueMaximum(heapPages, MAX_PAGES);
+  const memory = new WebAssembly.Memory({ initial: MIN_PAGES, maximum: maxPages });
   // malloc grows the memory when its free space runs out: emscripten tries
-  // a few sizes, largest first, and past the cap every try throws. Whether
-  // the last try failed is whether the heap is at its cap.
-  const grow = memory.grow.bind(memory);
-  memory.grow = (delta: number) => {
-    try {
-      const before = grow(delta);
-      heap.atCap = false;
-      return before;
-    } catch (e) {
-      heap.atCap = true;
-      throw e;
-    }
-  };
+  // a few sizes, largest first, and past the cap every try throws (but for
+  // the rescue window, rescue.ts). Whether the last try failed is whether
+  // the heap is at its cap.
+  capMemory(memory, heapPages, maxPages, heap.rescue, (ok) => {
+    heap.atCap = !ok;
+  });
   return newQuickJSWASMModuleFromVariant(newVariant(RELEASE_SYNC, { wasmMemory: memory }));
 }
 
 export interface HeapState {
   /** The memory's last attempt to grow failed: it is at its cap. */
   atCap: boolean;
+  /** The rescue window past the cap (rescue.ts). */
+  rescue: Rescue;
+  /** Takes back what a rescue let the heap pass its cap by; the runner calls
+   *  it between calls into the engine. */
+  repay(): void;
   /** Whether `bytes` can be allocated right now (allocated and freed). */
   canAllocate(bytes: number): boolean;
   /** The largest block, up to `upTo` bytes, that can be allocated right now
@@ -80,13 +80,18 @@ export async function newEngine(heapLimit: number): Promise<Engine> {
   const heapStart = await heapStartAddress();
   const pages = Math.max(MIN_PAGES, Math.ceil((heapStart + heapLimit + SLACK) / PAGE));
   if (pages > MAX_PAGES) throw new CliError(`the hosted engine addresses at most ${HOSTED_MAX_RAM >> 20}M of RAM, not a ${Math.floor(heapLimit / 2 ** 20)}M heap`);
-  const heap: HeapState = { atCap: false, canAllocate: () => true, room: (upTo) => upTo };
+  const heap = newHeapState();
   const module = await quickjs(pages, heap);
   const raw = (module as unknown as { module: Malloc }).module;
   heap.canAllocate = (bytes) => {
+    heap.rescue.probing = true;
     const p = raw._malloc(bytes);
     if (p) raw._free(p);
+    heap.rescue.probing = false;
     return p !== 0;
+  };
+  heap.repay = () => {
+    if (heap.rescue.owed > 0) repay(raw, heap.rescue);
   };
   heap.room = (upTo) => {
     if (heap.canAllocate(upTo)) return upTo;
@@ -108,13 +113,18 @@ export async function newEngine(heapLimit: number): Promise<Engine> {
   return { module, heapRoom: Math.min(room, heapLimit), heap };
 }
 
+/** A heap's state before its engine exists. */
+export function newHeapState(): HeapState {
+  return { atCap: false, rescue: { open: false, probing: false, owed: 0 }, repay: () => {}, canAllocate: () => true, room: (upTo) => upTo };
+}
+
 let heapStartCache: number | undefined;
 
 /** Where dlmalloc's heap starts in a fresh instance: after the module's static
  *  data and stack. The same for every instance of the same build. */
 async function heapStartAddress(): Promise<number> {
   if (heapStartCache !== undefined) return heapStartCache;
-  const module = await quickjs(MIN_PAGES, { atCap: false, canAllocate: () => true, room: (upTo) => upTo });
+  const module = await quickjs(MIN_PAGES, newHeapState());
   const raw = (module as unknown as { module: Malloc }).module;
   const p = raw._malloc(16);
   raw._free(p);

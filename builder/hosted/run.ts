@@ -4,7 +4,7 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten';
 import { Exit, type Manifest } from '../../kernel/platform.ts';
 import { hostedMemory, type HostedMemory } from './budget.ts';
-import { newEngine, type HeapState } from './engine.ts';
+import { newEngine, newHeapState, type HeapState } from './engine.ts';
 import { DESCRIBE_ERROR, NET_GLUE, PLATFORM_GLUE } from './glue.ts';
 import { NodeNet } from './net.ts';
 import { fileText, installModuleLoader, type PayloadFiles } from './modules.ts';
@@ -41,7 +41,7 @@ export class HostedRun {
   private output = '';
   private ctx!: QuickJSContext;
   private rt!: QuickJSRuntime;
-  private heap: HeapState = { atCap: false, canAllocate: () => true, room: (upTo) => upTo };
+  private heap: HeapState = newHeapState();
   private tracker?: QuickJSHandle;
   private describe!: QuickJSHandle;
 
@@ -265,6 +265,7 @@ export class HostedRun {
 
   private async loop(): Promise<void> {
     for (;;) {
+      this.heap.repay(); // outside the engine: take back what a rescue lent
       this.runJobs();
       this.checkRejections();
       if (this.guardTripped) {
