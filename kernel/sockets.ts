@@ -302,10 +302,26 @@ function onEvent(kind: NetEventKind, id: number, a?: unknown, b?: unknown): void
   }
 }
 
+/** Heap use past which new connections are refused: 3/4 of the limit, below
+ *  the 7/8 where memory pressure starts killing processes, so the
+ *  connections already open keep the room they need. */
+const ADMIT_NUM = 3;
+const ADMIT_DEN = 4;
+
+function heapHasRoom(): boolean {
+  try {
+    const m = platform().memory();
+    return m.heapUsed * ADMIT_DEN <= m.heapLimit * ADMIT_NUM;
+  } catch {
+    return false; // no room even for the figures
+  }
+}
+
 function accepted(ls: SockState, connId: number, peer: string): void {
   const net = platform().net;
-  // A full queue refuses the connection: it closes at once, and the node goes on.
-  if (ls.unaccepted.length >= ls.backlog && ls.acceptors.length === 0) return net.close(connId);
+  // A full queue, or a heap too full for one more, refuses the connection:
+  // it closes at once, and the node goes on serving the others.
+  if ((ls.unaccepted.length >= ls.backlog && ls.acceptors.length === 0) || !heapHasRoom()) return net.close(connId);
   const c = register(connId, 'conn', ls.owner, ls);
   c.phase = 'open';
   c.peer = peer;
