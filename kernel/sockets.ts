@@ -179,18 +179,47 @@ onDeath.push((p: Proc) => {
 
 // ---- flow: what the host delivers ----
 
+/** Bytes a passive connection reads ahead of its recv calls. A request that
+ *  arrives while its process is busy is then there for the next recv, with
+ *  no round trip to the host; past this, the host holds the data and the
+ *  peer's window closes. */
+const READ_AHEAD = 8 * 1024;
+
 /** Tells the host whether to deliver data for a connection: only once it is
- *  accepted, and in passive mode only while someone waits in recv. */
+ *  accepted, and in passive mode only while someone waits in recv or less
+ *  than READ_AHEAD is held. */
 export function flow(s: SockState): void {
   if (s.kind !== 'conn' || s.phase === 'opening') return;
-  const want = !s.listener && (s.active !== 0 || s.recvWaiter !== null);
+  const want = !s.listener && (s.active !== 0 || s.recvWaiter !== null || s.framer!.buffered < READ_AHEAD);
   if (want === !s.paused) return;
   s.paused = !want;
   platform().net.pause(s.socket.id, s.paused);
 }
 
+/** Passive recv without waiting: a whole packet already held (for 'raw',
+ *  `want` bytes, or all held if 0), the close if the peer closed and no
+ *  packet is left, or null: then the caller waits. */
+export function takeNow(s: SockState, want: number): { ok: Binary } | { error: string } | null {
+  let packet: Uint8Array | null;
+  try {
+    packet = s.framer!.next(want);
+  } catch (e) {
+    if (!(e instanceof FramingError)) throw e;
+    fail(s, e.reason);
+    return { error: e.reason };
+  }
+  if (packet) {
+    flow(s);
+    return { ok: Binary.adopt(packet) };
+  }
+  if (s.phase !== 'peerClosed') return null;
+  s.closeTold = true;
+  if (s.exitOnClose) closeSocket(s, 'closed');
+  return { error: 'closed' };
+}
+
 /** Sends what it can of the first pending sends; the rest waits for 'writable'. */
-export function pump(s: SockState): void {
+function pump(s: SockState): void {
   const net = platform().net;
   while (s.sending.length > 0) {
     const q = s.sending[0];
