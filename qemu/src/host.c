@@ -37,8 +37,8 @@ static JSRuntime *runtime;
 
 static int over_limit(JSMallocState *s, size_t grow)
 {
-    if (net_allocating)
-        return s->malloc_size + grow > s->malloc_limit;
+    if (net_allocating)                  /* big network buffers stop short: JS keeps the last part */
+        return s->malloc_size + grow > s->malloc_limit - (grow > NET_SMALL_ALLOC ? s->malloc_limit / NET_JS_SHARE : 0);
     int rescuing = rescue_left > 0;
     if (rescuing)
         rescue_left--;
@@ -95,8 +95,12 @@ static void *js_realloc_fn(JSMallocState *s, void *p, size_t n)
 static size_t js_usable_fn(const void *p) { return heap_usable_size(p); }
 
 /* The network's memory (net_port.c) is JS memory too: the same counted
-   functions, so a busy network leaves less to JS and a full heap makes lwIP
-   drop a packet rather than take the host's reserve. */
+   functions, so a busy network leaves less to JS. It may not take the last
+   1/NET_JS_SHARE of the limit for anything bigger than NET_SMALL_ALLOC, so
+   data held for paused or slow sockets makes lwIP drop data frames (TCP
+   sends them again) before JS runs out, while small frames (ACKs, FINs,
+   resets, ARP, a short datagram) still get in: otherwise a node full of
+   held data could not even hear that its peers had gone. */
 void *host_net_alloc(size_t n)
 {
     net_allocating = 1;
