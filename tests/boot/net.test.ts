@@ -5,8 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { connect, createServer, type Socket } from 'node:net';
-import { describe, expect, it } from 'vitest';
-import { bootNet, cpuSeconds, freePort, netImage, type NetGuest } from '../support/net-guest.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bootNet, cpuSeconds, freePort, killGuests, netImage, type NetGuest } from '../support/net-guest.ts';
+
+afterEach(killGuests);
 
 /** Sends `data`, ends, and resolves with everything read until the guest
  *  ends its side too. Rejects, saying what it saw, if that takes 20 s. */

@@ -79,7 +79,12 @@ let dumps = 0;
 // A guest the tests lost track of (a failed test, a killed run) must not
 // outlive them: QEMU would go on using a CPU.
 const live = new Set<ReturnType<typeof spawn>>();
-process.once('exit', () => live.forEach((c) => c.kill('SIGKILL')));
+process.once('exit', () => killGuests());
+
+/** Kills every guest still running (for afterEach: a failed test leaves its own). */
+export function killGuests(): void {
+  live.forEach((c) => c.kill('SIGKILL'));
+}
 
 export async function bootNet(image: string, opts: NetBootOptions = {}): Promise<NetGuest> {
   const publish: PortMapping[] = (opts.forward ?? []).map((f) => ({ protocol: f.protocol ?? 'tcp', hostIp: '127.0.0.1', hostPort: f.hostPort, guestPort: f.guestPort }));
