@@ -15,8 +15,9 @@
 #define NET_TX_SLOTS      32            /* transmit buffers, 1536 bytes each */
 #define NET_TX_QUEUE      256           /* frames waiting for a transmit slot before new ones drop */
 #define NET_DATAGRAM_QUEUE 16           /* datagrams kept per UDP socket before new ones drop */
-#define NET_JS_SHARE      4             /* the network's buffers leave 1/4 of the JS heap limit to JS */
-#define NET_SMALL_ALLOC   512           /* ... but allocations up to this size (control frames) may use it */
+#define NET_JS_SHARE      4             /* the network's buffers may hold at most 3/4 of the JS heap limit */
+#define NET_JS_MARGIN     16            /* and leave JS at least 1/16 of it free */
+#define NET_SMALL_ALLOC   512           /* allocations up to this size (control frames) are exempt */
 #define NET_LINGER_MS     2000          /* a closed connection may take this long to deliver what it was given */
 
 #endif

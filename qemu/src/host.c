@@ -33,12 +33,16 @@ static int nrejected;
 #define RESCUE_ALLOCS 12
 static int rescue_left;
 static int net_allocating;               /* lwIP's allocations get no rescue window */
+static size_t net_used;                  /* bytes the network holds, headers included */
 static JSRuntime *runtime;
 
 static int over_limit(JSMallocState *s, size_t grow)
 {
-    if (net_allocating)                  /* big network buffers stop short: JS keeps the last part */
-        return s->malloc_size + grow > s->malloc_limit - (grow > NET_SMALL_ALLOC ? s->malloc_limit / NET_JS_SHARE : 0);
+    if (net_allocating && grow > NET_SMALL_ALLOC)   /* see host_net_alloc */
+        return net_used + grow > s->malloc_limit - s->malloc_limit / NET_JS_SHARE ||
+               s->malloc_size + grow > s->malloc_limit - s->malloc_limit / NET_JS_MARGIN;
+    if (net_allocating)
+        return s->malloc_size + grow > s->malloc_limit;
     int rescuing = rescue_left > 0;
     if (rescuing)
         rescue_left--;
@@ -95,24 +99,29 @@ static void *js_realloc_fn(JSMallocState *s, void *p, size_t n)
 static size_t js_usable_fn(const void *p) { return heap_usable_size(p); }
 
 /* The network's memory (net_port.c) is JS memory too: the same counted
-   functions, so a busy network leaves less to JS. It may not take the last
-   1/NET_JS_SHARE of the limit for anything bigger than NET_SMALL_ALLOC, so
-   data held for paused or slow sockets makes lwIP drop data frames (TCP
-   sends them again) before JS runs out, while small frames (ACKs, FINs,
-   resets, ARP, a short datagram) still get in: otherwise a node full of
-   held data could not even hear that its peers had gone. */
+   functions, so a busy network leaves less to JS. Past NET_SMALL_ALLOC
+   bytes, an allocation fails if the network would then hold more than
+   (1 - 1/NET_JS_SHARE) of the limit, or leave JS less than 1/NET_JS_MARGIN
+   of it: data held for paused or slow sockets then makes lwIP drop data
+   frames (TCP sends them again) before JS runs out, while small frames
+   (ACKs, FINs, resets, ARP, a short datagram) still get in. Otherwise a
+   node full of held data could not even hear that its peers had gone. */
 void *host_net_alloc(size_t n)
 {
     net_allocating = 1;
     void *p = runtime ? js_malloc_rt(runtime, n) : NULL;
     net_allocating = 0;
+    if (p)
+        net_used += heap_usable_size(p) + BLOCK_OVERHEAD;
     return p;
 }
 
 void host_net_free(void *p)
 {
-    if (runtime)
-        js_free_rt(runtime, p);
+    if (!runtime || !p)
+        return;
+    net_used -= heap_usable_size(p) + BLOCK_OVERHEAD;
+    js_free_rt(runtime, p);
 }
 
 static const JSMallocFunctions allocator = { js_malloc_fn, js_free_fn, js_realloc_fn, js_usable_fn };
