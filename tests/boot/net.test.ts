@@ -6,7 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { connect, createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packApp } from '../../builder/pack.ts';
+import { workDir } from '../support/guest.ts';
 import { bootNet, cpuSeconds, freePort, killGuests, netImage, type NetGuest } from '../support/net-guest.ts';
+import { parseReport } from '../support/scenario-runner.ts';
 
 afterEach(killGuests);
 
@@ -271,4 +276,17 @@ describe('TCP on microvm, more', () => {
     expect(r.output).toBe('address ""\nerror enetdown\nerror enetdown\nerror enetdown\n');
     expect(r.status).toBe(0);
   });
+});
+
+describe('the kernel on the metal network', () => {
+  it("passes the kernel's net scenario (gen_tcp, gen_udp, framing, modes) as the Node hosts do", async () => {
+    const { image } = await packApp({ app: join(__dirname, '../kernel/fixtures/scenarios/net.ts') });
+    const path = join(workDir, 'net-scenario.img');
+    writeFileSync(path, image);
+    const r = await (await bootNet(path, { memory: 64 << 20, timeoutMs: 100_000 })).done;
+    const report = parseReport(r.output);
+    expect(report.failed, r.output).toEqual([]);
+    expect(report.passed.length, r.output).toBe(report.plan);
+    expect(r.status, r.output).toBe(0);
+  }, 110_000);
 });
