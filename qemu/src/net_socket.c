@@ -29,7 +29,7 @@ struct sock {
     uint8_t announced;                    /* JS knows the id (an accepted one: once 'accepted' is told) */
     uint8_t linked;                       /* on the ready list */
     uint8_t freed;                        /* closed while linked: freed when it reaches the head */
-    uint8_t paused, connecting, waiting_for_address, want_writable;
+    uint8_t paused, connecting, waiting_for_address, want_writable, shutdown_pending;
     unsigned pending;
     uint16_t port;                        /* bound port, for 'listening' */
     const char *error;
@@ -266,7 +266,10 @@ static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
         return ERR_OK;
     s->connecting = 0;
     mark(s, P_CONNECTED);
-    check_writable(s, pcb, 1);
+    if (s->shutdown_pending)
+        tcp_shutdown(pcb, 0, 1);          /* asked for before the connection was up */
+    else
+        check_writable(s, pcb, 1);
     return ERR_OK;
 }
 
@@ -404,7 +407,11 @@ void sock_pause(uint32_t id, int paused)
 void sock_shutdown(uint32_t id)
 {
     struct sock *s = find(id);
-    if (s && s->kind == KIND_TCP && s->tcp && !s->connecting)
+    if (!s || s->kind != KIND_TCP)
+        return;
+    if (s->connecting)
+        s->shutdown_pending = 1;
+    else if (s->tcp)
         tcp_shutdown(s->tcp, 0, 1);
 }
 
