@@ -40,7 +40,7 @@ export interface Packed {
   files: Array<[string, Uint8Array]>;
 }
 
-interface AppInfo { entry: string; name: string; version: string; memory?: Manifest['memory'] }
+interface AppInfo { entry: string; name: string; version: string; memory?: Manifest['memory']; net?: Manifest['net'] }
 
 type MemoryField = { min?: number | string; full?: number | string };
 
@@ -67,6 +67,23 @@ function memoryNeeds(m: MemoryField | undefined, where: string): Manifest['memor
   return out;
 }
 
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const NET_EXAMPLE = '{"address": "10.0.2.15", "netmask": "255.255.255.0", "gateway": "10.0.2.2"}';
+
+/** package.json's "mote.net": a static IPv4 address instead of DHCP. */
+function netConfig(n: unknown, where: string): Manifest['net'] {
+  if (n === undefined) return undefined;
+  if (n === null || typeof n !== 'object' || Array.isArray(n)) throw new CliError(`${where}: "mote.net" must be an object, such as ${NET_EXAMPLE}`);
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(n)) {
+    if (key !== 'address' && key !== 'netmask' && key !== 'gateway') throw new CliError(`${where}: "mote.net.${key}" is not a setting: give address, netmask (default 255.255.255.0) and gateway, as in ${NET_EXAMPLE}`);
+    if (typeof value !== 'string' || !IPV4.test(value)) throw new CliError(`${where}: "mote.net.${key}" must be an IPv4 address such as "10.0.2.15", got ${JSON.stringify(value)}`);
+    out[key] = value;
+  }
+  if (!out.address) throw new CliError(`${where}: "mote.net" needs an "address", as in ${NET_EXAMPLE}`);
+  return out as Manifest['net'];
+}
+
 /** Find the entry file and name of an app given as a directory or a file. */
 export function resolveApp(app: string): AppInfo {
   const path = resolve(app);
@@ -75,7 +92,7 @@ export function resolveApp(app: string): AppInfo {
   const pkgPath = join(path, 'package.json');
   let info: Omit<AppInfo, 'entry'> = { name: basename(path), version: '0.0.0' };
   if (existsSync(pkgPath)) {
-    let pkg: { name?: string; version?: string; mote?: { entry?: string; memory?: MemoryField } };
+    let pkg: { name?: string; version?: string; mote?: { entry?: string; memory?: MemoryField; net?: unknown } };
     try {
       pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
     } catch (e) {
@@ -85,7 +102,7 @@ export function resolveApp(app: string): AppInfo {
       throw new CliError(`${pkgPath}: "mote" must be an object, such as {"entry": "src/main.ts", "memory": {"min": "1M", "full": "4M"}}`);
     }
     if (pkg.mote) {
-      info = { name: pkg.name ?? info.name, version: pkg.version ?? info.version, memory: memoryNeeds(pkg.mote.memory, pkgPath) };
+      info = { name: pkg.name ?? info.name, version: pkg.version ?? info.version, memory: memoryNeeds(pkg.mote.memory, pkgPath), net: netConfig(pkg.mote.net, pkgPath) };
       if (pkg.mote.entry) {
         const entry = join(path, pkg.mote.entry);
         if (!existsSync(entry)) throw new CliError(`${pkgPath}: "mote.entry" names ${pkg.mote.entry}, which does not exist`);
@@ -256,6 +273,7 @@ export async function packApp(opts: PackOptions): Promise<Packed> {
     entry: ENTRY_MODULE,
     modules: bundled.modules,
     ...(app.memory ? { memory: app.memory } : {}),
+    ...(app.net ? { net: app.net } : {}),
     build: await buildInfo(bootBytes),
     ...(boot ? { boot } : {}),
   };

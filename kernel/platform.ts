@@ -122,6 +122,9 @@ export interface BootFootprint {
   minHeap: number;
   /** Heap kept back from JS for the host itself. */
   heapReserve: number;
+  /** Heap the network takes at boot when the machine has a NIC (its buffers
+   *  and lwIP's state); none without one (`--net none`). */
+  netDevice?: number;
 }
 
 /** The manifest carried in every image (`manifest.json` in the payload). */
@@ -139,6 +142,10 @@ export interface Manifest {
    *  boot with one line and `Exit.TooLittleMemory`; below `full` it prints
    *  one line starting "mote: degraded:" and runs the app. */
   memory?: { min?: number; full?: number };
+  /** A static IPv4 address for the boot layer's network instead of DHCP
+   *  (package.json "mote.net"); netmask defaults to 255.255.255.0. The Node
+   *  hosts use the machine's own network and ignore it. */
+  net?: { address: string; netmask?: string; gateway?: string };
   build?: Record<string, string>;
   boot?: BootFootprint;
 }

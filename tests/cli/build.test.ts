@@ -128,6 +128,27 @@ describe('mote build', () => {
     expect(existsSync(join(dir, 'app.img'))).toBe(false);
   });
 
+  it('"mote.net" gives the manifest a static address; a bad one says what it should be', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'app'));
+    writeFileSync(join(dir, 'app/main.ts'), 'console.log(1);\n');
+    const net = { address: '10.0.2.20', gateway: '10.0.2.2' };
+    writeFileSync(join(dir, 'app/package.json'), JSON.stringify({ name: 'app', mote: { net } }));
+    expect(moteSync(['build', 'app', '-o', 'app.img'], { cwd: dir }).status).toBe(0);
+    expect((await readImage(readFileSync(join(dir, 'app.img')))).manifest.net).toEqual(net);
+    const bad = (field: unknown) => {
+      writeFileSync(join(dir, 'app/package.json'), JSON.stringify({ name: 'app', mote: { net: field } }));
+      const r = moteSync(['build', 'app', '-o', 'bad.img'], { cwd: dir });
+      expect(r.status).toBe(1);
+      expect(existsSync(join(dir, 'bad.img'))).toBe(false);
+      return r.stderr;
+    };
+    expect(bad('dhcp')).toMatch(/"mote\.net" must be an object, such as \{"address": "10\.0\.2\.15"/);
+    expect(bad({ address: '10.0.2.300' })).toMatch(/"mote\.net\.address" must be an IPv4 address such as "10\.0\.2\.15", got "10\.0\.2\.300"/);
+    expect(bad({ adress: '10.0.2.3' })).toMatch(/"mote\.net\.adress" is not a setting: give address, netmask/);
+    expect(bad({ gateway: '10.0.2.2' })).toMatch(/"mote\.net" needs an "address"/);
+  });
+
   it('an output directory that does not exist is an error, not a stack trace', () => {
     const r = moteSync(['build', 'images/hello', '-o', join(tempDir(), 'no/such/dir/x.img')]);
     expect(r.stderr).toMatch(/^mote: error: cannot write .*: no such directory/);

@@ -22,7 +22,11 @@ const FIXTURES = join(__dirname, '../boot/fixtures/net');
 export async function netImage(fixture: string, config: Record<string, unknown> = {}, manifest: Record<string, unknown> = {}): Promise<string> {
   const dir = mkdtempSync(join(workDir, `net-${fixture.replace(/\W/g, '')}-`));
   writeFileSync(join(dir, 'main.js'), `const CONFIG = ${JSON.stringify(config)};\n${readFileSync(join(FIXTURES, fixture), 'utf8')}`);
-  const packed = await packApp({ app: join(dir, 'main.js') });
+  // The manifest's net field comes from package.json's "mote.net", as an app gives it.
+  const { net, ...rest } = manifest;
+  if (net !== undefined) writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'net-app', mote: { entry: 'main.js', net } }));
+  manifest = rest;
+  const packed = await packApp({ app: net !== undefined ? dir : join(dir, 'main.js') });
   let image = packed.image;
   if (Object.keys(manifest).length) {
     const files = packed.files.map(([name, bytes]): [string, Uint8Array] =>
