@@ -20,7 +20,7 @@ export * as gen_udp from './gen_udp.ts';
 export type { Packet } from './framing.ts';
 export { encodeUtf8, decodeUtf8 } from './utf8.ts';
 export { Tid, type TableType, type Access, type TableOptions } from './ets.ts';
-export * as logger from './stdlib/logger.ts';
+export * as logger from './logger.ts';
 export { GenServer } from './stdlib/gen_server.ts';
 export type { ServerModule, From, ServerRef } from './stdlib/gen_server.ts';
 export { Supervisor } from './stdlib/supervisor.ts';

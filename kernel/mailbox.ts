@@ -11,7 +11,7 @@ import { copyTerm, type Copied } from './term.ts';
 import { arrived } from './scheduler.ts';
 import { die } from './signals.ts';
 import { grew } from './pressure.ts';
-import * as logger from './stdlib/logger.ts';
+import * as logger from './logger.ts';
 
 /** Queues an already-copied message. */
 export function enqueueMessage(p: Proc, m: Copied): void {

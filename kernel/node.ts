@@ -11,7 +11,7 @@ import { resolveProc } from './registry.ts';
 import { config, guardConfigChanged } from './scheduler.ts';
 import { setStartupMs } from './startup.ts';
 import { tablesMemory } from './ets.ts';
-import { setWho } from './stdlib/logger.ts';
+import { setWho } from './logger.ts';
 
 setWho(() => (state.current ? String(state.current.pid) : null));
 

@@ -16,7 +16,7 @@
 import { platform } from './platform.ts';
 import { Proc, procs, procMemory, state } from './process.ts';
 import { die } from './signals.ts';
-import * as logger from './stdlib/logger.ts';
+import * as logger from './logger.ts';
 
 /** Heap use past which the largest process dies: 7/8 of the limit. */
 const HIGH_NUM = 7;

@@ -36,7 +36,7 @@ import { addTimer, removeTimer, dueOther, type TimerId } from './timers.ts';
 import { Proc, state, takeMessage, compileMatchers, type Matcher, type Waiter } from './process.ts';
 import { die, reasonOf, isOutOfMemory, ProcessExit } from './signals.ts';
 import { heapLimit, heapShort, relieve } from './pressure.ts';
-import * as logger from './stdlib/logger.ts';
+import * as logger from './logger.ts';
 import { errorText } from './inspect.ts';
 
 export const config = {

@@ -15,7 +15,7 @@
 import { Exit, platform } from './platform.ts';
 import { addTimer } from './timers.ts';
 import { guardConfigChanged } from './scheduler.ts';
-import * as logger from './stdlib/logger.ts';
+import * as logger from './logger.ts';
 
 let startupMs = 30_000;
 let startedAt = 0;

@@ -29,7 +29,7 @@ import { state as kernel } from '../process.ts';
 import { processInfoParent } from './internal.ts';
 import { call as genCall, reply, isCall, DEFAULT_CALL_TIMEOUT, type From } from '../call.ts';
 import { termSize } from '../term.ts';
-import * as logger from './logger.ts';
+import * as logger from '../logger.ts';
 import type { Reason } from '../process.ts';
 
 export type { From };

@@ -34,7 +34,7 @@ import { exit, trapExit, monitor, demonitor, unlink, receive, isAlive, TIMEOUT, 
 import { ProcessExit, type ExitMessage } from '../signals.ts';
 import { platform } from '../platform.ts';
 import { GenServer, stopAfter, type ServerModule, type ServerRef, type StartOptions, type StartResult } from './gen_server.ts';
-import * as logger from './logger.ts';
+import * as logger from '../logger.ts';
 import type { Reason } from '../process.ts';
 
 export type Strategy = 'one_for_one' | 'one_for_all' | 'rest_for_one' | 'simple_one_for_one';

@@ -18,7 +18,7 @@ import { spawn, spawnLink, self, send, receive, trapExit, link, exit } from '../
 import type { ExitMessage } from '../signals.ts';
 import type { Pid, Socket } from '../term.ts';
 import * as gen_tcp from '../gen_tcp.ts';
-import * as logger from './logger.ts';
+import * as logger from '../logger.ts';
 import type { ChildSpec } from './supervisor.ts';
 import type { StartResult } from './gen_server.ts';
 

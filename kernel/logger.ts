@@ -8,8 +8,8 @@
  * level (default `notice`, as in OTP). Lines look like
  * `[error] <0.42.0> message`; the pid is the process logging, if any.
  */
-import { platform } from '../platform.ts';
-import { format } from '../inspect.ts';
+import { platform } from './platform.ts';
+import { format } from './inspect.ts';
 
 export const LEVELS = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'] as const;
 export type Level = (typeof LEVELS)[number];
