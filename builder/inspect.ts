@@ -107,7 +107,7 @@ export async function inspectImage(bytes: Uint8Array): Promise<InspectReport> {
     { area: 'alignment to pages, null page, allocator sentinels', bytes: reserved - listed, kind: 'ram' },
     { area: 'firmware holes below 1 MiB', bytes: FIRMWARE_HOLES, kind: 'ram' },
     { area: 'heap kept back for the host', bytes: boot.heapReserve, kind: 'heap' },
-    ...(boot.netDevice ? [{ area: 'network: NIC buffers and lwIP (none with --net none)', bytes: boot.netDevice, kind: 'heap' as const }] : []),
+    ...(boot.netDevice ? [{ area: 'network: NIC buffers and lwIP, once the app uses it', bytes: boot.netDevice, kind: 'heap' as const }] : []),
     { area: 'QuickJS baseline heap (runtime, context)', bytes: measured.baseline, kind: 'heap' },
     ...modules.map((m) => ({ area: `module ${m.name} (priority ${m.priority})`, bytes: m.heapCost, kind: 'heap' as const })),
   ];

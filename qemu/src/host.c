@@ -264,7 +264,7 @@ static const char *read_manifest(JSContext *ctx)
     if (!JS_IsObject(m))
         mote_fatal(MOTE_EXIT_PAYLOAD_CORRUPT, "payload: manifest.json is not a JSON object");
     check_declared_memory(ctx, m);
-    host_net_start(ctx, m);                     /* virtio-net and lwIP, if the machine has the device */
+    host_net_configure(ctx, m);                 /* the network starts at its first use */
     JSValue e = JS_GetPropertyStr(ctx, m, "entry");
     const char *name = JS_IsString(e) ? JS_ToCString(ctx, e) : NULL;
     JS_FreeValue(ctx, e);

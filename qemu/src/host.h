@@ -25,7 +25,7 @@ void host_modules_install(JSRuntime *rt);                    /* import resolutio
 JSValue host_module_source(JSContext *ctx, const char *name);/* eval-ready module or exception */
 void test_hooks_install(JSContext *ctx);                    /* test build only */
 JSValue host_net_object(JSContext *ctx);                    /* __mote.net */
-void host_net_start(JSContext *ctx, JSValueConst manifest);  /* the device, lwIP, DHCP or a static address */
+void host_net_configure(JSContext *ctx, JSValueConst manifest); /* the static address, if any; the device, lwIP and DHCP start at first use */
 int  host_net_next_event(JSContext *ctx, JSValue args[4]);  /* step 6: handler arguments, or 0 */
 int  host_net_open(void);                                   /* any socket open (step 7) */
 _Noreturn void host_die_uncaught(JSContext *ctx, JSValueConst err, const char *what);

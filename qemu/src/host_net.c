@@ -89,9 +89,24 @@ static const uint8_t *bytes_arg(JSContext *ctx, JSValueConst v, size_t *n, const
     return p + off;
 }
 
+/* The device and lwIP start at the app's first use of the network, not at
+   boot: an app that never uses it pays neither the ~127 KiB of heap nor the
+   boot time (host_net_configure only reads the manifest's static address). */
+static struct net_config config;
+static int started;
+
+static void start_once(void)
+{
+    if (started)
+        return;
+    started = 1;
+    net_start(&config);                    /* no device: every socket gets 'enetdown' */
+}
+
 static JSValue net_address_fn(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
 {
     (void)this; (void)argc; (void)argv;
+    start_once();
     char a[16];
     net_address(a);
     return JS_NewString(ctx, a);
@@ -103,6 +118,7 @@ static JSValue net_listen(JSContext *ctx, JSValueConst this, int argc, JSValueCo
     int port = port_arg(ctx, argv[0], 0, "listen");
     if (port < 0)
         return JS_EXCEPTION;
+    start_once();
     int32_t backlog = 0;
     JS_ToInt32(ctx, &backlog, argv[1]);
     return JS_NewUint32(ctx, sock_listen((unsigned)port, backlog < 1 ? 1 : (unsigned)backlog));
@@ -115,6 +131,7 @@ static JSValue net_connect(JSContext *ctx, JSValueConst this, int argc, JSValueC
     int port;
     if (ip_arg(ctx, argv[0], &ip, "connect") < 0 || (port = port_arg(ctx, argv[1], 1, "connect")) < 0)
         return JS_EXCEPTION;
+    start_once();
     return JS_NewUint32(ctx, sock_connect(&ip, (unsigned)port));
 }
 
@@ -156,6 +173,7 @@ static JSValue net_udp_open(JSContext *ctx, JSValueConst this, int argc, JSValue
     int port = port_arg(ctx, argv[0], 0, "udpOpen");
     if (port < 0)
         return JS_EXCEPTION;
+    start_once();
     return JS_NewUint32(ctx, sock_udp_open((unsigned)port));
 }
 
@@ -234,12 +252,10 @@ static void read_static(JSContext *ctx, JSValueConst manifest, struct net_config
     JS_FreeValue(ctx, net);
 }
 
-void host_net_start(JSContext *ctx, JSValueConst manifest)
+void host_net_configure(JSContext *ctx, JSValueConst manifest)
 {
-    struct net_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    read_static(ctx, manifest, &cfg);
-    net_start(&cfg);                       /* no device: every socket gets 'enetdown' */
+    memset(&config, 0, sizeof config);
+    read_static(ctx, manifest, &config);
 }
 
 static void free_array_buffer(JSRuntime *rt, void *opaque, void *ptr)
