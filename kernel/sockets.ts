@@ -19,6 +19,7 @@ import { deliver } from './mailbox.ts';
 import { onDeath } from './signals.ts';
 import { lookup, type Proc } from './process.ts';
 import { receive, self, TIMEOUT } from './processes.ts';
+import * as logger from './logger.ts';
 
 /** `active` as a count: ACTIVE_ALWAYS for true, 0 for false, n for once/n. */
 export const ACTIVE_ALWAYS = -1;
@@ -340,10 +341,26 @@ const ADMIT_DEN = 4;
 function heapHasRoom(): boolean {
   try {
     const m = platform().memory();
-    return m.heapUsed * ADMIT_DEN <= m.heapLimit * ADMIT_NUM;
+    if (m.heapUsed * ADMIT_DEN <= m.heapLimit * ADMIT_NUM) return true;
+    refusedForMemory(m.heapUsed, m.heapLimit);
   } catch {
-    return false; // no room even for the figures
+    refusedForMemory(0, 0); // no room even for the figures
   }
+  return false;
+}
+
+// Refusals are logged, at most one line a second with the count since the
+// last, so an operator learns why clients are turned away without a flood.
+let refusedSince = 0;
+let refusedLineAt = -Infinity;
+function refusedForMemory(used: number, limit: number): void {
+  refusedSince++;
+  const now = platform().monotonicMs();
+  if (now - refusedLineAt < 1000) return;
+  refusedLineAt = now;
+  const heap = limit ? `the heap is ${Math.round((used / limit) * 100)}% full (${used} of ${limit} bytes)` : 'the heap is full';
+  logger.warning(`sockets: refused ${refusedSince} connection${refusedSince === 1 ? '' : 's'}: ${heap}, past the 3/4 kept for those already open`);
+  refusedSince = 0;
 }
 
 function accepted(ls: SockState, connId: number, peer: string): void {
