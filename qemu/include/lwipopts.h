@@ -11,6 +11,9 @@ void *net_mem_malloc(size_t n);
 void *net_mem_calloc(size_t count, size_t n);
 void  net_mem_free(void *p);
 unsigned int net_random(void);
+struct pbuf; struct netif;
+int net_timewait_input(struct pbuf *p, struct netif *inp);     /* net_timewait.c */
+unsigned int net_tcp_isn(const void *local_ip, unsigned local_port, const void *remote_ip, unsigned remote_port);
 
 #define NO_SYS                      1
 #define SYS_LIGHTWEIGHT_PROT        0      /* interrupts never enter lwIP */
@@ -65,7 +68,10 @@ unsigned int net_random(void);
 /* Randomness for the first local port, DHCP's xid and TCP's initial sequence numbers. */
 #define LWIP_RAND()                 ((u32_t)net_random())
 #define LWIP_RANDOMIZE_INITIAL_LOCAL_PORTS 1
-#define LWIP_HOOK_TCP_ISN(local_ip, local_port, remote_ip, remote_port) ((u32_t)net_random())
+#define LWIP_HOOK_TCP_ISN(local_ip, local_port, remote_ip, remote_port) \
+    ((u32_t)net_tcp_isn(local_ip, local_port, remote_ip, remote_port))
+/* A SYN may reopen a connection in TIME_WAIT (net_timewait.c). */
+#define LWIP_HOOK_IP4_INPUT(p, inp)  net_timewait_input(p, inp)
 
 #define LWIP_NETIF_STATUS_CALLBACK  1      /* net_if.c learns when DHCP binds */
 #define LWIP_NETIF_HOSTNAME         0

@@ -18,6 +18,7 @@
 #define NET_JS_SHARE      4             /* the network's buffers may hold at most 3/4 of the JS heap limit */
 #define NET_JS_MARGIN     16            /* and leave JS at least 1/16 of it free */
 #define NET_SMALL_ALLOC   512           /* allocations up to this size (control frames) are exempt */
+#define NET_TIME_WAIT_MAX 512           /* closed connections kept in TIME_WAIT; past it the oldest goes */
 #define NET_LINGER_MS     2000          /* a closed connection may take this long to deliver what it was given */
 
 #endif
