@@ -28,9 +28,11 @@ for (const host of ['run', 'boot'] as Host[]) {
       const srv = await serve(host, image, 7, echoes);
       const socks: Socket[] = [];
       let ended = 0;
-      // One after another (QEMU's port forwarding has a backlog of one),
-      // until the node has refused 100 or we have tried 4000.
+      // One after another, 1 ms apart: QEMU's port forwarding listens with a
+      // backlog of one, and a client faster than its accept has SYNs dropped
+      // (a second's retry each). Until the node has refused 100, or 4000 tries.
       for (let i = 0; i < 4000 && ended < 100 && srv.child.exitCode === null; i++) {
+        await new Promise((r) => setTimeout(r, 1));
         const s = await open(srv.port).catch(() => null);
         if (!s) continue;
         s.on('end', () => ended++).on('error', () => {});
