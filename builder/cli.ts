@@ -212,8 +212,8 @@ Ctrl-C stops the run (status 130). A program spinning without ever yielding does
 
 Examples:
   $ mote run app.img
-  $ echo hello | mote run echo.img -m 8M
-  $ mote run web.img -p 8080:80                  127.0.0.1:8080 reaches the app's port 80
+  $ printf 'a\\nb\\n' | mote run app.img -m 8M    console input, for an app that reads it
+  $ mote run http.img -p 8080:80                 127.0.0.1:8080 reaches the app's port 80
   $ mote run app.img --net none`,
     )
     .action(action(async (image: string, flags: RunFlags) => (await import('./commands/run.ts')).runCommand(image, flags)));

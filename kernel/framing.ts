@@ -56,6 +56,7 @@ export class Framer {
       case 'line': {
         const at = this.indexOfNewline();
         if (at >= 0) {
+          if (at + 1 > this.maxPacket) throw new FramingError('emsgsize');
           this.searched = 0;
           return this.take(at + 1);
         }

@@ -24,7 +24,7 @@ import { platform } from './platform.ts';
 import { Binary, Socket, binaryBytes, type Pid } from './term.ts';
 import { Framer, PACKETS, frame, type Packet } from './framing.ts';
 import { encodeUtf8 } from './utf8.ts';
-import { TIMEOUT } from './processes.ts';
+import { TIMEOUT, sleep } from './processes.ts';
 import { me } from './scheduler.ts';
 import { lookup, type Proc } from './process.ts';
 import {
@@ -247,8 +247,11 @@ export function address(): string {
   return platform().net.address();
 }
 
-/** A result known at once, as a promise like the others (the engine's own). */
+/** A result known at once. It still costs a reduction, and yields once the
+ *  process's slice is spent (as sleep(0) does): a loop over data already
+ *  held must not run past the runaway guard or starve the others. */
 async function answered<T>(r: T): Promise<T> {
+  await sleep(0);
   return r;
 }
 

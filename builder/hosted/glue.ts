@@ -56,6 +56,9 @@ export const NET_GLUE = String.raw`function netGlue(host) {
     if (!(b instanceof Uint8Array)) throw new TypeError(what + ': the data must be a Uint8Array');
     return b;
   };
+  // The runner reads a whole ArrayBuffer out of the engine: a small view of
+  // a large buffer is copied out on its own first, or the copy is the buffer.
+  const whole = (b) => (b.byteLength * 2 < b.buffer.byteLength ? b.slice() : b);
   let handler = null;
   host.netHandler((kind, id, a, b) => {
     if (a instanceof ArrayBuffer) a = new Uint8Array(a);
@@ -65,12 +68,12 @@ export const NET_GLUE = String.raw`function netGlue(host) {
     address() { return host.netAddress(); },
     listen(p, backlog) { return host.netListen(port(p, 0, 'listen'), Math.max(1, backlog | 0)); },
     connect(a, p) { return host.netConnect(ip(a, 'connect'), port(p, 1, 'connect')); },
-    send(id, b) { b = bytes(b, 'send'); return host.netSend(id | 0, b.buffer, b.byteOffset, b.byteLength); },
+    send(id, b) { b = whole(bytes(b, 'send')); return host.netSend(id | 0, b.buffer, b.byteOffset, b.byteLength); },
     pause(id, paused) { host.netPause(id | 0, !!paused); },
     shutdown(id) { host.netShutdown(id | 0); },
     close(id) { host.netClose(id | 0); },
     udpOpen(p) { return host.netUdpOpen(port(p, 0, 'udpOpen')); },
-    udpSend(id, a, p, b) { b = bytes(b, 'udpSend'); return host.netUdpSend(id | 0, ip(a, 'udpSend'), port(p, 1, 'udpSend'), b.buffer, b.byteOffset, b.byteLength); },
+    udpSend(id, a, p, b) { b = whole(bytes(b, 'udpSend')); return host.netUdpSend(id | 0, ip(a, 'udpSend'), port(p, 1, 'udpSend'), b.buffer, b.byteOffset, b.byteLength); },
     onEvent(h) { handler = typeof h === 'function' ? h : null; host.netWanted(handler !== null); },
   };
 }`;

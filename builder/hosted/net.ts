@@ -10,6 +10,9 @@ import type { PortMapping } from './types.ts';
 
 export type NetEvent = [kind: NetEventKind, id: number, a?: unknown, b?: unknown];
 
+/** How long a closed connection may take to deliver what it was given (the
+ *  boot layer's NET_LINGER_MS). */
+const LINGER_MS = 2000;
 /** Bytes a connection may hold unsent in Node before `send` takes no more. */
 const SEND_HIGH_WATER = 64 * 1024;
 /** QEMU user networking's address for the machine running QEMU. */
@@ -158,12 +161,20 @@ export class NodeNet {
     const s = this.sockets.get(id);
     if (!s) return;
     this.forget(id);
-    for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i][1] === id) this.queue.splice(i, 1);
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const ev = this.queue[i];
+      if (ev[1] !== id) continue;
+      // A connection the guest was never told of goes with its listener.
+      if (ev[0] === 'accepted') this.destroy(ev[2] as number);
+      this.queue.splice(i, 1);
+    }
     if (s.kind === 'conn') {
-      // Unsent data still goes, then the socket closes; a reset if it cannot.
+      // Unsent data still goes, then the socket closes, within LINGER_MS of
+      // the close whatever the peer sends; nothing more is read.
+      s.socket.pause();
       s.socket.end();
-      s.socket.setTimeout(2000, () => s.socket.destroy());
       s.socket.on('error', () => {});
+      setTimeout(() => s.socket.destroy(), LINGER_MS).unref();
     } else if (s.kind === 'listener') s.server.close();
     else s.socket.close();
   }
@@ -262,6 +273,13 @@ export class NodeNet {
       else s.socket.close();
     }
     this.push('error', id, errorName(e));
+  }
+
+  /** Ends a connection at once (a reset), with no event. */
+  private destroy(id: number): void {
+    const s = this.sockets.get(id);
+    if (s?.kind === 'conn') s.socket.destroy();
+    this.forget(id);
   }
 
   private forget(id: number): void {

@@ -28,7 +28,15 @@ function kv(req: Request, key: string): Response {
 
 function handler(req: Request): Response {
   if (req.path === '/') return { body: 'hello from mote\n' };
-  if (req.path.startsWith('/kv/')) return kv(req, decodeURIComponent(req.path.slice(4)));
+  if (req.path.startsWith('/kv/')) {
+    let key: string;
+    try {
+      key = decodeURIComponent(req.path.slice(4));
+    } catch {
+      return { status: 400, body: 'bad percent-encoding in the key\n' };
+    }
+    return kv(req, key);
+  }
   // A route that fails on purpose: its connection dies, the server does not.
   if (req.path === '/crash') throw new Error('crash requested');
   return { status: 404, body: 'not found\n' };

@@ -15,6 +15,7 @@
 import * as gen_tcp from '../gen_tcp.ts';
 import { Binary, binaryBytes, type Socket } from '../term.ts';
 import { encodeUtf8 } from '../utf8.ts';
+import { monotonicTime } from '../node.ts';
 import { TcpServer } from './tcp_server.ts';
 import { HttpError, headEnd, parseHead, type RequestHead } from './http_parse.ts';
 import type { ChildSpec } from './supervisor.ts';
@@ -91,16 +92,21 @@ function tcpOptions(opts: HttpServerOptions) {
 
 type Limits = { maxHead: number; maxBody: number; headTimeout: number; idleTimeout: number };
 
-/** Bytes received and not yet used, as one array (grown by concatenation:
- *  a head or body is usually one chunk, so this rarely copies). */
+/** Bytes received and not yet used. A head is at most maxHead bytes, so it
+ *  grows by joining chunks; a body is read into one buffer of its length. */
 class Inbox {
   bytes: Uint8Array = new Uint8Array(0);
   constructor(private readonly conn: Socket) {}
-  /** Reads more; false if the connection ended or `ms` passed. */
-  async more(ms: number): Promise<'ok' | 'timeout' | 'closed'> {
-    const r = await gen_tcp.recv(this.conn, 0, ms);
+  /** Reads the next chunk, waiting until `deadline` (monotonic ms). */
+  private async read(deadline: number): Promise<Uint8Array | 'timeout' | 'closed'> {
+    const r = await gen_tcp.recv(this.conn, 0, Math.max(0, deadline - monotonicTime()));
     if ('error' in r) return r.error === 'timeout' ? 'timeout' : 'closed';
-    const chunk = binaryBytes(r.ok);
+    return binaryBytes(r.ok);
+  }
+  /** Appends the next chunk to `bytes`. */
+  async more(deadline: number): Promise<'ok' | 'timeout' | 'closed'> {
+    const chunk = await this.read(deadline);
+    if (typeof chunk === 'string') return chunk;
     if (this.bytes.length === 0) this.bytes = chunk;
     else {
       const joined = new Uint8Array(this.bytes.length + chunk.length);
@@ -109,6 +115,22 @@ class Inbox {
       this.bytes = joined;
     }
     return 'ok';
+  }
+  /** Exactly `n` bytes (what is held first, then reads); what comes after
+   *  them stays for the next request. */
+  async body(n: number, deadline: number): Promise<Uint8Array | 'timeout' | 'closed'> {
+    const out = new Uint8Array(n);
+    let have = Math.min(n, this.bytes.length);
+    out.set(this.take(have));
+    while (have < n) {
+      const chunk = await this.read(deadline);
+      if (typeof chunk === 'string') return chunk;
+      const use = Math.min(chunk.length, n - have);
+      out.set(chunk.subarray(0, use), have);
+      have += use;
+      if (use < chunk.length) this.bytes = chunk.subarray(use);
+    }
+    return out;
   }
   take(n: number): Uint8Array {
     const out = this.bytes.subarray(0, n);
@@ -122,15 +144,20 @@ async function serve(conn: Socket, handler: HttpHandler, limits: Limits): Promis
   const peerText = 'ok' in peer ? `${peer.ok.ip}:${peer.ok.port}` : '';
   const inbox = new Inbox(conn);
   for (;;) {
-    // The head: up to its blank line, within the size and time limits.
+    // The head: up to its blank line, within the size limit and one
+    // deadline for the whole head from its first byte (a client sending a
+    // byte a second gets its 408 all the same).
+    let deadline = inbox.bytes.length ? monotonicTime() + limits.headTimeout : 0;
     let end = headEnd(inbox.bytes);
     while (end < 0) {
       if (inbox.bytes.length > limits.maxHead) return fail(conn, 431, 'request head too large');
+      if (hasBareLf(inbox.bytes)) return fail(conn, 400, 'a line does not end in CRLF');
       const before = inbox.bytes.length;
       const idle = before === 0;
-      const got = await inbox.more(idle ? limits.idleTimeout : limits.headTimeout);
+      const got = await inbox.more(idle ? monotonicTime() + limits.idleTimeout : deadline);
       if (got === 'closed' || (got === 'timeout' && idle)) return void gen_tcp.close(conn);
       if (got === 'timeout') return fail(conn, 408, 'request head timed out');
+      if (idle) deadline = monotonicTime() + limits.headTimeout;
       end = headEnd(inbox.bytes, before);
     }
     if (end > limits.maxHead) return fail(conn, 431, 'request head too large');
@@ -143,18 +170,15 @@ async function serve(conn: Socket, handler: HttpHandler, limits: Limits): Promis
       throw e;
     }
     if (head.contentLength > limits.maxBody) return fail(conn, 413, `body over ${limits.maxBody} bytes`);
-    while (inbox.bytes.length < head.contentLength) {
-      const got = await inbox.more(limits.headTimeout);
-      if (got === 'closed') return void gen_tcp.close(conn);
-      if (got === 'timeout') return fail(conn, 408, 'request body timed out');
-    }
-    const body = Binary.adopt(inbox.take(head.contentLength).slice());
+    const bytes = await inbox.body(head.contentLength, monotonicTime() + limits.headTimeout);
+    if (bytes === 'closed') return void gen_tcp.close(conn);
+    if (bytes === 'timeout') return fail(conn, 408, 'request body timed out');
     const q = head.target.indexOf('?');
     const req: Request = {
       ...head,
       path: q < 0 ? head.target : head.target.slice(0, q),
       query: q < 0 ? '' : head.target.slice(q + 1),
-      body,
+      body: Binary.adopt(bytes),
       peer: peerText,
     };
     let res: Response;
@@ -168,6 +192,12 @@ async function serve(conn: Socket, handler: HttpHandler, limits: Limits): Promis
     const sent = await respond(conn, req, res, head.keepAlive);
     if (!sent || !head.keepAlive) return void gen_tcp.close(conn);
   }
+}
+
+/** A LF not after a CR: the head can never end in CRLFCRLF, so say so now. */
+function hasBareLf(b: Uint8Array): boolean {
+  for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) if (i === 0 || b[i - 1] !== 13) return true;
+  return false;
 }
 
 /** Answers a request that cannot be served, and closes. */
@@ -193,7 +223,7 @@ async function respond(conn: Socket, req: Request | null, res: Response, keepAli
   }
   if (!('content-type' in lowerKeys(given)) && body.length > 0) head += 'content-type: text/plain; charset=utf-8\r\n';
   if (status !== 204 && status !== 304) head += `content-length: ${body.length}\r\n`;
-  head += keepAlive ? '\r\n' : 'connection: close\r\n\r\n';
+  head += !keepAlive ? 'connection: close\r\n\r\n' : req?.version === '1.0' ? 'connection: keep-alive\r\n\r\n' : '\r\n';
   const headBytes = encodeUtf8(head);
   const out = new Uint8Array(headBytes.length + (noBody ? 0 : body.length));
   out.set(headBytes);

@@ -75,6 +75,9 @@ describe('framing', () => {
     const l = new Framer('line', 10);
     l.push(bytes('x'.repeat(11)));
     expect(() => l.next()).toThrow(/emsgsize/);
+    const ended = new Framer('line', 10);
+    ended.push(bytes('x'.repeat(20) + '\n'));
+    expect(() => ended.next()).toThrow(/emsgsize/); // its newline already came
   });
   it('a body too long for a 1- or 2-byte header is refused at send', () => {
     expect(() => frame(1, new Uint8Array(256))).toThrow(/do not fit a 1-byte packet header/);
