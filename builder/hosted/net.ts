@@ -13,6 +13,8 @@ export type NetEvent = [kind: NetEventKind, id: number, a?: unknown, b?: unknown
 /** How long a closed connection may take to deliver what it was given (the
  *  boot layer's NET_LINGER_MS). */
 const LINGER_MS = 2000;
+/** The most bytes one 'data' event carries. */
+const DATA_PIECE = 16 * 1024;
 /** Bytes a connection may hold unsent in Node before `send` takes no more. */
 const SEND_HIGH_WATER = 64 * 1024;
 /** QEMU user networking's address for the machine running QEMU. */
@@ -141,6 +143,17 @@ export class NodeNet {
     return bytes.length;
   }
 
+  /** A send that could not even be read out of the guest: 0 taken, and a
+   *  'writable' a little later, when the guest's heap may have room. */
+  retryLater(id: number): number {
+    const s = this.sockets.get(id);
+    if (s?.kind !== 'conn') return -1;
+    setTimeout(() => {
+      if (this.sockets.get(id) === s) this.push('writable', id);
+    }, 10);
+    return 0;
+  }
+
   pause(id: number, paused: boolean): void {
     const s = this.sockets.get(id);
     if (s?.kind !== 'conn' || s.paused === paused) return;
@@ -238,7 +251,13 @@ export class NodeNet {
     this.sockets.set(id, entry);
     const mine = () => this.sockets.get(id) === entry;
     socket.on('data', (buf: Buffer) => {
-      if (mine()) this.push('data', id, new Uint8Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length)));
+      // In pieces no bigger than the boot layer's window (lwIP's 16 segments),
+      // so one event never asks the guest's heap for more than metal's would.
+      if (!mine()) return;
+      for (let at = 0; at < buf.length; at += DATA_PIECE) {
+        const end = Math.min(buf.length, at + DATA_PIECE);
+        this.push('data', id, new Uint8Array(buf.buffer.slice(buf.byteOffset + at, buf.byteOffset + end)));
+      }
     });
     socket.on('end', () => {
       if (mine()) this.push('closed', id);

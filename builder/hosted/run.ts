@@ -229,7 +229,17 @@ export class HostedRun {
     fn('netAddress', () => ctx.newString(net.address()));
     fn('netListen', (port, backlog) => ctx.newNumber(net.listen(num(port), num(backlog))));
     fn('netConnect', (ip, port) => ctx.newNumber(net.connect(ctx.getString(ip), num(port))));
-    fn('netSend', (id, buf, off, len) => ctx.newNumber(net.send(num(id), bytes(buf, off, len))));
+    fn('netSend', (id, buf, off, len) => {
+      let data: Uint8Array;
+      try {
+        data = bytes(buf, off, len);
+      } catch {
+        // No room in the engine's heap to copy the bytes out: nothing is
+        // taken now, and 'writable' says when to try again.
+        return ctx.newNumber(net.retryLater(num(id)));
+      }
+      return ctx.newNumber(net.send(num(id), data));
+    });
     fn('netPause', (id, paused) => net.pause(num(id), ctx.dump(paused) === true));
     fn('netShutdown', (id) => net.shutdown(num(id)));
     fn('netClose', (id) => net.close(num(id)));
