@@ -45,6 +45,9 @@ export interface SocketOptions {
   maxPacket?: number;
   /** Close the socket once the peer's close was reported (default true). */
   exitOnClose?: boolean;
+  /** Ms a send may wait for a peer that does not read (default Infinity);
+   *  past it the socket closes and the send gives { error: 'timeout' }. */
+  sendTimeout?: number;
 }
 
 export interface ListenOptions extends SocketOptions {
@@ -137,9 +140,19 @@ export function send(sock: Socket, data: Data): Promise<'ok' | { error: string }
     if (n === framed.length) return answered('ok');
     framed = framed.subarray(n);
   }
+  return sending(s, p, framed);
+}
+
+async function sending(s: SockState, p: Proc, bytes: Uint8Array): Promise<'ok' | { error: string }> {
   const w = waiter(p);
-  s.sending.push({ w, bytes: framed });
-  return wait(w, Infinity) as Promise<'ok' | { error: string }>;
+  s.sending.push({ w, bytes });
+  let r = await wait(w, s.sendTimeout);
+  if (r === TIMEOUT) {
+    // Part of the packet may have gone: the stream cannot go on.
+    closeSocket(s, 'timeout');
+    r = await late(w);
+  }
+  return r as 'ok' | { error: string };
 }
 
 /** Passive mode: the next packet (for 'raw', `length` bytes exactly, or
@@ -173,7 +186,7 @@ async function receiving(s: SockState, p: Proc, length: number, timeout: number)
   return r as Result<Binary>;
 }
 
-/** Changes options on an open socket (active, packet, maxPacket, exitOnClose). */
+/** Changes options on an open socket (active, packet, maxPacket, exitOnClose, sendTimeout). */
 export function setopts(sock: Socket, opts: SocketOptions): 'ok' | { error: string } {
   const p = me('setopts');
   const s = socketOf(sock, 'setopts');
@@ -195,6 +208,7 @@ export function setopts(sock: Socket, opts: SocketOptions): 'ok' | { error: stri
     s.framer.push(rest);
   }
   if (opts.exitOnClose !== undefined) s.exitOnClose = o.exitOnClose;
+  if (opts.sendTimeout !== undefined) s.sendTimeout = o.sendTimeout;
   if (s.kind === 'conn') drain(s);
   return 'ok';
 }
@@ -282,7 +296,7 @@ function checkTimeout(t: unknown, what: string): void {
 /** Checks options and fills in defaults. */
 export function options(o: ListenOptions, what: string): OpenOptions {
   if (o === null || typeof o !== 'object') throw new TypeError(`${what}: options must be an object, got ${String(o)}`);
-  const { active = false, packet = 'raw', maxPacket = DEFAULT_MAX_PACKET, exitOnClose = true, backlog = 128 } = o;
+  const { active = false, packet = 'raw', maxPacket = DEFAULT_MAX_PACKET, exitOnClose = true, sendTimeout = Infinity, backlog = 128 } = o;
   let count: number;
   if (active === true) count = ACTIVE_ALWAYS;
   else if (active === false) count = 0;
@@ -291,6 +305,7 @@ export function options(o: ListenOptions, what: string): OpenOptions {
   else throw new TypeError(`${what}: active must be true, false, 'once' or an integer, got ${String(active)}`);
   if (!PACKETS.includes(packet)) throw new TypeError(`${what}: packet must be one of 'raw', 1, 2, 4, 'line', got ${String(packet)}`);
   if (typeof maxPacket !== 'number' || !(maxPacket > 0)) throw new TypeError(`${what}: maxPacket must be a number > 0, got ${String(maxPacket)}`);
+  if (sendTimeout !== Infinity && (typeof sendTimeout !== 'number' || !(sendTimeout >= 0))) throw new TypeError(`${what}: sendTimeout must be a number >= 0 or Infinity, got ${String(sendTimeout)}`);
   if (typeof backlog !== 'number' || !Number.isInteger(backlog) || backlog < 1) throw new TypeError(`${what}: backlog must be an integer >= 1, got ${String(backlog)}`);
-  return { active: count, activeCounted: typeof active === 'number', packet, maxPacket, exitOnClose: exitOnClose !== false, backlog };
+  return { active: count, activeCounted: typeof active === 'number', packet, maxPacket, exitOnClose: exitOnClose !== false, sendTimeout, backlog };
 }

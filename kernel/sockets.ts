@@ -44,6 +44,9 @@ export interface SockState {
   packet: Packet;
   maxPacket: number;
   exitOnClose: boolean;
+  /** Ms a send may wait for the peer to take its bytes; then the socket
+   *  closes and the send gives 'timeout' (gen_tcp's send_timeout_close). */
+  sendTimeout: number;
   /** The owner was told the peer closed (tcp_closed), or a recv was. */
   closeTold: boolean;
   phase: 'opening' | 'open' | 'peerClosed';
@@ -73,6 +76,7 @@ export interface OpenOptions {
   packet: Packet;
   maxPacket: number;
   exitOnClose: boolean;
+  sendTimeout: number;
   backlog: number;
 }
 
@@ -105,6 +109,7 @@ export function register(id: number, kind: SockState['kind'], owner: Proc, o: Op
     packet: o.packet,
     maxPacket: o.maxPacket,
     exitOnClose: o.exitOnClose,
+    sendTimeout: o.sendTimeout,
     phase: 'opening',
     opening: null,
     backlog: o.backlog,

@@ -135,12 +135,23 @@ export class NodeNet {
       this.push('error', id, 'epipe');
       return 0;
     }
-    if (s.socket.writableLength >= SEND_HIGH_WATER || s.socket.connecting) {
+    // At most what keeps Node's unsent bytes under the high-water mark, as
+    // lwIP takes at most its send buffer: a peer that does not read stops
+    // the sender here, not in this process's memory.
+    const room = SEND_HIGH_WATER - s.socket.writableLength;
+    if (room <= 0 || s.socket.connecting) {
       s.wantWritable = true;
       return 0;
     }
-    s.socket.write(Buffer.from(bytes));
-    return bytes.length;
+    const n = Math.min(room, bytes.length);
+    const below = s.socket.write(Buffer.from(bytes.subarray(0, n)));
+    if (n < bytes.length) {
+      // Node says 'drain' only after a write that went over its mark; one
+      // that it flushed at once has room again already.
+      if (below) setImmediate(() => this.sockets.get(id) === s && this.push('writable', id));
+      else s.wantWritable = true;
+    }
+    return n;
   }
 
   /** A send that could not even be read out of the guest: 0 taken, and a

@@ -8,7 +8,8 @@
  * a malformed head 400 (http_parse.ts), a head over `maxHeadBytes` 431, a
  * body over `maxBodyBytes` 413, a head that does not arrive within
  * `headTimeoutMs` 408. A connection idle for `keepAliveTimeoutMs` between
- * requests is closed. A handler that throws gets its client a 500, then
+ * requests is closed, and one that does not read its response within
+ * `sendTimeoutMs`. A handler that throws gets its client a 500, then
  * its process ends as any crashed process does (logged), and with it only
  * that connection.
  */
@@ -53,6 +54,9 @@ export interface HttpServerOptions {
   headTimeoutMs?: number;
   /** Default 5 s. */
   keepAliveTimeoutMs?: number;
+  /** How long a response may wait for a client that does not read; then
+   *  the connection closes. Default 30 s. */
+  sendTimeoutMs?: number;
 }
 
 export const HttpServer = {
@@ -85,7 +89,7 @@ function tcpOptions(opts: HttpServerOptions) {
     port: opts.port,
     acceptors: opts.acceptors,
     maxConnections: opts.maxConnections,
-    socket: { packet: 'raw' as const, active: false },
+    socket: { packet: 'raw' as const, active: false, sendTimeout: opts.sendTimeoutMs ?? 30_000 },
     handle: (conn: Socket) => serve(conn, opts.handler, limits),
   };
 }
