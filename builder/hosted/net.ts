@@ -54,8 +54,8 @@ type Entry = Conn | Listener | Udp;
 
 export class NodeNet {
   private readonly sockets = new Map<number, Entry>();
-  /** Events not yet delivered, in order. A paused connection's events wait
-   *  (all but 'writable'), so its data, close and error stay in order. */
+  /** Events not yet delivered, in order. A paused connection's data and
+   *  close wait until it is resumed; 'writable' and 'error' do not. */
   private readonly queue: NetEvent[] = [];
   private nextId = 1;
   /** Guest TCP port -> host port it listens on, for connects to the guest itself. */
@@ -73,9 +73,14 @@ export class NodeNet {
     for (let i = 0; i < this.queue.length; i++) {
       const ev = this.queue[i];
       const s = this.sockets.get(ev[1]);
-      if (s?.kind === 'conn' && s.paused && ev[0] !== 'writable') continue;
+      // A paused connection's data and close wait; its error does not, and
+      // takes the unread data with it, as the boot layer's does.
+      if (s?.kind === 'conn' && s.paused && ev[0] !== 'writable' && ev[0] !== 'error') continue;
       this.queue.splice(i, 1);
-      if (ev[0] === 'error') this.forget(ev[1]);
+      if (ev[0] === 'error') {
+        this.forget(ev[1]);
+        for (let j = this.queue.length - 1; j >= 0; j--) if (this.queue[j][1] === ev[1]) this.queue.splice(j, 1);
+      }
       return ev;
     }
     return undefined;
