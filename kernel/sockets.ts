@@ -34,10 +34,9 @@ interface Pending {
   bytes: Uint8Array;
 }
 
-export interface SockState {
-  readonly socket: Socket;
-  readonly kind: 'listener' | 'conn' | 'udp';
-  owner: Proc;
+/** A socket's options, as gen_tcp.ts's `options` checks them. */
+export interface OpenOptions {
+  /** `active` as a count: ACTIVE_ALWAYS for true, 0 for false, n for once/n. */
   active: number;
   /** Active was set to a count (not 'once'): reaching 0 sends tcp_passive. */
   activeCounted: boolean;
@@ -47,13 +46,20 @@ export interface SockState {
   /** Ms a send may wait for the peer to take its bytes; then the socket
    *  closes and the send gives 'timeout' (gen_tcp's send_timeout_close). */
   sendTimeout: number;
+  /** A listener's queue of connections not yet accepted. */
+  backlog: number;
+}
+
+export interface SockState extends OpenOptions {
+  readonly socket: Socket;
+  readonly kind: 'listener' | 'conn' | 'udp';
+  owner: Proc;
   /** The owner was told the peer closed (tcp_closed), or a recv was. */
   closeTold: boolean;
   phase: 'opening' | 'open' | 'peerClosed';
   /** listen/connect/udpOpen waiting for the host's answer. */
   opening: Waiter | null;
   // A listener's:
-  backlog: number;
   unaccepted: SockState[];
   acceptors: Waiter[];
   // A connection's:
@@ -68,16 +74,6 @@ export interface SockState {
   port: number;
   // A UDP socket's datagrams, held in passive mode:
   datagrams: { data: Binary; ip: string; port: number }[];
-}
-
-export interface OpenOptions {
-  active: number;
-  activeCounted: boolean;
-  packet: Packet;
-  maxPacket: number;
-  exitOnClose: boolean;
-  sendTimeout: number;
-  backlog: number;
 }
 
 const table = new Map<number, SockState>();
