@@ -16,7 +16,8 @@ export function parsePublish(spec: string): PortMapping {
   if (extra.length > 0 || (protocol !== 'tcp' && protocol !== 'udp')) throw bad(`the protocol after / is tcp or udp (${EXAMPLE})`);
   const parts = ports!.split(':');
   if (parts.length < 2) throw bad(`give hostPort:guestPort (${EXAMPLE})`);
-  if (parts.length > 3 || ports!.includes('[')) throw bad(`the host address is an IPv4 address such as 127.0.0.1 (${EXAMPLE})`);
+  if (ports!.includes('[')) throw bad(`the host address is an IPv4 address such as 127.0.0.1 (${EXAMPLE})`);
+  if (parts.length > 3) throw bad(`give [hostIp:]hostPort:guestPort, with an IPv4 host address (${EXAMPLE})`);
   const [hostIp, hostPort, guestPort] = parts.length === 3 ? parts : [DEFAULT_HOST_IP, ...parts];
   if (!isIpv4(hostIp!)) throw bad(`'${hostIp}' is not an IPv4 address such as 127.0.0.1`);
   return { hostIp: hostIp!, hostPort: port(hostPort!, 'host', bad), guestPort: port(guestPort!, 'guest', bad), protocol };

@@ -32,7 +32,8 @@ describe('parsePublish', () => {
     ['localhost:8080:80', /'localhost' is not an IPv4 address such as 127\.0\.0\.1/],
     ['127.0.0.256:8080:80', /'127\.0\.0\.256' is not an IPv4 address/],
     ['[::1]:8080:80', /the host address is an IPv4 address/],
-    ['1:2:3:4', /the host address is an IPv4 address/],
+    ['1:2:3:4', /give \[hostIp:\]hostPort:guestPort, with an IPv4 host address/],
+    ['127.0.0.1:8080:80:90', /give \[hostIp:\]hostPort:guestPort/],
   ];
   for (const [spec, why] of bad) {
     it(`refuses ${JSON.stringify(spec)}, naming it`, () => {
