@@ -29,11 +29,11 @@ const EXIT_CODES = `
 Exit status:
   0          success; for boot and run, the program finished or exit(0)
   1..99      boot, run: the app's own exit(n)
-  100..110   boot, run: mote's statuses (uncaught error 100, out of memory 101,
-             RAM too small 107, triple fault 110; docs/ARCHITECTURE.md lists
-             them all); every
-             command that reads an image: corrupt 102, truncated 103, no entry
-             104, format too new 108
+  100..111   boot, run: mote's statuses (uncaught error 100, out of memory 101,
+             RAM too small 107, triple fault 110, an application failed 111;
+             docs/ARCHITECTURE.md lists them all); every command that reads
+             an image: corrupt 102, truncated 103, no entry 104, format too
+             new 108
   124        boot, run: --timeout passed
   128+n      boot, run: mote was stopped by signal n (Ctrl-C: 130)
   1          build, inspect, budget: the command failed (budget: a run crashed

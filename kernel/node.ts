@@ -114,6 +114,12 @@ export function halt(code: number): never {
   if (typeof code !== 'number' || !Number.isInteger(code) || code < Exit.Ok || code > Exit.AppMax) {
     throw new RangeError(`halt: code must be an integer 0..${Exit.AppMax}, got ${String(code)}`);
   }
+  return stopNode(code);
+}
+
+/** For the kernel and stdlib (not exported to apps): stops the node with
+ *  any status, mote's own included. */
+export function stopNode(status: number): never {
   state.halted = true;
-  return platform().exit(code);
+  return platform().exit(status);
 }

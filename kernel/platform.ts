@@ -73,6 +73,9 @@ export const Exit = {
   /** The machine stopped with no status: a triple fault or a reset (the
    *  QEMU runner tells it from a clean power-off; runner side only). */
   GuestReset: 110,
+  /** A permanent application failed: its top supervisor reached its restart
+   *  intensity, or it exited; one line names it (the kernel's, every host). */
+  AppFailed: 111,
   /** The run passed the runner's --timeout (runner side only). */
   Timeout: 124,
 } as const;

@@ -4,7 +4,7 @@
 // instead of filling the node's memory.
 //
 //   mote run echo.img -p 7007:7     then: nc 127.0.0.1 7007
-import { Supervisor, TcpServer, gen_tcp, type Socket } from 'mote';
+import { application, Supervisor, TcpServer, gen_tcp, type Socket } from 'mote';
 
 const PORT = 7;
 
@@ -16,7 +16,12 @@ async function echo(conn: Socket): Promise<void> {
   }
 }
 
-Supervisor.start(() => ({
-  flags: { strategy: 'one_for_one', intensity: 5, period: 10_000 },
-  children: [TcpServer.childSpec('echo', { port: PORT, acceptors: 4, maxConnections: 512, handle: echo })],
-}));
+// A permanent application: if its supervisor gives up (the port cannot be
+// had, the server keeps crashing), the node stops with status 111 and says why.
+application.start('echo', {
+  start: () =>
+    Supervisor.startLink(() => ({
+      flags: { strategy: 'one_for_one', intensity: 5, period: 10_000 },
+      children: [TcpServer.childSpec('echo', { port: PORT, acceptors: 4, maxConnections: 512, handle: echo })],
+    })),
+});

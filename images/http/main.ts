@@ -4,7 +4,7 @@
 //
 //   mote run http.img -p 8080:80    then: curl 127.0.0.1:8080/
 //   curl -X PUT --data-binary v 127.0.0.1:8080/kv/k && curl 127.0.0.1:8080/kv/k
-import { Supervisor, HttpServer, type Request, type Response } from 'mote';
+import { application, Supervisor, HttpServer, type Request, type Response } from 'mote';
 import { startKv, get, put, remove } from './kv.ts';
 
 const PORT = 80;
@@ -42,10 +42,15 @@ function handler(req: Request): Response {
   return { status: 404, body: 'not found\n' };
 }
 
-Supervisor.start(() => ({
-  flags: { strategy: 'one_for_one', intensity: 5, period: 10_000 },
-  children: [
-    { id: 'kv', start: startKv },
-    HttpServer.childSpec('http', { port: PORT, acceptors: 4, maxConnections: 256, handler }),
-  ],
-}));
+// A permanent application: if its supervisor gives up (the port cannot be
+// had, the server keeps crashing), the node stops with status 111 and says why.
+application.start('http', {
+  start: () =>
+    Supervisor.startLink(() => ({
+      flags: { strategy: 'one_for_one', intensity: 5, period: 10_000 },
+      children: [
+        { id: 'kv', start: startKv },
+        HttpServer.childSpec('http', { port: PORT, acceptors: 4, maxConnections: 256, handler }),
+      ],
+    })),
+});

@@ -29,6 +29,7 @@
 #define MOTE_EXIT_TOO_LITTLE_MEMORY 107
 #define MOTE_EXIT_FORMAT_VERSION   108
 #define MOTE_EXIT_BAD_BOOT         109
+#define MOTE_EXIT_APP_FAILED       111   /* the kernel's: a permanent application failed */
 /* Written to the debug console (port 0xe9) just before a status-0 power-off:
    QEMU ends with 0 for that and for a triple fault alike, and the runner
    (builder/qemu.ts, EXIT_MARK) tells them apart by this line. */
