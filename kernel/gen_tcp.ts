@@ -63,7 +63,7 @@ export type Data = Uint8Array | Binary | string;
 
 const DEFAULT_MAX_PACKET = 1 << 20;
 
-/** Listens on `port` (0: any free port; `sockname` tells which). */
+/** Listens on `port` (0: any free port; `port(socket)` tells which). */
 export function listen(port: number, opts: ListenOptions = {}): Promise<Result<Socket>> {
   checkPort(port, 0, 'listen');
   const o = options(opts, 'listen');
