@@ -1,23 +1,15 @@
 // Serving an image over the real CLI (`mote run` or `mote boot` with -p) and
 // talking to it from Node over loopback, as a user's client would.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, connect, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { root } from '../cli/support.ts';
 
 export type Host = 'run' | 'boot';
 
-/** A loopback port nobody listens on now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+// A loopback port nobody listens on now (one helper for every test).
+export { freePort } from '../support/net-guest.ts';
+import { freePort } from '../support/net-guest.ts';
 
 export interface Served {
   port: number;
