@@ -1,28 +1,21 @@
-// The packer: bundle an app with esbuild, then write the image (boot layer +
+// The packer: bundle an app (bundle.ts), then write the image (boot layer +
 // tar payload with manifest.json). The CLI's `mote build` calls packApp.
-//
-// Modules: esbuild splits the bundle at dynamic `import()`s, so the entry
-// (main.js) and what it imports statically load first (priority 0) and each
-// dynamically imported chunk is a module of its own, one priority further out
-// per `import()` on the way to it. Chunk names carry a content hash, so the
-// same inputs give the same names and the same image.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { BootFootprint, Manifest, ManifestModule } from '../kernel/platform.ts';
-import { CliError, displayPath, type Diagnostic } from './errors.ts';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { BootFootprint, Manifest } from '../kernel/platform.ts';
+import { bundle, ENTRY_MODULE } from './bundle.ts';
+import { CliError } from './errors.ts';
 import { FORMAT_VERSION, writeImage } from './image.ts';
 import { parseSize } from './size.ts';
 import { writeTar } from './tar.ts';
 
-/** The mote checkout this builder runs from (kernel sources, boot layer). */
-export const MOTE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const BOOT_LAYER = join(MOTE_ROOT, 'qemu/build/mote-boot.elf');
-const KERNEL_ENTRY = join(MOTE_ROOT, 'kernel/index.ts');
-const PRELUDE = join(MOTE_ROOT, 'kernel/prelude.ts');
-const ENTRY_MODULE = 'main.js';
+import { BOOT_LAYER, KERNEL_ENTRY, MOTE_ROOT } from './paths.ts';
+
+// Importers outside the builder (tests, benches) find these here.
+export { BOOT_LAYER, MOTE_ROOT } from './paths.ts';
+export { bundleApp } from './bundle.ts';
 
 export interface PackOptions {
   /** An app directory (package.json with a "mote" field, or index.ts/main.ts) or an entry file. */
@@ -116,104 +109,6 @@ export function resolveApp(app: string): AppInfo {
   throw new CliError(`${app}: no entry found (give package.json a "mote": {"entry": ...} field, or add main.ts)`);
 }
 
-/** Bundle the app into one ES module for QuickJS; throws esbuild's error with its messages. */
-export async function bundleApp(entry: string, minify = true): Promise<Uint8Array> {
-  const esbuild = await import('esbuild');
-  const result = await esbuild.build({
-    entryPoints: [entry],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2020',
-    // Whitespace and syntax only: function names stay, so stack traces name them.
-    minifyWhitespace: minify,
-    minifySyntax: minify,
-    legalComments: 'none',
-    alias: { mote: KERNEL_ENTRY },
-    inject: existsSync(PRELUDE) ? [PRELUDE] : [],
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0]!.contents;
-}
-
-/** esbuild's messages as diagnostics, with paths relative to the working directory. */
-function diagnosticsOf(
-  messages: Array<{ text: string; location: { file: string; line: number; column: number; lineText: string } | null }>,
-  workDir: string,
-): Diagnostic[] {
-  return messages.map((m) => ({
-    severity: 'error',
-    text: m.text,
-    ...(m.location ? { location: { file: displayPath(resolve(workDir, m.location.file)), line: m.location.line, column: m.location.column, lineText: m.location.lineText } } : {}),
-  }));
-}
-
-export interface BundledModules {
-  /** Name in the payload → code, the entry first. */
-  files: Array<[string, Uint8Array]>;
-  modules: ManifestModule[];
-}
-
-/** Bundle the app into the entry module plus one module per dynamically
- *  imported chunk. Throws CliError with esbuild's errors as diagnostics. */
-export async function bundleModules(entry: string, minify = true): Promise<BundledModules> {
-  const esbuild = await import('esbuild');
-  const workDir = dirname(entry);
-  const outdir = join(workDir, '.mote-out'); // never written: write is false
-  let result;
-  try {
-    result = await esbuild.build({
-      entryPoints: { main: entry },
-      absWorkingDir: workDir,
-      outdir,
-      bundle: true,
-      splitting: true,
-      write: false,
-      metafile: true,
-      format: 'esm',
-      platform: 'neutral',
-      target: 'es2020',
-      minifyWhitespace: minify,
-      minifySyntax: minify,
-      legalComments: 'none',
-      chunkNames: 'chunks/[name]-[hash]',
-      alias: { mote: KERNEL_ENTRY },
-      inject: existsSync(PRELUDE) ? [PRELUDE] : [],
-      logLevel: 'silent',
-    });
-  } catch (e) {
-    const errors = (e as { errors?: Parameters<typeof diagnosticsOf>[0] }).errors;
-    if (!errors) throw e;
-    throw new CliError(`the build failed with ${errors.length} error${errors.length === 1 ? '' : 's'}`, 1, diagnosticsOf(errors, workDir));
-  }
-  const nameOf = (path: string) => relative(outdir, resolve(workDir, path)).split('\\').join('/');
-  const code = new Map(result.outputFiles.filter((f) => f.path.endsWith('.js')).map((f) => [nameOf(f.path), f.contents]));
-  // Priority: how many dynamic imports away from the entry a module is.
-  const priority = new Map<string, number>([[ENTRY_MODULE, 0]]);
-  const queue = [ENTRY_MODULE];
-  while (queue.length) {
-    const name = queue.shift()!;
-    const out = result.metafile.outputs[relative(workDir, join(outdir, name)).split('\\').join('/')];
-    for (const imp of out?.imports ?? []) {
-      if (imp.external) continue;
-      const target = nameOf(imp.path);
-      const p = priority.get(name)! + (imp.kind === 'dynamic-import' ? 1 : 0);
-      if ((priority.get(target) ?? Infinity) > p) {
-        priority.set(target, p);
-        queue.push(target);
-      }
-    }
-  }
-  // Load order: by priority, the entry first among its peers, then by name.
-  const rank = (n: string) => (priority.get(n) ?? 99) * 2 + (n === ENTRY_MODULE ? 0 : 1);
-  const names = [...code.keys()].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-  return {
-    files: names.map((n) => [n, code.get(n)!]),
-    modules: names.map((n) => ({ name: n, size: code.get(n)!.length, priority: priority.get(n) ?? 1 })),
-  };
-}
-
 /** What made the image, for `inspect`: no clock, no paths, so builds repeat. */
 async function buildInfo(bootLayer: Uint8Array): Promise<Record<string, string>> {
   const esbuild = await import('esbuild');
@@ -255,7 +150,7 @@ export async function packApp(opts: PackOptions): Promise<Packed> {
       throw new CliError(`type check failed with ${diagnostics.length} error${diagnostics.length === 1 ? '' : 's'}`, 1, diagnostics);
     }
   }
-  const bundled = await bundleModules(app.entry, opts.minify ?? true);
+  const bundled = await bundle(app.entry, { minify: opts.minify ?? true });
   const bootLayer = opts.bootLayer ?? BOOT_LAYER;
   if (!existsSync(bootLayer)) throw new CliError(`no boot layer at ${bootLayer}: run \`npm run build\` first`);
   const bootBytes = readFileSync(bootLayer);

@@ -93,7 +93,9 @@ const char *payload_find(const char *name, size_t *size);     /* NULL if absent 
 uintptr_t   payload_end(void);                                /* first byte after it */
 
 /* host.c: QuickJS, the platform object and the event loop. */
-_Noreturn void host_run(uint64_t total_ram);
+_Noreturn void host_run(uint64_t total_ram);    /* metal: host_start, then host_turn for ever */
+void host_start(uint64_t total_ram);            /* the engine, the manifest, the entry module */
+int  host_turn(uint64_t *deadline);             /* one turn of the loop; 0: sleep until *deadline */
 void *host_net_alloc(size_t n);               /* counted with the JS heap; NULL past its limit */
 void  host_net_free(void *p);
 

@@ -5,12 +5,13 @@
    Freed blocks coalesce with free neighbours at once, so a region that is
    free again is one block again. */
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include "mote.h"
 
 #define ALIGN       16
 #define HDR         offsetof(struct block, next) /* 16: prev_size and size; the links overlay the payload */
-#define MIN_BLOCK   (HDR + 2 * sizeof(void *))
+#define MIN_BLOCK   (HDR + 16)                    /* room for the links, a multiple of ALIGN on both targets */
 #define SMALL_BINS  64                        /* 16-byte steps below 1 KiB */
 #define NBINS       (SMALL_BINS + 48)
 #define IN_USE      ((size_t)1)
@@ -20,6 +21,9 @@
 struct block {
     size_t prev_size;                         /* 0: first block of its region */
     size_t size;                              /* whole block, header included; bit 0 = in use */
+#if UINTPTR_MAX == 0xffffffffu
+    uint32_t pad[2];                          /* wasm32: the same 16-byte header, so both targets count alike */
+#endif
     struct block *next, *prev;                /* free list links, only while free */
 };
 
@@ -38,7 +42,7 @@ static int bin_of(size_t size)
 {
     if (size < SMALL_BINS * ALIGN)
         return (int)(size / ALIGN);
-    int log2 = 63 - __builtin_clzl(size);
+    int log2 = 63 - __builtin_clzll(size);
     int bin = SMALL_BINS + log2 - 10;
     return bin < NBINS ? bin : NBINS - 1;
 }
@@ -105,7 +109,7 @@ static struct block *take(size_t need)
         if (w == i / 64)
             bits &= ~0ull << (i % 64);
         if (bits) {
-            struct block *b = bins[w * 64 + __builtin_ctzl(bits)];
+            struct block *b = bins[w * 64 + __builtin_ctzll(bits)];
             bin_remove(b);
             return b;
         }

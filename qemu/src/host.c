@@ -126,9 +126,16 @@ void host_net_free(void *p)
 
 static const JSMallocFunctions allocator = { js_malloc_fn, js_free_fn, js_realloc_fn, js_usable_fn };
 
+#ifdef __wasm__
+void wasm_poll_stop(void);                       /* wasm/devices.c */
+#endif
+
 static int interrupt(JSRuntime *rt, void *opaque)
 {
     (void)rt; (void)opaque;
+#ifdef __wasm__
+    wasm_poll_stop();                            /* the driver's timeout or Ctrl-C: then it does not return */
+#endif
     if (host.guard_deadline_ns && clock_ns() > host.guard_deadline_ns) {
         host.guard_deadline_ns = 0;
         host.guard_tripped = 1;
@@ -274,63 +281,85 @@ static const char *read_manifest(JSContext *ctx)
     return name;
 }
 
-_Noreturn static void event_loop(JSRuntime *rt, JSContext *ctx)
+static JSContext *context;
+
+/* One turn of the event loop (kernel/platform.ts): the jobs, then at most one
+   handler. Returns 1 when it ran one (turn again at once); otherwise 0, with
+   *deadline the time to sleep until (a frame's interrupt or an input byte may
+   end the sleep sooner). Powers off when nothing is left to wait for. Metal
+   turns it in host_run; the wasm target's driver turns it from Node. */
+int host_turn(uint64_t *deadline_out)
+{
+    JSRuntime *rt = runtime;
+    JSContext *ctx = context;
+    run_jobs(rt);
+    if (nrejected)
+        host_die_uncaught(ctx, rejected_reason[0], "unhandled promise rejection");
+    if (host.guard_tripped) {
+        host.guard_tripped = 0;
+        if (JS_IsFunction(ctx, host.guard_handler))
+            call(ctx, host.guard_handler, 0, NULL);
+        return 1;
+    }
+    uint64_t now = clock_ns();
+    if (host.timer_armed && now >= host.timer_deadline_ns) {
+        JSValue fn = host.timer_handler;
+        host.timer_armed = 0;
+        host.timer_handler = JS_UNDEFINED;
+        call(ctx, fn, 0, NULL);
+        JS_FreeValue(ctx, fn);
+        return 1;
+    }
+    int wants_input = JS_IsFunction(ctx, host.input_handler);
+    if (wants_input) {
+        char buf[256];
+        int n = console_read(buf, sizeof buf);
+        if (n > 0) {
+            JSValue text = JS_NewStringLen(ctx, buf, (size_t)n);
+            call(ctx, host.input_handler, 1, &text);
+            JS_FreeValue(ctx, text);
+            return 1;
+        }
+    }
+    net_poll();                              /* frames in, lwIP's timers */
+    sock_poll();
+    JSValue args[4];
+    int nargs = host_net_next_event(ctx, args);
+    if (nargs > 0) {
+        call(ctx, host.net_handler, nargs, args);
+        for (int i = 0; i < nargs; i++)
+            JS_FreeValue(ctx, args[i]);
+        return 1;
+    }
+    int sockets = host_net_open();
+    if (!host.timer_armed && !wants_input && !sockets)
+        power_off(MOTE_EXIT_OK);             /* nothing left to do */
+    uint64_t deadline = host.timer_armed ? host.timer_deadline_ns : UINT64_MAX;
+    if (wants_input && deadline > now + INPUT_POLL_NS)
+        deadline = now + INPUT_POLL_NS;      /* the UART is polled, not interrupt-driven */
+    uint64_t net_deadline = net_next_timeout_ns();
+    if (net_deadline < deadline)
+        deadline = net_deadline;
+    if (net_work_waiting())
+        deadline = now;                      /* frames waiting: no sleep */
+    *deadline_out = deadline;
+    return 0;
+}
+
+#ifndef __wasm__
+_Noreturn static void event_loop(void)
 {
     for (;;) {
-        run_jobs(rt);
-        if (nrejected)
-            host_die_uncaught(ctx, rejected_reason[0], "unhandled promise rejection");
-        if (host.guard_tripped) {
-            host.guard_tripped = 0;
-            if (JS_IsFunction(ctx, host.guard_handler))
-                call(ctx, host.guard_handler, 0, NULL);
-            continue;
-        }
-        uint64_t now = clock_ns();
-        if (host.timer_armed && now >= host.timer_deadline_ns) {
-            JSValue fn = host.timer_handler;
-            host.timer_armed = 0;
-            host.timer_handler = JS_UNDEFINED;
-            call(ctx, fn, 0, NULL);
-            JS_FreeValue(ctx, fn);
-            continue;
-        }
-        int wants_input = JS_IsFunction(ctx, host.input_handler);
-        if (wants_input) {
-            char buf[256];
-            int n = console_read(buf, sizeof buf);
-            if (n > 0) {
-                JSValue text = JS_NewStringLen(ctx, buf, (size_t)n);
-                call(ctx, host.input_handler, 1, &text);
-                JS_FreeValue(ctx, text);
-                continue;
-            }
-        }
-        net_poll();                              /* frames in, lwIP's timers */
-        sock_poll();
-        JSValue args[4];
-        int nargs = host_net_next_event(ctx, args);
-        if (nargs > 0) {
-            call(ctx, host.net_handler, nargs, args);
-            for (int i = 0; i < nargs; i++)
-                JS_FreeValue(ctx, args[i]);
-            continue;
-        }
-        int sockets = host_net_open();
-        if (!host.timer_armed && !wants_input && !sockets)
-            power_off(MOTE_EXIT_OK);             /* nothing left to do */
-        uint64_t deadline = host.timer_armed ? host.timer_deadline_ns : UINT64_MAX;
-        if (wants_input && deadline > now + INPUT_POLL_NS)
-            deadline = now + INPUT_POLL_NS;      /* the UART is polled, not interrupt-driven */
-        uint64_t net_deadline = net_next_timeout_ns();
-        if (net_deadline < deadline)
-            deadline = net_deadline;
-        if (!net_work_waiting())
+        uint64_t deadline;
+        if (!host_turn(&deadline) && deadline > clock_ns())
             clock_wait_until(deadline);          /* a frame's interrupt wakes it too */
     }
 }
+#endif
 
-_Noreturn void host_run(uint64_t total_ram)
+/* QuickJS, the platform object, the manifest, the entry module run: all
+   before the event loop's first turn. */
+void host_start(uint64_t total_ram)
 {
     host.total_ram = total_ram;
     host.timer_handler = host.input_handler = host.guard_handler = host.net_handler = JS_UNDEFINED;
@@ -348,6 +377,7 @@ _Noreturn void host_run(uint64_t total_ram)
     JSContext *ctx = JS_NewContext(rt);
     if (!ctx)
         mote_fatal(MOTE_EXIT_TOO_LITTLE_MEMORY, "not enough memory to create the JS context (%lu bytes of heap)", heap_capacity());
+    context = ctx;
     host_api_install(ctx);
     test_hooks_install(ctx);                     /* a no-op outside the test build */
 
@@ -362,5 +392,12 @@ _Noreturn void host_run(uint64_t total_ram)
     if (JS_IsException(r))
         handle_exception(ctx);
     JS_FreeValue(ctx, r);
-    event_loop(rt, ctx);
 }
+
+#ifndef __wasm__
+_Noreturn void host_run(uint64_t total_ram)
+{
+    host_start(total_ram);
+    event_loop();
+}
+#endif

@@ -6,6 +6,11 @@
 #include "param.h"
 
 #define NS_PER_MS 1000000.0
+#ifdef __wasm__
+#define HOST_NAME "hosted"                       /* the same C host, run by Node (wasm/) */
+#else
+#define HOST_NAME "metal"
+#endif
 
 static void replace(JSContext *ctx, JSValue *slot, JSValueConst v)
 {
@@ -118,7 +123,7 @@ static JSValue api_exit(JSContext *ctx, JSValueConst this, int argc, JSValueCons
 
 static const JSCFunctionListEntry api[] = {
     JS_PROP_INT32_DEF("abi", MOTE_PLATFORM_ABI, 0),
-    JS_PROP_STRING_DEF("host", "metal", 0),
+    JS_PROP_STRING_DEF("host", HOST_NAME, 0),
     JS_CFUNC_DEF("write", 1, api_write),
     JS_CFUNC_DEF("onInput", 1, api_on_input),
     JS_CFUNC_DEF("monotonicMs", 0, api_monotonic),

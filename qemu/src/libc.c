@@ -9,6 +9,8 @@
 #include <sys/time.h>
 #include <pthread.h>
 #include "mote.h"
+
+#ifndef __wasm__                         /* wasm32 has no %fs: wasi-libc keeps errno in a plain global */
 #include "musl_offsets.h"
 
 #define MSR_FS_BASE 0xc0000100
@@ -30,6 +32,7 @@ void tls_init(void)
     memcpy(thread_block + MUSL_TP_LOCALE, &loc, sizeof loc);
     __asm__ volatile("wrmsr" :: "c"(MSR_FS_BASE), "a"((uint32_t)self), "d"((uint32_t)(self >> 32)));
 }
+#endif
 
 /* Memory: the boot layer's heap (alloc.c). */
 /* QuickJS allocates through host.c's counted functions and copes with NULL;

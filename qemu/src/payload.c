@@ -7,11 +7,17 @@
 
 #define TAR_BLOCK 512
 
+#ifdef __wasm__
+extern const struct mote_payload_header *wasm_payload;   /* wasm/start.c: where the driver put it */
+#define PAYLOAD wasm_payload
+#else
 extern const struct mote_payload_header __payload_start;
+#define PAYLOAD (&__payload_start)
 
 /* The builder grows this section; as built, the header says "no payload". */
 __attribute__((section(".payload"), used))
 static const struct mote_payload_header empty = { "MOTEIMG", MOTE_FORMAT_VERSION, sizeof empty, 0, 0, {0} };
+#endif
 
 static const uint8_t *tar;
 static uint64_t tar_size;
@@ -74,7 +80,7 @@ static const uint8_t *walk(int (*fn)(const uint8_t *h, const char *name, uint64_
 
 void payload_init(void)
 {
-    const struct mote_payload_header *hdr = &__payload_start;
+    const struct mote_payload_header *hdr = PAYLOAD;
     if (memcmp(hdr->magic, "MOTEIMG", 8) != 0)
         mote_fatal(MOTE_EXIT_PAYLOAD_CORRUPT, "payload: bad magic (not a mote image)");
     if (hdr->version > MOTE_FORMAT_VERSION)
@@ -114,5 +120,5 @@ const char *payload_find(const char *name, size_t *size)
 
 uintptr_t payload_end(void)
 {
-    return (uintptr_t)(&__payload_start + 1) + tar_size;
+    return (uintptr_t)(PAYLOAD + 1) + tar_size;
 }

@@ -1,6 +1,4 @@
-/* power.c: stopping the machine with a status, and fatal errors. */
-#include <stdarg.h>
-#include <stdio.h>
+/* power.c: stopping the machine with a status (fatal.c prints the line first). */
 #include "mote.h"
 #include "io.h"
 
@@ -32,17 +30,4 @@ _Noreturn void power_off(int status)
     outb(KBC_COMMAND, KBC_RESET);
     for (;;)
         __asm__ volatile("cli; hlt");
-}
-
-_Noreturn void mote_fatal(int status, const char *fmt, ...)
-{
-    char line[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    console_puts("mote: ");
-    console_puts(line);
-    console_puts("\n");
-    power_off(status);
 }
