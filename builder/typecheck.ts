@@ -1,62 +1,35 @@
-// `mote build --typecheck`: TypeScript's type errors in the app as
-// diagnostics, with "mote" resolved to the kernel as the bundler resolves it.
-// TypeScript is loaded only for this (it is large).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// `mote build`'s type check (on unless --no-typecheck): TypeScript's type
+// errors in the app as diagnostics. "mote" resolves to the declarations an
+// app's editor sees (types/mote.d.ts, which brings in the guest's globals,
+// types/globals.d.ts), so the build and the editor agree. TypeScript is
+// loaded only for this (it is large).
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliError, displayPath, type Diagnostic } from './errors.ts';
+import { APP_COMPILER_OPTIONS } from './templates/tsconfig.ts';
 
 type TS = typeof import('typescript');
-
-/** The globals kernel/prelude.ts installs in every host, as apps see them. */
-const PRELUDE_GLOBALS = `
-interface MoteConsole {
-  log(...args: unknown[]): void; info(...args: unknown[]): void; debug(...args: unknown[]): void;
-  warn(...args: unknown[]): void; error(...args: unknown[]): void;
-}
-declare var console: MoteConsole;
-declare function setTimeout(fn: (...args: any[]) => void, ms?: number, ...args: any[]): number;
-declare function clearTimeout(id: unknown): void;
-declare function setInterval(fn: (...args: any[]) => void, ms?: number, ...args: any[]): number;
-declare function clearInterval(id: unknown): void;
-declare function queueMicrotask(fn: () => void): void;
-`;
 
 function loadTypescript(): TS {
   try {
     return createRequire(import.meta.url)('typescript') as TS;
   } catch {
-    throw new CliError('--typecheck needs the typescript package: npm install --save-dev typescript');
+    throw new CliError('the type check needs the typescript package (a dependency of mote: run npm install in the mote checkout), or build with --no-typecheck');
   }
 }
 
+/** `kernelEntry` is kernel/index.ts in the mote checkout; the declarations sit
+ *  in the same checkout, under types/ and dist/types/. */
 export function typecheck(entry: string, kernelEntry: string): Diagnostic[] {
-  const ts = loadTypescript();
-  const dir = mkdtempSync(join(tmpdir(), 'mote-typecheck-'));
-  const globals = join(dir, 'mote-globals.d.ts');
-  writeFileSync(globals, PRELUDE_GLOBALS);
-  try {
-    return check(ts, [entry, globals], kernelEntry);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  const root = join(kernelEntry, '../..');
+  const moteTypes = join(root, 'types/mote.d.ts');
+  if (!existsSync(join(root, 'dist/types/index.d.ts'))) {
+    throw new CliError("the kernel's declarations (dist/types) are not built yet: run `npm run build` in the mote checkout, or build with --no-typecheck");
   }
-}
-
-function check(ts: TS, roots: string[], kernelEntry: string): Diagnostic[] {
-  const program = ts.createProgram(roots, {
-    noEmit: true,
-    strict: true,
-    target: ts.ScriptTarget.ES2020,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    allowImportingTsExtensions: true,
-    allowJs: true,
-    skipLibCheck: true,
-    lib: ['lib.es2022.d.ts'],
-    types: [],
-    paths: { mote: [kernelEntry] },
-  });
+  const ts = loadTypescript();
+  const { options } = ts.convertCompilerOptionsFromJson(APP_COMPILER_OPTIONS, root);
+  const program = ts.createProgram([entry, join(root, 'types/globals.d.ts')], { ...options, paths: { mote: [moteTypes] } });
   return ts.getPreEmitDiagnostics(program).map((d) => {
     const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
     if (!d.file || d.start === undefined) return { severity: 'error', text };

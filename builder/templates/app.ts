@@ -1,8 +1,11 @@
 // The files `mote new` writes, by path: an app whose top supervisor runs one
 // gen_server (a counter), a main that talks to it, a self-test that runs in
-// the image, and a README saying how to build, run and boot it.
+// the image, a tsconfig.json for the editor and `tsc`, and a README saying
+// how to build, run and boot it.
 // `moteLink` is where mote is, relative to the app: `npm install` links it
 // into node_modules, so the scripts and `npx mote` find it.
+import { appTsconfig } from './tsconfig.ts';
+
 export function appTemplate(name: string, moteLink: string): Record<string, string> {
   const pkg = {
     name,
@@ -25,7 +28,8 @@ export function appTemplate(name: string, moteLink: string): Record<string, stri
     'src/main.ts': MAIN.replaceAll('NAME', name),
     'test/counter.test.ts': TEST,
     'README.md': README.replaceAll('NAME', name),
-    '.gitignore': '*.img\n',
+    'tsconfig.json': appTsconfig(),
+    '.gitignore': 'node_modules/\n*.img\n',
   };
 }
 
@@ -125,7 +129,7 @@ mote, change that path.
 
 ## Build and run
 
-    npx mote build . -o NAME.img       # one image file: boot layer, kernel, app
+    npx mote build . -o NAME.img       # type-checks, then one image file: boot layer, kernel, app
     npx mote run NAME.img              # hosted, in Node: no QEMU needed
     npx mote boot NAME.img -m 16M      # in QEMU (KVM if usable, else TCG)
 
@@ -134,6 +138,11 @@ mote, change that path.
     npx mote inspect NAME.img          # memory map and the RAM it needs
     npx mote budget NAME.img           # runs at 8M..20M and classifies each run
     npm test                           # test/counter.test.ts, run inside an image
+
+Types: \`tsconfig.json\` makes \`mote\` and the guest's globals (console,
+timers) resolve in an editor and for \`tsc --noEmit\`, with no Node types:
+the guest has no Node. \`mote build\` checks the same way (\`--no-typecheck\`
+skips it).
 
 The memory the app needs is declared in package.json under
 \`mote.memory\` (\`min\` to boot, \`full\` to run fully).
