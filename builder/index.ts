@@ -1,7 +1,9 @@
 // mote's builder as a library: what the CLI calls, for scripts and tests.
 // Re-exports the API and its types; each command in builder/commands/ is a
 // thin adapter over one of these.
-export { packApp, resolveApp, BOOT_LAYER, MOTE_ROOT, type PackOptions, type Packed } from './pack.ts';
+export { packApp, type PackOptions, type Packed } from './pack.ts';
+export { resolveApp, type AppInfo } from './resolve-app.ts';
+export { BOOT_LAYER, MOTE_ROOT } from './paths.ts';
 export { bundle, type Bundle, type BundleOptions, type BundleShape } from './bundle.ts';
 export { readImage, writeImage, ImageError, FORMAT_VERSION, type Image } from './image.ts';
 export { bootImage, QemuError, type BootOptions, type BootResult } from './qemu.ts';
