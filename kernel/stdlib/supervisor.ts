@@ -17,51 +17,44 @@
  * | key      | mandatory | default                         | meaning                       |
  * | -------- | --------- | ------------------------------- | ----------------------------- |
  * | id       | yes       |                                 | unique name in the supervisor |
- * | start    | yes       |                                 | `(...extra) => { ok: pid }    |
- * |          |           |                                 | | { error } | { ignore }`;    |
- * |          |           |                                 | must link the child (startLink) |
+ * | start    | yes       |                                 | `(...extra) => { ok: pid,     |
+ * |          |           |                                 | info? } | { error } |         |
+ * |          |           |                                 | { ignore }`; must link the    |
+ * |          |           |                                 | child (startLink); anything   |
+ * |          |           |                                 | else returned is the error    |
  * | restart  | no        | 'permanent'                     | permanent, transient, temporary |
  * | shutdown | no        | 5000 (worker), 'infinity' (sup) | ms, 'brutal_kill', 'infinity' |
  * | type     | no        | 'worker'                        | worker or supervisor          |
  *
- * The supervisor traps exits; children start in order and stop in reverse.
+ * The init function may return `{ ignore: true }` instead: start gives
+ * `{ ignore: true }`. A bad flag or spec fails the start with an Error
+ * naming it in OTP's terms (`{ start_spec: { invalid_shutdown: -1 } }`).
+ *
+ * The supervisor traps exits; children start in order and stop in reverse;
+ * whichChildren lists them newest first, as OTP does.
  * A child start that fails during init makes the supervisor fail to start;
  * the children already started are stopped first, in reverse order, with
  * their shutdown specs (see shutdownInInit).
  */
 import { Pid, Ref } from '../term.ts';
 import { exit, trapExit, monitor, demonitor, unlink, receive, isAlive, TIMEOUT, self } from '../processes.ts';
-import { ProcessExit, type ExitMessage } from '../signals.ts';
+import type { ExitMessage } from '../signals.ts';
 import { platform } from '../platform.ts';
 import { GenServer, stopAfter, type ServerModule, type ServerRef, type StartOptions, type StartResult } from './gen_server.ts';
+import { checkSpec, checkSpecs, checkFlags, badText, startOne, type ChildSpec, type FullSpec, type Strategy, type Restart, type Shutdown } from './supervisor_spec.ts';
+import { briefReason } from './report.ts';
 import * as logger from '../logger.ts';
 import type { Reason } from '../process.ts';
 
-export type Strategy = 'one_for_one' | 'one_for_all' | 'rest_for_one' | 'simple_one_for_one';
-export type Restart = 'permanent' | 'transient' | 'temporary';
-export type Shutdown = number | 'brutal_kill' | 'infinity';
-
-export interface SupFlags {
-  strategy?: Strategy;
-  intensity?: number;
-  period?: number;
-}
-
-export interface ChildSpec {
-  id: string;
-  start: (...extra: any[]) => StartResult;
-  restart?: Restart;
-  shutdown?: Shutdown;
-  type?: 'worker' | 'supervisor';
-}
+export type { Strategy, Restart, Shutdown, SupFlags, ChildSpec, ChildStart } from './supervisor_spec.ts';
 
 export interface SupSpec {
-  flags?: SupFlags;
+  flags?: import('./supervisor_spec.ts').SupFlags;
   children: ChildSpec[];
 }
 
 interface Child {
-  spec: Required<ChildSpec>;
+  spec: FullSpec;
   pid: Pid | null;
   extra: unknown[];
 }
@@ -70,45 +63,21 @@ interface State {
   strategy: Strategy;
   intensity: number;
   period: number;
+  /** In start order (OTP lists them newest first: see which). */
   children: Child[];
   /** Times of recent restarts, oldest first, from index `restartsFrom`. */
   restarts: number[];
   restartsFrom: number;
-  template: Required<ChildSpec> | null;
+  template: FullSpec | null;
 }
 
 // A child spec's start function is code, and code cannot travel in a
 // message (only data is copied). Code is shared by every process anyway, as
 // BEAM shares modules: startChild leaves the spec here under a fresh Ref and
 // sends the Ref; the supervisor reads the spec while the caller waits.
-const handedSpecs = new Map<number, ChildSpec>();
-
-function checkSpec(c: ChildSpec): Required<ChildSpec> {
-  if (!c || typeof c !== 'object') throw new TypeError('Supervisor: a child spec must be an object');
-  if (typeof c.id !== 'string' || c.id === '') throw new TypeError('Supervisor: child spec id must be a non-empty string');
-  if (typeof c.start !== 'function') throw new TypeError(`Supervisor: child ${c.id}: start must be a function`);
-  const restart = c.restart ?? 'permanent';
-  if (!['permanent', 'transient', 'temporary'].includes(restart)) throw new TypeError(`Supervisor: child ${c.id}: bad restart ${JSON.stringify(restart)}`);
-  const type = c.type ?? 'worker';
-  const shutdown = c.shutdown ?? (type === 'supervisor' ? 'infinity' : 5000);
-  if (!(shutdown === 'brutal_kill' || shutdown === 'infinity' || (typeof shutdown === 'number' && shutdown >= 0))) {
-    throw new TypeError(`Supervisor: child ${c.id}: bad shutdown ${JSON.stringify(shutdown)}`);
-  }
-  return { id: c.id, start: c.start, restart, shutdown, type };
-}
-
-function startOne(spec: Required<ChildSpec>, extra: unknown[]): { pid: Pid | null; error?: Reason } {
-  let r: StartResult;
-  try {
-    r = spec.start(...extra);
-  } catch (e) {
-    return { pid: null, error: e instanceof ProcessExit ? e.reason : String(e) };
-  }
-  if (r instanceof Pid) return { pid: r };
-  if (r && 'ok' in r && r.ok instanceof Pid) return { pid: r.ok };
-  if (r && 'ignore' in r) return { pid: null };
-  return { pid: null, error: r && 'error' in r ? r.error : { bad_return: String(r) } };
-}
+// getChildSpec hands a start function back the same way.
+const handedSpecs = new Map<number, unknown>();
+const handedStarts = new Map<number, ChildSpec['start']>();
 
 interface Stopping {
   pid: Pid;
@@ -216,34 +185,55 @@ async function restart(s: State, failed: Child): Promise<State | { stop: Reason;
         if (!r.pid && s.strategy === 'simple_one_for_one') s.children.splice(s.children.indexOf(c), 1);
         break;
       }
-      logger.error(`supervisor ${self()}: child ${c.spec.id} failed to restart:`, r.error);
+      logger.error(`supervisor ${self()}: child ${c.spec.id} failed to restart: ${briefReason(r.error)}`);
       if (!addRestart(s)) return { stop: 'shutdown', state: s };
     }
   }
   return s;
 }
 
-const supervisorModule: ServerModule<State, () => SupSpec> = {
+type Which = { id: string; pid: Pid | null; type: 'worker' | 'supervisor'; restart: Restart };
+type Counts = { specs: number; active: number; supervisors: number; workers: number };
+
+function fail(reason: Reason): never {
+  throw new TypeError(`Supervisor: ${badText(reason)}`);
+}
+
+function counts(s: State): Counts {
+  const active = s.children.filter((c) => c.pid).length;
+  if (s.template) {
+    // As OTP: one spec; supervisors and workers count the running children.
+    const sup = s.template.type === 'supervisor';
+    return { specs: 1, active, supervisors: sup ? active : 0, workers: sup ? 0 : active };
+  }
+  const supervisors = s.children.filter((c) => c.spec.type === 'supervisor').length;
+  return { specs: s.children.length, active, supervisors, workers: s.children.length - supervisors };
+}
+
+/** A start's reply: `{ ok: pid }` (and `info` if the start gave one), or `{ ignore: true }`. */
+function started(pid: Pid | null, info: unknown, hasInfo: boolean): unknown {
+  if (!pid) return { ignore: true };
+  return hasInfo ? { ok: pid, info } : { ok: pid };
+}
+
+/** The child named by `arg`: an id, or for simple_one_for_one a pid. */
+function findChild(s: State, arg: unknown): Child | undefined {
+  return s.children.find((x) => (s.template ? x.pid !== null && x.pid === arg : x.spec.id === arg));
+}
+
+const supervisorModule: ServerModule<State, () => SupSpec | { ignore: true }> = {
   init(initFn) {
     trapExit(true);
     const spec = initFn();
-    if (!spec || typeof spec !== 'object' || !Array.isArray(spec.children)) throw new TypeError('Supervisor: init must return { flags?, children: [...] }');
-    const f = spec.flags ?? {};
-    const strategy = f.strategy ?? 'one_for_one';
-    if (!['one_for_one', 'one_for_all', 'rest_for_one', 'simple_one_for_one'].includes(strategy)) throw new TypeError(`Supervisor: unknown strategy ${JSON.stringify(strategy)}`);
-    const intensity = f.intensity ?? 1;
-    const period = f.period ?? 5000;
-    if (!Number.isInteger(intensity) || intensity < 0) throw new TypeError('Supervisor: intensity must be an integer >= 0');
-    if (!(period > 0)) throw new TypeError('Supervisor: period must be > 0 ms');
-    const specs = spec.children.map(checkSpec);
-    const ids = new Set<string>();
-    for (const c of specs) {
-      if (ids.has(c.id)) throw new TypeError(`Supervisor: duplicate child id ${c.id}`);
-      ids.add(c.id);
-    }
-    const s: State = { strategy, intensity, period, children: [], restarts: [], restartsFrom: 0, template: null };
-    if (strategy === 'simple_one_for_one') {
-      if (specs.length !== 1) throw new TypeError('Supervisor: simple_one_for_one needs exactly one child spec');
+    if (spec && typeof spec === 'object' && 'ignore' in spec) return { ignore: true };
+    if (!spec || typeof spec !== 'object' || !Array.isArray(spec.children)) throw new TypeError('Supervisor: init must return { flags?, children: [...] } or { ignore: true }');
+    const f = checkFlags(spec.flags);
+    if ('bad' in f) fail({ supervisor_data: f.bad });
+    const specs = checkSpecs(spec.children);
+    if ('bad' in specs) fail({ start_spec: specs.bad });
+    const s: State = { ...f, children: [], restarts: [], restartsFrom: 0, template: null };
+    if (f.strategy === 'simple_one_for_one') {
+      if (specs.length !== 1) fail({ bad_start_spec: `simple_one_for_one needs exactly one child spec, got ${specs.length}` });
       s.template = specs[0];
       return { ok: s };
     }
@@ -254,7 +244,8 @@ const supervisorModule: ServerModule<State, () => SupSpec> = {
         const rest = shutdownInInit(s.children);
         return rest ? stopAfter(reason, rest) : { stop: reason };
       }
-      s.children.push({ spec: c, pid: r.pid, extra: [] });
+      // As OTP: a temporary child that returns ignore leaves no spec.
+      if (r.pid || c.restart !== 'temporary') s.children.push({ spec: c, pid: r.pid, extra: [] });
     }
     return { ok: s };
   },
@@ -269,7 +260,7 @@ const supervisorModule: ServerModule<State, () => SupSpec> = {
       if (c.spec.restart === 'temporary' || s.strategy === 'simple_one_for_one') s.children.splice(s.children.indexOf(c), 1);
       return { state: s };
     }
-    logger.error(`supervisor ${self()}: child ${c.spec.id} exited:`, m.reason);
+    logger.error(`supervisor ${self()}: child ${c.spec.id} (${m.from}) exited: ${briefReason(m.reason)}; restarting`);
     if (!addRestart(s)) {
       logger.error(`supervisor ${self()}: reached max restart intensity (${s.intensity} in ${s.period} ms); shutting down`);
       return { stop: 'shutdown', state: s };
@@ -279,46 +270,66 @@ const supervisorModule: ServerModule<State, () => SupSpec> = {
   },
 
   async handleCall(req, _from, s) {
+    const byId = typeof req.arg === 'string' || !(req.arg instanceof Pid);
+    // As OTP: a simple_one_for_one supervisor's children have no ids.
+    if (s.template && ['restart', 'delete'].includes(req.op)) return { reply: { error: 'simple_one_for_one' }, state: s };
+    if (s.template && req.op === 'terminate' && byId) return { reply: { error: 'simple_one_for_one' }, state: s };
     switch (req.op) {
       case 'which':
-        return { reply: s.children.map((c) => ({ id: c.spec.id, pid: c.pid, type: c.spec.type, restart: c.spec.restart })), state: s };
+        return { reply: s.children.map((c): Which => ({ id: c.spec.id, pid: c.pid, type: c.spec.type, restart: c.spec.restart })).reverse(), state: s };
       case 'count':
-        return { reply: { specs: s.children.length, active: s.children.filter((c) => c.pid).length }, state: s };
+        return { reply: counts(s), state: s };
+      case 'spec': {
+        const c = s.template ? (req.arg instanceof Pid ? findChild(s, req.arg) : undefined) : findChild(s, req.arg);
+        const found = c ? c.spec : undefined;
+        if (!found) return { reply: { error: 'not_found' }, state: s };
+        handedStarts.set((req.key as Ref).id, found.start);
+        const { start: _start, ...data } = found;
+        return { reply: { ok: data }, state: s };
+      }
       case 'start': {
-        let spec: Required<ChildSpec>;
+        let spec: FullSpec;
         let extra: unknown[] = [];
         if (s.template) {
           spec = s.template;
           extra = req.arg ?? [];
         } else {
-          const given = req.spec instanceof Ref ? handedSpecs.get(req.spec.id) : undefined;
-          if (!given) return { reply: { error: 'a child spec is needed (this supervisor is not simple_one_for_one)' }, state: s };
-          spec = checkSpec(given);
-          if (s.children.some((c) => c.spec.id === spec.id)) return { reply: { error: 'already_present' }, state: s };
+          if (!(req.spec instanceof Ref)) return { reply: { error: 'a child spec is needed (this supervisor is not simple_one_for_one)' }, state: s };
+          const checked = checkSpec(handedSpecs.get(req.spec.id));
+          if ('bad' in checked) return { reply: { error: checked.bad }, state: s };
+          spec = checked;
+          const old = s.children.find((c) => c.spec.id === spec.id);
+          if (old) return { reply: { error: old.pid ? { already_started: old.pid } : 'already_present' }, state: s };
         }
         const r = startOne(spec, extra);
         if (r.error !== undefined) return { reply: { error: r.error }, state: s };
-        if (r.pid || !s.template) s.children.push({ spec, pid: r.pid, extra });
-        return { reply: r.pid ? { ok: r.pid } : { ignore: true }, state: s };
+        // As OTP: ignore keeps the spec of a non-temporary child (not of a
+        // temporary one, nor under simple_one_for_one).
+        if (r.pid || (!s.template && spec.restart !== 'temporary')) s.children.push({ spec, pid: r.pid, extra: spec.restart === 'temporary' ? [] : extra });
+        return { reply: started(r.pid, r.info, 'info' in r), state: s };
       }
       case 'terminate': {
-        const c = s.children.find((x) => (s.template ? x.pid === req.arg : x.spec.id === req.arg));
-        if (!c) return { reply: { error: 'not_found' }, state: s };
+        const c = findChild(s, req.arg);
+        if (!c) {
+          // As OTP: the pid of a simple_one_for_one child already gone is ok.
+          if (s.template && req.arg instanceof Pid && !isAlive(req.arg)) return { reply: 'ok', state: s };
+          return { reply: { error: 'not_found' }, state: s };
+        }
         await shutdownChild(c);
         if (s.template || c.spec.restart === 'temporary') s.children.splice(s.children.indexOf(c), 1);
         return { reply: 'ok', state: s };
       }
       case 'restart': {
-        const c = s.children.find((x) => x.spec.id === req.arg);
+        const c = findChild(s, req.arg);
         if (!c) return { reply: { error: 'not_found' }, state: s };
         if (c.pid) return { reply: { error: 'running' }, state: s };
         const r = startOne(c.spec, c.extra);
         if (r.error !== undefined) return { reply: { error: r.error }, state: s };
         c.pid = r.pid;
-        return { reply: { ok: r.pid }, state: s };
+        return { reply: r.pid ? started(r.pid, r.info, 'info' in r) : { ok: null }, state: s };
       }
       case 'delete': {
-        const c = s.children.find((x) => x.spec.id === req.arg);
+        const c = findChild(s, req.arg);
         if (!c) return { reply: { error: 'not_found' }, state: s };
         if (c.pid) return { reply: { error: 'running' }, state: s };
         s.children.splice(s.children.indexOf(c), 1);
@@ -333,17 +344,19 @@ const supervisorModule: ServerModule<State, () => SupSpec> = {
   },
 };
 
+export type StartChildResult = { ok: Pid; info?: unknown } | { ignore: true } | { error: Reason };
+
 export const Supervisor = {
-  start(init: () => SupSpec, opts?: StartOptions): StartResult {
+  start(init: () => SupSpec | { ignore: true }, opts?: StartOptions): StartResult {
     return GenServer.start(supervisorModule, init, opts);
   },
-  startLink(init: () => SupSpec, opts?: StartOptions): StartResult {
+  startLink(init: () => SupSpec | { ignore: true }, opts?: StartOptions): StartResult {
     return GenServer.startLink(supervisorModule, init, opts);
   },
-  /** A spec (one_for_one...) or the extra start arguments (simple_one_for_one). */
-  async startChild(sup: ServerRef, arg: ChildSpec | unknown[]): Promise<StartResult | { error: Reason }> {
+  /** A spec (one_for_one...) or the extra start arguments (simple_one_for_one).
+   *  A bad spec gives `{ error }` (`{ invalid_restart_type: ... }`...), as in OTP. */
+  async startChild(sup: ServerRef, arg: ChildSpec | unknown[]): Promise<StartChildResult> {
     if (Array.isArray(arg)) return GenServer.call(sup, { op: 'start', arg }, Infinity);
-    checkSpec(arg); // a bad spec is the caller's error, as in OTP; the supervisor runs on
     const key = new Ref();
     handedSpecs.set(key.id, arg);
     try {
@@ -356,17 +369,36 @@ export const Supervisor = {
   terminateChild(sup: ServerRef, idOrPid: string | Pid): Promise<'ok' | { error: Reason }> {
     return GenServer.call(sup, { op: 'terminate', arg: idOrPid }, Infinity);
   },
-  restartChild(sup: ServerRef, id: string): Promise<{ ok: Pid } | { error: Reason }> {
+  restartChild(sup: ServerRef, id: string): Promise<{ ok: Pid | null; info?: unknown } | { error: Reason }> {
     return GenServer.call(sup, { op: 'restart', arg: id }, Infinity);
   },
   deleteChild(sup: ServerRef, id: string): Promise<'ok' | { error: Reason }> {
     return GenServer.call(sup, { op: 'delete', arg: id }, Infinity);
   },
-  whichChildren(sup: ServerRef): Promise<{ id: string; pid: Pid | null; type: string; restart: Restart }[]> {
+  /** Newest first, as OTP lists them. */
+  whichChildren(sup: ServerRef): Promise<Which[]> {
     return GenServer.call(sup, { op: 'which' }, Infinity);
   },
-  countChildren(sup: ServerRef): Promise<{ specs: number; active: number }> {
+  /** specs (1 for simple_one_for_one), active (running), and specs by type
+   *  (for simple_one_for_one, running children by type). */
+  countChildren(sup: ServerRef): Promise<Counts> {
     return GenServer.call(sup, { op: 'count' }, Infinity);
+  },
+  /** The child's spec with its defaults, by id (by pid for simple_one_for_one). */
+  async getChildSpec(sup: ServerRef, idOrPid: string | Pid): Promise<{ ok: FullSpec } | { error: 'not_found' }> {
+    const key = new Ref();
+    try {
+      const r = await GenServer.call(sup, { op: 'spec', arg: idOrPid, key }, Infinity);
+      if (!('ok' in r)) return r;
+      return { ok: { ...r.ok, start: handedStarts.get(key.id)! } };
+    } finally {
+      handedStarts.delete(key.id);
+    }
+  },
+  /** 'ok' if every spec is good and their ids distinct; else the first error. */
+  checkChildSpecs(specs: ChildSpec[]): 'ok' | { error: Reason } {
+    const r = checkSpecs(specs);
+    return 'bad' in r ? { error: r.bad } : 'ok';
   },
   stop(sup: ServerRef, reason: Reason = 'normal'): Promise<void> {
     return GenServer.stop(sup, reason);
