@@ -10,7 +10,7 @@ import type { BudgetFlags } from './commands/budget.ts';
 import type { BuildFlags } from './commands/build.ts';
 import type { InspectFlags } from './commands/inspect.ts';
 import type { RunFlags } from './commands/run.ts';
-import { CliError, CliExit, formatDiagnostic } from './errors.ts';
+import { CliError, CliExit, formatDiagnostic, ImageError, LimitError, MoteError, StoppedError } from './errors.ts';
 import type { PortMapping } from './hosted/types.ts';
 import { addPublish } from './publish.ts';
 import { parseSize, parseSizes } from './size.ts';
@@ -90,18 +90,21 @@ function netOption(): Option {
 const PORTS_HELP = `Ports: -p [hostIp:]hostPort:guestPort[/tcp|/udp], as Docker writes it; the
 host address defaults to 127.0.0.1 (this machine only), the protocol to tcp.`;
 
+/** The exit status for each kind of error; anything else is a failed command. */
+function exitStatus(e: unknown): number {
+  if (e instanceof CliError) return e.exitCode;
+  // The status the boot layer would give the image; 128 + the signal's number.
+  if (e instanceof ImageError || e instanceof StoppedError) return e.status;
+  if (e instanceof LimitError) return CliExit.Usage;
+  return CliExit.Failed;
+}
+
 function report(e: unknown): number {
   if (process.env.MOTE_DEBUG === '1') console.error(e);
-  if (e instanceof CliError) {
-    for (const d of e.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
-    process.stderr.write(`mote: error: ${e.message}\n`);
-    return e.exitCode;
-  }
-  const err = e as Error & { status?: unknown };
-  // An ImageError carries the status the boot layer would give the image.
-  const status = err?.name === 'ImageError' && typeof err.status === 'number' ? err.status : CliExit.Failed;
-  process.stderr.write(`mote: error: ${err?.message ?? String(e)}\n`);
-  return status;
+  const diagnostics = e instanceof CliError || e instanceof MoteError ? e.diagnostics : [];
+  for (const d of diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+  process.stderr.write(`mote: error: ${(e as Error)?.message ?? String(e)}\n`);
+  return exitStatus(e);
 }
 
 /** Runs a command module's function with one catch around it. */

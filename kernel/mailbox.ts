@@ -1,17 +1,19 @@
 /**
- * Delivery into a mailbox, with the per-process limits: a process whose
- * queue passes `maxMailboxLen`, or whose heap estimate (queued messages plus
- * the state its behaviour reports) passes `maxHeapSize`, is killed (reason
- * `killed`, as Erlang's max_heap_size does) with a log line saying why.
- * Each message also counts towards the node's memory pressure (pressure.ts),
- * which may kill the largest process, this one or another.
+ * The mailbox: one process's queue of copied messages, oldest first.
+ * Delivery appends a message and says that it arrived; taking removes one;
+ * a death drops them all. Nothing here kills, schedules or logs: what an
+ * arrival sets off (the receiver's limits, memory pressure, waking it) is
+ * decided above, through the one hook `onArrival` (set by receive.ts).
  */
-import { Proc, procMemory, holdBinaries, EMPTY } from './process.ts';
+import { Proc, EMPTY, holdBinaries, releaseBinaries } from './process.ts';
 import { copyTerm, type Copied } from './term.ts';
-import { arrived } from './scheduler.ts';
-import { die } from './signals.ts';
-import { grew } from './pressure.ts';
-import * as logger from './logger.ts';
+
+let arrival: (p: Proc, m: Copied) => void = () => {};
+
+/** Sets what a message's arrival sets off (once, by the layer above). */
+export function onArrival(fn: (p: Proc, m: Copied) => void): void {
+  arrival = fn;
+}
 
 /** Queues an already-copied message. */
 export function enqueueMessage(p: Proc, m: Copied): void {
@@ -20,9 +22,7 @@ export function enqueueMessage(p: Proc, m: Copied): void {
   p.mailbox.push(m);
   p.queuedBytes += m.size;
   if (m.binaries) holdBinaries(m.binaries);
-  if (!checkLimits(p)) return;
-  grew(m.size);
-  if (p.alive) arrived(p);
+  arrival(p, m);
 }
 
 /** Queues a kernel message (EXIT, DOWN, replies built by the kernel). */
@@ -31,17 +31,39 @@ export function deliver(p: Proc, value: unknown): void {
   enqueueMessage(p, copyTerm(value, 'deliver'));
 }
 
-/** Returns false (after killing p) if p is over one of its limits. */
-export function checkLimits(p: Proc): boolean {
-  if (p.maxMailboxLen > 0 && p.queueLen() > p.maxMailboxLen) {
-    logger.error(`process ${p.pid} killed: message queue over maxMailboxLen (${p.maxMailboxLen})`);
-    die(p, 'killed');
-    return false;
+/** Takes message `i` (an index >= head) out of the mailbox. */
+export function takeMessage(p: Proc, i: number): Copied {
+  const m = p.mailbox[i];
+  if (i === p.head) {
+    p.mailbox[i] = undefined as unknown as Copied;
+    p.head++;
+    if (p.head > 1024 && p.head * 2 > p.mailbox.length) {
+      p.mailbox = p.mailbox.slice(p.head);
+      if (p.waiter) {
+        p.waiter.scanned -= p.head;
+        if (p.waiter.found >= 0) p.waiter.found -= p.head;
+      }
+      p.head = 0;
+    }
+  } else {
+    p.mailbox.splice(i, 1);
   }
-  if (p.maxHeapSize > 0 && procMemory(p) > p.maxHeapSize) {
-    logger.error(`process ${p.pid} killed: heap ${procMemory(p)} bytes over maxHeapSize (${p.maxHeapSize})`);
-    die(p, 'killed');
-    return false;
+  if (p.head === p.mailbox.length) {
+    p.mailbox = EMPTY;
+    p.head = 0;
   }
-  return true;
+  p.queuedBytes -= m.size;
+  if (m.binaries) releaseBinaries(m.binaries);
+  return m;
+}
+
+/** p died: its queued messages go, and their binaries with them. */
+export function dropMailbox(p: Proc): void {
+  for (let i = p.head; i < p.mailbox.length; i++) {
+    const m = p.mailbox[i];
+    if (m?.binaries) releaseBinaries(m.binaries);
+  }
+  p.mailbox = EMPTY;
+  p.head = 0;
+  p.queuedBytes = 0;
 }

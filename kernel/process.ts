@@ -116,32 +116,6 @@ export function lookup(pid: Pid): Proc | undefined {
   return procs.get(pid.id);
 }
 
-/** Takes message `i` (an index >= head) out of the mailbox. */
-export function takeMessage(p: Proc, i: number): Copied {
-  const m = p.mailbox[i];
-  if (i === p.head) {
-    p.mailbox[i] = undefined as unknown as Copied;
-    p.head++;
-    if (p.head > 1024 && p.head * 2 > p.mailbox.length) {
-      p.mailbox = p.mailbox.slice(p.head);
-      if (p.waiter) {
-        p.waiter.scanned -= p.head;
-        if (p.waiter.found >= 0) p.waiter.found -= p.head;
-      }
-      p.head = 0;
-    }
-  } else {
-    p.mailbox.splice(i, 1);
-  }
-  if (p.head === p.mailbox.length) {
-    p.mailbox = EMPTY;
-    p.head = 0;
-  }
-  p.queuedBytes -= m.size;
-  if (m.binaries) releaseBinaries(m.binaries);
-  return m;
-}
-
 // ---- shared binary accounting: each buffer counted once while referenced
 // from a mailbox or a table ----
 

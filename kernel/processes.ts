@@ -6,7 +6,8 @@ import { Proc, procs, state, procMemory, type Handler, type Matcher, type Reason
 import { copyTerm, Pid, Ref } from './term.ts';
 import { enqueue, me, receive as schedReceive, runAs, chargeSend, TIMEOUT, type Timeout } from './scheduler.ts';
 import { die, reasonOf, sendExit, link as linkProcs, unlink as unlinkProcs, monitor as monitorProc, demonitor as demonitorProc, ProcessExit, type DownMessage } from './signals.ts';
-import { enqueueMessage, checkLimits, deliver } from './mailbox.ts';
+import { enqueueMessage, deliver } from './mailbox.ts';
+import { checkLimits } from './limits.ts';
 import { resolveProc } from './registry.ts';
 
 export interface SpawnOptions {

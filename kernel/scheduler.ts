@@ -33,9 +33,11 @@
  */
 import { Exit, platform } from './platform.ts';
 import { addTimer, removeTimer, dueOther, type TimerId } from './timers.ts';
-import { Proc, state, takeMessage, compileMatchers, type Matcher, type Waiter } from './process.ts';
-import { die, reasonOf, isOutOfMemory, ProcessExit } from './signals.ts';
-import { heapLimit, heapShort, relieve } from './pressure.ts';
+import { Proc, state, compileMatchers, type Matcher, type Waiter } from './process.ts';
+import { takeMessage, onArrival } from './mailbox.ts';
+import { die, onDeath, reasonOf, isOutOfMemory, ProcessExit } from './signals.ts';
+import { grew, heapLimit, heapShort, relieve } from './pressure.ts';
+import { checkLimits } from './limits.ts';
 import * as logger from './logger.ts';
 import { errorText } from './inspect.ts';
 
@@ -577,8 +579,15 @@ function blocked(p: Proc): void {
   if (wasInFlight) runLoop();
 }
 
-/** A message reached p's mailbox (already pushed). */
-export function arrived(p: Proc): void {
+/** A message reached p's mailbox (already pushed): p's limits, the node's
+ *  memory pressure, then p's receive. */
+onArrival((p, m) => {
+  if (!checkLimits(p)) return;
+  grew(m.size);
+  if (p.alive) arrived(p);
+});
+
+function arrived(p: Proc): void {
   const w = p.waiter;
   if (w) {
     if (w.found < 0 && !w.timedOut) {
@@ -595,7 +604,8 @@ export function arrived(p: Proc): void {
 }
 
 /** p died: forget it here. */
-export function forget(p: Proc): void {
+onDeath.push(forget);
+function forget(p: Proc): void {
   if (p.waiter?.timer) removeTimer(p.waiter.timer);
   p.waiter = null;
   if (inFlight === p) inFlight = null;

@@ -15,10 +15,9 @@
  * Deaths propagate through a work list, not recursion, so long chains of
  * links (a ring of 10,000) do not overflow the stack.
  */
-import { Proc, procs, state, releaseBinaries, takeMessage, EMPTY, type Reason } from './process.ts';
+import { Proc, procs, state, type Reason } from './process.ts';
 import { copyTerm, Pid, Ref } from './term.ts';
-import { forget } from './scheduler.ts';
-import { deliver } from './mailbox.ts';
+import { deliver, dropMailbox, takeMessage } from './mailbox.ts';
 
 /** Thrown to end the running process with `reason` (exit/1). */
 export class ProcessExit extends Error {
@@ -45,7 +44,8 @@ export interface DownMessage {
   name?: string;
 }
 
-/** Hooks run when any process dies (the registry and tables use them). */
+/** Hooks run when any process dies: the scheduler forgets it, the registry
+ *  frees its name, tables and sockets go with their owner. */
 export const onDeath: ((p: Proc, reason: Reason) => void)[] = [];
 
 function describe(r: Reason): string {
@@ -94,14 +94,7 @@ export function die(p: Proc, reason: Reason): void {
   p.alive = false;
   p.exitReason = reason;
   procs.delete(p.pid.id);
-  forget(p);
-  for (let i = p.head; i < p.mailbox.length; i++) {
-    const m = p.mailbox[i];
-    if (m?.binaries) releaseBinaries(m.binaries);
-  }
-  p.mailbox = EMPTY;
-  p.head = 0;
-  p.queuedBytes = 0;
+  dropMailbox(p);
   for (const hook of onDeath) hook(p, reason);
   const r = safe(reason);
   if (p.monitors) for (const { ref, target } of p.monitors.values()) target.monitoredBy?.delete(ref.id);
