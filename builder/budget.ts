@@ -11,10 +11,10 @@
 //
 // Each outcome is compared with what `inspect` predicts for that size.
 import { Exit } from '../kernel/platform.ts';
-import { CliError } from './errors.ts';
+import { ImageError, StoppedError } from './errors.ts';
 import { runHosted } from './hosted/index.ts';
 import { expectedOutcome, type InspectReport, type Outcome } from './inspect.ts';
-import { ImageError, readImage } from './image.ts';
+import { readImage } from './image.ts';
 
 export type BudgetHost = 'qemu' | 'hosted';
 
@@ -77,7 +77,7 @@ async function bootOnce(path: string, ram: number, timeoutMs: number, net: boole
   try {
     const r = await bootImage(path, { memory: ram, stdio: 'pipe', timeoutMs, input: '', net });
     // Told to stop: the run was cut short, not crashed; the budget ends here.
-    if (r.stoppedBy) throw new CliError(`budget stopped by ${r.stoppedBy}; its QEMU was stopped`, r.status);
+    if (r.stoppedBy) throw new StoppedError(`budget stopped by ${r.stoppedBy}; its QEMU was stopped`, r.status);
     return r;
   } catch (e) {
     // The runner refuses what QEMU could not even load: that is the boot layer's 107.

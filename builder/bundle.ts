@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { BuildOptions, Message } from 'esbuild';
 import type { ManifestModule } from '../kernel/platform.ts';
-import { CliError, displayPath, type Diagnostic } from './errors.ts';
+import { BuildError, displayPath, type Diagnostic } from './errors.ts';
 import { KERNEL_ENTRY, PRELUDE } from './paths.ts';
 import { loadOrder, modulePriorities } from './priorities.ts';
 
@@ -62,7 +62,7 @@ function shapeOptions(shape: BundleShape): BuildOptions {
   return { format: shape === 'script' ? 'iife' : 'esm', splitting: false };
 }
 
-/** Bundle the app whose entry file is `entry`. Throws CliError with
+/** Bundle the app whose entry file is `entry`. Throws BuildError with
  *  esbuild's errors as diagnostics. */
 export async function bundle(entry: string, opts: BundleOptions = {}): Promise<Bundle> {
   const esbuild = await import('esbuild');
@@ -80,7 +80,7 @@ export async function bundle(entry: string, opts: BundleOptions = {}): Promise<B
   } catch (e) {
     const errors = (e as { errors?: Message[] }).errors;
     if (!errors) throw e;
-    throw new CliError(`the build failed with ${errors.length} error${errors.length === 1 ? '' : 's'}`, 1, diagnosticsOf(errors, workDir));
+    throw new BuildError(`the build failed with ${errors.length} error${errors.length === 1 ? '' : 's'}`, diagnosticsOf(errors, workDir));
   }
   const slashes = (p: string) => p.split('\\').join('/');
   const nameOf = (path: string) => slashes(relative(outdir, resolve(workDir, path)));

@@ -2,10 +2,10 @@
 // rename, so a failed build never leaves a partial image behind.
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { CliError } from './errors.ts';
+import { InputError } from './errors.ts';
 
 export function writeFileAtomic(path: string, bytes: Uint8Array): void {
-  if (existsSync(path) && statSync(path).isDirectory()) throw new CliError(`${path} is a directory: give a file name to write`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new InputError(`${path} is a directory: give a file name to write`);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     writeFileSync(tmp, bytes);
@@ -16,7 +16,7 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
     } catch {
       // it was never created
     }
-    throw new CliError(`cannot write ${path}: ${reason(e)}`);
+    throw new InputError(`cannot write ${path}: ${reason(e)}`);
   }
 }
 
@@ -37,7 +37,7 @@ export function checkReplaceable(path: string): void {
     return; // nothing there (or no way to look): writing will say what is wrong
   }
   if (st.isDirectory()) return; // writeFileAtomic says so
-  if (!st.isFile()) throw new CliError(`refusing to overwrite ${path}: it is not a regular file`);
+  if (!st.isFile()) throw new InputError(`refusing to overwrite ${path}: it is not a regular file`);
   if (st.size === 0) return;
   const head = Buffer.alloc(4);
   try {
@@ -48,10 +48,10 @@ export function checkReplaceable(path: string): void {
       closeSync(fd);
     }
   } catch (e) {
-    throw new CliError(`refusing to overwrite ${path}: cannot read it to check that it is an image (${reason(e)})`);
+    throw new InputError(`refusing to overwrite ${path}: cannot read it to check that it is an image (${reason(e)})`);
   }
   if (!head.equals(Buffer.from('\x7fELF', 'latin1'))) {
-    throw new CliError(`refusing to overwrite ${path}: it is not an image (choose another -o, or remove it first)`);
+    throw new InputError(`refusing to overwrite ${path}: it is not an image (choose another -o, or remove it first)`);
   }
 }
 
@@ -68,7 +68,7 @@ export function makeDirs(path: string): void {
     try {
       mkdirSync(missing[i]);
     } catch (e) {
-      throw new CliError(`cannot create the directory ${missing[i]}: ${reason(e)}`);
+      throw new InputError(`cannot create the directory ${missing[i]}: ${reason(e)}`);
     }
   }
 }

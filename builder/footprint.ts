@@ -3,7 +3,7 @@
 // the ELF and include/param.h. Copied into every manifest.
 import { readFileSync } from 'node:fs';
 import type { BootFootprint } from '../kernel/platform.ts';
-import { CliError } from './errors.ts';
+import { SetupError } from './errors.ts';
 
 /** The footprint file of a boot layer: NAME.json beside NAME.elf. */
 export function footprintPath(bootLayer: string): string | undefined {
@@ -15,7 +15,7 @@ export function readFootprint(path: string): BootFootprint {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as BootFootprint;
   } catch (e) {
-    throw new CliError(`${path} (the boot layer's footprint) is not valid JSON: ${(e as Error).message}; rebuild it with \`npm run build\``);
+    throw new SetupError(`${path} (the boot layer's footprint) is not valid JSON: ${(e as Error).message}; rebuild it with \`npm run build\``);
   }
 }
 

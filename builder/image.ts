@@ -4,6 +4,7 @@
 // the way the boot layer will, so bad images are caught before QEMU starts.
 import { Exit, type Manifest } from '../kernel/platform.ts';
 import { crc32 } from './crc32.ts';
+import { ImageError } from './errors.ts';
 import { readTar } from './tar.ts';
 
 export const FORMAT_VERSION = 1;
@@ -13,13 +14,7 @@ export const HEADER_SIZE = 64;
 const PT_LOAD = 1;
 const ELF_MAGIC = '\x7fELF';
 
-/** An image that cannot be used, with the exit status that the boot layer would give it. */
-export class ImageError extends Error {
-  constructor(message: string, readonly status: number) {
-    super(message);
-    this.name = 'ImageError';
-  }
-}
+export { ImageError };
 
 export interface Segment {
   offset: number;

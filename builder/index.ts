@@ -13,4 +13,4 @@ export { budgetImage, classify, type BudgetOptions, type BudgetReport, type Budg
 export { parseSize, parseSizes, formatSize } from './size.ts';
 export { parsePublish, addPublish, formatPublish } from './publish.ts';
 export type { PortMapping } from './hosted/types.ts';
-export { CliError, formatDiagnostic, type Diagnostic } from './errors.ts';
+export { MoteError, InputError, BuildError, SetupError, LimitError, StoppedError, CliError, formatDiagnostic, type Diagnostic } from './errors.ts';

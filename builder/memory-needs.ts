@@ -1,7 +1,7 @@
 // package.json's "mote.memory": the heap the app needs to start (min) and to
 // run fully (full), as bytes or as sizes such as "12M" (size.ts).
 import type { Manifest } from '../kernel/platform.ts';
-import { CliError } from './errors.ts';
+import { InputError } from './errors.ts';
 import { parseSize } from './size.ts';
 
 export type MemoryField = { min?: number | string; full?: number | string };
@@ -15,14 +15,14 @@ export function memoryNeeds(m: MemoryField | undefined, where: string): Manifest
     try {
       return parseSize(String(v));
     } catch {
-      throw new CliError(`${where}: "mote.memory.${key}" is not a size: ${JSON.stringify(v)}`);
+      throw new InputError(`${where}: "mote.memory.${key}" is not a size: ${JSON.stringify(v)}`);
     }
   };
   const out: NonNullable<Manifest['memory']> = {};
   const min = size(m.min, 'min');
   const full = size(m.full, 'full');
   if (min !== undefined && full !== undefined && min > full) {
-    throw new CliError(`${where}: "mote.memory.min" (${JSON.stringify(m.min)}) is more than "mote.memory.full" (${JSON.stringify(m.full)}): min is what the app needs to start, full what it needs to run fully`);
+    throw new InputError(`${where}: "mote.memory.min" (${JSON.stringify(m.min)}) is more than "mote.memory.full" (${JSON.stringify(m.full)}): min is what the app needs to start, full what it needs to run fully`);
   }
   if (min !== undefined) out.min = min;
   if (full !== undefined) out.full = full;

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import type { Manifest } from '../kernel/platform.ts';
 import { bundle, ENTRY_MODULE } from './bundle.ts';
 import { compileModule } from './bytecode.ts';
-import { CliError } from './errors.ts';
+import { BuildError, InputError, SetupError } from './errors.ts';
 import { footprintPath, readFootprint } from './footprint.ts';
 import { FORMAT_VERSION, writeImage } from './image.ts';
 import { BOOT_LAYER, KERNEL_ENTRY, MOTE_ROOT } from './paths.ts';
@@ -53,17 +53,17 @@ export async function packApp(opts: PackOptions): Promise<Packed> {
     const { typecheck } = await import('./typecheck.ts');
     const diagnostics = typecheck(app.entry, KERNEL_ENTRY);
     if (diagnostics.length) {
-      throw new CliError(`type check failed with ${diagnostics.length} error${diagnostics.length === 1 ? '' : 's'}`, 1, diagnostics);
+      throw new BuildError(`type check failed with ${diagnostics.length} error${diagnostics.length === 1 ? '' : 's'}`, diagnostics);
     }
   }
   const bundled = await bundle(app.entry, { minify: opts.minify ?? true });
   const bootLayer = opts.bootLayer ?? BOOT_LAYER;
-  if (!existsSync(bootLayer)) throw new CliError(`no boot layer at ${bootLayer}: run \`npm run build\` first`);
+  if (!existsSync(bootLayer)) throw new SetupError(`no boot layer at ${bootLayer}: run \`npm run build\` first`);
   const bootBytes = readFileSync(bootLayer);
   try {
     writeImage(bootBytes, new Uint8Array(0)); // a dry run: is there a payload segment to fill?
   } catch (e) {
-    throw new CliError(`${bootLayer} is not a mote boot layer: ${(e as Error).message}`);
+    throw new InputError(`${bootLayer} is not a mote boot layer: ${(e as Error).message}`);
   }
   const footprint = footprintPath(bootLayer);
   const boot = footprint && existsSync(footprint) ? readFootprint(footprint) : undefined;

@@ -5,7 +5,7 @@ import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync } 
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Exit } from '../kernel/platform.ts';
-import { CliError, CliExit } from './errors.ts';
+import { LimitError } from './errors.ts';
 import type { PortMapping } from './hosted/types.ts';
 import { ImageError, readImage } from './image.ts';
 import { BOOT_LAYER } from './pack.ts';
@@ -99,7 +99,7 @@ export class QemuError extends Error {}
  *  would fail to allocate it, or swap): say so before starting it. */
 export function checkHostRam(ram: number, flag: string): void {
   const host = totalmem();
-  if (ram > host) throw new CliError(`${flag}: more than this machine's RAM (${(host / 2 ** 30).toFixed(1)} GiB)`, CliExit.Usage);
+  if (ram > host) throw new LimitError(`${flag}: more than this machine's RAM (${(host / 2 ** 30).toFixed(1)} GiB)`);
 }
 
 /** Why QEMU cannot be used here, or null. */

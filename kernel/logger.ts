@@ -1,49 +1,17 @@
 /**
- * logger: leveled log lines on the console, like OTP's logger with its
- * default handler. Levels, most severe first:
- *
- *   emergency alert critical error warning notice info debug
- *
- * A line is written when its level is at least as severe as the primary
- * level (default `notice`, as in OTP). Lines look like
- * `[error] <0.42.0> message`; the pid is the process logging, if any.
+ * logger: leveled log lines, like OTP's logger. The API that the core, the
+ * stdlib and apps log through: each call becomes a LogEvent naming the
+ * process logging (the running process, read from the process table), which
+ * log_format.ts filters by level and writes, as `[error] <0.42.0> message`.
  */
-import { platform } from './platform.ts';
-import { format } from './inspect.ts';
+import { state } from './process.ts';
+import { enabled, handle, type Level } from './log_format.ts';
 
-export const LEVELS = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'] as const;
-export type Level = (typeof LEVELS)[number];
-
-let primary = LEVELS.indexOf('notice');
-/** Returns the pid text of the calling process, if any (set by the kernel). */
-let who: () => string | null = () => null;
-
-export function setWho(fn: () => string | null): void {
-  who = fn;
-}
-
-function rank(level: string): number {
-  const i = LEVELS.indexOf(level as Level);
-  if (i < 0) throw new RangeError(`logger: unknown level ${JSON.stringify(level)} (one of ${LEVELS.join(', ')})`);
-  return i;
-}
-
-export function setLevel(level: Level | 'all' | 'none'): void {
-  primary = level === 'all' ? LEVELS.length - 1 : level === 'none' ? -1 : rank(level);
-}
-
-export function getLevel(): Level | 'none' {
-  return primary < 0 ? 'none' : LEVELS[primary];
-}
-
-export function enabled(level: Level): boolean {
-  return rank(level) <= primary;
-}
+export { LEVELS, setLevel, getLevel, enabled, type Level, type LogEvent } from './log_format.ts';
 
 export function log(level: Level, ...args: unknown[]): void {
   if (!enabled(level)) return;
-  const pid = who();
-  platform().write(`[${level}]${pid ? ' ' + pid : ''} ${format(...args)}\n`);
+  handle({ level, pid: state.current ? state.current.pid : null, args });
 }
 
 export const emergency = (...a: unknown[]): void => log('emergency', ...a);

@@ -11,9 +11,6 @@ import { resolveProc } from './registry.ts';
 import { config, guardConfigChanged } from './scheduler.ts';
 import { setStartupMs } from './startup.ts';
 import { tablesMemory } from './ets.ts';
-import { setWho } from './logger.ts';
-
-setWho(() => (state.current ? String(state.current.pid) : null));
 
 /** sendAfter timers by ref id: the platform timer and where it sends. */
 const timers = new Map<number, { id: number; dest: Pid | string }>();

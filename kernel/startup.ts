@@ -15,7 +15,7 @@
 import { Exit, platform } from './platform.ts';
 import { addTimer } from './timers.ts';
 import { guardConfigChanged } from './scheduler.ts';
-import * as logger from './logger.ts';
+import { handle } from './log_format.ts';
 
 let startupMs = 30_000;
 let startedAt = 0;
@@ -23,7 +23,8 @@ let starting = false;
 
 function tripped(): void {
   const ms = Math.round(platform().monotonicMs() - startedAt);
-  logger.error(`start-up (the entry module's top level) ran ${ms} ms without yielding (limit ${startupMs} ms, configure startupMs): stopped`);
+  const line = `start-up (the entry module's top level) ran ${ms} ms without yielding (limit ${startupMs} ms, configure startupMs): stopped`;
+  handle({ level: 'error', pid: null, args: [line] }); // no process runs at start-up
   platform().exit(Exit.Uncaught);
 }
 

@@ -11,7 +11,7 @@
 // heaps a ballast block is allocated before the runtime, so the free heap left
 // is `heapLimit` either way.
 import type { QuickJSWASMModule } from 'quickjs-emscripten';
-import { CliError, CliExit } from '../errors.ts';
+import { LimitError } from '../errors.ts';
 import { capMemory, repay, rescueMaximum, type Rescue } from './rescue.ts';
 
 /** quickjs-emscripten loads on first use: the CLI's other commands never need it. */
@@ -54,7 +54,7 @@ export const HOSTED_MAX_RAM = 2032 << 20;
 /** Refuses a RAM size the hosted engine cannot address, naming the way out. */
 export function checkHostedRam(ram: number, flag: string): void {
   if (ram > HOSTED_MAX_RAM) {
-    throw new CliError(`${flag}: the hosted engine addresses at most ${HOSTED_MAX_RAM >> 20}M of RAM; boot the image in QEMU for more`, CliExit.Usage);
+    throw new LimitError(`${flag}: the hosted engine addresses at most ${HOSTED_MAX_RAM >> 20}M of RAM; boot the image in QEMU for more`);
   }
 }
 /** The emscripten module's own minimum memory (its INITIAL_MEMORY). */
@@ -79,7 +79,7 @@ export interface Engine {
 export async function newEngine(heapLimit: number): Promise<Engine> {
   const heapStart = await heapStartAddress();
   const pages = Math.max(MIN_PAGES, Math.ceil((heapStart + heapLimit + SLACK) / PAGE));
-  if (pages > MAX_PAGES) throw new CliError(`the hosted engine addresses at most ${HOSTED_MAX_RAM >> 20}M of RAM, not a ${Math.floor(heapLimit / 2 ** 20)}M heap`);
+  if (pages > MAX_PAGES) throw new LimitError(`the hosted engine addresses at most ${HOSTED_MAX_RAM >> 20}M of RAM, not a ${Math.floor(heapLimit / 2 ** 20)}M heap`);
   const heap = newHeapState();
   const module = await quickjs(pages, heap);
   const raw = (module as unknown as { module: Malloc }).module;
