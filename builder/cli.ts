@@ -14,6 +14,7 @@ import { CliError, CliExit, formatDiagnostic, ImageError, LimitError, MoteError,
 import type { PortMapping } from './hosted/types.ts';
 import { addPublish } from './publish.ts';
 import { parseSize, parseSizes } from './size.ts';
+import { envOption, GUEST_HELP, logLevelOption } from './commands/guest-options.ts';
 
 // QuickJS runs as WebAssembly in `run`, `inspect` and `budget`. V8's optimising
 // tier recompiles the whole module in the background and holds the process
@@ -76,6 +77,10 @@ function publish(text: string, before: PortMapping[] | undefined): PortMapping[]
   } catch (e) {
     throw new InvalidArgumentError((e as Error).message);
   }
+}
+
+function collect(text: string, before: string[] | undefined): string[] {
+  return [...(before ?? []), text];
 }
 
 /** `-p` and `--net`, the same on boot and run (and --net on budget). */
@@ -167,20 +172,27 @@ ${EXIT_CODES}`,
     .command('boot')
     .description('boot an image in QEMU with the console on this terminal; exits with the guest status')
     .argument('<image>', 'an image written by mote build')
-    .argument('[qemu-args...]', 'more arguments for QEMU, after --')
+    .argument('[args...]', "the app's arguments, after --")
     .addOption(new Option('-m, --memory <size>', 'guest RAM, e.g. 16M').default(16 << 20, '16M').argParser(size))
     .addOption(new Option('--accel <accel>', 'accelerator').choices(['auto', 'kvm', 'tcg']).default('auto'))
     .addOption(new Option('--machine <machine>', 'QEMU machine').choices(['microvm', 'pc']).default('microvm'))
     .option('--timeout <seconds>', 'stop the guest after this long (status 124)', seconds)
     .addOption(publishOption())
     .addOption(netOption())
+    .addOption(envOption())
+    .addOption(logLevelOption())
+    .addOption(new Option('--qemu-arg <arg>', 'one more argument for QEMU itself (repeatable: --qemu-arg -d --qemu-arg guest_errors)').argParser(collect))
     .addHelpText(
       'after',
       `
+${GUEST_HELP} They travel on the kernel command line
+(QEMU's -append), so \`qemu-system-x86_64 -kernel app.img -append 'K=V -- a b'\`
+gives the same.
+
 Network: QEMU user networking, so no root, tap or bridge: the guest is
 10.0.2.15 and reaches this machine at 10.0.2.2. --net none attaches no
 network device; only then may QEMU flags that attach one (-netdev, -nic,
--net, -device virtio-net-*) follow --.
+-net, -device virtio-net-*) be given with --qemu-arg.
 ${PORTS_HELP}
 QEMU listens on each host port and forwards to the guest.
 
@@ -190,21 +202,29 @@ Examples:
   $ mote boot web.img -p 8080:80                 127.0.0.1:8080 reaches the guest's port 80
   $ mote boot dns.img -p 5353:53/udp -p 0.0.0.0:8443:443
   $ mote boot app.img --net none                 no network device at all
-  $ mote boot app.img -- -d guest_errors`,
+  $ mote boot app.img --env MODE=fast -- in.txt  the app's environment and arguments
+  $ mote boot app.img --log-level info           show logger.info lines too
+  $ printf '1+1\\nhalt(0)\\n' | mote boot shell.img   console input from a pipe
+  $ mote boot app.img --qemu-arg -d --qemu-arg guest_errors`,
     )
-    .action(action(async (image: string, qemuArgs: string[], flags: BootFlags) => (await import('./commands/boot.ts')).bootCommand(image, qemuArgs, flags)));
+    .action(action(async (image: string, args: string[], flags: BootFlags) => (await import('./commands/boot.ts')).bootCommand(image, args, flags)));
 
   cli
     .command('run')
     .description('run an image hosted in Node (quickjs-emscripten): same platform, console and exit status, no QEMU')
     .argument('<image>', 'an image written by mote build')
+    .argument('[args...]', "the app's arguments, after --")
     .addOption(new Option('-m, --memory <size>', 'RAM budget, as for boot').default(16 << 20, '16M').argParser(size))
     .option('--timeout <seconds>', 'stop the run after this long (status 124)', seconds)
     .addOption(publishOption())
     .addOption(netOption())
+    .addOption(envOption())
+    .addOption(logLevelOption())
     .addHelpText(
       'after',
       `
+${GUEST_HELP}
+
 Network: the app's sockets are this machine's, through Node; 10.0.2.2 is
 127.0.0.1, as under QEMU. --net none gives the app no network.
 ${PORTS_HELP}
@@ -215,11 +235,13 @@ Ctrl-C stops the run (status 130). A program spinning without ever yielding does
 
 Examples:
   $ mote run app.img
-  $ printf 'a\\nb\\n' | mote run app.img -m 8M    console input, for an app that reads it
+  $ echo '6*7' | mote run shell.img -m 8M       console input: the shell reads it, prints 42, ends with it
+  $ mote run app.img --env MODE=fast -- in.txt   the app's environment and arguments
+  $ mote run app.img --log-level info            show logger.info lines too
   $ mote run http.img -p 8080:80                 127.0.0.1:8080 reaches the app's port 80
   $ mote run app.img --net none`,
     )
-    .action(action(async (image: string, flags: RunFlags) => (await import('./commands/run.ts')).runCommand(image, flags)));
+    .action(action(async (image: string, args: string[], flags: RunFlags) => (await import('./commands/run.ts')).runCommand(image, args, flags)));
 
   cli
     .command('budget')

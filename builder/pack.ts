@@ -75,6 +75,7 @@ export async function packApp(opts: PackOptions): Promise<Packed> {
     modules: bundled.modules,
     ...(app.memory ? { memory: app.memory } : {}),
     ...(app.net ? { net: app.net } : {}),
+    ...(app.env ? { env: app.env } : {}),
     build: await buildInfo(bootBytes),
     ...(boot ? { boot } : {}),
   };

@@ -4,7 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { Exit } from '../kernel/platform.ts';
+import { END_OF_INPUT, Exit } from '../kernel/platform.ts';
 import { LimitError } from './errors.ts';
 import type { PortMapping } from './hosted/types.ts';
 import { ImageError, readImage } from './image.ts';
@@ -26,6 +26,11 @@ export interface BootOptions {
   stdio?: 'inherit' | 'pipe';
   /** Text to send to the guest's console, when piped. */
   input?: string;
+  /** With stdio 'inherit': the console's input comes from this stream
+   *  instead of the terminal, and its end is sent as 0x04 (END_OF_INPUT). */
+  stdin?: NodeJS.ReadableStream;
+  /** The kernel command line (-append): the app's arguments and environment. */
+  commandLine?: string;
   extraArgs?: string[];
   /** Give the guest a virtio-net NIC on QEMU's user network (default true,
    *  as `mote boot` does; false is `--net none`). See qemu-net.ts. */
@@ -155,6 +160,7 @@ export function qemuArgs(image: string, opts: BootOptions & { accel: 'kvm' | 'tc
     '-no-reboot',
     ...(opts.debugExit === false ? [] : ['-device', 'isa-debug-exit,iobase=0xf4,iosize=4']),
     ...(opts.exitMarkFile ? ['-debugcon', `file:${opts.exitMarkFile}`] : []),
+    ...(opts.commandLine ? ['-append', opts.commandLine] : []),
     ...(opts.net === false ? [] : netArgs(machine, opts.publish ?? [])),
     ...(opts.extraArgs ?? []),
   ];
@@ -179,7 +185,8 @@ function launch(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): Pr
   // -no-reboot): the boot layer's line on the debug console tells them apart.
   const markDir = opts.debugExit === false ? undefined : mkdtempSync(join(tmpdir(), 'mote-qemu-'));
   const exitMarkFile = markDir && join(markDir, 'debugcon');
-  const child = spawn(QEMU, qemuArgs(image, { ...opts, exitMarkFile }), { stdio: piped ? 'pipe' : ['inherit', 'inherit', 'pipe'] });
+  const stdin = piped || opts.stdin ? 'pipe' : 'inherit';
+  const child = spawn(QEMU, qemuArgs(image, { ...opts, exitMarkFile }), { stdio: piped ? 'pipe' : [stdin, 'inherit', 'pipe'] });
   track(child);
   let output = '';
   let stderr = '';
@@ -197,6 +204,7 @@ function launch(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): Pr
   // its exit status is.
   child.stdin?.on('error', () => {});
   if (piped) child.stdin?.end(opts.input ?? '');
+  else if (opts.stdin) forwardInput(opts.stdin, child);
   const timer = opts.timeoutMs ? setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, opts.timeoutMs) : undefined;
   return new Promise((resolve, reject) => {
     const cleanPowerOff = (): boolean => {
@@ -235,6 +243,24 @@ function launch(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): Pr
       }
       resolve({ status, output, stderr, wallMs });
     });
+  });
+}
+
+/** Copies `from` to QEMU's console, then the end of input (a serial line
+ *  has none of its own). */
+function forwardInput(from: NodeJS.ReadableStream, child: ChildProcess): void {
+  const to = child.stdin!;
+  const onData = (chunk: Buffer | string) => {
+    if (!to.write(chunk)) {
+      from.pause();
+      to.once('drain', () => from.resume());
+    }
+  };
+  from.on('data', onData);
+  from.once('end', () => to.end(END_OF_INPUT));
+  child.once('close', () => {
+    from.off('data', onData);
+    from.pause();
   });
 }
 

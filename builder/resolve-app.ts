@@ -1,12 +1,13 @@
 // Resolving the app: from what `mote build` was given (a directory or an
 // entry file) to its entry file, name, version and package.json "mote"
-// settings (declared memory, static address).
+// settings (declared memory, static address, environment defaults).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Manifest } from '../kernel/platform.ts';
 import { InputError } from './errors.ts';
 import { memoryNeeds, type MemoryField } from './memory-needs.ts';
 import { netConfig } from './net-config.ts';
+import { envDefaults } from './env-config.ts';
 
 export interface AppInfo {
   entry: string;
@@ -14,6 +15,7 @@ export interface AppInfo {
   version: string;
   memory?: Manifest['memory'];
   net?: Manifest['net'];
+  env?: Manifest['env'];
 }
 
 /** Find the entry file and name of an app given as a directory or a file. */
@@ -24,7 +26,7 @@ export function resolveApp(app: string): AppInfo {
   const pkgPath = join(path, 'package.json');
   let info: Omit<AppInfo, 'entry'> = { name: basename(path), version: '0.0.0' };
   if (existsSync(pkgPath)) {
-    let pkg: { name?: string; version?: string; mote?: { entry?: string; memory?: MemoryField; net?: unknown } };
+    let pkg: { name?: string; version?: string; mote?: { entry?: string; memory?: MemoryField; net?: unknown; env?: unknown } };
     try {
       pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
     } catch (e) {
@@ -34,7 +36,7 @@ export function resolveApp(app: string): AppInfo {
       throw new InputError(`${pkgPath}: "mote" must be an object, such as {"entry": "src/main.ts", "memory": {"min": "1M", "full": "4M"}}`);
     }
     if (pkg.mote) {
-      info = { name: pkg.name ?? info.name, version: pkg.version ?? info.version, memory: memoryNeeds(pkg.mote.memory, pkgPath), net: netConfig(pkg.mote.net, pkgPath) };
+      info = { name: pkg.name ?? info.name, version: pkg.version ?? info.version, memory: memoryNeeds(pkg.mote.memory, pkgPath), net: netConfig(pkg.mote.net, pkgPath), env: envDefaults(pkg.mote.env, pkgPath) };
       if (pkg.mote.entry) {
         const entry = join(path, pkg.mote.entry);
         if (!existsSync(entry)) throw new InputError(`${pkgPath}: "mote.entry" names ${pkg.mote.entry}, which does not exist`);

@@ -29,3 +29,4 @@ export * as application from './stdlib/application.ts';
 export { TcpServer, type TcpServerOptions } from './stdlib/tcp_server.ts';
 export { HttpServer, type HttpServerOptions, type HttpHandler, type Request, type Response } from './stdlib/http_server.ts';
 export { loadOptional } from './optional.ts';
+export { args, env, getenv } from './args.ts';

@@ -1,6 +1,7 @@
 /**
- * The mote platform interface, ABI version 3 (2: hosts enforce the
- * manifest's declared memory, see `Manifest.memory`; 3: the network, `net`).
+ * The mote platform interface, ABI version 4 (2: hosts enforce the
+ * manifest's declared memory, see `Manifest.memory`; 3: the network, `net`;
+ * 4: `commandLine`, and 0x04 on the console input as the end of input).
  *
  * This file is the whole contract between the JavaScript side of mote (the
  * kernel, the stdlib and the app) and whatever hosts it:
@@ -37,7 +38,7 @@
  * Bump `PLATFORM_ABI` on any change to this file and to qemu/include/mote.h.
  */
 
-export const PLATFORM_ABI = 3;
+export const PLATFORM_ABI = 4;
 
 /**
  * Exit statuses. An app exits with 0..99 through `exit`; the codes from 100 up
@@ -79,6 +80,13 @@ export const Exit = {
   /** The run passed the runner's --timeout (runner side only). */
   Timeout: 124,
 } as const;
+
+/** Longest command line a host takes, in bytes (CMDLINE_MAX in
+ *  qemu/include/param.h): longer ones are refused before the app runs. */
+export const COMMAND_LINE_MAX = 4096;
+
+/** The console input byte that ends the input (see `Platform.onInput`). */
+export const END_OF_INPUT = '\x04';
 
 /** Memory figures, all in bytes. */
 export interface MemoryInfo {
@@ -149,6 +157,9 @@ export interface Manifest {
    *  (package.json "mote.net"); netmask defaults to 255.255.255.0. The Node
    *  hosts use the machine's own network and ignore it. */
   net?: { address: string; netmask?: string; gateway?: string };
+  /** Environment defaults (package.json "mote.env"); the command line's
+   *  `NAME=value` words override them (kernel/args.ts). */
+  env?: Record<string, string>;
   build?: Record<string, string>;
   boot?: BootFootprint;
 }
@@ -165,8 +176,20 @@ export interface Platform {
   write(text: string): void;
   /** Ask for console input: `handler` is called from the event loop with each
    *  chunk that arrives. `null` stops asking; a host with no input wanted and
-   *  nothing else to do stops (step 7). */
+   *  nothing else to do stops (step 7). Input not asked for stays with the
+   *  host (the UART, the runner's stdin) until it is. The end of the input is
+   *  the byte 0x04 (EOT, a terminal's Ctrl-D) in the text: a serial line has
+   *  no end of its own, so a host whose input does end (a pipe, a file)
+   *  delivers one 0x04 after the last byte, as `mote boot` writes one to
+   *  QEMU after piped input. */
   onInput(handler: ((text: string) => void) | null): void;
+
+  /** The command line the node was started with: on metal the kernel command
+   *  line (QEMU's `-append`, from the PVH start info), on the other hosts the
+   *  same text built by the runner; "" if none. At most `COMMAND_LINE_MAX`
+   *  bytes of UTF-8. kernel/args.ts parses it (docs/ARCHITECTURE.md gives the
+   *  encoding): `NAME=value` words are environment, the rest arguments. */
+  commandLine(): string;
 
   /** Milliseconds since the host started, fractional, never decreasing. */
   monotonicMs(): number;

@@ -1,10 +1,12 @@
-// mote boot IMAGE [-m 16M] [--accel auto|kvm|tcg] [--machine microvm|pc] [-p 8080:80]... [--net none] [-- QEMU_ARGS...]
+// mote boot IMAGE [-m 16M] [--accel auto|kvm|tcg] [--machine microvm|pc] [-p 8080:80]... [--net none]
+//                  [--env NAME=value]... [--log-level L] [--qemu-arg ARG]... [-- APP_ARGS...]
 import { Exit } from '../../kernel/platform.ts';
 import { CliError, CliExit } from '../errors.ts';
 import { formatSize } from '../size.ts';
 import { networkOptions, readImageFile, type NetFlags } from './common.ts';
 import { ImageError, readImage } from '../image.ts';
 import { ownNetFlag } from '../qemu-net.ts';
+import { guestCommandLine, type GuestFlags } from './guest-options.ts';
 
 /** QEMU flags that mote sets itself: given again after `--`, they would
  *  silently override what mote checked (a smaller -m hangs QEMU's loader). */
@@ -17,36 +19,39 @@ const OWN_FLAGS: Record<string, string> = {
   kernel: 'the image is the kernel',
   debugcon: 'mote reads the debug console to tell a clean power-off from a triple fault',
   'no-reboot': 'a reset must stop the guest, not restart it',
+  append: "the app's arguments and environment are the command line: give them after -- and with --env",
+  serial: 'the console is the serial port on stdio',
 };
 
 function checkQemuArgs(args: string[], net: boolean): void {
-  if (args.length > 0 && !args[0].startsWith('-')) {
-    throw new CliError(`unexpected argument ${JSON.stringify(args[0])}: QEMU's own arguments go after --, starting with a flag (mote boot IMAGE -- -d guest_errors)`, CliExit.Usage);
-  }
   for (const a of args) {
     const flag = /^--?([\w-]+)$/.exec(a)?.[1];
     if (flag !== undefined && Object.hasOwn(OWN_FLAGS, flag)) {
-      throw new CliError(`${a} after --: mote sets it itself; ${OWN_FLAGS[flag]}`, CliExit.Usage);
+      throw new CliError(`--qemu-arg ${a}: mote sets it itself; ${OWN_FLAGS[flag]}`, CliExit.Usage);
     }
   }
   // A second network beside mote's; with --net none, the user's own is theirs to give.
   const netFlag = net ? ownNetFlag(args) : undefined;
   if (netFlag !== undefined) {
-    throw new CliError(`${netFlag} after --: mote attaches the guest's network itself (QEMU user networking; -p publishes ports); to attach your own, add --net none`, CliExit.Usage);
+    throw new CliError(`--qemu-arg ${netFlag}: mote attaches the guest's network itself (QEMU user networking; -p publishes ports); to attach your own, add --net none`, CliExit.Usage);
   }
 }
 
-export interface BootFlags extends NetFlags {
+export interface BootFlags extends NetFlags, GuestFlags {
   memory: number;
+  /** QEMU's own arguments, one per --qemu-arg. */
+  qemuArg?: string[];
   accel: 'auto' | 'kvm' | 'tcg';
   machine: 'microvm' | 'pc';
   timeout?: number;
 }
 
-export async function bootCommand(path: string, qemuArgs: string[], flags: BootFlags): Promise<number> {
+export async function bootCommand(path: string, appArgs: string[], flags: BootFlags): Promise<number> {
   await readImage(readImageFile(path)); // a bad image gets its own status, before QEMU
   const network = networkOptions(flags);
+  const qemuArgs = flags.qemuArg ?? [];
   checkQemuArgs(qemuArgs, network.net);
+  const commandLine = guestCommandLine(appArgs, flags);
   const { bootImage, checkHostRam } = await import('../qemu.ts');
   checkHostRam(flags.memory, `-m ${formatSize(flags.memory)}`);
   // Ctrl-C, or a signal to mote alone: QEMU is stopped (qemu.ts forwards the
@@ -58,8 +63,13 @@ export async function bootCommand(path: string, qemuArgs: string[], flags: BootF
       accel: flags.accel,
       machine: flags.machine,
       timeoutMs: flags.timeout,
+      // A terminal goes to QEMU as it is (raw keys, Ctrl-D a byte); a pipe
+      // or file goes through mote, which ends it with 0x04: a serial line
+      // has no end of its own (kernel/platform.ts, onInput).
       stdio: 'inherit',
+      stdin: process.stdin.isTTY ? undefined : process.stdin,
       extraArgs: qemuArgs,
+      commandLine,
       ...network,
     });
   } catch (e) {

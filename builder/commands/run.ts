@@ -1,4 +1,5 @@
-// mote run IMAGE [-m 16M] [--timeout S] [-p 8080:80]... [--net none]: the image hosted in Node.
+// mote run IMAGE [-m 16M] [--timeout S] [-p 8080:80]... [--net none] [--env NAME=value]... [--log-level L] [-- APP_ARGS...]:
+// the image hosted in Node.
 //
 // The console behaves as QEMU's serial port does: on a terminal, raw mode
 // (each key reaches the app as typed, no local echo) but with Ctrl-C still a
@@ -18,16 +19,18 @@ import { networkOptions, readImageFile, type NetFlags } from './common.ts';
 import { bindError } from '../qemu-net.ts';
 import { bindFailure } from '../publish.ts';
 import { CliError } from '../errors.ts';
+import { guestCommandLine, type GuestFlags } from './guest-options.ts';
 
-export interface RunFlags extends NetFlags {
+export interface RunFlags extends NetFlags, GuestFlags {
   memory: number;
   timeout?: number;
 }
 
 const CTRL_C = '\x03';
 
-export async function runCommand(path: string, flags: RunFlags): Promise<number> {
+export async function runCommand(path: string, appArgs: string[], flags: RunFlags): Promise<number> {
   checkHostedRam(flags.memory, `-m ${formatSize(flags.memory)}`);
+  const commandLine = guestCommandLine(appArgs, flags);
   const network = networkOptions(flags);
   const img = await readImage(readImageFile(path));
   // As QEMU binds every hostfwd port before the guest runs, and boot fails
@@ -59,7 +62,7 @@ export async function runCommand(path: string, flags: RunFlags): Promise<number>
   try {
     const r = await runHosted(
       { manifest: img.manifest, files: img.files, tarBytes: img.tar.length },
-      { memoryBytes: flags.memory, stdout: process.stdout, stdin, timeoutMs: flags.timeout, signal: abort.signal, ...network },
+      { memoryBytes: flags.memory, stdout: process.stdout, stdin, commandLine, timeoutMs: flags.timeout, signal: abort.signal, ...network },
     );
     if (r.status === Exit.Timeout) process.stderr.write(`mote: the run passed --timeout ${flags.timeout! / 1000}s\n`);
     if (r.status === INTERRUPTED) process.stderr.write('mote: interrupted; the run was stopped\n');

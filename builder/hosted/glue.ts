@@ -7,7 +7,7 @@
 // aborts the running code, uncatchably, as the guard does (platform.ts: "No JS
 // runs after it returns to the host").
 export const PLATFORM_GLUE = String.raw`((host) => ({
-  abi: 3,
+  abi: 4,
   host: 'hosted',
   write(text) { host.write(String(text)); },
   onInput(handler) { host.onInput(typeof handler === 'function' ? handler : null); },
@@ -28,6 +28,7 @@ export const PLATFORM_GLUE = String.raw`((host) => ({
     return { totalRam: m[0], heapLimit: m[1], heapUsed: m[2], reserved: m[3] };
   },
   manifest() { return JSON.parse(host.manifest()); },
+  commandLine() { return host.commandLine(); },
   exit(code) {
     code = code | 0;
     if (code < 0 || code > 127) throw new RangeError('exit: status ' + code + ' is outside 0..127');

@@ -2,7 +2,7 @@
 // entry module evaluated, then the event loop written at the top of
 // kernel/platform.ts, step for step as the boot layer's host.c runs it.
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten';
-import { Exit, type Manifest } from '../../kernel/platform.ts';
+import { END_OF_INPUT, Exit, type Manifest } from '../../kernel/platform.ts';
 import { hostedMemory, type HostedMemory } from './budget.ts';
 import { newEngine, newHeapState, type HeapState } from './engine.ts';
 import { DESCRIBE_ERROR, NET_GLUE, PLATFORM_GLUE } from './glue.ts';
@@ -198,6 +198,7 @@ export class HostedRun {
       return arr;
     });
     fn('manifest', () => ctx.newString(this.manifestText));
+    fn('commandLine', () => ctx.newString(this.opts.commandLine ?? ''));
     fn('exit', (code) => {
       if (this.exitCode === undefined) this.exitCode = ctx.getNumber(code);
     });
@@ -467,21 +468,28 @@ export class HostedRun {
     this.wake?.();
   };
 
+  private readonly onEnd = () => this.onData(END_OF_INPUT);
+
   /** Console input is read once the payload first asks for it. */
   private attachInput(): void {
     if (this.inputAttached) return;
     this.inputAttached = true;
     const stdin = this.opts.stdin;
     if (stdin === undefined) return;
-    if (typeof stdin === 'string') return this.onData(stdin);
+    if (typeof stdin === 'string') {
+      this.onData(stdin);
+      return this.onEnd();
+    }
     stdin.setEncoding?.('utf8');
     stdin.on('data', this.onData);
+    stdin.on('end', this.onEnd);
   }
 
   private detachInput(): void {
     const stdin = this.opts.stdin;
     if (!this.inputAttached || stdin === undefined || typeof stdin === 'string') return;
     stdin.off('data', this.onData);
+    stdin.off('end', this.onEnd);
     stdin.pause();
   }
 }

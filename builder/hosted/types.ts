@@ -17,8 +17,11 @@ export interface HostedOptions {
   memoryBytes: number;
   /** Where console output goes; if absent it is collected into the result. */
   stdout?: { write(text: string): unknown };
-  /** Console input: all of it at once, or a stream read once the payload asks. */
+  /** Console input: all of it at once, or a stream read once the payload asks.
+   *  Its end reaches the payload as 0x04 (kernel/platform.ts, onInput). */
   stdin?: string | NodeJS.ReadableStream;
+  /** The command line (kernel/args.ts's encoding; builder/cmdline.ts writes it). */
+  commandLine?: string;
   /** Stop the run with Exit.Timeout after this many ms (wall clock). */
   timeoutMs?: number;
   /** Aborting it stops the run at once with status 130 (Ctrl-C). */

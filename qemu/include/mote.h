@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MOTE_PLATFORM_ABI     3   /* bump with kernel/platform.ts */
+#define MOTE_PLATFORM_ABI     4   /* bump with kernel/platform.ts */
 #define MOTE_FORMAT_VERSION   1   /* image format, docs/ARCHITECTURE.md */
 
 /* Exit statuses (docs/ARCHITECTURE.md). 0..99 belong to the app. */
@@ -61,6 +61,10 @@ _Noreturn void mote_fatal(int status, const char *fmt, ...);
 
 /* memmap.c: RAM from the PVH start info. Returns the region count. */
 int  memmap_read(uint32_t start_info, struct mote_region *out, int max, uint64_t *total_ram);
+
+/* cmdline.c: the kernel command line (QEMU's -append), copied at boot. */
+void        cmdline_read(uint32_t start_info);     /* before the heap; too long is fatal */
+const char *cmdline(size_t *n);                    /* "" if none; not NUL-terminated */
 
 /* alloc.c: the heap, over every region above the image. */
 void   heap_add_region(uintptr_t start, uintptr_t end);

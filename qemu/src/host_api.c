@@ -1,4 +1,4 @@
-/* host_api.c: the platform object (kernel/platform.ts, ABI 3) that the boot
+/* host_api.c: the platform object (kernel/platform.ts, ABI 4) that the boot
    layer installs as globalThis.__mote. The event loop in host.c acts on what
    these functions record. */
 #include "host.h"
@@ -121,6 +121,14 @@ static JSValue api_exit(JSContext *ctx, JSValueConst this, int argc, JSValueCons
     power_off(code);
 }
 
+static JSValue api_command_line(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)this; (void)argc; (void)argv;
+    size_t n;
+    const char *s = cmdline(&n);
+    return JS_NewStringLen(ctx, s, n);
+}
+
 static const JSCFunctionListEntry api[] = {
     JS_PROP_INT32_DEF("abi", MOTE_PLATFORM_ABI, 0),
     JS_PROP_STRING_DEF("host", HOST_NAME, 0),
@@ -134,6 +142,7 @@ static const JSCFunctionListEntry api[] = {
     JS_CFUNC_DEF("memory", 0, api_memory),
     JS_CFUNC_DEF("manifest", 0, api_manifest),
     JS_CFUNC_DEF("exit", 1, api_exit),
+    JS_CFUNC_DEF("commandLine", 0, api_command_line),
 };
 
 void host_api_install(JSContext *ctx)

@@ -15,6 +15,7 @@ _Noreturn void kmain(uint32_t start_info, uint32_t loader_magic)
     console_init();                               /* COM1, 115200 8N1 */
     cpu_init();                                   /* TSS, IDT, syscall trap, LAPIC */
     int n = memmap_read(start_info, ram, MAX_REGIONS, &total_ram);
+    cmdline_read(start_info);                     /* -append, copied before the heap covers it */
     cpu_unmap_null_page();                        /* NULL faults from here on */
     payload_init();                               /* validate the archive or stop */
     uintptr_t image_end = (payload_end() + 4095) & ~(uintptr_t)4095;

@@ -180,12 +180,12 @@ describe('refused before QEMU starts (usage, status 2)', () => {
     expect(r.status).toBe(2);
   };
 
-  it('QEMU network flags after -- while mote attaches its own', () => {
-    const hint = "after --: mote attaches the guest's network itself (QEMU user networking; -p publishes ports); to attach your own, add --net none\n";
-    refused(moteSync(['boot', hello, '--', '-netdev', 'user,id=mine']), `mote: error: -netdev ${hint}`);
-    refused(moteSync(['boot', hello, '--', '-nic', 'user']), `mote: error: -nic ${hint}`);
-    refused(moteSync(['boot', hello, '--', '-net', 'nic']), `mote: error: -net ${hint}`);
-    refused(moteSync(['boot', hello, '-p', '8080:80', '--', '-d', 'guest_errors', '-device', 'virtio-net-pci,netdev=mine']), `mote: error: -device virtio-net-pci,netdev=mine ${hint}`);
+  it('QEMU network flags in --qemu-arg while mote attaches its own', () => {
+    const hint = "mote attaches the guest's network itself (QEMU user networking; -p publishes ports); to attach your own, add --net none\n";
+    refused(moteSync(['boot', hello, '--qemu-arg', '-netdev', '--qemu-arg', 'user,id=mine']), `mote: error: --qemu-arg -netdev: ${hint}`);
+    refused(moteSync(['boot', hello, '--qemu-arg', '-nic', '--qemu-arg', 'user']), `mote: error: --qemu-arg -nic: ${hint}`);
+    refused(moteSync(['boot', hello, '--qemu-arg', '-net', '--qemu-arg', 'nic']), `mote: error: --qemu-arg -net: ${hint}`);
+    refused(moteSync(['boot', hello, '-p', '8080:80', ...['-d', 'guest_errors', '-device', 'virtio-net-pci,netdev=mine'].flatMap((a) => ['--qemu-arg', a])]), `mote: error: --qemu-arg -device virtio-net-pci,netdev=mine: ${hint}`);
   });
 
   it('a bad -p, on boot and run alike', () => {
@@ -216,9 +216,9 @@ describe('the QEMU command line each command gives (a fake QEMU records it)', ()
     return readFileSync(record, 'utf8').split('\n').filter((l) => l.includes(`-kernel ${hello} `));
   };
 
-  it('boot: the network by default, none with --net none; your own after -- with --net none', async () => {
+  it('boot: the network by default, none with --net none; your own with --qemu-arg and --net none', async () => {
     expect(await bootsOfHello(['boot', hello, '--accel', 'tcg'])).toEqual([expect.stringContaining(' -netdev user,id=net0 -device virtio-net-device,netdev=net0')]);
-    const none = await bootsOfHello(['boot', hello, '--accel', 'tcg', '--net', 'none', '--', '-netdev', 'tap,id=mine']);
+    const none = await bootsOfHello(['boot', hello, '--accel', 'tcg', '--net', 'none', '--qemu-arg', '-netdev', '--qemu-arg', 'tap,id=mine']);
     expect(none).toEqual([expect.stringMatching(/ -netdev tap,id=mine$/)]);
     expect(none[0]).not.toContain('net0');
   });

@@ -213,13 +213,13 @@ describe('Ctrl-C', () => {
     expect(() => process.kill(qemu, 0)).toThrow(/ESRCH/);
   });
 
-  it('QEMU flags that mote sets itself are refused after --, before QEMU starts', () => {
-    const r = moteSync(['boot', build('images/hello', 'hello-own-flags'), '--', '-m', '1M']);
-    expect(r.stderr).toBe("mote: error: -m after --: mote sets it itself; use mote's -m, which checks the image fits\n");
+  it('QEMU flags that mote sets itself are refused in --qemu-arg, before QEMU starts', () => {
+    const r = moteSync(['boot', build('images/hello', 'hello-own-flags'), '--qemu-arg', '-m', '--qemu-arg', '1M']);
+    expect(r.stderr).toBe("mote: error: --qemu-arg -m: mote sets it itself; use mote's -m, which checks the image fits\n");
     expect(r.status).toBe(2);
-    const stray = moteSync(['boot', build('images/hello', 'hello-own-flags'), 'extra']);
-    expect(stray.stderr).toBe('mote: error: unexpected argument "extra": QEMU\'s own arguments go after --, starting with a flag (mote boot IMAGE -- -d guest_errors)\n');
-    expect(stray.status).toBe(2);
+    const append = moteSync(['boot', build('images/hello', 'hello-own-flags'), '--qemu-arg=-append', '--qemu-arg=x']);
+    expect(append.stderr).toMatch(/^mote: error: --qemu-arg -append: mote sets it itself; the app's arguments and environment are the command line/);
+    expect(append.status).toBe(2);
   });
 });
 
@@ -341,7 +341,7 @@ describe('boot failures', () => {
   });
 
   it('a QEMU that fails to start (a bad extra argument): its complaint in one line, status 1', async () => {
-    const r = await mote(['boot', build('images/hello', 'hello-badarg'), '--', '-no-such-qemu-flag']);
+    const r = await mote(['boot', build('images/hello', 'hello-badarg'), '--qemu-arg', '-no-such-qemu-flag']);
     expect(r.stderr).toBe('mote: error: qemu-system-x86_64 failed: qemu-system-x86_64: -no-such-qemu-flag: invalid option\n');
     expect(r.status).toBe(1);
   });

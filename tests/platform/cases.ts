@@ -11,11 +11,26 @@ export interface PlatformCase {
   source: string;
   /** Sent to the console input. */
   input?: string;
+  /** The command line (metal: QEMU's -append). */
+  commandLine?: string;
   output: string | RegExp;
   status: number;
 }
 
 export const platformCases: PlatformCase[] = [
+  {
+    name: 'commandLine gives the command line as it was given, UTF-8 included',
+    source: `__mote.write("[" + __mote.commandLine() + "]\\n");`,
+    commandLine: 'A=1 B="x y" -- -v é "q\\"uote"',
+    output: '[A=1 B="x y" -- -v é "q\\"uote"]\n',
+    status: 0,
+  },
+  {
+    name: 'commandLine is "" when none was given',
+    source: `__mote.write(JSON.stringify(__mote.commandLine()) + "\\n");`,
+    output: '""\n',
+    status: 0,
+  },
   {
     name: 'write passes text through unchanged, UTF-8 included',
     source: `__mote.write("a\\tb\\r\\nc\\n"); __mote.write("é😀\\n");`,

