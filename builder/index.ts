@@ -6,6 +6,7 @@ export { resolveApp, type AppInfo } from './resolve-app.ts';
 export { BOOT_LAYER, MOTE_ROOT } from './paths.ts';
 export { bundle, type Bundle, type BundleOptions, type BundleShape } from './bundle.ts';
 export { readImage, writeImage, ImageError, FORMAT_VERSION, type Image } from './image.ts';
+export { extractPayload, type Extracted } from './extract.ts';
 export { bootImage, QemuError, type BootOptions, type BootResult } from './qemu.ts';
 export { runHosted, hostedMemory, type HostedOptions, type HostedResult, type Payload } from './hosted/index.ts';
 export { inspectImage, predict, expectedOutcome, type InspectReport, type Prediction, type Outcome } from './inspect.ts';

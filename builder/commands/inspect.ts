@@ -1,8 +1,5 @@
 // mote inspect IMAGE [--json] [--extract DIR]
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { CliError } from '../errors.ts';
-import { makeDirs } from '../files.ts';
+import { extractPayload } from '../extract.ts';
 import { readImage } from '../image.ts';
 import { inspectImage, type InspectReport } from '../inspect.ts';
 import { formatSize, kib } from '../size.ts';
@@ -16,18 +13,9 @@ export interface InspectFlags {
 export async function inspectCommand(path: string, flags: InspectFlags): Promise<number> {
   const bytes = readImageFile(path);
   if (flags.extract) {
-    const img = await readImage(bytes);
-    const root = resolve(flags.extract);
-    if (existsSync(root) && !statSync(root).isDirectory()) throw new CliError(`cannot extract into ${flags.extract}: it exists and is not a directory`);
-    if (existsSync(root) && readdirSync(root).length > 0) throw new CliError(`cannot extract into ${flags.extract}: it is not empty (nothing was written)`);
-    for (const [name, data] of img.files) {
-      const target = resolve(root, name);
-      if (!target.startsWith(root + '/')) throw new CliError(`refusing to extract '${name}': it points outside ${flags.extract}`);
-      makeDirs(dirname(target));
-      writeFileSync(target, data);
-    }
-    if (flags.json) process.stdout.write(JSON.stringify({ extracted: root, files: [...img.files.keys()] }, null, 2) + '\n');
-    else process.stdout.write(`extracted ${img.files.size} files to ${flags.extract}\n`);
+    const out = extractPayload(await readImage(bytes), flags.extract);
+    if (flags.json) process.stdout.write(JSON.stringify({ extracted: out.root, files: out.files }, null, 2) + '\n');
+    else process.stdout.write(`extracted ${out.files.length} files to ${flags.extract}\n`);
     return 0;
   }
   const report = await inspectImage(bytes);
