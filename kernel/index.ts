@@ -30,3 +30,4 @@ export { TcpServer, type TcpServerOptions } from './stdlib/tcp_server.ts';
 export { HttpServer, type HttpServerOptions, type HttpHandler, type Request, type Response } from './stdlib/http_server.ts';
 export { loadOptional } from './optional.ts';
 export { args, env, getenv } from './args.ts';
+export * as stdin from './console_input.ts';

@@ -55,6 +55,10 @@ void console_write(const char *s, size_t n);
 void console_puts(const char *s);
 int  console_read(char *buf, size_t n);          /* bytes read, 0 if none waiting */
 
+/* console_in.c: COM1's receive interrupt through the IOAPIC, after cpu_init. */
+void console_in_init(void);
+int  console_in_interrupts(void);                /* 1 if a received byte wakes the CPU */
+
 /* power.c */
 _Noreturn void power_off(int status);
 _Noreturn void mote_fatal(int status, const char *fmt, ...);
@@ -83,6 +87,7 @@ void     clock_wait_until(uint64_t deadline_ns);  /* halt until then or an inter
 
 /* cpu.c: TSS/IDT, exceptions, the system-call trap, the LAPIC timer. */
 #define MOTE_VEC_NET 0x21                     /* the network's interrupt vector (isr.S: isr_net) */
+#define MOTE_VEC_CONSOLE 0x22                 /* COM1's receive interrupt: only wakes the CPU (isr_wake) */
 void cpu_init(void);
 void cpu_unmap_null_page(void);               /* and the stack guard; after the start info is read */
 uint32_t lapic_id(void);

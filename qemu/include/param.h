@@ -9,7 +9,7 @@
 #define HEAP_RESERVE      (48 * 1024)   /* kept back from JS: the host's own needs and OOM_RESCUE */
 #define OOM_RESCUE        (16 * 1024)   /* past the limit, room for the "out of memory" error itself */
 #define PIT_CALIBRATE_MS  1             /* least TSC calibration window on the PIT: 1193 ticks, 0.1% */
-#define INPUT_POLL_NS     (10 * 1000 * 1000) /* wake to poll the serial port while input is wanted */
+#define INPUT_POLL_NS     (10 * 1000 * 1000) /* without an IOAPIC, poll the serial port this often while input is wanted */
 #define CMDLINE_MAX       4096          /* kernel command line bytes (COMMAND_LINE_MAX in kernel/platform.ts) */
 #define MAX_MODULE_NAME   100           /* ustar name field */
 #define NET_RX_SLOTS      32            /* receive buffers offered to virtio-net, 1536 bytes each */

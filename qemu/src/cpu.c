@@ -142,6 +142,7 @@ void cpu_init(void)
         set_gate(v, isr_ignore, 0);
     set_gate(VEC_TIMER, isr_wake, 0);
     set_gate(MOTE_VEC_NET, isr_net, 0);
+    set_gate(MOTE_VEC_CONSOLE, isr_wake, 0);
     struct __attribute__((packed)) { uint16_t limit; uint64_t base; } idtr = { sizeof idt - 1, (uintptr_t)idt };
     __asm__ volatile("lidt %0" :: "m"(idtr));
 

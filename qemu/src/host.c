@@ -335,8 +335,8 @@ int host_turn(uint64_t *deadline_out)
     if (!host.timer_armed && !wants_input && !sockets)
         power_off(MOTE_EXIT_OK);             /* nothing left to do */
     uint64_t deadline = host.timer_armed ? host.timer_deadline_ns : UINT64_MAX;
-    if (wants_input && deadline > now + INPUT_POLL_NS)
-        deadline = now + INPUT_POLL_NS;      /* the UART is polled, not interrupt-driven */
+    if (wants_input && !console_in_interrupts() && deadline > now + INPUT_POLL_NS)
+        deadline = now + INPUT_POLL_NS;      /* no IOAPIC: the UART is polled */
     uint64_t net_deadline = net_next_timeout_ns();
     if (net_deadline < deadline)
         deadline = net_deadline;

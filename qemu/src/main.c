@@ -14,6 +14,7 @@ _Noreturn void kmain(uint32_t start_info, uint32_t loader_magic)
     tls_init();                                   /* %fs for musl: canary, errno, locale */
     console_init();                               /* COM1, 115200 8N1 */
     cpu_init();                                   /* TSS, IDT, syscall trap, LAPIC */
+    console_in_init();                            /* COM1's receive interrupt, via the IOAPIC */
     int n = memmap_read(start_info, ram, MAX_REGIONS, &total_ram);
     cmdline_read(start_info);                     /* -append, copied before the heap covers it */
     cpu_unmap_null_page();                        /* NULL faults from here on */

@@ -53,3 +53,39 @@ describe('arguments and environment', () => {
     }
   });
 });
+
+describe('console input', () => {
+  let linesImage = '';
+  beforeAll(() => {
+    const src = join(dir, 'lines.ts');
+    writeFileSync(
+      src,
+      `import { spawn, stdin } from 'mote';
+spawn(async () => {
+  for (;;) {
+    const line = await stdin.readLine();
+    if (line === null) break;
+    console.log('got ' + JSON.stringify(line));
+  }
+  console.log('end of input');
+});
+`,
+    );
+    linesImage = build(src, 'lines');
+  });
+
+  for (const host of hosts) {
+    it(`mote ${host}: piped lines reach stdin.readLine, then its end (null), and the node stops`, async () => {
+      const r = await mote([host, linesImage, ...flags[host]], { input: 'one\r\ntwo words\nlast without newline' });
+      expect(r.stdout).toBe('got "one"\ngot "two words"\ngot "last without newline"\nend of input\n');
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    });
+  }
+
+  it('mote boot on pc as on microvm (COM1 through the first IOAPIC)', async () => {
+    const r = await mote(['boot', linesImage, ...flags.boot, '--machine', 'pc'], { input: 'x\n' });
+    expect(r.stdout).toBe('got "x"\nend of input\n');
+    expect(r.status).toBe(0);
+  });
+});
