@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(qemu-system-x86 musl-tools musl-dev make gcc binutils dpkg-dev xz-utils)
+# clang, lld, wasi-libc and compiler-rt's wasm32 builtins build the wasm engine (qemu/wasm/).
+packages=(qemu-system-x86 musl-tools musl-dev make gcc binutils dpkg-dev xz-utils
+          clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

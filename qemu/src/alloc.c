@@ -15,6 +15,7 @@
 #define SMALL_BINS  64                        /* 16-byte steps below 1 KiB */
 #define NBINS       (SMALL_BINS + 48)
 #define IN_USE      ((size_t)1)
+#define MAX_ALLOC   ((uint64_t)SIZE_MAX < (1ull << 40) ? (uint64_t)SIZE_MAX / 2 : 1ull << 40)  /* larger: refused, no overflow */
 
 /* The header is prev_size and size; the list links exist only while the block
    is free, in what is otherwise the caller's payload. */
@@ -136,7 +137,7 @@ static void trim(struct block *b, size_t need)
 
 static size_t need_for(size_t n)
 {
-    if (n > ((size_t)1 << 40))
+    if ((uint64_t)n > MAX_ALLOC)
         return 0;
     size_t need = (n + HDR + ALIGN - 1) & ~(size_t)(ALIGN - 1);
     return need < MIN_BLOCK ? MIN_BLOCK : need;

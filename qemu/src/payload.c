@@ -63,11 +63,11 @@ static const uint8_t *walk(int (*fn)(const uint8_t *h, const char *name, uint64_
         if (h[0] == 0)
             return h;                                      /* end of archive */
         if (!header_ok(h))
-            mote_fatal(MOTE_EXIT_PAYLOAD_CORRUPT, "payload: bad tar header at offset %lu", off);
+            mote_fatal(MOTE_EXIT_PAYLOAD_CORRUPT, "payload: bad tar header at offset %lu", (unsigned long)off);
         uint64_t size = octal(h + 124, 12);
         uint64_t span = TAR_BLOCK + (size + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK;
         if (off + span > tar_size)
-            mote_fatal(MOTE_EXIT_PAYLOAD_TRUNCATED, "payload: entry at offset %lu runs past the end of the archive", off);
+            mote_fatal(MOTE_EXIT_PAYLOAD_TRUNCATED, "payload: entry at offset %lu runs past the end of the archive", (unsigned long)off);
         char name[MAX_MODULE_NAME + 1];
         memcpy(name, h, MAX_MODULE_NAME);
         name[MAX_MODULE_NAME] = 0;

@@ -1,0 +1,55 @@
+/* devices.c: the wasm32 target's devices, imports that the Node driver
+   (builder/hosted/wasm/imports.ts) implements: the console, the clocks and
+   power-off. No network device yet: the shared network code finds none,
+   so net.address() is "" and every socket ends in enetdown, as on a
+   machine without a NIC. */
+#include <string.h>
+#include "mote.h"
+#include "../src/net.h"
+
+#define IMPORT(name) __attribute__((import_module("mote"), import_name(name)))
+
+IMPORT("write") void mote_write(const char *s, size_t n);
+IMPORT("read") int mote_read(char *buf, size_t n);          /* bytes of console input, 0 if none */
+IMPORT("monotonic_ms") double mote_monotonic_ms(void);      /* since the run began */
+IMPORT("wall_ms") double mote_wall_ms(void);
+IMPORT("exit") void mote_exit(int status);                  /* throws in JS: never returns */
+IMPORT("poll_stop") void mote_poll_stop(void);              /* throws if the run is to stop (timeout, Ctrl-C) */
+IMPORT("random") unsigned int mote_random(void);             /* 32 random bits */
+
+void console_init(void) {}
+void console_write(const char *s, size_t n) { mote_write(s, n); }
+void console_puts(const char *s) { mote_write(s, strlen(s)); }
+void console_flush(void) {}
+int  console_read(char *buf, size_t n) { return mote_read(buf, n); }
+int  console_in_interrupts(void) { return 1; }              /* input wakes the driver's sleep */
+
+void     clock_init(void) {}
+uint64_t clock_ns(void) { return (uint64_t)(mote_monotonic_ms() * 1e6); }
+int64_t  clock_wall_ms(void) { return (int64_t)mote_wall_ms(); }
+
+_Noreturn void power_off(int status)
+{
+    mote_exit(status);
+    __builtin_unreachable();
+}
+
+void wasm_poll_stop(void) { mote_poll_stop(); }
+
+unsigned int net_random(void) { return mote_random(); }
+
+/* The kernel command line: none is passed to the wasm engine yet. */
+const char *cmdline(size_t *n)
+{
+    *n = 0;
+    return "";
+}
+
+/* No virtio-net here. */
+volatile int net_irq_seen;
+int      vnet_init(uint8_t mac[6]) { (void)mac; return -1; }
+uint8_t *vnet_tx_buffer(int *slot) { (void)slot; return NULL; }
+void     vnet_tx_interrupts(int on) { (void)on; }
+void     vnet_tx_commit(int slot, size_t len) { (void)slot; (void)len; }
+int      vnet_receive(void (*take)(const uint8_t *frame, size_t len)) { (void)take; return 0; }
+int      vnet_work_waiting(void) { return 0; }

@@ -1,0 +1,23 @@
+// Building an image of images/ once per suite, and running it on both hosts
+// at -m 8M with a command line.
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { mote, moteSync, tempDir, type CliResult } from '../cli/support.ts';
+
+const dir = tempDir();
+
+/** Builds images/APP; the image's path. */
+export function buildImage(app: string): string {
+  const image = join(dir, `${app}.img`);
+  const r = moteSync(['build', `images/${app}`, '-o', image]);
+  expect(r.status, r.stderr).toBe(0);
+  return image;
+}
+
+export type Host = 'run' | 'boot';
+export const hosts: Host[] = ['run', 'boot'];
+
+/** Runs `image` on one host at 8M with `cli` (such as `-e`, `--`), bounded by `timeoutS` seconds. */
+export function runOn(host: Host, image: string, cli: string[], timeoutS = 300): Promise<CliResult> {
+  return mote([host, image, '-m', '8M', '--timeout', String(timeoutS), ...cli]);
+}
