@@ -8,7 +8,8 @@ import { copyTerm, Pid, Ref } from './term.ts';
 import { addTimer, removeTimer, timeLeft } from './timers.ts';
 import { enqueueMessage } from './mailbox.ts';
 import { resolveProc } from './registry.ts';
-import { config, guardConfigChanged } from './scheduler.ts';
+import { config } from './tunables.ts';
+import { guardConfigChanged } from './guard.ts';
 import { setStartupMs } from './startup.ts';
 import { tablesMemory } from './ets.ts';
 

@@ -1,12 +1,11 @@
 /**
- * The process table: one `Proc` per live process, the running process, and
- * the mailbox. Nothing here schedules or signals; see scheduler.ts and
- * signals.ts.
+ * The process table: one `Proc` per live process, and the running process.
+ * Nothing here schedules or signals; see scheduler.ts and signals.ts.
  */
 import { Binary, Pid, Ref, type Copied } from './term.ts';
+import { ProcessExit, type Reason } from './reasons.ts';
 
-/** Why a process exited: 'normal', 'shutdown', 'killed', ... or any term. */
-export type Reason = unknown;
+export type { Reason };
 
 /** How a receive matches:
  *   - a predicate `(msg) => boolean`;
@@ -17,6 +16,12 @@ export type Reason = unknown;
  *     (so pids and refs match by identity). */
 export type Matcher = ((msg: any) => boolean) | Record<string, unknown> | string | number | boolean | bigint;
 
+/** What `receive` returns when its `after` timeout passes. */
+export const TIMEOUT: unique symbol = Symbol('mote.timeout');
+export type Timeout = typeof TIMEOUT;
+
+/** A process waiting in `receive` (receive.ts makes it, the scheduler ends
+ *  it with the message found or TIMEOUT). */
 export interface Waiter {
   /** The compiled matchers; null matches anything. */
   test: ((msg: unknown) => boolean) | null;
@@ -114,6 +119,32 @@ export const state = {
 
 export function lookup(pid: Pid): Proc | undefined {
   return procs.get(pid.id);
+}
+
+/** The running process, or a clear error; a process that died (it caught
+ *  its own exit, say) and runs on gets its exit again. */
+export function me(what: string): Proc {
+  const p = state.current;
+  if (!p) {
+    throw new Error(
+      `${what}: not inside a process (call it from a process body or handler; ` +
+        'an async body that awaits a non-kernel promise loses its process)',
+    );
+  }
+  if (!p.alive) throw new ProcessExit(p.exitReason);
+  return p;
+}
+
+/** Runs `fn` as process p (used to run a behaviour's init synchronously
+ *  inside the caller), then restores the caller. */
+export function runAs<T>(p: Proc, fn: () => T): T {
+  const saved = state.current;
+  state.current = p;
+  try {
+    return fn();
+  } finally {
+    state.current = saved;
+  }
 }
 
 // ---- shared binary accounting: each buffer counted once while referenced

@@ -2,9 +2,10 @@
  * The public process API: spawn, send, receive, links, monitors, exits,
  * process flags and introspection of one process.
  */
-import { Proc, procs, state, procMemory, type Handler, type Matcher, type Reason } from './process.ts';
+import { Proc, procs, state, procMemory, me, runAs, type Handler, type Matcher, type Reason } from './process.ts';
 import { copyTerm, Pid, Ref } from './term.ts';
-import { enqueue, me, receive as schedReceive, runAs, chargeSend, TIMEOUT, type Timeout } from './scheduler.ts';
+import { enqueue, charge } from './scheduler.ts';
+import { receive as schedReceive, TIMEOUT, type Timeout } from './receive.ts';
 import { die, reasonOf, sendExit, link as linkProcs, unlink as unlinkProcs, monitor as monitorProc, demonitor as demonitorProc, ProcessExit, type DownMessage } from './signals.ts';
 import { enqueueMessage, deliver } from './mailbox.ts';
 import { checkLimits } from './limits.ts';
@@ -95,7 +96,7 @@ export function send<T>(dest: Pid | string, msg: T): T {
   if (!p && typeof dest === 'string') throw new Error(`send: no process is registered as "${dest}"`);
   const m = copyTerm(msg, 'send');
   const cur = state.current;
-  if (cur) chargeSend(cur);
+  if (cur) charge(cur);
   if (p) {
     const wasAlive = cur !== null && cur.alive;
     enqueueMessage(p, m);

@@ -15,17 +15,13 @@
  * Deaths propagate through a work list, not recursion, so long chains of
  * links (a ring of 10,000) do not overflow the stack.
  */
-import { Proc, procs, state, type Reason } from './process.ts';
-import { copyTerm, Pid, Ref } from './term.ts';
+import { Proc, procs, state } from './process.ts';
+import { Pid, Ref } from './term.ts';
+import { ProcessExit, travelling, type Reason } from './reasons.ts';
 import { deliver, dropMailbox, takeMessage } from './mailbox.ts';
 
-/** Thrown to end the running process with `reason` (exit/1). */
-export class ProcessExit extends Error {
-  constructor(readonly reason: Reason) {
-    super(`process exit: ${describe(reason)}`);
-    this.name = 'ProcessExit';
-  }
-}
+// Exit reasons are signals' vocabulary: importers of signals.ts find them here.
+export { ProcessExit, reasonOf, isOutOfMemory } from './reasons.ts';
 
 export interface ExitMessage {
   type: 'EXIT';
@@ -48,42 +44,6 @@ export interface DownMessage {
  *  frees its name, tables and sockets go with their owner. */
 export const onDeath: ((p: Proc, reason: Reason) => void)[] = [];
 
-function describe(r: Reason): string {
-  if (typeof r === 'string') return r;
-  try {
-    return JSON.stringify(r) ?? String(r);
-  } catch {
-    return String(r);
-  }
-}
-
-/** The exit reason for an error thrown in a process. */
-export function reasonOf(e: unknown): Reason {
-  if (e instanceof ProcessExit) return e.reason;
-  if (isOutOfMemory(e)) return 'out_of_memory';
-  if (e instanceof Error) return { error: `${e.name}: ${e.message}`, stack: e.stack ?? '' };
-  return { error: 'thrown', value: safe(e) };
-}
-
-export function isOutOfMemory(e: unknown): boolean {
-  // QuickJS throws InternalError "out of memory"; V8 a RangeError on huge
-  // allocations. QuickJS throws null when it cannot even allocate that error
-  // (the boot layer keeps a rescue window for it, the hosted engine cannot),
-  // so a thrown null is taken for running out too: the same reason on every
-  // host. (A program's own `throw null` ends its process as out_of_memory.)
-  if (e === null) return true;
-  return e instanceof Error && /out of memory|Array buffer allocation failed/i.test(e.message);
-}
-
-/** A reason as it may travel in a message: copied, or as text if it cannot. */
-function safe(r: Reason): Reason {
-  try {
-    return copyTerm(r, 'exit reason').value;
-  } catch {
-    return String(r);
-  }
-}
-
 type Pending = { to: Proc; from: Pid; reason: Reason; link: boolean };
 const pending: Pending[] = [];
 let propagating = false;
@@ -96,7 +56,7 @@ export function die(p: Proc, reason: Reason): void {
   procs.delete(p.pid.id);
   dropMailbox(p);
   for (const hook of onDeath) hook(p, reason);
-  const r = safe(reason);
+  const r = travelling(reason);
   if (p.monitors) for (const { ref, target } of p.monitors.values()) target.monitoredBy?.delete(ref.id);
   p.monitors = null;
   if (p.monitoredBy) {
@@ -140,7 +100,7 @@ function signal(to: Proc, from: Pid | null, reason: Reason, link: boolean, toSel
  *  process). Throws ProcessExit if it ends the caller itself. */
 export function sendExit(from: Proc | null, to: Proc | undefined, reason: Reason): void {
   if (!to) return;
-  signal(to, from ? from.pid : null, safe(reason), false, from === to);
+  signal(to, from ? from.pid : null, travelling(reason), false, from === to);
   if (from && !from.alive && from === state.current) throw new ProcessExit(from.exitReason);
 }
 

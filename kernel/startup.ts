@@ -14,7 +14,7 @@
  */
 import { Exit, platform } from './platform.ts';
 import { addTimer } from './timers.ts';
-import { guardConfigChanged } from './scheduler.ts';
+import { guardConfigChanged } from './guard.ts';
 import { handle } from './log_format.ts';
 
 let startupMs = 30_000;

@@ -1,0 +1,45 @@
+/**
+ * How a process's failure ends it: an exception out of its body or handler
+ * (a crash, logged unless it is exit/1's ProcessExit), a runaway slice
+ * (killed, logged), the engine's interrupt, or running out of memory
+ * (out_of_memory.ts).
+ */
+import { type Proc } from './process.ts';
+import { die, reasonOf, isOutOfMemory, ProcessExit } from './signals.ts';
+import { config } from './tunables.ts';
+import { guardPassed } from './guard.ts';
+import { outOfMemory, nodeOutOfMemory } from './out_of_memory.ts';
+import { now } from './clock.ts';
+import * as logger from './logger.ts';
+import { errorText } from './inspect.ts';
+
+/** p ran `ms` without yielding: it dies with `killed`, logged. */
+export function runaway(p: Proc, ms: number): void {
+  logger.error(`process ${p.pid} ran ${Math.round(ms)} ms without yielding (limit ${config.runawayMs} ms): killed`);
+  die(p, 'killed');
+}
+
+/** p's body or handler threw (or its promise rejected with) `e`. */
+export function crash(p: Proc, e: unknown): void {
+  if (!p.alive) return;
+  // QuickJS's interrupt (the hosts' guard) can surface as a rejection of the
+  // async body before the host calls onTrip: it is the runaway kill.
+  if (e instanceof Error && e.name === 'InternalError' && e.message === 'interrupted') {
+    // Unless the guard's deadline has passed, the host interrupted for its
+    // own reasons (exit, --timeout, Ctrl-C) and stops next: no runaway line.
+    if (guardPassed()) return runaway(p, now() - p.sliceStart);
+    return die(p, 'killed');
+  }
+  const reason = reasonOf(e);
+  if (reason === 'out_of_memory') return outOfMemory(p);
+  try {
+    // Die first: that frees the process's heap, which the log line may need.
+    die(p, reason);
+    if (!(e instanceof ProcessExit)) logger.error(`process ${p.pid} crashed:`, e instanceof Error ? errorText(e) : e);
+  } catch (e2) {
+    // No room to record the death, or to say so: as outOfMemory.
+    if (!isOutOfMemory(e2)) throw e2;
+    if (p.alive) outOfMemory(p);
+    else nodeOutOfMemory();
+  }
+}

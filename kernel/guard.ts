@@ -1,0 +1,45 @@
+/**
+ * The runaway guard over the scheduler's slices: the platform's one guard
+ * (`platform().guard`), which hosts that can interrupt JS trip when a slice
+ * runs `runawayMs` without yielding.
+ *
+ * It is re-armed only when a quarter of runawayMs has passed since it was
+ * last armed, not on every switch (a host call costs ~5 us hosted, too much
+ * per switch): on interrupting hosts a process is killed after running
+ * between 3/4 and all of runawayMs without yielding, and the trip kills the
+ * process running at that moment. The start-up guard (startup.ts) uses the
+ * same platform guard before the first slice.
+ */
+import { platform } from './platform.ts';
+import { config } from './tunables.ts';
+import { now } from './clock.ts';
+
+let armedAt = -1;
+
+/** A slice begins at `t`: arms the guard, if due, to call `onTrip`. */
+export function armGuard(t: number, onTrip: () => void): void {
+  if (armedAt !== -1 && t - armedAt < config.runawayMs / 4) return;
+  armedAt = t;
+  platform().guard(config.runawayMs, () => {
+    armedAt = -1;
+    onTrip();
+  });
+}
+
+/** No slice runs: the guard is off. */
+export function disarmGuard(): void {
+  if (armedAt === -1) return;
+  armedAt = -1;
+  platform().guard(0, null);
+}
+
+/** After a change of runawayMs (or the start-up guard's end): the next
+ *  switch arms the guard anew. */
+export function guardConfigChanged(): void {
+  armedAt = -1e9;
+}
+
+/** Has the armed guard's deadline passed (so an interrupt now is its)? */
+export function guardPassed(): boolean {
+  return armedAt !== -1 && now() - armedAt >= config.runawayMs;
+}

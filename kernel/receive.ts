@@ -1,0 +1,132 @@
+/**
+ * Selective receive: a process waits for the oldest message matching its
+ * matchers (all messages if none given); the others stay queued in arrival
+ * order. An async body's `await receive(...)` parks it on a promise (its
+ * `Waiter`) that the scheduler resolves when a message matches or `after`
+ * passes. Within a slice a message already queued is taken at once, with no
+ * switch.
+ *
+ * Told of arrivals and deaths through the layers' hooks: an arrival checks
+ * the receiver's limits and the node's memory pressure, then wakes the
+ * receiver if its wait matches; a death drops the process's wait.
+ */
+import { addTimer, removeTimer } from './timers.ts';
+import { Proc, me, TIMEOUT, type Timeout, type Waiter } from './process.ts';
+import { compileMatchers, type Matcher } from './process.ts';
+import { takeMessage, onArrival } from './mailbox.ts';
+import { onDeath } from './signals.ts';
+import { grew } from './pressure.ts';
+import { checkLimits } from './limits.ts';
+import { enqueue, charge, mayGoOn, killedIfRunaway, blocked } from './scheduler.ts';
+
+export { TIMEOUT, type Timeout };
+
+// receive's promises never reject, so they need no rejection tracking: they
+// are made with the engine's own Promise (what an async function returns),
+// not the global one, which a host may replace by a tracking subclass (the
+// hosted runner does: there each promise made through it costs ~2.5 us more,
+// in JS). `await` treats both alike: same jobs, same order.
+const EnginePromise = (async () => {})().constructor as PromiseConstructor;
+
+// One executor for every receive's promise: a closure per receive costs more
+// than this hand-over on QuickJS (the executor runs synchronously).
+let captured: ((v: unknown) => void) | null = null;
+function captureResolve(resolve: (v: unknown) => void): void {
+  captured = resolve;
+}
+
+export interface ReceiveOptions {
+  /** Milliseconds to wait for a match; then `receive` returns TIMEOUT. */
+  after?: number;
+}
+
+/**
+ * Selective receive: the oldest message matching any of `matchers` (all
+ * messages if none given). Others stay queued in arrival order.
+ */
+export function receive(matchers: Matcher | Matcher[] | null, opts: ReceiveOptions | undefined): Promise<unknown> {
+  const p = me('receive');
+  if (!p.busy) throw new Error('receive: the process is not running (a behaviour\'s init cannot receive)');
+  const list = matchers === null || matchers === undefined ? null : Array.isArray(matchers) ? matchers : [matchers];
+  if (list) {
+    for (const m of list) {
+      if (m === null || m === undefined || typeof m === 'symbol') {
+        throw new TypeError(`receive: a matcher must be a function, a pattern object or a primitive, got ${String(m)}`);
+      }
+    }
+  }
+  const after = opts?.after;
+  if (after !== undefined && (typeof after !== 'number' || !(after >= 0))) {
+    throw new TypeError(`receive: after must be a number >= 0 or Infinity, got ${String(after)}`);
+  }
+  // The killed body just never resumes.
+  if (killedIfRunaway(p)) return new Promise(() => {});
+  const test = compileMatchers(list);
+  const found = scan(p, test, p.head);
+  const goOn = mayGoOn(p);
+  if (found >= 0 && goOn) {
+    charge(p);
+    return EnginePromise.resolve(takeMessage(p, found).value);
+  }
+  // A poll (after 0, or sleep(0)) costs a reduction like any receive, so a
+  // polling loop still yields when its slice is spent.
+  const poll = found < 0 && after === 0;
+  if (poll && goOn) {
+    charge(p);
+    return EnginePromise.resolve(TIMEOUT);
+  }
+  const promise = new EnginePromise(captureResolve);
+  const w: Waiter = { test, scanned: p.mailbox.length, found, timedOut: poll, timer: 0, resolve: captured! };
+  captured = null;
+  p.waiter = w;
+  if (found < 0 && !poll && after !== undefined && after !== Infinity) w.timer = addTimer(after, () => receiveTimedOut(p, w));
+  blocked(p);
+  return promise;
+}
+
+function receiveTimedOut(p: Proc, w: Waiter): void {
+  w.timer = 0;
+  if (p.alive && p.waiter === w && w.found < 0) {
+    w.timedOut = true;
+    enqueue(p);
+  }
+}
+
+function scan(p: Proc, test: ((v: unknown) => boolean) | null, from: number): number {
+  const box = p.mailbox;
+  if (!test) return from < box.length ? from : -1;
+  for (let i = from; i < box.length; i++) {
+    if (test(box[i].value)) return i;
+  }
+  return -1;
+}
+
+/** A message reached p's mailbox (already pushed): p's limits, the node's
+ *  memory pressure, then p's wait. */
+onArrival((p, m) => {
+  if (!checkLimits(p)) return;
+  grew(m.size);
+  if (p.alive) wake(p);
+});
+
+function wake(p: Proc): void {
+  const w = p.waiter;
+  if (w) {
+    if (w.found < 0 && !w.timedOut) {
+      const i = scan(p, w.test, w.scanned);
+      w.scanned = p.mailbox.length;
+      if (i >= 0) {
+        w.found = i;
+        if (!p.busy) enqueue(p);
+      }
+    }
+  } else if (p.handler && !p.busy) {
+    enqueue(p);
+  }
+}
+
+/** A dead process waits no more. */
+onDeath.push((p: Proc) => {
+  if (p.waiter?.timer) removeTimer(p.waiter.timer);
+  p.waiter = null;
+});
