@@ -4,7 +4,7 @@
 // figures: the least RAM that boots to a working console, and the least RAM
 // that runs the app fully. `mote budget` checks runs against these figures.
 import type { Manifest, ManifestModule } from '../kernel/platform.ts';
-import { DEFAULT_BOOT, FIRMWARE_HOLES, hostedMemory, refusedBelow, smallestBudgetFor } from './hosted/budget.ts';
+import { bootFootprintOf, FIRMWARE_HOLES, hostedMemory, refusedBelow, smallestBudgetFor } from './hosted/budget.ts';
 import { measureModules } from './hosted/measure.ts';
 import { readImage, type Image } from './image.ts';
 
@@ -59,8 +59,7 @@ const roundUp = (n: number) => Math.ceil(n / ROUND) * ROUND;
 /** RAM needed so that the heap can hold `heap` bytes. */
 function ramFor(manifest: Manifest, tarBytes: number, heap: number): number {
   const base = hostedMemory(manifest, tarBytes, 0);
-  const boot = manifest.boot ?? DEFAULT_BOOT;
-  return FIRMWARE_HOLES + base.reserved + boot.heapReserve + heap;
+  return FIRMWARE_HOLES + base.reserved + base.heapReserve + heap;
 }
 
 export function predict(manifest: Manifest, tarBytes: number, baseline: number, modules: ModuleReport[]): Prediction {
@@ -88,7 +87,7 @@ export function expectedOutcome(p: Prediction, ram: number): Outcome {
 export async function inspectImage(bytes: Uint8Array): Promise<InspectReport> {
   const img: Image = await readImage(bytes);
   const { manifest } = img;
-  const boot = manifest.boot ?? DEFAULT_BOOT;
+  const boot = bootFootprintOf(manifest);
   const tarBytes = img.tar.length;
   const measured = await measureModules(manifest.modules ?? [], img.files);
   const modules: ModuleReport[] = (manifest.modules ?? []).map((m) => ({

@@ -8,6 +8,7 @@
 // the rest, and JS may use all of it but `heapReserve`. `reserved` is what
 // the boot layer reports: all RAM it lists that is not heap.
 import type { BootFootprint, Manifest } from '../../kernel/platform.ts';
+import { builtFootprint } from '../footprint.ts';
 import { HEADER_SIZE } from '../image.ts';
 
 /** RAM QEMU's -m gives that the memory map does not list as usable: the
@@ -28,18 +29,15 @@ export function smallestBudgetFor(ram: number): number {
 
 const PAGE = 4096;
 
-/** Used when the manifest carries no boot footprint (a payload made without a
- *  boot layer): the figures of the boot layer as first built. */
-export const DEFAULT_BOOT: BootFootprint = {
-  loadAddress: 0x100000,
-  code: 522_612,
-  data: 80,
-  bss: 48_928,
-  stack: 262_144,
-  payloadAddress: 1_884_160,
-  minHeap: 512 * 1024,
-  heapReserve: 48 * 1024,
-};
+/** The boot layer a manifest was packed with, or, for one that names none,
+ *  the one this checkout built (footprint.ts): one source for every figure. */
+export function bootFootprintOf(manifest: Manifest): BootFootprint {
+  return manifest.boot ?? builtFootprint();
+}
+
+/** @deprecated Use bootFootprintOf(manifest). The built boot layer's figures,
+ *  read when used; kept only while code in progress still imports it. */
+export const DEFAULT_BOOT: BootFootprint = new Proxy({} as BootFootprint, { get: (_t, key) => builtFootprint()[key as keyof BootFootprint] });
 
 export interface HostedMemory {
   /** What `memory().totalRam` reports: the RAM the guest would see. */
@@ -50,6 +48,9 @@ export interface HostedMemory {
   heapLimit: number;
   /** Below this heap the engine is not started (Exit.TooLittleMemory). */
   minHeap: number;
+  /** Heap kept back from JS for the host itself: heapLimit + heapReserve is
+   *  the whole heap, what minHeap is compared with. */
+  heapReserve: number;
   /** Where the image ends in RAM. QEMU cannot load an image past the end of
    *  RAM: the runner refuses to boot below imageEnd + one page (qemu.ts). */
   imageEnd: number;
@@ -71,11 +72,11 @@ export function payloadSegmentBytes(tarBytes: number): number {
  * refuses to start when it is below minHeap, as the boot layer does.
  */
 export function hostedMemory(manifest: Manifest, tarBytes: number, budget: number): HostedMemory {
-  const boot = manifest.boot ?? DEFAULT_BOOT;
+  const boot = bootFootprintOf(manifest);
   const totalRam = Math.max(0, Math.ceil(budget / QEMU_RAM_ALIGN) * QEMU_RAM_ALIGN - FIRMWARE_HOLES);
   const imageEnd = boot.payloadAddress + payloadSegmentBytes(tarBytes);
   // The boot layer starts the heap at the first page after the image.
   const reserved = Math.ceil(imageEnd / PAGE) * PAGE - boot.loadAddress + BOOT_HEAP_LOSS;
   const heapLimit = totalRam - reserved - boot.heapReserve;
-  return { totalRam, reserved, heapLimit, minHeap: boot.minHeap, imageEnd };
+  return { totalRam, reserved, heapLimit, minHeap: boot.minHeap, heapReserve: boot.heapReserve, imageEnd };
 }

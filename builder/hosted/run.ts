@@ -116,7 +116,7 @@ export class HostedRun {
         `refusing to boot: the image needs ${Math.ceil((this.mem.imageEnd + 4096) / 1024)} KiB of RAM to load (itself and a page above it), ${Math.floor(this.opts.memoryBytes / 1024)} KiB given`,
       );
     }
-    const heapCapacity = this.mem.heapLimit + (this.payload.manifest.boot?.heapReserve ?? 16 * 1024);
+    const heapCapacity = this.mem.heapLimit + this.mem.heapReserve;
     if (heapCapacity < this.mem.minHeap) {
       this.fatal(
         Exit.TooLittleMemory,
