@@ -152,11 +152,11 @@ ${EXIT_CODES}`,
     .description('bundle an app, the kernel and the modules it uses into one image')
     .argument('[app]', 'a directory whose package.json has a "mote" field, or an entry .ts/.js file', '.')
     .option('-o, --output <image>', 'the image to write (default: <name>.img)')
-    .option('--typecheck', 'report TypeScript type errors, and fail on them')
+    .option('--no-typecheck', 'skip the TypeScript type check (on by default: type errors fail the build)')
     .option('--no-minify', 'keep whitespace and syntax as written')
     .option('--boot-layer <elf>', 'the boot layer to pack (default: the one `npm run build` makes)')
     .option('--json', 'print the manifest as JSON')
-    .addHelpText('after', '\nExamples:\n  $ mote build -o app.img\n  $ mote build images/lazy --typecheck -o lazy.img\n  $ mote build src/main.ts -o main.img')
+    .addHelpText('after', '\nExamples:\n  $ mote build -o app.img\n  $ mote build images/lazy --no-typecheck -o lazy.img\n  $ mote build src/main.ts -o main.img')
     .action(action(async (app: string, flags: BuildFlags) => (await import('./commands/build.ts')).buildCommand(app, flags)));
 
   cli

@@ -30,6 +30,8 @@ export function typecheck(entry: string, kernelEntry: string): Diagnostic[] {
   const ts = loadTypescript();
   const { options } = ts.convertCompilerOptionsFromJson(APP_COMPILER_OPTIONS, root);
   const program = ts.createProgram([entry, join(root, 'types/globals.d.ts')], { ...options, paths: { mote: [moteTypes] } });
+  // A syntax error is the bundler's to report, once, in its words.
+  if (program.getSyntacticDiagnostics().length) return [];
   return ts.getPreEmitDiagnostics(program).map((d) => {
     const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
     if (!d.file || d.start === undefined) return { severity: 'error', text };

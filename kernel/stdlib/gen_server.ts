@@ -38,7 +38,8 @@ export type ServerRef = Pid | string;
 type Maybe<T> = T | Promise<T>;
 export type InitResult<S> = { ok: S } | { stop: Reason } | { ignore: true };
 export type CallResult<S, R = unknown> = { reply: R; state: S } | { noreply: true; state: S } | { stop: Reason; reply?: R; state: S };
-export type NoReply<S> = { state: S } | { stop: Reason; state: S };
+/** `reply?: never`: a handleCast or handleInfo returning a reply is a type error (nobody waits for it). */
+export type NoReply<S> = { state: S; reply?: never } | { stop: Reason; state: S };
 
 export interface ServerModule<S, A = unknown> {
   init(arg: A): InitResult<S>;

@@ -92,15 +92,15 @@ describe('mote build', () => {
     expect(readdirSync(dir)).toEqual(['main.ts']);
   });
 
-  it('--typecheck reports type errors with their code and fails; without it the same app builds', () => {
+  it('the type check (on by default) reports type errors with their code and fails; with --no-typecheck the same app builds', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'main.ts'), 'const n: number = "seven";\nconsole.log(n);\nsetTimeout(() => {}, 1);\n');
-    const r = moteSync(['build', 'main.ts', '--typecheck', '-o', 'x.img'], { cwd: dir });
+    const r = moteSync(['build', 'main.ts', '-o', 'x.img'], { cwd: dir });
     expect(r.stderr).toMatch(/^main\.ts:1:7: error: Type 'string' is not assignable to type 'number'\. \(TS2322\)\n  1 \| const n/);
     expect(r.stderr).toMatch(/mote: error: type check failed with 1 error\n$/);
     expect(r.status).toBe(1);
     expect(existsSync(join(dir, 'x.img'))).toBe(false);
-    expect(moteSync(['build', 'main.ts', '-o', 'x.img'], { cwd: dir }).status).toBe(0);
+    expect(moteSync(['build', 'main.ts', '--no-typecheck', '-o', 'x.img'], { cwd: dir }).status).toBe(0);
   });
 
   it('a package.json memory need that is not a size is an error naming the field', () => {
