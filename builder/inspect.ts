@@ -4,7 +4,7 @@
 // figures: the least RAM that boots to a working console, and the least RAM
 // that runs the app fully. `mote budget` checks runs against these figures.
 import type { Manifest, ManifestModule } from '../kernel/platform.ts';
-import { bootFootprintOf, FIRMWARE_HOLES, hostedMemory, refusedBelow, smallestBudgetFor } from './hosted/budget.ts';
+import { bootFootprintOf, FIRMWARE_HOLES, hostedMemory, refusedBelow, smallestBudgetFor } from './hosted/ram-model.ts';
 import { measureModules } from './hosted/measure.ts';
 import { readImage, type Image } from './image.ts';
 

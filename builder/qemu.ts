@@ -102,9 +102,9 @@ export class QemuError extends Error {}
 
 /** A guest larger than this machine's RAM is a slip of the finger (QEMU
  *  would fail to allocate it, or swap): say so before starting it. */
-export function checkHostRam(ram: number, flag: string): void {
-  const host = totalmem();
-  if (ram > host) throw new LimitError(`${flag}: more than this machine's RAM (${(host / 2 ** 30).toFixed(1)} GiB)`);
+export function checkMachineRam(ram: number, flag: string): void {
+  const machine = totalmem();
+  if (ram > machine) throw new LimitError(`${flag}: more than this machine's RAM (${(machine / 2 ** 30).toFixed(1)} GiB)`);
 }
 
 /** Why QEMU cannot be used here, or null. */

@@ -52,8 +52,8 @@ export async function bootCommand(path: string, appArgs: string[], flags: BootFl
   const qemuArgs = flags.qemuArg ?? [];
   checkQemuArgs(qemuArgs, network.net);
   const commandLine = guestCommandLine(appArgs, flags);
-  const { bootImage, checkHostRam } = await import('../qemu.ts');
-  checkHostRam(flags.memory, `-m ${formatSize(flags.memory)}`);
+  const { bootImage, checkMachineRam } = await import('../qemu.ts');
+  checkMachineRam(flags.memory, `-m ${formatSize(flags.memory)}`);
   // Ctrl-C, or a signal to mote alone: QEMU is stopped (qemu.ts forwards the
   // signal), then the stop is reported as shells do (130 for Ctrl-C).
   let r: Awaited<ReturnType<typeof bootImage>>;

@@ -2,7 +2,7 @@
 import { budgetImage, type BudgetHost, type BudgetReport } from '../budget.ts';
 import { CliExit } from '../errors.ts';
 import { checkHostedRam } from '../hosted/engine.ts';
-import { checkHostRam } from '../qemu.ts';
+import { checkMachineRam } from '../qemu.ts';
 import { inspectImage } from '../inspect.ts';
 import { formatSize } from '../size.ts';
 import { readImageFile } from './common.ts';
@@ -19,7 +19,7 @@ export interface BudgetFlags {
 export async function budgetCommand(path: string, flags: BudgetFlags): Promise<number> {
   const hosts: BudgetHost[] = flags.host === 'both' ? ['qemu', 'hosted'] : [flags.host];
   if (hosts.includes('hosted')) for (const ram of flags.sizes) checkHostedRam(ram, `--sizes ${formatSize(ram)} with --host ${flags.host}`);
-  if (hosts.includes('qemu')) for (const ram of flags.sizes) checkHostRam(ram, `--sizes ${formatSize(ram)}`);
+  if (hosts.includes('qemu')) for (const ram of flags.sizes) checkMachineRam(ram, `--sizes ${formatSize(ram)}`);
   const bytes = readImageFile(path);
   const report = await inspectImage(bytes);
   const tty = process.stderr.isTTY;

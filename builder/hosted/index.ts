@@ -6,7 +6,7 @@ import { HostedRun } from './run.ts';
 import type { HostedOptions, HostedResult, Payload } from './types.ts';
 
 export type { HostedOptions, HostedResult, Payload } from './types.ts';
-export { hostedMemory, FIRMWARE_HOLES, type HostedMemory } from './budget.ts';
+export { hostedMemory, FIRMWARE_HOLES, type HostedMemory } from './ram-model.ts';
 export { normalizeModuleName } from './modules.ts';
 
 /** Run `payload` until it stops; resolves with its exit status. Rejects only

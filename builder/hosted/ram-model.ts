@@ -35,10 +35,6 @@ export function bootFootprintOf(manifest: Manifest): BootFootprint {
   return manifest.boot ?? builtFootprint();
 }
 
-/** @deprecated Use bootFootprintOf(manifest). The built boot layer's figures,
- *  read when used; kept only while code in progress still imports it. */
-export const DEFAULT_BOOT: BootFootprint = new Proxy({} as BootFootprint, { get: (_t, key) => builtFootprint()[key as keyof BootFootprint] });
-
 export interface HostedMemory {
   /** What `memory().totalRam` reports: the RAM the guest would see. */
   totalRam: number;

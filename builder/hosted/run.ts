@@ -3,7 +3,7 @@
 // kernel/platform.ts, step for step as the boot layer's host.c runs it.
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten';
 import { END_OF_INPUT, Exit, type Manifest } from '../../kernel/platform.ts';
-import { hostedMemory, type HostedMemory } from './budget.ts';
+import { hostedMemory, type HostedMemory } from './ram-model.ts';
 import { newEngine, newHeapState, type HeapState } from './engine.ts';
 import { DESCRIBE_ERROR, NET_GLUE, PLATFORM_GLUE } from './glue.ts';
 import { NodeNet } from './net.ts';

@@ -1,6 +1,6 @@
 // The hosted runner's inputs and outputs.
 import type { Manifest } from '../../kernel/platform.ts';
-import type { HostedMemory } from './budget.ts';
+import type { HostedMemory } from './ram-model.ts';
 import type { PayloadFiles } from './modules.ts';
 
 /** What an image carries, in memory: the manifest and the modules by name. */

@@ -7,7 +7,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtFootprint, footprintPath } from '../../builder/footprint.ts';
-import { hostedMemory, refusedBelow } from '../../builder/hosted/budget.ts';
+import { hostedMemory, refusedBelow } from '../../builder/hosted/ram-model.ts';
 import { runHosted } from '../../builder/hosted/index.ts';
 import { readImage, type Image } from '../../builder/image.ts';
 import { packApp } from '../../builder/pack.ts';
