@@ -13,6 +13,7 @@ import type { ManifestModule } from '../kernel/platform.ts';
 import { BuildError, displayPath, type Diagnostic } from './errors.ts';
 import { KERNEL_ENTRY, PRELUDE } from './paths.ts';
 import { loadOrder, modulePriorities } from './priorities.ts';
+import { webGlobals } from './web-globals.ts';
 
 /** The module the manifest names as the entry. */
 export const ENTRY_MODULE = 'main.js';
@@ -51,7 +52,8 @@ function sharedOptions(minify: boolean): BuildOptions {
     minifySyntax: minify,
     legalComments: 'none',
     alias: { mote: KERNEL_ENTRY },
-    inject: existsSync(PRELUDE) ? [PRELUDE] : [],
+    inject: [...(existsSync(PRELUDE) ? [PRELUDE] : []), ...webGlobals().files],
+    define: webGlobals().define,
     logLevel: 'silent',
   };
 }

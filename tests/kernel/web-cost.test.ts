@@ -1,0 +1,39 @@
+// The Web APIs (kernel/web/) are injected into every bundle, yet an app pays
+// only for those it names, even with a CommonJS dependency (esbuild adds each
+// injected file to every CommonJS module, so a file that ran anything at load
+// would be carried, and run, by every such app).
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { bundle } from '../../builder/bundle.ts';
+
+const dir = join(import.meta.dirname, 'fixtures/web-cost');
+const text = async (f: string) => new TextDecoder().decode((await bundle(join(dir, f), { shape: 'module' })).files[0]![1]);
+/** A string each implementation carries, and nothing else in the kernel does. */
+const marks: Record<string, RegExp> = {
+  encoding: /mote decodes UTF-8 only/,
+  base64: /forgiving|correctly encoded/,
+  clone: /could not be cloned/,
+  url: /core-js|URLSearchParams/,
+  events: /already being dispatched/,
+  abort: /illegal constructor/,
+  dom: /DataCloneError/,
+};
+
+describe('Web API globals cost nothing unless named', () => {
+  it('an app naming none, with a CommonJS dependency, carries none of them', async () => {
+    const out = await text('plain.ts');
+    for (const [name, mark] of Object.entries(marks)) expect(out, name).not.toMatch(mark);
+  });
+
+  it('an app naming URL carries URL (and loads it on first use), not the others', async () => {
+    const out = await text('uses-url.ts');
+    expect(out).toMatch(marks.url);
+    for (const name of ['encoding', 'base64', 'clone', 'events', 'abort']) expect(out, name).not.toMatch(marks[name]);
+  });
+
+  it('an app naming TextEncoder carries the encoding file only', async () => {
+    const out = await text('uses-encoder.ts');
+    expect(out).toMatch(/TextEncoder/);
+    for (const name of ['url', 'clone', 'events', 'abort']) expect(out, name).not.toMatch(marks[name]);
+  });
+});
