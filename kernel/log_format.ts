@@ -8,9 +8,12 @@
  *   emergency alert critical error warning notice info debug
  *
  * An event is written when its level is at least as severe as the primary
- * level (default `notice`, as in OTP), as `[error] <0.42.0> message`.
+ * level (default `notice`, as in OTP), as `[error] <0.42.0> message`. The
+ * environment variable MOTE_LOG_LEVEL (`mote run|boot --log-level L`) sets
+ * the primary level at start; `setLevel` changes it.
  */
 import { platform } from './platform.ts';
+import { getenv } from './args.ts';
 import { format } from './inspect.ts';
 import type { Pid } from './term.ts';
 
@@ -25,7 +28,30 @@ export interface LogEvent {
   args: unknown[];
 }
 
-let primary = LEVELS.indexOf('notice');
+const DEFAULT = LEVELS.indexOf('notice');
+/** The primary level's rank; read from MOTE_LOG_LEVEL at first use. */
+let primary: number | undefined;
+
+function current(): number {
+  primary ??= fromEnvironment();
+  return primary;
+}
+
+function fromEnvironment(): number {
+  let text: string | undefined;
+  try {
+    text = getenv('MOTE_LOG_LEVEL');
+  } catch {
+    return DEFAULT; // no platform installed: a unit test of the formatter
+  }
+  if (text === undefined || text === '') return DEFAULT;
+  if (text === 'all') return LEVELS.length - 1;
+  if (text === 'none') return -1;
+  const i = LEVELS.indexOf(text as Level);
+  if (i >= 0) return i;
+  platform().write(`[warning] MOTE_LOG_LEVEL=${text} is not a level (one of ${LEVELS.join(', ')}, all, none): notice it is\n`);
+  return DEFAULT;
+}
 
 function rank(level: string): number {
   const i = LEVELS.indexOf(level as Level);
@@ -38,11 +64,12 @@ export function setLevel(level: Level | 'all' | 'none'): void {
 }
 
 export function getLevel(): Level | 'none' {
-  return primary < 0 ? 'none' : LEVELS[primary];
+  const p = current();
+  return p < 0 ? 'none' : LEVELS[p]!;
 }
 
 export function enabled(level: Level): boolean {
-  return rank(level) <= primary;
+  return rank(level) <= current();
 }
 
 /** Writes the event's line, if its level passes the primary level. */

@@ -89,3 +89,32 @@ spawn(async () => {
     expect(r.status).toBe(0);
   });
 });
+
+describe('log level', () => {
+  let logs = '';
+  beforeAll(() => {
+    const src = join(dir, 'logs.ts');
+    writeFileSync(src, `import { logger } from 'mote';\nlogger.debug('debug line');\nlogger.info('info line');\nlogger.notice('notice line');\n`);
+    logs = build(src, 'logs');
+  });
+
+  for (const host of hosts) {
+    it(`mote ${host}: notice by default; --log-level and MOTE_LOG_LEVEL choose; a bad value warns once`, async () => {
+      const plain = await mote([host, logs, ...flags[host]]);
+      expect(plain.stdout).toBe('[notice] notice line\n');
+      const info = await mote([host, logs, ...flags[host], '--log-level', 'info']);
+      expect(info.stdout).toBe('[info] info line\n[notice] notice line\n');
+      const all = await mote([host, logs, ...flags[host], '--env', 'MOTE_LOG_LEVEL=debug']);
+      expect(all.stdout).toBe('[debug] debug line\n[info] info line\n[notice] notice line\n');
+      const bad = await mote([host, logs, ...flags[host], '--env', 'MOTE_LOG_LEVEL=loud']);
+      expect(bad.stdout).toBe('[warning] MOTE_LOG_LEVEL=loud is not a level (one of emergency, alert, critical, error, warning, notice, info, debug, all, none): notice it is\n[notice] notice line\n');
+      expect(bad.status).toBe(0);
+    });
+  }
+
+  it('--log-level takes only a level', () => {
+    const r = moteSync(['run', logs, '--log-level', 'loud']);
+    expect(r.stderr).toMatch(/^mote: error: option '--log-level <level>' argument 'loud' is invalid\. Allowed choices are emergency, alert, critical, error, warning, notice, info, debug, all, none\./);
+    expect(r.status).toBe(2);
+  });
+});
