@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCli } from '../cli/support.ts';
 import { buildImage, hosts, runOn } from './support.ts';
+import { CreditSum, split } from '../../images/orbit/credit.ts';
 
 // The orbit of 0 under g124 in [0..n), written here from the issue's
 // definitions, apart from the image's code.
@@ -60,4 +61,26 @@ describe('images/orbit', () => {
       expect(r.status).toBe(2);
     }
   }, 60_000);
+});
+
+describe('credit', () => {
+  const sumOf = (ks: number[]) => {
+    const sum = new CreditSum();
+    for (const k of ks) sum.add(k);
+    return sum;
+  };
+  it('shares of 1 add back to exactly 1, and not without any one of them', () => {
+    for (const n of [1, 2, 3, 5, 7, 64, 100]) {
+      const shares = split(0, n);
+      expect(shares.length).toBe(n);
+      expect(sumOf(shares).complete()).toBe(true);
+      if (n > 1) for (let i = 0; i < n; i++) expect(sumOf(shares.filter((_, j) => j !== i)).complete()).toBe(false);
+    }
+  });
+  it('credit split again and again, to any depth, still adds up to 1', () => {
+    let shares = [0];
+    for (let depth = 0; depth < 40; depth++) shares = shares.flatMap((k, i) => (i === 0 ? split(k, 3) : [k]));
+    expect(Math.max(...shares)).toBeGreaterThan(60); // past a double's precision
+    expect(sumOf(shares.reverse()).complete()).toBe(true);
+  });
 });

@@ -1,0 +1,84 @@
+// The master (the RELEASE paper's two-level ACO): per round it sends every
+// colony the best schedule so far, takes their bests in colony order, and
+// keeps the lowest (the lower colony on a tie). At the end: the best total
+// weighted tardiness and its schedule.
+import { getenv, halt, monotonicTime, receive, self, send, spawn, spawnMonitor, type DownMessage } from 'mote';
+import { colonyName, type Best } from './colony.ts';
+import { startTree } from './tree.ts';
+import { edd, readInstance, tardiness, type Instance } from './wt.ts';
+
+export interface AcoParams {
+  instance: number;
+  colonies: number;
+  ants: number;
+  iterations: number;
+  rounds: number;
+  seed: number;
+}
+
+const LIMITS: Record<keyof AcoParams, [string, number, number]> = {
+  instance: ['INSTANCE', 0, 1e6],
+  colonies: ['COLONIES', 1, 64],
+  ants: ['ANTS', 1, 64],
+  iterations: ['ITERATIONS', 1, 1e6],
+  rounds: ['ROUNDS', 1, 1e6],
+  seed: ['SEED', 0, 2 ** 32 - 1],
+};
+
+/** The parameters from the environment (package.json's "mote.env" under
+ *  `-e NAME=value`); a one-line message if one is missing or bad. */
+export function paramsFromEnv(): AcoParams | string {
+  const p = {} as AcoParams;
+  for (const [key, [name, lo, hi]] of Object.entries(LIMITS) as Array<[keyof AcoParams, [string, number, number]]>) {
+    const raw = getenv(name);
+    if (raw === undefined || !/^\d+$/.test(raw) || Number(raw) < lo || Number(raw) > hi) return `aco: ${name} must be an integer ${lo}..${hi}, got ${raw ?? 'nothing'}`;
+    p[key] = Number(raw);
+  }
+  return p;
+}
+
+async function master(inst: Instance, p: AcoParams): Promise<void> {
+  const n = inst.p.length;
+  const eddCost = tardiness(inst, edd(inst));
+  const acs = { q0: 0.9, rho: 0.1, tau0: 1 / (n * Math.max(eddCost, 1)) };
+  const tree = startTree({ inst, acs, ants: p.ants, iterations: p.iterations, seed: p.seed }, p.colonies);
+  if (!('ok' in tree)) throw new Error(`aco: the tree did not start: ${JSON.stringify(tree)}`);
+  console.log(`aco: ${n} jobs, ${p.colonies} colonies x ${p.ants} ants, ${p.rounds} rounds x ${p.iterations} iterations, seed ${p.seed}; EDD gives ${eddCost}`);
+  const t0 = monotonicTime();
+  let best: Best | null = null;
+  for (let round = 0; round < p.rounds; round++) {
+    for (let c = 0; c < p.colonies; c++) send(colonyName(c), { type: 'round', round, best, from: self() });
+    let from = -1;
+    for (let c = 0; c < p.colonies; c++) {
+      const m = await receive<{ best: Best }>({ type: 'colony_best', colony: c, round });
+      if (!best || m.best.cost < best.cost) (best = m.best), (from = c);
+    }
+    console.log(`round ${round + 1}: best ${best!.cost}${from >= 0 ? ` (new, colony ${from})` : ''}`);
+  }
+  const ms = monotonicTime() - t0;
+  if (tardiness(inst, best!.order) !== best!.cost) throw new Error('aco: the best schedule does not cost what its colony said');
+  console.log(`aco: best total weighted tardiness ${best!.cost} in ${ms.toFixed(1)} ms`);
+  console.log(`aco: schedule ${best!.order.join(' ')}`);
+}
+
+/** Reads the instance and runs the master in a process of its own; a bad
+ *  parameter or instance stops the node with status 2, a crash with 3. */
+export function runMain(data: string, jobs: number, p: AcoParams | string): void {
+  spawn(async () => {
+    let inst: Instance;
+    try {
+      if (typeof p === 'string') throw new Error(p);
+      inst = readInstance(data, jobs, p.instance);
+    } catch (e) {
+      console.log((e as Error).message);
+      return halt(2);
+    }
+    const { ref } = spawnMonitor(() => master(inst, p));
+    const down = await receive<DownMessage>({ type: 'DOWN', ref });
+    if (down.reason !== 'normal') {
+      console.log(`aco: failed: ${typeof down.reason === 'string' ? down.reason : JSON.stringify(down.reason)}`);
+      halt(3);
+    }
+    halt(0);
+  });
+}

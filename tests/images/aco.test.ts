@@ -1,0 +1,92 @@
+// images/aco: the same seed gives the same run, line for line, twice on
+// each host and on both hosts alike; the best schedule it reports is a
+// schedule of the instance's 40 jobs costing what it says (recomputed here
+// from the data file) and no worse than earliest-due-date.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, root } from '../cli/support.ts';
+import { buildImage, hosts, runOn } from './support.ts';
+import { readInstance } from '../../images/aco/wt.ts';
+
+const SMALL = ['-e', 'COLONIES=3', '-e', 'ANTS=3', '-e', 'ITERATIONS=3', '-e', 'ROUNDS=2', '-e', 'INSTANCE=1'];
+
+// Instance 1 of the shipped wt40 data, read here apart from the image's reader.
+function instance1() {
+  const nums = readFileSync(join(root, 'images/aco/data/wt40.txt'), 'utf8').trim().split(/\s+/).map(Number);
+  const at = 120;
+  return { p: nums.slice(at, at + 40), w: nums.slice(at + 40, at + 80), d: nums.slice(at + 80, at + 120) };
+}
+function cost(order: number[]): number {
+  const { p, w, d } = instance1();
+  let t = 0;
+  let sum = 0;
+  for (const j of order) (t += p[j]), (sum += w[j] * Math.max(0, t - d[j]));
+  return sum;
+}
+
+// The run's lines without its timing.
+const untimed = (out: string) => out.replace(/ in \d+(\.\d+)? ms/g, '');
+
+let image: string;
+const outputs: Record<string, string> = {};
+
+beforeAll(() => {
+  buildCli();
+  image = buildImage('aco');
+});
+
+describe('images/aco', () => {
+  for (const host of hosts) {
+    it(`mote ${host}: SEED=5 twice gives the same run, and its best is a real schedule`, async () => {
+      const runs = [];
+      for (let i = 0; i < 2; i++) {
+        const r = await runOn(host, image, [...SMALL, '-e', 'SEED=5']);
+        expect(r.status, r.stdout + r.stderr).toBe(0);
+        runs.push(untimed(r.stdout));
+      }
+      expect(runs[1]).toBe(runs[0]);
+      outputs[host] = runs[0];
+      const best = Number(runs[0].match(/best total weighted tardiness (\d+)\n/)![1]);
+      const order = runs[0].match(/schedule ([\d ]+)\n/)![1].split(' ').map(Number);
+      expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, j) => j));
+      expect(cost(order)).toBe(best);
+      const eddCost = Number(runs[0].match(/EDD gives (\d+)/)![1]);
+      const edd = Array.from({ length: 40 }, (_, j) => j).sort((a, b) => instance1().d[a] - instance1().d[b] || a - b);
+      expect(cost(edd)).toBe(eddCost);
+      expect(best).toBeLessThanOrEqual(eddCost);
+      expect(runs[0]).toMatch(/^aco: 40 jobs, 3 colonies x 3 ants, 2 rounds x 3 iterations, seed 5; EDD gives \d+\nround 1: best \d+ \(new, colony \d\)\nround 2: best \d+/);
+    }, 600_000);
+  }
+
+  it('both hosts give the same run for the same seed', () => {
+    expect(outputs.boot).toBeDefined();
+    expect(outputs.boot).toBe(outputs.run);
+  });
+
+  it('mote run: bad parameters and a missing instance say so in one line, status 2', async () => {
+    const cases: Array<[string[], string]> = [
+      [['-e', 'ANTS=0'], 'aco: ANTS must be an integer 1..64, got 0'],
+      [['-e', 'SEED=x'], 'aco: SEED must be an integer 0..4294967295, got x'],
+      [['-e', 'INSTANCE=3'], 'aco: instance 3 asked for, the data holds 0..2'],
+    ];
+    for (const [cli, line] of cases) {
+      const r = await runOn('run', image, cli);
+      expect(r.stdout).toBe(`${line}\n`);
+      expect(r.status).toBe(2);
+    }
+  }, 60_000);
+});
+
+describe('the wt reader', () => {
+  it('reads instance k of n jobs as n times, n weights, n due dates, across line breaks', () => {
+    const text = ' 1 2\n3 4 5 6\n  7 8 9 10 11 12\n13 14\n15 16 17 18\n';
+    expect(readInstance(text, 3, 0)).toEqual({ p: [1, 2, 3], w: [4, 5, 6], d: [7, 8, 9] });
+    expect(readInstance(text, 3, 1)).toEqual({ p: [10, 11, 12], w: [13, 14, 15], d: [16, 17, 18] });
+  });
+  it('refuses bad data with one line', () => {
+    expect(() => readInstance('1 2 3 4 5', 1, 0)).toThrow('aco: the wt data has 5 numbers, not a multiple of 3 (3 x 1 jobs)');
+    expect(() => readInstance('1 2 x', 1, 0)).toThrow('aco: the wt data\'s number 3 is "x", not a non-negative integer');
+    expect(() => readInstance('0 2 3', 1, 0)).toThrow('aco: instance 0 has a job of processing time 0');
+  });
+});
