@@ -5,9 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Manifest } from '../kernel/platform.ts';
 import { InputError } from './errors.ts';
-import { memoryNeeds, type MemoryField } from './memory-needs.ts';
-import { netConfig } from './net-config.ts';
-import { envDefaults } from './env-config.ts';
+import { MOTE_EXAMPLE, moteSettings } from './mote-field.ts';
 
 export interface AppInfo {
   entry: string;
@@ -26,21 +24,24 @@ export function resolveApp(app: string): AppInfo {
   const pkgPath = join(path, 'package.json');
   let info: Omit<AppInfo, 'entry'> = { name: basename(path), version: '0.0.0' };
   if (existsSync(pkgPath)) {
-    let pkg: { name?: string; version?: string; mote?: { entry?: string; memory?: MemoryField; net?: unknown; env?: unknown } };
+    let pkg: unknown;
     try {
       pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
     } catch (e) {
       throw new InputError(`${pkgPath}: not valid JSON (${(e as Error).message})`);
     }
-    if (pkg.mote !== undefined && (pkg.mote === null || typeof pkg.mote !== 'object' || Array.isArray(pkg.mote))) {
-      throw new InputError(`${pkgPath}: "mote" must be an object, such as {"entry": "src/main.ts", "memory": {"min": "1M", "full": "4M"}}`);
+    if (typeof pkg !== 'object' || pkg === null || Array.isArray(pkg)) throw new InputError(`${pkgPath}: must be a JSON object, such as {"name": "app", "mote": ${MOTE_EXAMPLE}}`);
+    const { name, version, mote } = pkg as Record<string, unknown>;
+    for (const [key, value] of Object.entries({ name, version })) {
+      if (value !== undefined && typeof value !== 'string') throw new InputError(`${pkgPath}: "${key}" must be a string, got ${JSON.stringify(value)}`);
     }
-    if (pkg.mote) {
-      info = { name: pkg.name ?? info.name, version: pkg.version ?? info.version, memory: memoryNeeds(pkg.mote.memory, pkgPath), net: netConfig(pkg.mote.net, pkgPath), env: envDefaults(pkg.mote.env, pkgPath) };
-      if (pkg.mote.entry) {
-        const entry = join(path, pkg.mote.entry);
-        if (!existsSync(entry)) throw new InputError(`${pkgPath}: "mote.entry" names ${pkg.mote.entry}, which does not exist`);
-        return { entry, ...info };
+    if (mote !== undefined) {
+      const { entry, ...settings } = moteSettings(mote, pkgPath);
+      info = { name: (name as string | undefined) ?? info.name, version: (version as string | undefined) ?? info.version, ...settings };
+      if (entry) {
+        const entryPath = join(path, entry);
+        if (!existsSync(entryPath)) throw new InputError(`${pkgPath}: "mote.entry" names ${entry}, which does not exist`);
+        return { entry: entryPath, ...info };
       }
     }
   }
