@@ -38,13 +38,6 @@ void wasm_poll_stop(void) { mote_poll_stop(); }
 
 unsigned int net_random(void) { return mote_random(); }
 
-/* The kernel command line: none is passed to the wasm engine yet. */
-const char *cmdline(size_t *n)
-{
-    *n = 0;
-    return "";
-}
-
 /* No virtio-net here. */
 volatile int net_irq_seen;
 int      vnet_init(uint8_t mac[6]) { (void)mac; return -1; }

@@ -2,7 +2,7 @@
 
    Rounding modes. WebAssembly has round-to-nearest only, but QuickJS rounds
    toFixed and toPrecision ties away from zero by printing a number twice,
-   once rounded down and once up (fesetround around snprintf "%.*e" and
+   once rounded down and once up (fesetround around snprintf "%+.*e" and
    "%.*f"), and musl's printf, like the one metal links, honours the mode.
    So fesetround records the mode, and snprintf does those two formats'
    directed rounding itself: it prints the exact decimal expansion (every
@@ -55,14 +55,16 @@ static int step_up(char *s, int n)
     return 1;
 }
 
-/* "%.*e" or "%.*f" of d, rounded toward -inf (FE_DOWNWARD) or +inf (FE_UPWARD). */
-static int directed(char *out, size_t size, char conv, int prec, double d)
+/* "%.*e", "%+.*e" or "%.*f" (fmt) of d, rounded toward -inf (FE_DOWNWARD)
+   or +inf (FE_UPWARD). */
+static int directed(char *out, size_t size, const char *fmt, int prec, double d)
 {
     static char exact[EXACT_DIGITS + 400];
-    char fmt[5] = { '%', '.', '*', conv, 0 };
+    char conv = fmt[strlen(fmt) - 1];
+    int plus = fmt[1] == '+';
     int len = plain(exact, sizeof exact, fmt, EXACT_DIGITS, d);   /* nearest, and exact at this length */
     int neg = exact[0] == '-';
-    char *digits = exact + neg;                   /* "d.ddd...e+xx" or "ddd.ddd..." */
+    char *digits = exact + (neg || exact[0] == '+');  /* "d.ddd...e+xx" or "ddd.ddd..." */
     char *point = strchr(digits, '.');
     char *end = conv == 'e' ? strchr(digits, 'e') : exact + len;
     if (!point || !end)
@@ -86,11 +88,12 @@ static int directed(char *out, size_t size, char conv, int prec, double d)
             first = 0;                            /* 99.9 -> 100.0 */
         }
     }
+    const char *sign = neg ? "-" : plus ? "+" : "";
     char *m = mant + first;
     int mlen = keep + 1 - first;
     if (conv == 'e')
-        return plain(out, size, "%s%.*se%c%02d", neg ? "-" : "", mlen, m, exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
-    return plain(out, size, "%s%.*s", neg ? "-" : "", mlen, m);
+        return plain(out, size, "%s%.*se%c%02d", sign, mlen, m, exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+    return plain(out, size, "%s%.*s", sign, mlen, m);
 }
 
 int snprintf(char *restrict out, size_t size, const char *restrict fmt, ...)
@@ -98,10 +101,10 @@ int snprintf(char *restrict out, size_t size, const char *restrict fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     int n;
-    if (rounding != FE_TONEAREST && (strcmp(fmt, "%.*e") == 0 || strcmp(fmt, "%.*f") == 0)) {
+    if (rounding != FE_TONEAREST && (!strcmp(fmt, "%+.*e") || !strcmp(fmt, "%.*e") || !strcmp(fmt, "%.*f"))) {
         int prec = va_arg(ap, int);
         double d = va_arg(ap, double);
-        n = directed(out, size, fmt[3], prec, d);
+        n = directed(out, size, fmt, prec, d);
     } else {
         n = vsnprintf(out, size, fmt, ap);
     }

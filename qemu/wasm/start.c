@@ -10,6 +10,8 @@
 
 extern unsigned char __heap_base[];              /* wasm-ld: the first byte after data and stack */
 const struct mote_payload_header *wasm_payload;  /* payload.c reads it from here */
+static char command_line[CMDLINE_MAX];
+static size_t command_line_len;
 
 /* Where the driver must put the payload segment (header and tar). */
 EXPORT("mote_payload_at") uintptr_t mote_payload_at(void)
@@ -17,11 +19,28 @@ EXPORT("mote_payload_at") uintptr_t mote_payload_at(void)
     return ((uintptr_t)__heap_base + 15) & ~(uintptr_t)15;
 }
 
-/* The boot: check the payload, make the heap `heap_bytes` long after it
+/* Where the driver writes the command line, at most CMDLINE_MAX bytes. */
+EXPORT("mote_cmdline_at") uintptr_t mote_cmdline_at(void)
+{
+    return (uintptr_t)command_line;
+}
+
+/* The command line as metal's cmdline.c gives it (QEMU's -append there). */
+const char *cmdline(size_t *n)
+{
+    *n = command_line_len;
+    return command_line;
+}
+
+/* The boot: take the command line (`cmdline_len` bytes written, as the
+   driver was given it), check the payload, make the heap `heap_bytes` long after it
    (the driver has grown the memory to hold it), start QuickJS and run the
    entry module. `total_ram` is what memory() reports, as metal would. */
-EXPORT("mote_boot") void mote_boot(double total_ram, double heap_bytes)
+EXPORT("mote_boot") void mote_boot(double total_ram, double heap_bytes, double cmdline_len)
 {
+    if (cmdline_len > CMDLINE_MAX)
+        mote_fatal(MOTE_EXIT_BAD_BOOT, "the kernel command line is longer than %d bytes", CMDLINE_MAX);
+    command_line_len = (size_t)cmdline_len;
     wasm_payload = (const struct mote_payload_header *)mote_payload_at();
     payload_init();                               /* validate the archive or stop */
     uintptr_t start = (payload_end() + 15) & ~(uintptr_t)15;

@@ -1,0 +1,201 @@
+// One run on the wasm engine (qemu/wasm/): the driver gives the module a
+// WebAssembly.Memory capped at the RAM asked for, copies the payload segment
+// in above the module's own data and stack, boots it, then turns its event
+// loop from Node's: a turn that ran something is followed by another, one
+// that did not says until when to sleep. Console input and output, the
+// clocks and power-off are the module's imports (devices.ts).
+import { COMMAND_LINE_MAX, Exit } from '../../../kernel/platform.ts';
+import { hostedMemory, type HostedMemory } from '../ram-model.ts';
+import { INTERRUPTED } from '../run.ts';
+import type { HostedOptions, HostedResult, Payload } from '../types.ts';
+import { deviceImports, EngineStop } from './devices.ts';
+import { engineModule, type EngineExports } from './module.ts';
+import { payloadSegment, payloadTar } from './payload.ts';
+
+const PAGE = 65536;
+/** Room for aligning the payload's end and the heap's start (16 each). */
+const HEAP_SLACK = 32;
+/** alloc.c's end-of-region sentinel: in the region, not in the heap. */
+const SENTINEL = 16;
+/** Longest the driver turns the loop before it lets Node's own run (input, Ctrl-C). */
+const BUSY_MS = 50;
+/** Longest single wait Node allows a timer. */
+const FOREVER_MS = 2 ** 31 - 1;
+
+export async function runWasm(payload: Payload, opts: HostedOptions): Promise<HostedResult> {
+  const segment = payloadSegment(await payloadTar(payload));
+  return new WasmRun(payload, opts, segment).run();
+}
+
+class WasmRun {
+  private readonly t0 = performance.now();
+  private readonly mem: HostedMemory;
+  private output = '';
+  private stopped = false;
+  private heapPeak = 0;
+  private readonly input: Uint8Array[] = [];
+  private inputAttached = false;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    payload: Payload,
+    private readonly opts: HostedOptions,
+    private readonly segment: Uint8Array,
+  ) {
+    this.mem = hostedMemory(payload.manifest, segment.length - 64, opts.memoryBytes);
+  }
+
+  async run(): Promise<HostedResult> {
+    let status: number;
+    try {
+      await this.boot();
+      status = Exit.Ok; // not reached: the loop ends in power-off
+    } catch (e) {
+      if (e instanceof EngineStop) status = e.status;
+      else if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) {
+        // The engine itself faulted (a trap, or Node's own stack ran out
+        // under it): what a CPU exception is on metal.
+        this.write(`mote: the wasm engine faulted: ${e.message}\n`);
+        status = Exit.CpuException;
+      } else throw e;
+    } finally {
+      this.stopped = true;
+      this.detachInput();
+    }
+    return {
+      status,
+      output: this.opts.stdout ? '' : this.output,
+      wallMs: performance.now() - this.t0,
+      memory: { ...this.mem, heapPeak: this.heapPeak },
+    };
+  }
+
+  private async boot(): Promise<never> {
+    const ram = this.opts.memoryBytes;
+    if (ram < this.mem.imageEnd + 4096) {
+      // As the QEMU runner (qemu.ts checkFits) and the other hosted engine refuse it.
+      this.write(
+        `mote: refusing to boot: the image needs ${Math.ceil((this.mem.imageEnd + 4096) / 1024)} KiB of RAM to load (itself and a page above it), ${Math.floor(ram / 1024)} KiB given\n`,
+      );
+      throw new EngineStop(Exit.TooLittleMemory);
+    }
+    const module = engineModule();
+    const maxPages = Math.floor(ram / PAGE);
+    const memory = new WebAssembly.Memory({
+      initial: Math.min(maxPages, Math.ceil((2 << 20) / PAGE)),
+      maximum: maxPages,
+    });
+    const instance = new WebAssembly.Instance(
+      module,
+      deviceImports({
+        memory,
+        write: (text) => this.write(text),
+        read: (max) => this.read(max),
+        now: () => this.now(),
+        stopRequested: () => this.stopRequested(),
+        poweringOff: () => this.sampleHeap(engine),
+      }),
+    );
+    const engine = instance.exports as unknown as EngineExports;
+    engine._initialize();
+    const at = engine.mote_payload_at();
+    // The heap metal would have at this RAM, as far as the capped memory holds it.
+    const room = maxPages * PAGE - (at + this.segment.length + HEAP_SLACK);
+    const heapBytes = Math.max(0, Math.min(this.mem.heapLimit + this.mem.heapReserve + SENTINEL, room));
+    const pages = Math.ceil((at + this.segment.length + HEAP_SLACK + heapBytes) / PAGE);
+    const have = memory.buffer.byteLength / PAGE;
+    if (pages > have) memory.grow(pages - have);
+    new Uint8Array(memory.buffer, at, this.segment.length).set(this.segment);
+    const line = new TextEncoder().encode(this.opts.commandLine ?? '');
+    new Uint8Array(memory.buffer, engine.mote_cmdline_at(), COMMAND_LINE_MAX).set(line.subarray(0, COMMAND_LINE_MAX));
+    engine.mote_boot(this.mem.totalRam, heapBytes, line.length);
+    return this.loop(engine);
+  }
+
+  private async loop(engine: EngineExports): Promise<never> {
+    let busySince = this.now();
+    for (;;) {
+      const deadline = engine.mote_turn();
+      this.sampleHeap(engine);
+      if (deadline < 0) {
+        if (this.now() - busySince > BUSY_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          busySince = this.now();
+        }
+        continue;
+      }
+      await this.sleepUntil(deadline);
+      busySince = this.now();
+    }
+  }
+
+  private sampleHeap(engine: EngineExports): void {
+    const used = engine.mote_heap_used();
+    if (used > this.heapPeak) this.heapPeak = used;
+  }
+
+  private sleepUntil(deadline: number): Promise<void> {
+    const budgetLeft = this.opts.timeoutMs ? this.opts.timeoutMs - this.now() : Infinity;
+    const ms = Math.min(deadline - this.now(), budgetLeft, FOREVER_MS);
+    if (ms <= 0) return Promise.resolve();
+    const signal = this.opts.signal;
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        signal?.removeEventListener('abort', done);
+        this.wake = null;
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      this.wake = done;
+      signal?.addEventListener('abort', done);
+    });
+  }
+
+  private now(): number {
+    return performance.now() - this.t0;
+  }
+
+  private stopRequested(): number | undefined {
+    if (this.opts.signal?.aborted) return INTERRUPTED;
+    if (this.opts.timeoutMs && this.now() >= this.opts.timeoutMs) return Exit.Timeout;
+    return undefined;
+  }
+
+  private write(text: string): void {
+    if (this.stopped) return;
+    if (this.opts.stdout) this.opts.stdout.write(text);
+    else this.output += text;
+  }
+
+  /** Console input, read once the payload first asks for it. */
+  private read(max: number): Uint8Array | undefined {
+    this.attachInput();
+    const first = this.input[0];
+    if (!first) return undefined;
+    if (first.length <= max) return this.input.shift();
+    this.input[0] = first.subarray(max);
+    return first.subarray(0, max);
+  }
+
+  private readonly onData = (chunk: string | Buffer) => {
+    this.input.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+    this.wake?.();
+  };
+
+  private attachInput(): void {
+    if (this.inputAttached) return;
+    this.inputAttached = true;
+    const stdin = this.opts.stdin;
+    if (stdin === undefined) return;
+    if (typeof stdin === 'string') return this.onData(stdin);
+    stdin.on('data', this.onData);
+  }
+
+  private detachInput(): void {
+    const stdin = this.opts.stdin;
+    if (!this.inputAttached || stdin === undefined || typeof stdin === 'string') return;
+    stdin.off('data', this.onData);
+    stdin.pause();
+  }
+}

@@ -1,0 +1,92 @@
+// The wasm engine (qemu/wasm/ and builder/hosted/wasm/): the boot layer's
+// own QuickJS and C host core, built for wasm32 and run by Node. It gives
+// every platform case metal's status and output, reads an image's own
+// bytecode (the bytes mote-qjsc wrote for metal), and MOTE_ENGINE=wasm
+// sends hosted runs to it.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readImage } from '../../builder/image.ts';
+import { runHosted } from '../../builder/hosted/index.ts';
+import { hostedEngine } from '../../builder/hosted/engine-choice.ts';
+import { runWasm } from '../../builder/hosted/wasm/index.ts';
+import { Exit } from '../../kernel/platform.ts';
+import { buildImage } from '../support/guest.ts';
+import { readFileSync } from 'node:fs';
+import { platformCases } from '../platform/cases.ts';
+import { payloadOf } from './support.ts';
+
+const run = (source: string, memoryBytes = 8 << 20) => runWasm(payloadOf(source), { memoryBytes, timeoutMs: 20_000 });
+
+describe('platform interface on the wasm engine', () => {
+  for (const c of platformCases) {
+    it(c.name, async () => {
+      const r = await runWasm(payloadOf(c.source), { memoryBytes: 8 << 20, stdin: c.input, commandLine: c.commandLine, timeoutMs: 20_000 });
+      if (typeof c.output === 'string') expect(r.output).toBe(c.output);
+      else expect(r.output).toMatch(c.output);
+      expect(r.status).toBe(c.status);
+    });
+  }
+});
+
+describe('the wasm engine', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it("runs images/hello from the image's own bytecode", async () => {
+    const img = await readImage(readFileSync(await buildImage('images/hello', 'hello')));
+    const files = new Map<string, Uint8Array | string>(img.files);
+    expect(files.has('main.js.qbc')).toBe(true);
+    const plain = await runWasm({ manifest: img.manifest, files }, { memoryBytes: 8 << 20 });
+    expect([plain.status, plain.output]).toEqual([0, 'hello from mote\n']);
+    // The source is not what runs: replaced, the bytecode still says hello...
+    files.set('main.js', 'throw new Error("the source was parsed")');
+    const fromBytecode = await runWasm({ manifest: img.manifest, files }, { memoryBytes: 8 << 20 });
+    expect([fromBytecode.status, fromBytecode.output]).toEqual([0, 'hello from mote\n']);
+    // ...and a damaged bytecode file is read, and refused, as metal refuses it.
+    const qbc = new Uint8Array(files.get('main.js.qbc') as Uint8Array);
+    qbc[1] ^= 0xff;
+    files.set('main.js.qbc', qbc);
+    const damaged = await runWasm({ manifest: img.manifest, files }, { memoryBytes: 8 << 20 });
+    expect(damaged.status).toBe(Exit.Uncaught);
+    expect(damaged.output).toMatch(/^mote: uncaught exception: SyntaxError: /);
+  });
+
+  it('reports a rejection nobody handles, as metal does (never-awaited async main, a promise the engine made)', async () => {
+    const asyncMain = await run(`async function main() { throw new Error("boom"); } main();`);
+    expect(asyncMain.status).toBe(Exit.Uncaught);
+    expect(asyncMain.output).toMatch(/^mote: unhandled promise rejection: Error: boom\n/);
+    const derived = await run(`Promise.reject(new Error("no handler")).then(() => {});`);
+    expect(derived.status).toBe(Exit.Uncaught);
+    expect(derived.output).toMatch(/^mote: unhandled promise rejection: Error: no handler\n/);
+  });
+
+  it('rounds toFixed and toPrecision ties away from zero, as Node does (wasm has no rounding modes)', async () => {
+    const exprs = [
+      '(2.5).toFixed(0)', '(-2.5).toFixed(0)', '(0.5).toFixed(0)', '(0.125).toFixed(2)', '(1.005).toFixed(2)',
+      '(1.45).toFixed(1)', '(8.345).toFixed(2)', '(999.5).toFixed(0)', '(-0.0005).toFixed(3)', '(1.5e-7).toFixed(10)',
+      '(25).toPrecision(1)', '(9.995).toPrecision(3)', '(99.5).toPrecision(2)', '(123.456).toPrecision(4)', '(0.000125).toPrecision(2)',
+    ];
+    const r = await run(`__mote.write([${exprs.join(', ')}].join(" ") + "\\n");`);
+    expect(r.status).toBe(0);
+    expect(r.output).toBe(exprs.map((e) => String((0, eval)(e))).join(' ') + '\n');
+  });
+
+  it('runs out of memory at the cap as a catchable InternalError, never null or a trap', async () => {
+    const r = await run(`
+      const keep = [];
+      try { for (;;) keep.push(new Array(4096).fill(keep.length)); }
+      catch (e) { keep.length = 0; __mote.write(String(e) + "\\n"); }
+      const m = __mote.memory();
+      __mote.write((m.heapLimit > 0 && m.heapUsed < m.heapLimit) + "\\n");`, 4 << 20);
+    expect(r.output).toBe('InternalError: out of memory\ntrue\n');
+    expect(r.status).toBe(0);
+  });
+
+  it('is what runHosted uses under MOTE_ENGINE=wasm; a bad MOTE_ENGINE is refused in one line', async () => {
+    // (3.75).toString(16) tells the engines apart: 2021-03-27 prints 3.75, quickjs-emscripten's 3.c.
+    const probe = payloadOf(`__mote.write((3.75).toString(16) + "\\n");`);
+    vi.stubEnv('MOTE_ENGINE', 'wasm');
+    expect((await runHosted(probe, { memoryBytes: 8 << 20 })).output).toBe('3.75\n');
+    vi.stubEnv('MOTE_ENGINE', '');
+    expect((await runHosted(probe, { memoryBytes: 8 << 20 })).output).toBe('3.c\n');
+    expect(() => hostedEngine({ MOTE_ENGINE: 'v8' })).toThrow(/^MOTE_ENGINE=v8 is not an engine: give wasm or emscripten$/);
+  });
+});
