@@ -2,6 +2,7 @@
 // the platform interface (kernel/platform.ts) as host "hosted", the same event
 // loop, console and exit statuses as the boot layer, and a memory limit that
 // follows the RAM budget (budget.ts). `mote run` and `mote budget` call it.
+import { hostedEngine } from './engine-choice.ts';
 import { HostedRun } from './run.ts';
 import type { HostedOptions, HostedResult, Payload } from './types.ts';
 
@@ -12,5 +13,6 @@ export { normalizeModuleName } from './modules.ts';
 /** Run `payload` until it stops; resolves with its exit status. Rejects only
  *  on a fault of the runner itself, never for anything the payload does. */
 export function runHosted(payload: Payload, opts: HostedOptions): Promise<HostedResult> {
+  if (hostedEngine() === 'wasm') return import('./wasm/index.ts').then((w) => w.runWasm(payload, opts));
   return new HostedRun(payload, opts).run();
 }
