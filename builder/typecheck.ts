@@ -29,7 +29,12 @@ export function typecheck(entry: string, kernelEntry: string): Diagnostic[] {
   }
   const ts = loadTypescript();
   const { options } = ts.convertCompilerOptionsFromJson(APP_COMPILER_OPTIONS, root);
-  const program = ts.createProgram([entry, join(root, 'types/globals.d.ts')], { ...options, paths: { mote: [moteTypes] } });
+  const compilerOptions = { ...options, paths: { mote: [moteTypes] } };
+  const host = ts.createCompilerHost(compilerOptions);
+  // As tsc does: JSDoc in .ts and .d.ts files is parsed only where it can give
+  // a type error (the lib files' comments cost ~15% of the check otherwise).
+  host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
+  const program = ts.createProgram({ rootNames: [entry, join(root, 'types/globals.d.ts')], options: compilerOptions, host });
   // A syntax error is the bundler's to report, once, in its words.
   if (program.getSyntacticDiagnostics().length) return [];
   return ts.getPreEmitDiagnostics(program).map((d) => {
