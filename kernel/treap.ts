@@ -1,6 +1,6 @@
 /**
  * An ordered map on a treap (a binary search tree kept balanced by random
- * priorities): get, set, delete, first, next in O(log n) expected. Used by
+ * priorities): get, set, delete, first, last, next, prev in O(log n) expected. Used by
  * ordered_set tables.
  */
 
@@ -63,6 +63,30 @@ export class Treap<K, V> {
       } else n = n.right;
     }
     return best ? best.key : undefined;
+  }
+
+  /** Greatest key strictly smaller than `key`, or undefined. */
+  prev(key: K): K | undefined {
+    let n = this.root;
+    let best: Node<K, V> | null = null;
+    while (n) {
+      if (this.cmp(key, n.key) > 0) {
+        best = n;
+        n = n.right;
+      } else n = n.left;
+    }
+    return best ? best.key : undefined;
+  }
+
+  /** In reverse key order. */
+  *entriesReversed(): Generator<[K, V]> {
+    const stack: Node<K, V>[] = [];
+    for (let n = this.root; n; n = n.right) stack.push(n);
+    while (stack.length > 0) {
+      const top = stack.pop()!;
+      yield [top.key, top.value];
+      for (let n = top.left; n; n = n.right) stack.push(n);
+    }
   }
 
   /** In key order; with `after`, only the keys greater than it (found in

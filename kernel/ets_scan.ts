@@ -1,0 +1,220 @@
+/**
+ * Walking a table: select and match (by a predicate, where OTP has match
+ * specs), in chunks with a continuation; counting, deleting and folding by
+ * predicate; first/next/last/prev. Order: key order for ordered_set,
+ * insertion order otherwise (last and prev are O(n) there, O(log n) on an
+ * ordered_set).
+ *
+ * Every predicate and fold function sees copies, as a match spec sees
+ * terms: it cannot change the table through what it is shown. A fold may
+ * write to the table; it walks the rows as they were when it started.
+ */
+import { copyTerm, Tid, type Copied } from './term.ts';
+import { checkKey, copyKey, keyId, type Key } from './ets_keys.ts';
+import { tables, get, removeValues, type Row, type Table } from './ets_table.ts';
+
+export type Pred = (key: Key, value: any) => boolean;
+
+/** What a scan shows a predicate: a copy of the key and of the value. */
+function shown(r: Row, v: Copied): [Key, unknown] {
+  return [copyKey(r.key), typeof v.value === 'object' && v.value !== null ? copyTerm(v.value, 'ets').value : v.value];
+}
+
+function checkPred(what: string, pred: unknown): void {
+  if (typeof pred !== 'function') throw new TypeError(`${what}: pred must be a function (key, value) => boolean`);
+}
+
+/** Every [key, value] the predicate accepts (copies). A scan costs a copy
+ *  of every value it visits: key a big table by what you look it up by. */
+export function match(table: Tid | string, pred: Pred): [Key, unknown][] {
+  return select(table, pred);
+}
+
+/** Where a select with a limit stopped; pass it to selectMore. Opaque. For
+ *  an ordered_set it holds the last key (resumed in O(log n), seeing what
+ *  changed meanwhile); for the other types a count of matches (the scan
+ *  starts over, so changes made meanwhile can make it repeat or miss
+ *  entries, as ets:select/1 may on a table that is not fixed). It belongs
+ *  to the table it came from: used after that table is deleted (even if
+ *  another was made under the same name) it is an Error, as OTP's badarg. */
+export class Continuation {
+  /** @internal */
+  constructor(
+    readonly tid: Tid,
+    readonly pred: Pred,
+    readonly limit: number,
+    readonly skip: number,
+    readonly after: Key | undefined,
+  ) {}
+}
+
+export const END_OF_TABLE = '$end_of_table';
+export type EndOfTable = typeof END_OF_TABLE;
+
+/** A chunk: its items and where to go on (END_OF_TABLE when the table was
+ *  walked to its end: selectMore gives END_OF_TABLE then). */
+export interface Selection {
+  items: [Key, unknown][];
+  more: Continuation | EndOfTable;
+}
+
+/** Every match (no limit), as ets:select/2; with a limit, the first chunk
+ *  of at most `limit` matches, or END_OF_TABLE if there is none, as
+ *  ets:select/3. */
+export function select(table: Tid | string, pred: Pred): [Key, unknown][];
+export function select(table: Tid | string, pred: Pred, limit: number): Selection | EndOfTable;
+export function select(table: Tid | string, pred: Pred, limit?: number): [Key, unknown][] | Selection | EndOfTable {
+  checkPred('ets.select', pred);
+  const t = get('ets.select', table, false);
+  if (limit === undefined) {
+    const out: [Key, unknown][] = [];
+    for (const r of t.rows()) for (const v of r.vals) {
+      const e = shown(r, v);
+      if (pred(e[0], e[1])) out.push(e);
+    }
+    return out;
+  }
+  if (typeof limit !== 'number' || !(limit >= 1) || !Number.isInteger(limit)) throw new RangeError('ets.select: limit must be an integer >= 1');
+  return chunk(t, new Continuation(t.tid, pred, limit, 0, undefined));
+}
+
+/** The next chunk after a select with a limit, or END_OF_TABLE. */
+export function selectMore(more: Continuation | EndOfTable): Selection | EndOfTable {
+  if (more === END_OF_TABLE) return END_OF_TABLE;
+  if (!(more instanceof Continuation)) throw new TypeError('ets.selectMore: expected a continuation from ets.select');
+  if (!tables.has(more.tid.id)) throw new Error(`ets.selectMore: badarg: the continuation's table ${String(more.tid)} no longer exists`);
+  return chunk(get('ets.selectMore', more.tid, false), more);
+}
+
+function chunk(t: Table, from: Continuation): Selection | EndOfTable {
+  const { pred, limit, skip } = from;
+  const items: [Key, unknown][] = [];
+  let seen = 0;
+  for (const r of t.rows(from.after)) {
+    for (const v of r.vals) {
+      const e = shown(r, v);
+      if (!pred(e[0], e[1])) continue;
+      if (seen++ < skip) continue;
+      items.push(e);
+      // As OTP: a full chunk comes back with a continuation at once (the
+      // next select may find nothing: END_OF_TABLE then).
+      if (items.length === limit) {
+        const more = t.tree ? new Continuation(t.tid, pred, limit, 0, copyKey(r.key)) : new Continuation(t.tid, pred, limit, skip + items.length, undefined);
+        return { items, more };
+      }
+    }
+  }
+  if (items.length === 0) return END_OF_TABLE;
+  return { items, more: END_OF_TABLE };
+}
+
+/** How many entries the predicate accepts. */
+export function selectCount(table: Tid | string, pred: Pred): number {
+  checkPred('ets.selectCount', pred);
+  const t = get('ets.selectCount', table, false);
+  let n = 0;
+  for (const r of t.rows()) for (const v of r.vals) {
+    const e = shown(r, v);
+    if (pred(e[0], e[1])) n++;
+  }
+  return n;
+}
+
+/** Deletes the entries the predicate accepts; how many. */
+export function selectDelete(table: Tid | string, pred: Pred): number {
+  checkPred('ets.selectDelete', pred);
+  const t = get('ets.selectDelete', table, true);
+  let n = 0;
+  for (const r of [...t.rows()]) n += removeValues(t, r, (v) => {
+    const e = shown(r, v);
+    return pred(e[0], e[1]) === true;
+  });
+  return n;
+}
+
+/** ets:match_delete: as selectDelete, without the count. */
+export function matchDelete(table: Tid | string, pred: Pred): true {
+  selectDelete(table, pred);
+  return true;
+}
+
+export type Folder<A> = (key: Key, value: any, acc: A) => A;
+
+function fold<A>(what: string, table: Tid | string, fn: Folder<A>, acc: A, reverse: boolean): A {
+  if (typeof fn !== 'function') throw new TypeError(`${what}: fn must be a function (key, value, acc) => acc`);
+  const t = get(what, table, false);
+  const rows = [...(reverse ? t.rowsReversed() : t.rows())];
+  for (const r of rows) {
+    const vals = reverse ? [...r.vals].reverse() : r.vals;
+    for (const v of vals) {
+      const [k, x] = shown(r, v);
+      acc = fn(k, x, acc);
+    }
+  }
+  return acc;
+}
+
+/** Folds over every entry, first to last. */
+export function foldl<A>(table: Tid | string, fn: Folder<A>, acc: A): A {
+  return fold('ets.foldl', table, fn, acc, false);
+}
+
+/** Folds over every entry, last to first. */
+export function foldr<A>(table: Tid | string, fn: Folder<A>, acc: A): A {
+  return fold('ets.foldr', table, fn, acc, true);
+}
+
+/** First key (key order for ordered_set, insertion order otherwise). */
+export function first(table: Tid | string): Key | undefined {
+  const t = get('ets.first', table, false);
+  if (t.tree) {
+    const k = t.tree.first();
+    return k === undefined ? undefined : copyKey(k);
+  }
+  for (const r of t.hash.values()) return copyKey(r.key);
+  return undefined;
+}
+
+/** Last key. */
+export function last(table: Tid | string): Key | undefined {
+  const t = get('ets.last', table, false);
+  if (t.tree) {
+    const k = t.tree.last();
+    return k === undefined ? undefined : copyKey(k);
+  }
+  let k: Key | undefined;
+  for (const r of t.hash.values()) k = r.key;
+  return k === undefined ? undefined : copyKey(k);
+}
+
+/** The key after `key`, or undefined at the end. O(log n) for ordered_set. */
+export function next(table: Tid | string, key: Key): Key | undefined {
+  return step('ets.next', table, key, 1);
+}
+
+/** The key before `key`, or undefined at the start. */
+export function prev(table: Tid | string, key: Key): Key | undefined {
+  return step('ets.prev', table, key, -1);
+}
+
+function step(what: string, table: Tid | string, key: Key, dir: 1 | -1): Key | undefined {
+  const t = get(what, table, false);
+  const k = checkKey(what, key);
+  if (t.tree) {
+    const n = dir === 1 ? t.tree.next(k) : t.tree.prev(k);
+    return n === undefined ? undefined : copyKey(n);
+  }
+  const id = keyId(k);
+  let before: Row | undefined;
+  let found = false;
+  for (const [i, r] of t.hash) {
+    if (found) return copyKey(r.key);
+    if (i === id) {
+      if (dir === -1) return before ? copyKey(before.key) : undefined;
+      found = true;
+    }
+    before = r;
+  }
+  if (!found) throw new Error(`${what}: key ${JSON.stringify(k)} is not in the table`);
+  return undefined;
+}

@@ -1,0 +1,202 @@
+/**
+ * The tables' internals, shared by ets.ts (tables, single keys) and
+ * ets_scan.ts (walks): the table records, lookup by id or name with the
+ * access check, and writing entries with their memory accounting.
+ */
+import { Proc, state, holdBinaries, releaseBinaries, type Reason } from './process.ts';
+import { Pid, Tid, type Copied } from './term.ts';
+import { termEq } from './term_eq.ts';
+import { Treap } from './treap.ts';
+import { compareKeys, keyId, type Key } from './ets_keys.ts';
+import { onDeath } from './signals.ts';
+import { deliver } from './mailbox.ts';
+import { chargedTo, deaths, roomFor } from './pressure.ts';
+import { ProcessExit } from './signals.ts';
+
+export { Tid };
+
+export type TableType = 'set' | 'ordered_set' | 'bag' | 'duplicate_bag';
+export type Access = 'public' | 'protected' | 'private';
+
+export interface TableOptions {
+  type?: TableType;
+  access?: Access;
+  /** A name other processes can use instead of the table id. */
+  name?: string;
+  heir?: { pid: Pid; data?: unknown };
+  /** Bytes (as `info().memory` counts them) past which an insert fails with
+   *  an Error in the caller, the table unchanged. Default: no limit of its
+   *  own (the heap's still applies). */
+  maxMemory?: number;
+}
+
+export interface Row {
+  key: Key;
+  vals: Copied[];
+}
+
+export const ENTRY_BYTES = 48;
+/** A table's own bytes, before its entries. */
+export const TABLE_BYTES = 200;
+
+export class Table {
+  readonly tid = new Tid();
+  hash = new Map<unknown, Row>();
+  tree: Treap<Key, Row> | null;
+  bytes = 0;
+  count = 0;
+  maxMemory = 0;
+  constructor(
+    readonly type: TableType,
+    readonly access: Access,
+    readonly name: string | null,
+    public owner: Proc | null,
+    public heir: { proc: Proc; data: Copied } | null,
+  ) {
+    this.tree = type === 'ordered_set' ? new Treap<Key, Row>(compareKeys) : null;
+  }
+  row(k: Key): Row | undefined {
+    return this.tree ? this.tree.get(k) : this.hash.get(keyId(k));
+  }
+  /** Every row; for ordered_set, with `after`, those with greater keys only. */
+  rows(after?: Key): Iterable<Row> {
+    return this.tree ? mapIter(this.tree.entries(after), (e) => e[1]) : this.hash.values();
+  }
+  /** Every row, last first. O(n) extra for the hash types (a copy of the order). */
+  rowsReversed(): Iterable<Row> {
+    return this.tree ? mapIter(this.tree.entriesReversed(), (e) => e[1]) : [...this.hash.values()].reverse();
+  }
+}
+
+function* mapIter<A, B>(it: Iterable<A>, f: (a: A) => B): Generator<B> {
+  for (const a of it) yield f(a);
+}
+
+export const tables = new Map<number, Table>();
+export const named = new Map<string, Table>();
+
+/** Tables by owner, so that a death visits the dead process's tables only. */
+const owned = new Map<Proc, Set<Table>>();
+
+export function own(t: Table, p: Proc): void {
+  t.owner = p;
+  let mine = owned.get(p);
+  if (!mine) owned.set(p, (mine = new Set()));
+  mine.add(t);
+}
+
+chargedTo.push((p: Proc) => {
+  const mine = owned.get(p);
+  let n = 0;
+  if (mine) for (const t of mine) n += TABLE_BYTES + t.bytes;
+  return n;
+});
+
+onDeath.push((p: Proc, _r: Reason) => {
+  const mine = owned.get(p);
+  if (!mine) return;
+  owned.delete(p);
+  for (const t of mine) {
+    const h = t.heir;
+    if (h && h.proc.alive && h.proc !== p) {
+      own(t, h.proc);
+      t.heir = null;
+      deliver(h.proc, { type: 'ETS-TRANSFER', table: t.tid, from: p.pid, data: h.data.value });
+    } else drop(t);
+  }
+});
+
+export function drop(t: Table): void {
+  for (const r of t.rows()) for (const v of r.vals) if (v.binaries) releaseBinaries(v.binaries);
+  tables.delete(t.tid.id);
+  if (t.name !== null) named.delete(t.name);
+  if (t.owner) owned.get(t.owner)?.delete(t);
+}
+
+export function find(what: string, ref: Tid | string): Table {
+  const t = ref instanceof Tid ? tables.get(ref.id) : typeof ref === 'string' ? named.get(ref) : undefined;
+  if (!t) {
+    if (!(ref instanceof Tid) && typeof ref !== 'string') throw new TypeError(`${what}: expected a table id or name, got ${String(ref)}`);
+    throw new Error(`${what}: no table ${typeof ref === 'string' ? JSON.stringify(ref) : String(ref)}`);
+  }
+  return t;
+}
+
+export function get(what: string, ref: Tid | string, write: boolean): Table {
+  const t = find(what, ref);
+  const caller = state.current;
+  if (t.access !== 'public' && caller !== t.owner && (write || t.access === 'private')) {
+    throw new Error(`${what}: ${t.access} table ${t.name ?? String(t.tid)} is not ${write ? 'writable' : 'readable'} by ${caller ? caller.pid : 'code outside a process'}`);
+  }
+  return t;
+}
+
+/** Bag duplicates: whole-term equality (=:=), see term_eq.ts. */
+export function same(a: Copied, b: Copied): boolean {
+  return termEq(a.value, b.value);
+}
+
+export function put(t: Table, key: Key, val: Copied): void {
+  let r = t.row(key);
+  if (!r) {
+    r = { key, vals: [] };
+    if (t.tree) t.tree.set(key, r);
+    else t.hash.set(keyId(key), r);
+  }
+  if (t.type === 'set' || t.type === 'ordered_set') {
+    for (const old of r.vals) remove(t, old);
+    r.vals = [];
+  } else if (t.type === 'bag' && r.vals.some((v) => same(v, val))) return;
+  r.vals.push(val);
+  t.count++;
+  t.bytes += ENTRY_BYTES + val.size;
+  if (val.binaries) holdBinaries(val.binaries);
+}
+
+export function remove(t: Table, val: Copied): void {
+  t.count--;
+  t.bytes -= ENTRY_BYTES + val.size;
+  if (val.binaries) releaseBinaries(val.binaries);
+}
+
+export function removeRow(t: Table, r: Row): void {
+  for (const v of r.vals) remove(t, v);
+  if (t.tree) t.tree.delete(r.key);
+  else t.hash.delete(keyId(r.key));
+}
+
+/** Before a write that grows `t` by about `bytes`: throws, the table
+ *  unchanged, past its maxMemory or when the heap has no room for it. */
+export function charge(what: string, t: Table, bytes: number): void {
+  if (t.maxMemory > 0 && TABLE_BYTES + t.bytes + bytes > t.maxMemory) {
+    throw new Error(`${what}: table ${tableName(t)} is full: ${TABLE_BYTES + t.bytes} bytes, ${bytes} more would pass its maxMemory (${t.maxMemory})`);
+  }
+  const killed = deaths();
+  const room = roomFor(bytes);
+  if (room && deaths() === killed) return; // the common case: no look at the heap, or it had room
+  const caller = state.current;
+  if (caller && !caller.alive) throw new ProcessExit(caller.exitReason); // relief took the caller
+  if (!tables.has(t.tid.id)) throw new Error(`${what}: no table ${tableName(t)} (its owner died of memory pressure)`);
+  if (!room) throw new Error(`${what}: out of memory: the heap has no room for ${bytes} more bytes in table ${tableName(t)}`);
+}
+
+export function tableName(t: Table): string {
+  return t.name ?? String(t.tid);
+}
+
+
+/** Removes the values of `r` that `drop` accepts (the row too, if none is
+ *  left); how many were removed. */
+export function removeValues(t: Table, r: Row, drop: (v: Copied) => boolean): number {
+  const kept: Copied[] = [];
+  for (const v of r.vals) if (!drop(v)) kept.push(v);
+  const n = r.vals.length - kept.length;
+  if (n === 0) return 0;
+  if (kept.length === 0) {
+    removeRow(t, r);
+    return n;
+  }
+  for (const v of r.vals) if (!kept.includes(v)) remove(t, v);
+  r.vals = kept;
+  return n;
+}
