@@ -1,15 +1,24 @@
-// Image format v1 (docs/ARCHITECTURE.md): an ELF64 boot layer whose last
+// Image format v2 (docs/ARCHITECTURE.md): an ELF64 boot layer whose last
 // PT_LOAD segment is the payload, a 64-byte header followed by a ustar archive.
 // writeImage fills the boot layer's empty payload; readImage checks an image
-// the way the boot layer will, so bad images are caught before QEMU starts.
+// the way the boot layer will and more (the boot layer's own bytes, the
+// header's reserved bytes, nothing after the payload), so every command that
+// reads an image refuses a bad one before QEMU or the engine starts.
 import { Exit, type Manifest } from '../kernel/platform.ts';
 import { crc32 } from './crc32.ts';
 import { ImageError } from './errors.ts';
 import { readTar } from './tar.ts';
 
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 export const MAGIC = 'MOTEIMG\0';
 export const HEADER_SIZE = 64;
+/** Header fields past the version and size (offsets from the header's start). */
+const TAR_SIZE_AT = 16;
+const TAR_CRC_AT = 24;
+/** Version 2 on: the CRC-32 of the file's bytes before the header (the boot layer as written). */
+const BOOT_CRC_AT = 28;
+/** Where the zero bytes start, by format version. */
+const reservedFrom = (version: number) => (version >= 2 ? 32 : 28);
 
 const PT_LOAD = 1;
 const ELF_MAGIC = '\x7fELF';
@@ -88,8 +97,8 @@ export function writeImage(bootLayer: Uint8Array, tar: Uint8Array): Uint8Array {
   out.set(new TextEncoder().encode(MAGIC), seg.offset);
   v.setUint32(seg.offset + 8, FORMAT_VERSION, true);
   v.setUint32(seg.offset + 12, HEADER_SIZE, true);
-  v.setBigUint64(seg.offset + 16, BigInt(tar.length), true);
-  v.setUint32(seg.offset + 24, crc32(tar), true);
+  v.setBigUint64(seg.offset + TAR_SIZE_AT, BigInt(tar.length), true);
+  v.setUint32(seg.offset + TAR_CRC_AT, crc32(tar), true);
   out.set(tar, seg.offset + HEADER_SIZE);
 
   const size = BigInt(HEADER_SIZE + tar.length);
@@ -99,6 +108,8 @@ export function writeImage(bootLayer: Uint8Array, tar: Uint8Array): Uint8Array {
   v.setBigUint64(40, 0n, true); // e_shoff
   v.setUint16(60, 0, true); // e_shnum
   v.setUint16(62, 0, true); // e_shstrndx
+  // Last, once every byte before the header is final.
+  v.setUint32(seg.offset + BOOT_CRC_AT, crc32(out.subarray(0, seg.offset)), true);
   return out;
 }
 
@@ -122,7 +133,10 @@ export async function readImage(bytes: Uint8Array): Promise<Image> {
   if (version === 0 || v.getUint32(seg.offset + 12, true) !== HEADER_SIZE) {
     throw new ImageError('corrupt image: bad payload header', Exit.PayloadCorrupt);
   }
-  const tarSize = Number(v.getBigUint64(seg.offset + 16, true));
+  if (bytes.subarray(seg.offset + reservedFrom(version), seg.offset + HEADER_SIZE).some((b) => b !== 0)) {
+    throw new ImageError('corrupt image: the payload header\'s reserved bytes are not zero', Exit.PayloadCorrupt);
+  }
+  const tarSize = Number(v.getBigUint64(seg.offset + TAR_SIZE_AT, true));
   if (tarSize === 0) throw new ImageError('this is a bare boot layer with no payload: build an image with `mote build`', Exit.NoEntry);
   const start = seg.offset + HEADER_SIZE;
   if (start + tarSize > bytes.length || seg.filesz < HEADER_SIZE + tarSize) {
@@ -131,8 +145,11 @@ export async function readImage(bytes: Uint8Array): Promise<Image> {
       Exit.PayloadTruncated,
     );
   }
+  if (bytes.length > start + tarSize) {
+    throw new ImageError(`corrupt image: ${bytes.length - start - tarSize} bytes after the payload, which ends the image`, Exit.PayloadCorrupt);
+  }
   const tar = bytes.subarray(start, start + tarSize);
-  if (crc32(tar) !== v.getUint32(seg.offset + 24, true)) {
+  if (crc32(tar) !== v.getUint32(seg.offset + TAR_CRC_AT, true)) {
     throw new ImageError('corrupt image: payload checksum mismatch', Exit.PayloadCorrupt);
   }
   let files: Map<string, Uint8Array>;
@@ -155,6 +172,10 @@ export async function readImage(bytes: Uint8Array): Promise<Image> {
     throw new ImageError(`the entry module '${manifest.entry}' named by the manifest is not in the image`, Exit.NoEntry);
   }
   checkLayout(bytes);
+  // Last: a changed byte in the ELF headers gets the layout check's own words.
+  if (version >= 2 && crc32(bytes.subarray(0, seg.offset)) !== v.getUint32(seg.offset + BOOT_CRC_AT, true)) {
+    throw new ImageError('corrupt image: boot layer checksum mismatch', Exit.PayloadCorrupt);
+  }
   return { segments, version, tar, files, manifest };
 }
 

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #define MOTE_PLATFORM_ABI     4   /* bump with kernel/platform.ts */
-#define MOTE_FORMAT_VERSION   1   /* image format, docs/ARCHITECTURE.md */
+#define MOTE_FORMAT_VERSION   2   /* image format, docs/ARCHITECTURE.md */
 
 /* Exit statuses (docs/ARCHITECTURE.md). 0..99 belong to the app. */
 #define MOTE_EXIT_OK                 0
@@ -35,14 +35,16 @@
    (builder/qemu.ts, EXIT_MARK) tells them apart by this line. */
 #define MOTE_EXIT_MARK "mote: clean power-off\n"
 
-/* The payload header at the start of the payload segment (image format v1). */
+/* The payload header at the start of the payload segment (image format v2).
+   The builder checks boot_crc32 and the reserved bytes (builder/image.ts). */
 struct mote_payload_header {
     char     magic[8];        /* "MOTEIMG\0" */
     uint32_t version;         /* MOTE_FORMAT_VERSION */
     uint32_t header_size;     /* sizeof(struct mote_payload_header) */
     uint64_t tar_size;        /* bytes of ustar archive after the header */
     uint32_t tar_crc32;       /* CRC-32 (IEEE) of those bytes */
-    uint8_t  reserved[36];
+    uint32_t boot_crc32;      /* CRC-32 of the image file's bytes before this header */
+    uint8_t  reserved[32];    /* zero */
 };
 _Static_assert(sizeof(struct mote_payload_header) == 64, "payload header is 64 bytes");
 

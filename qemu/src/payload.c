@@ -1,5 +1,5 @@
 /* payload.c: the ustar archive that the builder appends to the image (image
-   format v1, docs/ARCHITECTURE.md). Validated once at boot, before anything
+   format v2, docs/ARCHITECTURE.md). Validated once at boot, before anything
    else trusts it; then modules are found by name with a scan of the headers. */
 #include <string.h>
 #include "mote.h"
@@ -16,7 +16,7 @@ extern const struct mote_payload_header __payload_start;
 
 /* The builder grows this section; as built, the header says "no payload". */
 __attribute__((section(".payload"), used))
-static const struct mote_payload_header empty = { "MOTEIMG", MOTE_FORMAT_VERSION, sizeof empty, 0, 0, {0} };
+static const struct mote_payload_header empty = { "MOTEIMG", MOTE_FORMAT_VERSION, sizeof empty, 0, 0, 0, {0} };
 #endif
 
 static const uint8_t *tar;

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HEADER_SIZE, ImageError, readImage, writeImage } from '../../builder/image.ts';
+import { FORMAT_VERSION, HEADER_SIZE, ImageError, readImage, writeImage } from '../../builder/image.ts';
 import { crc32 } from '../../builder/crc32.ts';
 import { BOOT_LAYER } from '../../builder/pack.ts';
 import { writeTar } from '../../builder/tar.ts';
@@ -98,12 +98,30 @@ describe('bad images', () => {
 
   it('an image from a newer format version: status 108', async () => {
     const bytes = await good();
-    new DataView(bytes.buffer).setUint32((await payloadAt(bytes)) + 8, 2, true);
+    const newer = FORMAT_VERSION + 1;
+    new DataView(bytes.buffer).setUint32((await payloadAt(bytes)) + 8, newer, true);
     await expectRefused(bytes, Exit.FormatVersion, /newer/);
-    const r = await boot(save(bytes, 'v2.img'), { validate: false });
-    expect(r.output).toBe('mote: payload: format version 2 is newer than this boot layer\'s 1\n');
+    const r = await boot(save(bytes, 'newer.img'), { validate: false });
+    expect(r.output).toBe(`mote: payload: format version ${newer} is newer than this boot layer's ${FORMAT_VERSION}\n`);
     expect(r.status).toBe(Exit.FormatVersion);
   });
+
+  // What the boot layer itself does not check, the runner does (readImage):
+  // each of these passed it before and then failed in QEMU with 105, 110 or
+  // 100. Now each is 102 with one line, and QEMU never starts.
+  const changed: Array<[string, (bytes: Uint8Array, at: number) => Uint8Array, RegExp]> = [
+    ['a changed byte in the boot layer\'s code', (b) => ((b[0x1000 + 200] ^= 0x01), b), /^corrupt image: boot layer checksum mismatch$/],
+    ['a changed reserved header byte', (b, at) => ((b[at + 40] = 7), b), /^corrupt image: the payload header's reserved bytes are not zero$/],
+    ['bytes appended after the payload', (b) => new Uint8Array([...b, 1, 2, 3]), /^corrupt image: 3 bytes after the payload, which ends the image$/],
+  ];
+  for (const [name, edit, message] of changed) {
+    it(`${name}: status 102 from the runner, before QEMU`, async () => {
+      const good_ = await good();
+      const bytes = edit(good_, await payloadAt(good_));
+      await expectRefused(bytes, Exit.PayloadCorrupt, message);
+      await expect(boot(save(bytes, 'changed.img'))).rejects.toMatchObject({ status: Exit.PayloadCorrupt });
+    });
+  }
 
   it('not an ELF file at all', async () => {
     await expectRefused(enc('hello, this is not an image'), Exit.PayloadCorrupt, /no ELF header/);

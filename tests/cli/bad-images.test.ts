@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HEADER_SIZE, readImage, writeImage } from '../../builder/image.ts';
+import { FORMAT_VERSION, HEADER_SIZE, readImage, writeImage } from '../../builder/image.ts';
 import { BOOT_LAYER } from '../../builder/pack.ts';
 import { writeTar } from '../../builder/tar.ts';
 import { Exit } from '../../kernel/platform.ts';
@@ -57,9 +57,35 @@ const cases: Array<{ name: string; make: () => string; status: number; message: 
   },
   {
     name: 'an image from a newer format version',
-    make: () => fixture('newer.img', (b) => (b.writeUInt32LE(2, payloadAt + 8), b)),
+    make: () => fixture('newer.img', (b) => (b.writeUInt32LE(FORMAT_VERSION + 1, payloadAt + 8), b)),
     status: Exit.FormatVersion,
-    message: /^mote: error: image format version 2 is newer than this mote's 1: upgrade mote\n$/,
+    message: new RegExp(`^mote: error: image format version ${FORMAT_VERSION + 1} is newer than this mote's ${FORMAT_VERSION}: upgrade mote\n$`),
+  },
+  // The CRC covered only the tar: these passed inspect and run, then failed
+  // boot in QEMU (105, 110 or 100).
+  {
+    name: "a changed byte in the boot layer's code",
+    make: () => fixture('code.img', (b) => ((b[0x1000 + 300]! ^= 0x04), b)),
+    status: Exit.PayloadCorrupt,
+    message: /^mote: error: corrupt image: boot layer checksum mismatch\n$/,
+  },
+  {
+    name: 'a changed boot layer checksum',
+    make: () => fixture('boot-crc.img', (b) => ((b[payloadAt + 28]! ^= 0x10), b)),
+    status: Exit.PayloadCorrupt,
+    message: /^mote: error: corrupt image: boot layer checksum mismatch\n$/,
+  },
+  {
+    name: 'a reserved header byte that is not zero',
+    make: () => fixture('reserved.img', (b) => ((b[payloadAt + 63] = 1), b)),
+    status: Exit.PayloadCorrupt,
+    message: /^mote: error: corrupt image: the payload header's reserved bytes are not zero\n$/,
+  },
+  {
+    name: 'bytes appended after the payload',
+    make: () => fixture('appended.img', (b) => Buffer.concat([b, Buffer.from('trailing junk\n')])),
+    status: Exit.PayloadCorrupt,
+    message: /^mote: error: corrupt image: 14 bytes after the payload, which ends the image\n$/,
   },
   {
     name: 'a manifest that is null',
@@ -113,7 +139,7 @@ const cases: Array<{ name: string; make: () => string; status: number; message: 
   },
 ];
 
-describe.each(['inspect', 'run', 'boot'])('mote %s on a bad image', (command) => {
+describe.each(['inspect', 'run', 'boot', 'budget'])('mote %s on a bad image', (command) => {
   for (const c of cases) {
     it(`${c.name}: status ${c.status} and one line`, async () => {
       // boot must refuse before QEMU: a QEMU that does not exist proves it never started.
