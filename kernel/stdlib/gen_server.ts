@@ -5,26 +5,36 @@
  *   user module                        generic (this file)
  *   -----------                        -------------------
  *   init(arg)                    <---  start / startLink (synchronous)
- *   handleCall(req, from, state) <---  call(server, req, timeout = 5000)
+ *   handleCall(req, from, state) <---  call(server, req, timeout = 5000),
+ *                                      sendRequest (gen_server_requests.ts)
  *   handleCast(msg, state)       <---  cast(server, msg)
- *   handleInfo(msg, state)       <---  any other message
+ *   handleInfo(msg, state)       <---  any other message, and 'timeout'
+ *   handleContinue(c, state)     <---  a result's `continue: c`, before
+ *                                      any other message
  *   terminate(reason, state)     <---  stop, a callback's stop result, a
  *                                      crash, or an EXIT from the parent
  *                                      while trapping exits
  *
- * Results:
+ * Results (`timeout: ms` and `continue: c` may be added to every result
+ * that keeps the server running; `timeout` sends handleInfo 'timeout' if
+ * no message comes within ms):
  *   init        { ok: state } | { stop: reason } | { ignore: true }
  *   handleCall  { reply, state } | { noreply: true, state } | { stop, reply?, state }
- *   handleCast, handleInfo   { state } | { stop, state }
+ *   handleCast, handleInfo, handleContinue   { state } | { stop, state }
+ * Any other result ends the server with `{ bad_return_value: result }`.
  *
  * A callback may be async (return a promise); the server then handles
  * nothing else until it settles, and may `await` calls to other servers.
  * init and terminate run synchronously if they return a value.
  */
-import { Pid } from '../term.ts';
-import { spawnHandler, self, send, receive, monitor, demonitor, unlink, hasHeapLimit, reportStateBytes, type SpawnOptions } from '../processes.ts';
+import { Pid, Ref } from '../term.ts';
+import { platform } from '../platform.ts';
+import { spawnHandler, self, send, receive, monitor, demonitor, unlink, exit, hasHeapLimit, reportStateBytes, type SpawnOptions } from '../processes.ts';
 import { ProcessExit, reasonOf, type DownMessage, type ExitMessage } from '../signals.ts';
-import { register, unregister, resolveProc } from '../registry.ts';
+import { register, unregister, resolveProc, whereis } from '../registry.ts';
+import { sendAfter, cancelTimer } from '../node.ts';
+import { crashText } from './report.ts';
+import { makeRequests } from './gen_server_requests.ts';
 import { state as kernel } from '../process.ts';
 import { processInfoParent } from './internal.ts';
 import { call as genCall, reply, isCall, DEFAULT_CALL_TIMEOUT, type From } from '../call.ts';
@@ -36,22 +46,34 @@ export type { From };
 export type ServerRef = Pid | string;
 
 type Maybe<T> = T | Promise<T>;
-export type InitResult<S> = { ok: S } | { stop: Reason } | { ignore: true };
-export type CallResult<S, R = unknown> = { reply: R; state: S } | { noreply: true; state: S } | { stop: Reason; reply?: R; state: S };
+/** What may follow a result that keeps the server running. */
+export interface Then {
+  /** ms without a message after which handleInfo gets 'timeout'. */
+  timeout?: number;
+  /** handleContinue(continue, state) runs next, before any message. */
+  continue?: unknown;
+}
+export type InitResult<S> = ({ ok: S } & Then) | { stop: Reason } | { ignore: true };
+export type CallResult<S, R = unknown> = (({ reply: R; state: S } | { noreply: true; state: S }) & Then) | { stop: Reason; reply?: R; state: S };
 /** `reply?: never`: a handleCast or handleInfo returning a reply is a type error (nobody waits for it). */
-export type NoReply<S> = { state: S; reply?: never } | { stop: Reason; state: S };
+export type NoReply<S> = ({ state: S; reply?: never } & Then) | { stop: Reason; state: S };
 
 export interface ServerModule<S, A = unknown> {
   init(arg: A): InitResult<S>;
   handleCall?(req: any, from: From, state: S): Maybe<CallResult<S>>;
   handleCast?(msg: any, state: S): Maybe<NoReply<S>>;
   handleInfo?(msg: any, state: S): Maybe<NoReply<S>>;
+  handleContinue?(cont: any, state: S): Maybe<NoReply<S>>;
   terminate?(reason: Reason, state: S): unknown;
 }
 
 export interface StartOptions extends Omit<SpawnOptions, 'link'> {
   /** Register the server under this name. */
   name?: string;
+  /** ms init may take: past it, the server is killed and start gives
+   *  `{ error: 'timeout' }`. init is synchronous, so start returns when
+   *  init does, not at the deadline. Default Infinity. */
+  timeout?: number;
 }
 
 export type StartResult = { ok: Pid } | { error: Reason } | { ignore: true };
@@ -80,6 +102,18 @@ function isNormal(r: Reason): boolean {
   return r === 'normal' || r === 'shutdown' || (r !== null && typeof r === 'object' && 'shutdown' in (r as object));
 }
 
+/** A value as it can travel in an exit reason (functions as text). */
+function showable(v: unknown): unknown {
+  return typeof v === 'function' || typeof v === 'symbol' ? String(v) : v;
+}
+
+const RESULTS: Record<string, string> = {
+  handleCall: '{ reply, state }, { noreply, state } or { stop, state }',
+  handleCast: '{ state } or { stop, state }',
+  handleInfo: '{ state } or { stop, state }',
+  handleContinue: '{ state } or { stop, state }',
+};
+
 /**
  * One running server: the process's Handler. A class, not closures, so an
  * idle server costs one small object plus its state (methods live on the
@@ -92,6 +126,14 @@ class Server<S> {
   /** Set by a failed init that must clean up first (see stopAfter). Not
    *  initialised: an idle server should not pay a property for a rare case. */
   declare cleanup?: Cleanup;
+  /** The armed `timeout` of the last result, and its number (a timeout
+   *  message of an older one is stale). */
+  declare timer?: Ref | null;
+  declare timerSeq?: number;
+  /** init's `continue`, run before the first message. */
+  declare pending?: { value: unknown };
+  /** Why a result was refused, for the crash report. */
+  declare badResult?: string;
   constructor(readonly mod: ServerModule<S, any>) {}
 
   get behaviour(): string {
@@ -102,9 +144,13 @@ class Server<S> {
     if (hasHeapLimit()) reportStateBytes(termSize(this.state));
   }
 
+  /** The crash report: once, with the stack, for an abnormal reason. */
   terminate(reason: Reason): unknown {
     this.stopping = true;
-    if (!isNormal(reason)) logger.error(`gen_server ${self()} terminating, reason:`, reason);
+    if (!isNormal(reason)) {
+      const hint = this.badResult ? ` (${this.badResult})` : '';
+      logger.error(`gen_server ${self()} terminating${hint}, reason: ${crashText(reason)}`);
+    }
     return this.mod.terminate ? this.mod.terminate(reason, this.state) : undefined;
   }
 
@@ -135,6 +181,12 @@ class Server<S> {
     return this.stopWith(reasonOf(e));
   }
 
+  /** A result that is none of the documented ones: OTP's bad_return_value. */
+  bad(what: string, r: unknown): unknown {
+    this.badResult = `${what} must return ${RESULTS[what] ?? 'a documented result'}`;
+    return this.stopWith({ bad_return_value: showable(r) as Reason });
+  }
+
   /** Runs a callback; a promise result makes the process busy until it settles. */
   run(cb: () => unknown, then: (r: any) => unknown): unknown {
     let r: unknown;
@@ -147,25 +199,45 @@ class Server<S> {
     return then(r);
   }
 
-  noreply(what: string, r: NoReply<S>): unknown {
-    if (!r || typeof r !== 'object' || !('state' in r)) return this.fail(new TypeError(`GenServer: ${what} must return { state } or { stop, state }`));
-    this.state = r.state;
-    if ('stop' in r) return this.stopWith(r.stop);
-    this.measure();
+  /** After a result that keeps the server: its `continue`, else its `timeout`. */
+  next(r: Then, what: string): unknown {
+    if (r.continue !== undefined) {
+      const mod = this.mod;
+      if (!mod.handleContinue) return this.fail(new Error(`GenServer: ${what} returned continue, but the module has no handleContinue`));
+      return this.run(() => mod.handleContinue!(r.continue, this.state), (c: NoReply<S>) => this.noreply('handleContinue', c));
+    }
+    if (r.timeout !== undefined && r.timeout !== Infinity) this.arm(r.timeout);
     return undefined;
   }
 
+  arm(ms: number): void {
+    if (typeof ms !== 'number' || !(ms >= 0)) {
+      this.fail(new TypeError(`GenServer: timeout must be a number >= 0 or Infinity, got ${String(ms)}`));
+      return;
+    }
+    const seq = (this.timerSeq ?? 0) + 1;
+    this.timerSeq = seq;
+    this.timer = sendAfter(ms, self(), { $timeout: TAG, seq });
+  }
+
+  noreply(what: string, r: NoReply<S>): unknown {
+    if (!r || typeof r !== 'object' || !('state' in r)) return this.bad(what, r);
+    this.state = r.state;
+    if ('stop' in r) return this.stopWith(r.stop);
+    this.measure();
+    return this.next(r, what);
+  }
+
   callResult(from: From, r: CallResult<S>): unknown {
-    if (!r || typeof r !== 'object' || !('state' in r)) return this.fail(new TypeError('GenServer: handleCall must return { reply, state }, { noreply, state } or { stop, state }'));
+    if (!r || typeof r !== 'object' || !('state' in r) || !('reply' in r || 'noreply' in r || 'stop' in r)) return this.bad('handleCall', r);
     this.state = r.state;
     if ('stop' in r) return this.stopWith(r.stop, () => ('reply' in r ? reply(from, r.reply) : undefined));
     if ('reply' in r) reply(from, r.reply);
     this.measure();
-    return undefined;
+    return this.next(r, 'handleCall');
   }
 
   onMessage(msg: any): unknown {
-    const mod = this.mod;
     if (this.cleanup) {
       // A failed start: clean up (any message, the one start sent or
       // another, sets it going), then exit with the init's reason.
@@ -176,6 +248,28 @@ class Server<S> {
         throw new ProcessExit(reason);
       };
       return run().then(end, end);
+    }
+    if (this.pending) {
+      // init's continue runs before any message (start sent one to wake it).
+      const c = this.pending;
+      this.pending = undefined;
+      const r = this.next({ continue: c.value }, 'init');
+      if (msg && msg.$wake === TAG) return r;
+      return isThenable(r) ? r.then(() => this.handle(msg)) : this.handle(msg);
+    }
+    return this.handle(msg);
+  }
+
+  handle(msg: any): unknown {
+    const mod = this.mod;
+    if (msg && typeof msg === 'object' && msg.$timeout === TAG) {
+      if (!this.timer || msg.seq !== this.timerSeq) return undefined; // stale
+      this.timer = null;
+      msg = 'timeout';
+    } else if (this.timer) {
+      // Any message cancels the timeout, as in OTP.
+      cancelTimer(this.timer);
+      this.timer = null;
     }
     if (isCall(msg, TAG)) {
       const from = msg.from;
@@ -188,6 +282,7 @@ class Server<S> {
         return this.run(() => mod.handleCast!(msg.msg, this.state), (r: NoReply<S>) => this.noreply('handleCast', r));
       }
       if (msg.$stop === TAG) return this.stopWith(msg.reason);
+      if (msg.$wake === TAG) return undefined;
       if (msg.type === 'EXIT' && this.parent && (msg as ExitMessage).from === this.parent) return this.stopWith((msg as ExitMessage).reason);
     }
     if (!mod.handleInfo) {
@@ -198,20 +293,29 @@ class Server<S> {
   }
 }
 
+const INIT_RESULTS = 'GenServer: init must return { ok: state }, { stop: reason } or { ignore: true }';
+
 function start<S, A>(mod: ServerModule<S, A>, arg: A, opts: StartOptions | undefined, link: boolean): StartResult {
   if (!mod || typeof mod.init !== 'function') throw new TypeError('GenServer.start: the module must have an init function');
+  const { timeout = Infinity, ...spawnOpts } = opts ?? {};
+  if (timeout !== Infinity && (typeof timeout !== 'number' || !(timeout >= 0))) throw new TypeError(`GenServer.start: timeout must be a number >= 0 or Infinity, got ${String(timeout)}`);
+  const name = spawnOpts.name;
+  // As OTP: a name already taken gives the holder's pid, and no process.
+  const holder = name !== undefined ? whereis(name) : undefined;
+  if (holder) return { error: { already_started: holder } };
   const server = new Server<S>(mod);
   let ignored = false;
   let pid: Pid;
+  const t0 = timeout === Infinity ? 0 : platform().monotonicMs();
   try {
     pid = spawnHandler(server, () => {
       // As OTP: gen_server:start makes the server its own parent; only
       // startLink's parent (the spawner) stops it with an EXIT.
       server.parent = link ? processInfoParent() : self();
-      if (opts?.name !== undefined) register(opts.name, self());
+      if (name !== undefined) register(name, self());
       const r = mod.init(arg);
       if (isThenable(r)) throw new TypeError('GenServer: init must return its result synchronously');
-      if (!r || typeof r !== 'object') throw new TypeError('GenServer: init must return { ok: state }, { stop: reason } or { ignore: true }');
+      if (!r || typeof r !== 'object') throw new TypeError(INIT_RESULTS);
       if ('stop' in r) {
         const run = (r as { [CLEANUP]?: () => Promise<unknown> })[CLEANUP];
         if (!run) throw new ProcessExit(r.stop);
@@ -222,10 +326,14 @@ function start<S, A>(mod: ServerModule<S, A>, arg: A, opts: StartOptions | undef
         ignored = true;
         throw new ProcessExit('normal');
       }
-      if (!('ok' in r)) throw new TypeError('GenServer: init must return { ok: state }, { stop: reason } or { ignore: true }');
+      if (!('ok' in r)) throw new TypeError(INIT_RESULTS);
       server.state = r.ok;
       server.measure();
-    }, { ...opts, link });
+      if (r.continue !== undefined) {
+        server.pending = { value: r.continue };
+        send(self(), { $wake: TAG });
+      } else if (r.timeout !== undefined && r.timeout !== Infinity) server.arm(r.timeout);
+    }, { ...spawnOpts, link });
   } catch (e) {
     if (ignored) return { ignore: true };
     return { error: reasonOf(e) };
@@ -234,15 +342,24 @@ function start<S, A>(mod: ServerModule<S, A>, arg: A, opts: StartOptions | undef
     // As for any failed start, the caller is no longer linked and the name
     // is free; the process lives on only to run its cleanup.
     if (link) unlink(pid);
-    if (opts?.name !== undefined) unregister(opts.name);
+    if (name !== undefined) unregister(name);
     send(pid, { $cleanup: TAG });
     return { error: server.cleanup.reason };
+  }
+  if (timeout !== Infinity && platform().monotonicMs() - t0 > timeout) {
+    // As OTP's start timeout: the server is killed, the caller told.
+    if (link) unlink(pid);
+    exit(pid, 'kill');
+    return { error: 'timeout' };
   }
   return { ok: pid };
 }
 
+export type { RequestId, RequestIds, Response, Answered, ResponseTimeout } from './gen_server_requests.ts';
+
 export const GenServer = {
   DEFAULT_CALL_TIMEOUT,
+  ...makeRequests(TAG),
   /** Starts a server; init runs before this returns. */
   start<S, A>(mod: ServerModule<S, A>, arg: A, opts?: StartOptions): StartResult {
     return start(mod, arg, opts, false);
@@ -270,6 +387,8 @@ export const GenServer = {
    *  (a dead pid, a name not registered), with `timeout` after `timeout` ms,
    *  and with the server's reason if it ends with another one. */
   async stop(server: ServerRef, reason: Reason = 'normal', timeout = Infinity): Promise<void> {
+    // Checked before anything is sent: a bad timeout leaves the server running, as in OTP.
+    if (timeout !== Infinity && (typeof timeout !== 'number' || !(timeout >= 0))) throw new TypeError(`GenServer.stop: timeout must be a number >= 0 or Infinity, got ${String(timeout)}`);
     const p = resolveProc(server, 'GenServer.stop');
     if (!p) throw new ProcessExit('noproc');
     // A server waiting for its own end would wait forever (OTP's stop is a
