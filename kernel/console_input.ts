@@ -131,6 +131,15 @@ export function read(opts?: ReadOptions): Promise<string | null | Timeout> {
   return request(false, opts);
 }
 
+/** Puts `text` back in front of the input, for a reader that took more
+ *  than it used (a line editor's type-ahead): the next request gets it first. */
+export function unread(text: string): void {
+  if (typeof text !== 'string') throw new TypeError(`stdin.unread: text must be a string, got ${typeof text}`);
+  if (text === '') return;
+  buffered = text + buffered;
+  serve();
+}
+
 /** Whether the input has ended (a 0x04 was read). */
 export function atEnd(): boolean {
   return ended && buffered.length === 0;

@@ -17,7 +17,8 @@ export function buildImage(app: string): string {
 export type Host = 'run' | 'boot';
 export const hosts: Host[] = ['run', 'boot'];
 
-/** Runs `image` on one host at 8M with `cli` (such as `-e`, `--`), bounded by `timeoutS` seconds. */
-export function runOn(host: Host, image: string, cli: string[], timeoutS = 300): Promise<CliResult> {
-  return mote([host, image, '-m', '8M', '--timeout', String(timeoutS), ...cli]);
+/** Runs `image` on one host at 8M with `cli` (such as `-e`, `--`), bounded by
+ *  `timeoutS` seconds, with `input` piped to its console. */
+export function runOn(host: Host, image: string, cli: string[], timeoutS = 300, input = ''): Promise<CliResult> {
+  return mote([host, image, '-m', '8M', '--timeout', String(timeoutS), ...cli], { input });
 }

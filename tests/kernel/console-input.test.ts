@@ -78,6 +78,16 @@ describe('stdin', () => {
     expect(r.code).toBe(0);
   });
 
+  it('unread puts text back in front, for the next request', async () => {
+    const { seen } = await session(['ab\ncd\n'], async () => {
+      const first = await stdin.read();
+      stdin.unread((first as string).slice(3));
+      stdin.unread('x');
+      return [first, await stdin.readLine()];
+    });
+    expect(seen).toEqual(['ab\ncd\n', 'xcd']);
+  });
+
   it('a process that dies waiting gives up its place', async () => {
     const host = createNodeHost({ input: ['x\n'] });
     const got: unknown[] = [];

@@ -1,0 +1,65 @@
+// images/shell: a session driven through the console on both hosts at
+// -m 8M, as piped input drives it: 1+1, i(), a thrown error, an up-arrow
+// recall, then halt(0); and the shell living on past a runaway expression,
+// Ctrl-C and observer().
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildCli } from '../cli/support.ts';
+import { buildImage, hosts, runOn } from './support.ts';
+
+const UP = '\x1b[A';
+let image: string;
+
+beforeAll(() => {
+  buildCli();
+  image = buildImage('shell');
+});
+
+/** The transcript as a terminal would show it: a redraw (\r, the prompt
+ *  again, the line, clear to its end) replaces what the line showed. */
+function screen(out: string): string {
+  return out.replace(/[^\n]*\r(?=> )/g, '').replace(/\x1b\[K/g, '');
+}
+
+describe('images/shell', () => {
+  for (const host of hosts) {
+    it(`mote ${host}: 1+1, i(), a thrown error, an up-arrow recall, halt(0)`, async () => {
+      const r = await runOn(host, image, ['--net', 'none'], 120, `1+1\ni()\nthrow new RangeError("boom")\n${UP}\n'a' + 1\nhalt(0)\n`);
+      const lines = screen(r.stdout).split('\n');
+      expect(lines[0]).toBe('mote shell: JavaScript on the node. help() lists the helpers; halt() or Ctrl-D leaves.');
+      expect(lines[1]).toBe('> 1+1');
+      expect(lines[2]).toBe('2');
+      expect(lines[3]).toBe('> i()');
+      expect(lines[4]).toMatch(/^Pid +Name +Status +Msgs +Memory +Reductions$/);
+      expect(lines[5]).toMatch(/^<0\.\d+\.0> +shell +waiting +0 +\d+ +\d+$/);
+      expect(lines[6]).toMatch(/^<0\.\d+\.0> +running +0 +\d+ +\d+$/); // the evaluator of i()
+      expect(lines[7]).toMatch(/^2 processes, \d+ bytes$/);
+      expect(lines.slice(8)).toEqual([
+        'undefined',
+        '> throw new RangeError("boom")',
+        'Uncaught RangeError: boom',
+        '> throw new RangeError("boom")', // recalled by Up, then Enter
+        'Uncaught RangeError: boom',
+        "> 'a' + 1",
+        "'a1'",
+        '> halt(0)',
+        '',
+      ]);
+      expect(r.status).toBe(0);
+    });
+
+    it(`mote ${host}: an expression that never yields is killed by the runaway guard, and the shell lives on`, async () => {
+      const r = await runOn(host, image, ['--net', 'none'], 120, 'for (;;) {}\n6 * 7\nhalt(3)\n');
+      const out = screen(r.stdout);
+      expect(out).toMatch(/> for \(;;\) \{\}\n\[error\] process <0\.\d+\.0> ran \d+ ms without yielding \(limit \d+ ms\): killed\n\*\* the evaluator <0\.\d+\.0> exited: killed \(it ran without yielding, or was sent kill\)\n> 6 \* 7\n42\n> halt\(3\)\n$/);
+      expect(r.status).toBe(3);
+    });
+
+    it(`mote ${host}: Ctrl-C cancels a line; observer() draws until a key; the end of input leaves with 0`, async () => {
+      const r = await runOn(host, image, ['--net', 'none'], 120, 'never run\x03x = [1, {a: "b"}]\nobserver()\nqx\n');
+      const out = screen(r.stdout);
+      expect(out).toContain('> never run^C\n> x = [1, {a: "b"}]\n[ 1, { a: \'b\' } ]\n> observer()\n\x1b[H\x1b[2Jmote observer: 0 s; any key returns to the shell\n');
+      expect(out).toMatch(/\nundefined\n> x\n\[ 1, \{ a: 'b' \} \]\n> \n$/);
+      expect(r.status).toBe(0);
+    });
+  }
+});
