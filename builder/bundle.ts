@@ -47,13 +47,21 @@ function sharedOptions(minify: boolean): BuildOptions {
     write: false,
     metafile: true,
     platform: 'neutral',
+    // Packages resolve as a bundler for a non-Node runtime resolves them:
+    // "exports" with the import/module/default conditions (never node or
+    // browser: neither's APIs exist here), else "module", else "main"
+    // (neutral alone reads no main field: lodash-es could not be found).
+    mainFields: ['module', 'main'],
+    conditions: ['module'],
     target: 'es2020',
     minifyWhitespace: minify,
     minifySyntax: minify,
     legalComments: 'none',
     alias: { mote: KERNEL_ENTRY },
     inject: [...(existsSync(PRELUDE) ? [PRELUDE] : []), ...webGlobals().files],
-    define: webGlobals().define,
+    // As esbuild defines it for the browser: libraries such as immer test
+    // process.env.NODE_ENV, and there is no `process` here.
+    define: { 'process.env.NODE_ENV': minify ? '"production"' : '"development"', ...webGlobals().define },
     logLevel: 'silent',
   };
 }
