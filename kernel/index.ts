@@ -6,7 +6,8 @@ export { Exit, PLATFORM_ABI } from './platform.ts';
 export type { Platform, MemoryInfo, Manifest, ManifestModule } from './platform.ts';
 
 export { Pid, Ref, Binary, Socket, TermError, SHARED_BINARY_MIN } from './term.ts';
-export { ANY, type Matcher, type Reason } from './process.ts';
+export { ANY, type Matcher } from './match.ts';
+export type { Reason } from './reasons.ts';
 export {
   spawn, spawnLink, spawnMonitor, self, send, receive, sleep, exit, link, unlink, monitor, demonitor,
   trapExit, isAlive, processInfo, TIMEOUT, type Timeout, type SpawnOptions, type ProcessInfo,

@@ -5,7 +5,8 @@
  * arrival sets off (the receiver's limits, memory pressure, waking it) is
  * decided above, through the one hook `onArrival` (set by receive.ts).
  */
-import { Proc, EMPTY, holdBinaries, releaseBinaries } from './process.ts';
+import { Proc, EMPTY } from './process.ts';
+import { holdBinaries, releaseBinaries } from './binaries.ts';
 import { copyTerm, type Copied } from './term.ts';
 
 let arrival: (p: Proc, m: Copied) => void = () => {};

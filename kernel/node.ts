@@ -3,7 +3,8 @@
  * memory breakdown (like erlang:memory()), configuration and halt.
  */
 import { platform, Exit } from './platform.ts';
-import { procs, state, procMemory, sharedBinaryBytes } from './process.ts';
+import { procs, state, procMemory, caller } from './process.ts';
+import { sharedBinaryBytes } from './binaries.ts';
 import { copyTerm, Pid, Ref } from './term.ts';
 import { addTimer, removeTimer, timeLeft } from './timers.ts';
 import { enqueueMessage } from './mailbox.ts';
@@ -20,6 +21,7 @@ const timers = new Map<number, { id: number; dest: Pid | string }>();
 export function sendAfter(ms: number, dest: Pid | string, msg: unknown): Ref {
   if (typeof ms !== 'number' || !(ms >= 0) || ms === Infinity) throw new TypeError(`sendAfter: ms must be a finite number >= 0, got ${String(ms)}`);
   resolveProc(dest, 'sendAfter'); // type check only: a name is looked up when it fires
+  caller(); // a dead process schedules nothing
   const m = copyTerm(msg, 'sendAfter');
   const ref = new Ref();
   const id = addTimer(ms, () => {

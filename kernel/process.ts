@@ -2,19 +2,13 @@
  * The process table: one `Proc` per live process, and the running process.
  * Nothing here schedules or signals; see scheduler.ts and signals.ts.
  */
-import { Binary, Pid, Ref, type Copied } from './term.ts';
+import { Pid, Ref, type Copied } from './term.ts';
 import { ProcessExit, type Reason } from './reasons.ts';
 
 export type { Reason };
-
-/** How a receive matches:
- *   - a predicate `(msg) => boolean`;
- *   - a primitive (string, number, boolean, bigint): the message equals it;
- *   - a pattern object: every key must be present in the message and match,
- *     recursively for nested plain objects; a function value is a predicate
- *     on that field; `ANY` matches any value; anything else compares `===`
- *     (so pids and refs match by identity). */
-export type Matcher = ((msg: any) => boolean) | Record<string, unknown> | string | number | boolean | bigint;
+// The shared binaries' accounting moved to binaries.ts; ets finds it here
+// until its imports move too.
+export { holdBinaries, releaseBinaries } from './binaries.ts';
 
 /** What `receive` returns when its `after` timeout passes. */
 export const TIMEOUT: unique symbol = Symbol('mote.timeout');
@@ -57,7 +51,7 @@ export class Proc {
   /** Monitors this process holds on others: ref id -> target. */
   monitors: Map<number, { ref: Ref; target: Proc }> | null = null;
   /** Monitors others hold on this process: ref id -> watcher. */
-  monitoredBy: Map<number, { ref: Ref; watcher: Proc }> | null = null;
+  monitoredBy: Map<number, { ref: Ref; watcher: Proc; name: string | null }> | null = null;
   trapExit = false;
   name: string | null = null;
   alive = true;
@@ -135,6 +129,15 @@ export function me(what: string): Proc {
   return p;
 }
 
+/** The process calling into the kernel, or null outside any. One that died
+ *  (it caught its own exit, say) and runs on gets its exit again: a dead
+ *  process must not act. */
+export function caller(): Proc | null {
+  const p = state.current;
+  if (p && !p.alive) throw new ProcessExit(p.exitReason);
+  return p;
+}
+
 /** Runs `fn` as process p (used to run a behaviour's init synchronously
  *  inside the caller), then restores the caller. */
 export function runAs<T>(p: Proc, fn: () => T): T {
@@ -146,95 +149,3 @@ export function runAs<T>(p: Proc, fn: () => T): T {
     state.current = saved;
   }
 }
-
-// ---- shared binary accounting: each buffer counted once while referenced
-// from a mailbox or a table ----
-
-const binaryRefs = new Map<ArrayBuffer, { bytes: number; refs: number }>();
-let binaryBytes = 0;
-
-export function holdBinaries(bins: Binary[]): void {
-  for (const b of bins) {
-    const buf = Binary.buffer(b);
-    const e = binaryRefs.get(buf);
-    if (e) e.refs++;
-    else {
-      binaryRefs.set(buf, { bytes: buf.byteLength, refs: 1 });
-      binaryBytes += buf.byteLength;
-    }
-  }
-}
-
-export function releaseBinaries(bins: Binary[]): void {
-  for (const b of bins) {
-    const buf = Binary.buffer(b);
-    const e = binaryRefs.get(buf);
-    if (!e) continue;
-    if (--e.refs === 0) {
-      binaryRefs.delete(buf);
-      binaryBytes -= e.bytes;
-    }
-  }
-}
-
-export function sharedBinaryBytes(): number {
-  return binaryBytes;
-}
-
-/** Does `msg` match a pattern? Keys of the pattern must be present and equal;
- *  nested plain objects match recursively. */
-export function matches(m: Matcher, msg: unknown): boolean {
-  if (typeof m === 'function') return m(msg) === true;
-  if (typeof m !== 'object') return m === msg;
-  return matchPattern(m, msg);
-}
-
-function matchPattern(pat: Record<string, unknown>, v: unknown): boolean {
-  if (v === null || typeof v !== 'object') return false;
-  for (const k of Object.keys(pat)) {
-    const want = pat[k];
-    if (want === undefined && !(k in (v as object))) return false;
-    const got = (v as Record<string, unknown>)[k];
-    if (want !== null && typeof want === 'object' && Object.getPrototypeOf(want) === Object.prototype) {
-      if (!matchPattern(want as Record<string, unknown>, got)) return false;
-    } else if (want === ANY) {
-      if (!(k in (v as object))) return false;
-    } else if (typeof want === 'function') {
-      if ((want as (x: unknown) => boolean)(got) !== true) return false;
-    } else if (want !== got && !(Number.isNaN(want) && Number.isNaN(got))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-/** One test for a receive's matchers, compiled once per receive so that
- *  scanning a long mailbox does not redo the pattern's set-up per message. */
-export function compileMatchers(list: Matcher[] | null): ((msg: unknown) => boolean) | null {
-  if (!list) return null;
-  const tests = list.map(compileOne);
-  if (tests.length === 1) return tests[0];
-  return (v) => {
-    for (const t of tests) if (t(v)) return true;
-    return false;
-  };
-}
-
-function compileOne(m: Matcher): (v: unknown) => boolean {
-  if (typeof m === 'function') return (v) => m(v) === true;
-  if (typeof m !== 'object') return (v) => v === m;
-  const keys = Object.keys(m);
-  // The common case: flat patterns of identities and primitives.
-  if (keys.length === 1) {
-    const k = keys[0];
-    const want = m[k];
-    const identity = want !== null && typeof want === 'object' && !Array.isArray(want) && Object.getPrototypeOf(want) !== Object.prototype;
-    if (identity || want === null || (typeof want !== 'object' && typeof want !== 'function' && want !== undefined && want === want)) {
-      return (v) => v !== null && typeof v === 'object' && (v as Record<string, unknown>)[k] === want;
-    }
-  }
-  return (v) => matchPattern(m, v);
-}
-
-/** In a pattern, matches any value present under that key. */
-export const ANY: unique symbol = Symbol('mote.any');

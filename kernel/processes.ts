@@ -2,12 +2,13 @@
  * The public process API: spawn, send, receive, links, monitors, exits,
  * process flags and introspection of one process.
  */
-import { Proc, procs, state, procMemory, me, runAs, type Handler, type Matcher, type Reason } from './process.ts';
+import { Proc, procs, state, procMemory, me, caller, runAs, type Handler, type Reason } from './process.ts';
+import type { Matcher } from './match.ts';
 import { copyTerm, Pid, Ref } from './term.ts';
 import { enqueue, charge } from './scheduler.ts';
 import { receive as schedReceive, TIMEOUT, type Timeout } from './receive.ts';
-import { die, reasonOf, sendExit, link as linkProcs, unlink as unlinkProcs, monitor as monitorProc, demonitor as demonitorProc, ProcessExit, type DownMessage } from './signals.ts';
-import { enqueueMessage, deliver } from './mailbox.ts';
+import { die, reasonOf, sendExit, link as linkProcs, unlink as unlinkProcs, monitor as monitorProc, demonitor as demonitorProc, ProcessExit } from './signals.ts';
+import { enqueueMessage } from './mailbox.ts';
 import { checkLimits } from './limits.ts';
 import { resolveProc } from './registry.ts';
 
@@ -30,11 +31,10 @@ function checkLimit(what: string, name: string, v: unknown): number {
 
 function newProc(what: string, opts: SpawnOptions | undefined): Proc {
   if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new TypeError(`${what}: options must be an object`);
-  const parent = state.current;
+  const parent = caller();
   if (opts?.link && !parent) throw new Error(`${what}: link needs a calling process`);
   const maxHeap = checkLimit(what, 'maxHeapSize', opts?.maxHeapSize);
   const maxMbox = checkLimit(what, 'maxMailboxLen', opts?.maxMailboxLen);
-  if (parent && !parent.alive) throw new ProcessExit(parent.exitReason);
   const p = new Proc(parent ? parent.pid : null);
   p.maxHeapSize = maxHeap;
   p.maxMailboxLen = maxMbox;
@@ -58,9 +58,9 @@ export function spawnLink(body: () => unknown, opts?: SpawnOptions): Pid {
 }
 
 export function spawnMonitor(body: () => unknown, opts?: SpawnOptions): { pid: Pid; ref: Ref } {
-  const caller = me('spawnMonitor');
+  const parent = me('spawnMonitor');
   const pid = spawn(body, opts);
-  return { pid, ref: monitorProc(caller, procs.get(pid.id), pid) };
+  return { pid, ref: monitorProc(parent, procs.get(pid.id), pid, null) };
 }
 
 /**
@@ -90,20 +90,19 @@ export function self(): Pid {
 }
 
 /** Sends a copy of `msg` to a pid or registered name; returns `msg`. A dead
- *  pid drops it silently; an unknown name throws. */
+ *  pid drops it silently; an unknown name throws; a dead sender (one that
+ *  caught its own exit) gets its exit again and sends nothing. */
 export function send<T>(dest: Pid | string, msg: T): T {
+  const cur = caller();
   const p = resolveProc(dest, 'send');
   if (!p && typeof dest === 'string') throw new Error(`send: no process is registered as "${dest}"`);
   const m = copyTerm(msg, 'send');
-  const cur = state.current;
   if (cur) charge(cur);
   if (p) {
-    const wasAlive = cur !== null && cur.alive;
     enqueueMessage(p, m);
     // The sender may have died of this send: its own limit, a link to the
-    // receiver, or memory pressure. (Only of this one: code still running
-    // as a process that died before, as an init that failed, goes on.)
-    if (wasAlive && !cur.alive) throw new ProcessExit(cur.exitReason);
+    // receiver, or memory pressure.
+    if (cur && !cur.alive) throw new ProcessExit(cur.exitReason);
   }
   return msg;
 }
@@ -142,7 +141,7 @@ export function exit(a: unknown, b?: unknown): void {
     throw new ProcessExit(a);
   }
   if (!(a instanceof Pid)) throw new TypeError(`exit: expected a pid, got ${String(a)}`);
-  sendExit(state.current, procs.get(a.id), b);
+  sendExit(caller(), procs.get(a.id), b);
 }
 
 function target(what: string, pid: unknown): Proc | undefined {
@@ -167,23 +166,32 @@ export function unlink(pid: Pid): void {
 }
 
 /** Monitors a pid or a registered name. A dead pid gets DOWN noproc for that
- *  pid; a name with no process gets DOWN noproc carrying `name`, and a `pid`
- *  that never named a process. */
+ *  pid. A monitor taken by name gets its DOWN with `name` set (OTP's
+ *  `{Name, Node}`), the process's `pid` beside it; a name with no process
+ *  gets DOWN noproc at once, its `pid` one that never named a process. */
 export function monitor(dest: Pid | string): Ref {
   const p = me('monitor');
   const t = resolveProc(dest, 'monitor');
-  if (t || dest instanceof Pid) return monitorProc(p, t, t ? t.pid : (dest as Pid));
-  const ref = new Ref();
-  deliver(p, { type: 'DOWN', ref, pid: new Pid(), name: dest, reason: 'noproc' } satisfies DownMessage);
-  return ref;
+  if (dest instanceof Pid) return monitorProc(p, t, dest, null);
+  return monitorProc(p, t, t ? t.pid : new Pid(), dest);
 }
 
-/** Removes a monitor; `flush` also drops its DOWN if already queued.
- *  Returns whether the monitor was still active, as Erlang's
- *  demonitor(Ref, [info]) does (false once the DOWN was sent). */
-export function demonitor(ref: Ref, opts?: { flush?: boolean }): boolean {
+export interface DemonitorOptions {
+  /** Also remove the monitor's DOWN if it is already queued. */
+  flush?: boolean;
+  /** Return whether the monitor was still active. */
+  info?: boolean;
+}
+
+/** Removes a monitor, as erlang:demonitor/1,2: returns true, or with
+ *  `info`, whether the monitor was found and removed (false: its DOWN was
+ *  already sent, and with `flush` is now dropped). `flush` also removes the
+ *  DOWN if already queued. */
+export function demonitor(ref: Ref, opts?: DemonitorOptions): boolean {
   if (!(ref instanceof Ref)) throw new TypeError(`demonitor: expected a ref, got ${String(ref)}`);
-  return demonitorProc(me('demonitor'), ref, opts?.flush === true);
+  if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new TypeError('demonitor: options must be an object ({ flush, info })');
+  const active = demonitorProc(me('demonitor'), ref, opts?.flush === true);
+  return opts?.info === true ? active : true;
 }
 
 /** process_flag(trap_exit, on); returns the old value. */

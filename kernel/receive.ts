@@ -12,7 +12,7 @@
  */
 import { addTimer, removeTimer } from './timers.ts';
 import { Proc, me, TIMEOUT, type Timeout, type Waiter } from './process.ts';
-import { compileMatchers, type Matcher } from './process.ts';
+import { compileMatchers, type Matcher } from './match.ts';
 import { takeMessage, onArrival } from './mailbox.ts';
 import { onDeath } from './signals.ts';
 import { grew } from './pressure.ts';

@@ -15,7 +15,7 @@
  * Deaths propagate through a work list, not recursion, so long chains of
  * links (a ring of 10,000) do not overflow the stack.
  */
-import { Proc, procs, state } from './process.ts';
+import { Proc, procs } from './process.ts';
 import { Pid, Ref } from './term.ts';
 import { ProcessExit, travelling, type Reason } from './reasons.ts';
 import { deliver, dropMailbox, takeMessage } from './mailbox.ts';
@@ -35,8 +35,9 @@ export interface DownMessage {
   ref: Ref;
   pid: Pid;
   reason: Reason;
-  /** Set only when `monitor(name)` found no process registered as `name`
-   *  (OTP's `{Name, Node}`); `pid` then names no process. */
+  /** Set when the monitor was taken by registered name (OTP's
+   *  `{Name, Node}`); `pid` is then the process that had the name, or, if
+   *  no process had it, a pid of no process. */
   name?: string;
 }
 
@@ -60,9 +61,9 @@ export function die(p: Proc, reason: Reason): void {
   if (p.monitors) for (const { ref, target } of p.monitors.values()) target.monitoredBy?.delete(ref.id);
   p.monitors = null;
   if (p.monitoredBy) {
-    for (const { ref, watcher } of p.monitoredBy.values()) {
+    for (const { ref, watcher, name } of p.monitoredBy.values()) {
       watcher.monitors?.delete(ref.id);
-      deliver(watcher, { type: 'DOWN', ref, pid: p.pid, reason: r } satisfies DownMessage);
+      deliver(watcher, down(ref, p.pid, name, r));
     }
   }
   p.monitoredBy = null;
@@ -101,7 +102,7 @@ function signal(to: Proc, from: Pid | null, reason: Reason, link: boolean, toSel
 export function sendExit(from: Proc | null, to: Proc | undefined, reason: Reason): void {
   if (!to) return;
   signal(to, from ? from.pid : null, travelling(reason), false, from === to);
-  if (from && !from.alive && from === state.current) throw new ProcessExit(from.exitReason);
+  if (from && !from.alive) throw new ProcessExit(from.exitReason);
 }
 
 export function link(a: Proc, b: Proc): void {
@@ -115,19 +116,27 @@ export function unlink(a: Proc, b: Proc): void {
   b.links?.delete(a);
 }
 
-export function monitor(watcher: Proc, target: Proc | undefined, targetPid: Pid): Ref {
+/** A DOWN message; `name` only for a monitor taken by name. */
+function down(ref: Ref, pid: Pid, name: string | null, reason: Reason): DownMessage {
+  return name === null ? { type: 'DOWN', ref, pid, reason } : { type: 'DOWN', ref, pid, name, reason };
+}
+
+/** `watcher` monitors `target` (`targetPid`), taken by `name` or by pid
+ *  (null). No live target: DOWN noproc at once. */
+export function monitor(watcher: Proc, target: Proc | undefined, targetPid: Pid, name: string | null): Ref {
   const ref = new Ref();
   if (!target || !target.alive) {
-    deliver(watcher, { type: 'DOWN', ref, pid: targetPid, reason: 'noproc' } satisfies DownMessage);
+    deliver(watcher, down(ref, targetPid, name, 'noproc'));
     return ref;
   }
   (watcher.monitors ??= new Map()).set(ref.id, { ref, target });
-  (target.monitoredBy ??= new Map()).set(ref.id, { ref, watcher });
+  (target.monitoredBy ??= new Map()).set(ref.id, { ref, watcher, name });
   return ref;
 }
 
 /** Removes a monitor; with `flush`, also a DOWN for it already queued.
- *  Returns true if the monitor was active. */
+ *  Returns true if the monitor was active (found and removed: no DOWN for
+ *  it was or will be delivered). */
 export function demonitor(watcher: Proc, ref: Ref, flush: boolean): boolean {
   const m = watcher.monitors?.get(ref.id);
   if (m) {
