@@ -16,6 +16,7 @@ import { trapExit, monitor, exit, receive } from '../processes.ts';
 import type { ExitMessage } from '../signals.ts';
 import type { Reason } from '../process.ts';
 import * as logger from '../logger.ts';
+import { briefReason } from './report.ts';
 import { stopNode } from '../node.ts';
 import { Exit } from '../platform.ts';
 
@@ -38,7 +39,7 @@ const master: ServerModule<{ name: string; top: Pid; permanent: boolean }, { nam
   handleInfo(msg, s) {
     if (msg && msg.type === 'EXIT' && (msg as ExitMessage).from === s.top) {
       const reason = (msg as ExitMessage).reason;
-      const text = typeof reason === 'string' ? reason : JSON.stringify(reason);
+      const text = briefReason(reason);
       running.delete(s.name);
       if (s.permanent) {
         logger.error(`application ${s.name} failed: its top supervisor exited (${text}); the node stops with status ${Exit.AppFailed}`);
