@@ -37,6 +37,9 @@ export interface BootOptions {
   net?: boolean;
   /** Host ports forwarded to the guest's (`-p`); needs `net`. */
   publish?: PortMapping[];
+  /** Attach a virtio-rng device (default true), the entropy source of
+   *  crypto.getRandomValues on a CPU without RDRAND (TCG's). */
+  rng?: boolean;
   /** Attach isa-debug-exit (default true). Without it the guest falls back to
    *  ACPI power-off: QEMU stops with 0 and the guest's status is lost. */
   debugExit?: boolean;
@@ -161,6 +164,9 @@ export function qemuArgs(image: string, opts: BootOptions & { accel: 'kvm' | 'tc
     ...(opts.debugExit === false ? [] : ['-device', 'isa-debug-exit,iobase=0xf4,iosize=4']),
     ...(opts.exitMarkFile ? ['-debugcon', `file:${opts.exitMarkFile}`] : []),
     ...(opts.commandLine ? ['-append', opts.commandLine] : []),
+    // The entropy source for crypto.getRandomValues where the CPU has no
+    // RDRAND (TCG's models): polled, and only when the app asks (entropy.c).
+    ...(opts.rng === false ? [] : ['-device', machine === 'pc' ? 'virtio-rng-pci' : 'virtio-rng-device']),
     ...(opts.net === false ? [] : netArgs(machine, opts.publish ?? [])),
     ...(opts.extraArgs ?? []),
   ];

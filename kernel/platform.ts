@@ -1,7 +1,8 @@
 /**
  * The mote platform interface, ABI version 4 (2: hosts enforce the
  * manifest's declared memory, see `Manifest.memory`; 3: the network, `net`;
- * 4: `commandLine`, and 0x04 on the console input as the end of input).
+ * 4: `commandLine`, 0x04 on the console input as the end of input, and
+ * `random`).
  *
  * This file is the whole contract between the JavaScript side of mote (the
  * kernel, the stdlib and the app) and whatever hosts it:
@@ -190,6 +191,12 @@ export interface Platform {
    *  bytes of UTF-8. kernel/args.ts parses it (docs/ARCHITECTURE.md gives the
    *  encoding): `NAME=value` words are environment, the rest arguments. */
   commandLine(): string;
+
+  /** Fill `into` (a Uint8Array) with random bytes fit for keys: the CPU's
+   *  RDSEED/RDRAND or a virtio-rng device on metal, Node's crypto hosted.
+   *  Throws an Error that says so when the machine has no such source; a
+   *  host MUST NOT fall back to guessable bytes. */
+  random(into: Uint8Array): void;
 
   /** Milliseconds since the host started, fractional, never decreasing. */
   monotonicMs(): number;

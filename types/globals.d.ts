@@ -143,3 +143,12 @@ declare class AbortController {
 
 /** now(): milliseconds since the host started (the boot on metal); timeOrigin: the wall time then. */
 declare var performance: { now(): number; readonly timeOrigin: number; toJSON(): { timeOrigin: number } };
+
+type IntegerTypedArray = Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
+/** Random bytes fit for keys (RDSEED/RDRAND or virtio-rng on metal, Node's crypto hosted); throws on a machine with no such source. No `subtle`. */
+declare var crypto: {
+  /** Fills `array` in place (at most 65,536 bytes) and returns it. */
+  getRandomValues<T extends IntegerTypedArray>(array: T): T;
+  /** A version 4 UUID. */
+  randomUUID(): `${string}-${string}-${string}-${string}-${string}`;
+};

@@ -29,6 +29,10 @@ export const PLATFORM_GLUE = String.raw`((host) => ({
   },
   manifest() { return JSON.parse(host.manifest()); },
   commandLine() { return host.commandLine(); },
+  random(into) {
+    if (!(into instanceof Uint8Array)) throw new TypeError('random: the argument must be a Uint8Array');
+    into.set(new Uint8Array(host.random(into.length)));
+  },
   exit(code) {
     code = code | 0;
     if (code < 0 || code > 127) throw new RangeError('exit: status ' + code + ' is outside 0..127');

@@ -1,6 +1,7 @@
 // One hosted run: a QuickJS engine with the platform object installed, the
 // entry module evaluated, then the event loop written at the top of
 // kernel/platform.ts, step for step as the boot layer's host.c runs it.
+import { randomBytes } from 'node:crypto';
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten';
 import { END_OF_INPUT, Exit, type Manifest } from '../../kernel/platform.ts';
 import { hostedMemory, type HostedMemory } from './ram-model.ts';
@@ -199,6 +200,10 @@ export class HostedRun {
     });
     fn('manifest', () => ctx.newString(this.manifestText));
     fn('commandLine', () => ctx.newString(this.opts.commandLine ?? ''));
+    fn('random', (n) => {
+      const b = randomBytes(ctx.getNumber(n));
+      return ctx.newArrayBuffer(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
+    });
     fn('exit', (code) => {
       if (this.exitCode === undefined) this.exitCode = ctx.getNumber(code);
     });

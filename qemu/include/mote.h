@@ -98,6 +98,12 @@ uint32_t lapic_id(void);
 int  ioapic_count(void);                      /* 0, 1, or 2 (microvm with ACPI) */
 int  ioapic_route(int gsi, uint8_t vector);   /* unmask `gsi`, edge-triggered; 0 if routed */
 
+/* entropy.c: secret random bytes (RDSEED, RDRAND or virtio-rng); -1 if the machine has none.
+   virtio_rng.c: the device it falls back on. */
+int entropy_fill(void *buf, size_t len);
+int vrng_init(void);                          /* 0 if a virtio-rng device is there and set up */
+int vrng_read(uint8_t *out, size_t len);      /* -1 if it stops answering */
+
 /* payload.c: the ustar archive in the payload segment. */
 void        payload_init(void);                               /* validates or dies */
 const char *payload_find(const char *name, size_t *size);     /* NULL if absent */

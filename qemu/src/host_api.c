@@ -129,6 +129,28 @@ static JSValue api_command_line(JSContext *ctx, JSValueConst this, int argc, JSV
     return JS_NewStringLen(ctx, s, n);
 }
 
+/* random(into): fill a Uint8Array with secret random bytes; throws when the
+   machine has no entropy source (entropy.c says which it uses). */
+static JSValue api_random(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)this; (void)argc;
+    size_t off, len, per, size;
+    JSValue buf = JS_GetTypedArrayBuffer(ctx, argv[0], &off, &len, &per);
+    if (JS_IsException(buf))
+        return JS_EXCEPTION;
+    uint8_t *p = JS_GetArrayBuffer(ctx, &size, buf);
+    JS_FreeValue(ctx, buf);                /* the view keeps it alive */
+    if (!p)
+        return JS_EXCEPTION;
+    if (per != 1)
+        return JS_ThrowTypeError(ctx, "random: the argument must be a Uint8Array");
+    if (entropy_fill(p + off, len) < 0)
+        return JS_ThrowInternalError(ctx, "random: this machine has no entropy source: no RDSEED or RDRAND, and no "
+                                          "virtio-rng device (mote boot attaches one; with QEMU itself add -device "
+                                          "virtio-rng-device on microvm or virtio-rng-pci on pc)");
+    return JS_UNDEFINED;
+}
+
 static const JSCFunctionListEntry api[] = {
     JS_PROP_INT32_DEF("abi", MOTE_PLATFORM_ABI, 0),
     JS_PROP_STRING_DEF("host", HOST_NAME, 0),
@@ -143,6 +165,7 @@ static const JSCFunctionListEntry api[] = {
     JS_CFUNC_DEF("manifest", 0, api_manifest),
     JS_CFUNC_DEF("exit", 1, api_exit),
     JS_CFUNC_DEF("commandLine", 0, api_command_line),
+    JS_CFUNC_DEF("random", 1, api_random),
 };
 
 void host_api_install(JSContext *ctx)

@@ -1,6 +1,6 @@
 /* virtio.h: the legacy (0.9.5) virtio interface shared by the two transports
    (virtio_mmio.c on microvm, virtio_pci.c on pc), the ring (virtio_ring.c)
-   and the one device driven over them (virtio_net.c). */
+   and the devices driven over them (virtio_net.c, virtio_rng.c). */
 #ifndef VIRTIO_H
 #define VIRTIO_H
 #include <stdint.h>
@@ -10,6 +10,7 @@
 #define VIRTIO_STATUS_DRIVER_OK 4
 #define VIRTIO_STATUS_FAILED    128
 #define VIRTIO_ID_NET           1
+#define VIRTIO_ID_RNG           4
 #define VIRTIO_QUEUE_ALIGN      4096   /* legacy rings: the used ring starts on a page */
 
 /* One device's registers, whichever bus they sit on. */

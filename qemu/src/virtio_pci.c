@@ -10,7 +10,6 @@
 #define PCI_ADDRESS        0xcf8
 #define PCI_DATA           0xcfc
 #define PCI_VENDOR_VIRTIO  0x1af4
-#define PCI_DEVICE_LEGACY_FIRST 0x1000  /* transitional IDs: 0x1000 + virtio type - 1 */
 #define PCI_COMMAND        0x04
 #define PCI_CMD_IO         0x1
 #define PCI_CMD_BUS_MASTER 0x4
@@ -66,11 +65,22 @@ static void queue_set(struct virtio_transport *t, unsigned q, unsigned size, uin
 static void notify(struct virtio_transport *t, unsigned q) { outw(port(t, REG_QUEUE_NOTIFY), (uint16_t)q); }
 static uint8_t ack(struct virtio_transport *t) { return inb(port(t, REG_ISR)); }   /* reading clears it */
 
+/* A transitional device's PCI ID, by virtio type. Not a formula: the spec's
+   table numbers them in its own order (net 0x1000, entropy 0x1005). */
+static unsigned transitional_id(unsigned device_id)
+{
+    switch (device_id) {
+    case VIRTIO_ID_NET: return 0x1000;
+    case VIRTIO_ID_RNG: return 0x1005;
+    default:            return 0;
+    }
+}
+
 int virtio_pci_find(unsigned device_id, struct virtio_transport *t)
 {
     for (unsigned dev = 0; dev < 32; dev++) {
         uint32_t id = pci_read(0, dev, 0, 0);
-        if ((id & 0xffff) != PCI_VENDOR_VIRTIO || id >> 16 != PCI_DEVICE_LEGACY_FIRST + device_id - 1)
+        if ((id & 0xffff) != PCI_VENDOR_VIRTIO || id >> 16 != transitional_id(device_id))
             continue;
         uint32_t bar = pci_read(0, dev, 0, PCI_BAR0);
         unsigned line = pci_read(0, dev, 0, PCI_INTERRUPT_LINE) & 0xff;

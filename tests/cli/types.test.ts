@@ -54,7 +54,7 @@ describe('declarations', () => {
     writeFileSync(join(dir, 'main.ts'), names.map((n) => `console.log(${JSON.stringify(n)}, typeof ${n});\n`).join(''));
     expect(moteSync(['build', 'main.ts', '-o', 'g.img'], { cwd: dir }).status).toBe(0);
     const run = moteSync(['run', 'g.img'], { cwd: dir });
-    const objects = new Set(['console', 'performance']);
+    const objects = new Set(['console', 'performance', 'crypto']);
     expect(run.stdout).toBe(names.map((n) => `${n} ${objects.has(n) ? 'object' : 'function'}\n`).join(''));
     expect(run.status).toBe(0);
   });

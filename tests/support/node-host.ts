@@ -16,6 +16,8 @@
  * real time JS spends running), so tests of timeouts are fast and their
  * order deterministic.
  */
+import { randomFillSync } from 'node:crypto';
+import { types } from 'node:util';
 import type { Manifest, MemoryInfo, NetHandler, Platform } from '../../kernel/platform.ts';
 import { PLATFORM_ABI, Exit } from '../../kernel/platform.ts';
 import { NodeNet } from '../../builder/hosted/net.ts';
@@ -108,6 +110,11 @@ export function createNodeHost(opts: NodeHostOptions = {}): NodeHost {
     },
     manifest: () => opts.manifest ?? DEFAULT_MANIFEST,
     commandLine: () => opts.commandLine ?? '',
+    random(into) {
+      // isUint8Array, not instanceof: a scenario's arrays come from its vm context's realm.
+      if (!types.isUint8Array(into)) throw new TypeError('random: the argument must be a Uint8Array');
+      randomFillSync(into);
+    },
     exit(code) {
       if (exitCode === null) exitCode = code;
       throw new ExitSignal(code);

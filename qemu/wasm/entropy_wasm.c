@@ -1,0 +1,20 @@
+/* entropy_wasm.c: the platform's random() bytes from Node's crypto, through
+   the same import lwIP's net_random uses (builder/hosted/wasm/devices.ts). */
+#include <stdint.h>
+#include <string.h>
+#include "mote.h"
+
+__attribute__((import_module("mote"), import_name("random"))) unsigned int mote_random(void);
+
+int entropy_fill(void *buf, size_t len)
+{
+    uint8_t *p = buf;
+    while (len) {
+        unsigned int v = mote_random();
+        size_t n = len < sizeof v ? len : sizeof v;
+        memcpy(p, &v, n);
+        p += n;
+        len -= n;
+    }
+    return 0;
+}
