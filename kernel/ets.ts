@@ -12,7 +12,8 @@
  * owner writes, anyone reads), `private` (the owner only). The owner is the
  * process that created the table; when it dies the table goes to the heir,
  * which receives `{ type: 'ETS-TRANSFER', table, from, data }`, or is
- * deleted. Values are copied in and out, as messages are.
+ * deleted. The owner may hand it on with giveAway (the same message) and
+ * change the heir with setopts. Values are copied in and out, as messages are.
  *
  * Memory: a table's bytes (as `info().memory` counts them) are charged to its
  * owner, so under memory pressure (pressure.ts) the owner of the biggest
@@ -21,10 +22,11 @@
  * the heap stays short even after that relief: a table never stops the node.
  */
 import { procs, state } from './process.ts';
+import { deliver } from './mailbox.ts';
 import { copyTerm, Pid, Tid, type Copied } from './term.ts';
 import { termEq } from './term_eq.ts';
 import { checkKey, type Key } from './ets_keys.ts';
-import { Table, tables, named, own, drop, get, put, removeRow, removeValues, charge, ENTRY_BYTES, TABLE_BYTES, type TableType, type Access, type TableOptions } from './ets_table.ts';
+import { Table, tables, named, own, drop, find, get, put, removeRow, removeValues, charge, ENTRY_BYTES, TABLE_BYTES, type TableType, type Access, type TableOptions } from './ets_table.ts';
 
 export { Tid };
 export type { TableType, Access, TableOptions };
@@ -230,6 +232,64 @@ export function updateElement(table: Tid | string, key: Key, fields: Record<stri
   charge(what, t, r ? v.size - r.vals[0].size : ENTRY_BYTES + v.size);
   put(t, k, v);
   return true;
+}
+
+/** The table, if the caller owns it (as give_away and setopts ask). */
+function owner(what: string, ref: Tid | string): Table {
+  const t = find(what, ref);
+  if (!state.current || state.current !== t.owner) throw new Error(`${what}: only the owner of table ${t.name ?? String(t.tid)} may do this`);
+  return t;
+}
+
+/** The table named `name`, or undefined, as ets:whereis. */
+export function whereis(name: string): Tid | undefined {
+  if (typeof name !== 'string') throw new TypeError('ets.whereis: name must be a string');
+  return named.get(name)?.tid;
+}
+
+/** Renames a named table (whoever may write to it); the old name is
+ *  free at once and the id stays, so ids and continuations still work.
+ *  Returns the name. (A table made without a name has none to change:
+ *  OTP's unnamed tables carry a name that nothing finds them by.) */
+export function rename(table: Tid | string, name: string): string {
+  const t = get('ets.rename', table, true);
+  if (typeof name !== 'string' || name === '') throw new TypeError('ets.rename: name must be a non-empty string');
+  if (t.name === null) throw new Error(`ets.rename: table ${String(t.tid)} was made without a name`);
+  const holder = named.get(name);
+  if (holder && holder !== t) throw new Error(`ets.rename: a table named "${name}" already exists`);
+  named.delete(t.name);
+  t.name = name;
+  named.set(name, t);
+  return name;
+}
+
+/** Makes `pid` the owner, which receives `{ type: 'ETS-TRANSFER', table,
+ *  from, data }`, as ets:give_away. The caller must own the table; `pid`
+ *  must be another live process. */
+export function giveAway(table: Tid | string, pid: Pid, data?: unknown): void {
+  const t = owner('ets.giveAway', table);
+  if (!(pid instanceof Pid)) throw new TypeError('ets.giveAway: expected a pid');
+  const p = procs.get(pid.id);
+  if (!p || !p.alive) throw new Error(`ets.giveAway: ${pid} is not alive`);
+  if (p === t.owner) throw new Error(`ets.giveAway: ${pid} already owns the table`);
+  const d = copyTerm(data, 'ets.giveAway');
+  const from = t.owner!.pid;
+  own(t, p);
+  deliver(p, { type: 'ETS-TRANSFER', table: t.tid, from, data: d.value });
+}
+
+/** Changes the heir ({ pid, data }, or null for none), as ets:setopts. */
+export function setopts(table: Tid | string, opts: { heir: { pid: Pid; data?: unknown } | null }): void {
+  const t = owner('ets.setopts', table);
+  if (!opts || typeof opts !== 'object' || !('heir' in opts)) throw new TypeError('ets.setopts: expected { heir: { pid, data } | null }');
+  if (opts.heir === null) {
+    t.heir = null;
+    return;
+  }
+  if (!(opts.heir.pid instanceof Pid)) throw new TypeError('ets.setopts: heir.pid must be a pid');
+  const hp = procs.get(opts.heir.pid.id);
+  // As OTP: a heir that is not alive is no heir.
+  t.heir = hp && hp.alive ? { proc: hp, data: copyTerm(opts.heir.data, 'ets.setopts heir data') } : null;
 }
 
 export interface TableInfo {

@@ -49,7 +49,7 @@ export class Table {
   constructor(
     readonly type: TableType,
     readonly access: Access,
-    readonly name: string | null,
+    public name: string | null,
     public owner: Proc | null,
     public heir: { proc: Proc; data: Copied } | null,
   ) {
@@ -79,6 +79,7 @@ export const named = new Map<string, Table>();
 const owned = new Map<Proc, Set<Table>>();
 
 export function own(t: Table, p: Proc): void {
+  if (t.owner) owned.get(t.owner)?.delete(t);
   t.owner = p;
   let mine = owned.get(p);
   if (!mine) owned.set(p, (mine = new Set()));
