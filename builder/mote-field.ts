@@ -16,6 +16,7 @@ const SETTINGS = {
   memory: `the heap the app needs, such as ${MEMORY_EXAMPLE}`,
   net: 'a static address, such as {"address": "10.0.2.15"}',
   env: 'environment defaults, such as {"MODE": "fast"}',
+  console: '"raw" to give the app every key, Ctrl-C included (mote run and boot then do not stop on it), or "signals" (the default)',
 } as const;
 
 export interface MoteSettings {
@@ -23,6 +24,7 @@ export interface MoteSettings {
   memory?: Manifest['memory'];
   net?: Manifest['net'];
   env?: Manifest['env'];
+  console?: Manifest['console'];
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -34,7 +36,10 @@ export function moteSettings(mote: unknown, where: string): MoteSettings {
   for (const key of Object.keys(mote)) {
     if (!(key in SETTINGS)) throw new InputError(`${where}: "mote.${key}" is not a setting${hint(key)}: the settings are ${listOf(Object.keys(SETTINGS))}`);
   }
-  const { entry, memory } = mote;
+  const { entry, memory, console: keys } = mote;
+  if (keys !== undefined && keys !== 'raw' && keys !== 'signals') {
+    throw new InputError(`${where}: "mote.console" must be ${SETTINGS.console}, got ${JSON.stringify(keys)}`);
+  }
   if (entry !== undefined && (typeof entry !== 'string' || entry === '')) {
     throw new InputError(`${where}: "mote.entry" must be ${SETTINGS.entry}, got ${JSON.stringify(entry)}`);
   }
@@ -49,6 +54,7 @@ export function moteSettings(mote: unknown, where: string): MoteSettings {
     memory: memoryNeeds(memory as MemoryField | undefined, where),
     net: netConfig(mote.net, where),
     env: envDefaults(mote.env, where),
+    ...(keys === 'raw' ? { console: 'raw' as const } : {}),
   };
 }
 

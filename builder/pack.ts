@@ -76,6 +76,7 @@ export async function packApp(opts: PackOptions): Promise<Packed> {
     ...(app.memory ? { memory: app.memory } : {}),
     ...(app.net ? { net: app.net } : {}),
     ...(app.env ? { env: app.env } : {}),
+    ...(app.console ? { console: app.console } : {}),
     build: await buildInfo(bootBytes),
     ...(boot ? { boot } : {}),
   };

@@ -31,6 +31,9 @@ export interface BootOptions {
   stdin?: NodeJS.ReadableStream;
   /** The kernel command line (-append): the app's arguments and environment. */
   commandLine?: string;
+  /** Ctrl-C on the terminal reaches the guest as a key instead of stopping
+   *  QEMU (the manifest's console "raw"). */
+  rawConsole?: boolean;
   extraArgs?: string[];
   /** Give the guest a virtio-net NIC on QEMU's user network (default true,
    *  as `mote boot` does; false is `--net none`). See qemu-net.ts. */
@@ -159,7 +162,7 @@ export function qemuArgs(image: string, opts: BootOptions & { accel: 'kvm' | 'tc
     '-m', `${Math.ceil(opts.memory / 1024)}K`,
     '-kernel', image,
     '-nodefaults', '-no-user-config', '-display', 'none', '-monitor', 'none',
-    '-serial', 'stdio',
+    ...(opts.rawConsole ? ['-chardev', 'stdio,id=con0,signal=off', '-serial', 'chardev:con0'] : ['-serial', 'stdio']),
     '-no-reboot',
     ...(opts.debugExit === false ? [] : ['-device', 'isa-debug-exit,iobase=0xf4,iosize=4']),
     ...(opts.exitMarkFile ? ['-debugcon', `file:${opts.exitMarkFile}`] : []),

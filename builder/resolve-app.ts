@@ -14,6 +14,7 @@ export interface AppInfo {
   memory?: Manifest['memory'];
   net?: Manifest['net'];
   env?: Manifest['env'];
+  console?: Manifest['console'];
 }
 
 /** Find the entry file and name of an app given as a directory or a file. */

@@ -161,6 +161,10 @@ export interface Manifest {
   /** Environment defaults (package.json "mote.env"); the command line's
    *  `NAME=value` words override them (kernel/args.ts). */
   env?: Record<string, string>;
+  /** "raw" (package.json "mote.console"): the runners give the app every
+   *  key, Ctrl-C included, instead of stopping on it (an interactive shell
+   *  cancels a line with it). Absent: Ctrl-C stops `mote run` and `mote boot`. */
+  console?: 'raw';
   build?: Record<string, string>;
   boot?: BootFootprint;
 }

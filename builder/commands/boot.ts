@@ -47,7 +47,7 @@ export interface BootFlags extends NetFlags, GuestFlags {
 }
 
 export async function bootCommand(path: string, appArgs: string[], flags: BootFlags): Promise<number> {
-  await readImage(readImageFile(path)); // a bad image gets its own status, before QEMU
+  const img = await readImage(readImageFile(path)); // a bad image gets its own status, before QEMU
   const network = networkOptions(flags);
   const qemuArgs = flags.qemuArg ?? [];
   checkQemuArgs(qemuArgs, network.net);
@@ -70,6 +70,7 @@ export async function bootCommand(path: string, appArgs: string[], flags: BootFl
       stdin: process.stdin.isTTY ? undefined : process.stdin,
       extraArgs: qemuArgs,
       commandLine,
+      rawConsole: img.manifest.console === 'raw' && process.stdin.isTTY === true,
       ...network,
     });
   } catch (e) {

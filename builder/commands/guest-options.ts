@@ -34,7 +34,10 @@ export const GUEST_HELP = `App arguments and environment: words after -- are the
 package.json's "mote": {"env": {...}} gives defaults. --log-level sets
 ${LOG_LEVEL_VAR}: the logger shows notice and above unless told (logger.info
 is not shown at the default). Console input: stdin reaches the app
-(stdin.readLine(), stdin.read()); a pipe's end is its end of input.`;
+(stdin.readLine(), stdin.read()); a pipe's end is its end of input. On a
+terminal Ctrl-C stops the app, unless its package.json says "mote":
+{"console": "raw"}: then every key is the app's (images/shell's Ctrl-C
+cancels a line; halt() or Ctrl-D leaves).`;
 
 /** The command line the guest starts with. */
 export function guestCommandLine(args: readonly string[], flags: GuestFlags): string {

@@ -3,7 +3,8 @@
 //
 // The console behaves as QEMU's serial port does: on a terminal, raw mode
 // (each key reaches the app as typed, no local echo) but with Ctrl-C still a
-// signal. Ctrl-C stops the run with the same line and status (130) as
+// signal (unless the image's console is "raw", package.json "mote.console":
+// then Ctrl-C is a key for the app, as in images/shell). Ctrl-C stops the run with the same line and status (130) as
 // `mote boot`. The run shares Node's thread, so a payload that spins without
 // ever yielding (no guard) does not see it: Ctrl-\ (SIGQUIT) or --timeout
 // ends that one.
@@ -46,14 +47,16 @@ export async function runCommand(path: string, appArgs: string[], flags: RunFlag
   const tty = process.stdin.isTTY;
   if (tty) {
     process.stdin.setRawMode(true);
-    // Raw mode turns Ctrl-C into a plain byte; give the terminal back its signals.
-    const isig = spawnSync('stty', ['isig'], { stdio: ['inherit', 'ignore', 'ignore'] }).status === 0;
+    // Raw mode turns Ctrl-C into a plain byte; give the terminal back its
+    // signals, unless the app takes every key (the manifest's console "raw").
+    const raw = img.manifest.console === 'raw';
+    const isig = !raw && spawnSync('stty', ['isig'], { stdio: ['inherit', 'ignore', 'ignore'] }).status === 0;
     // Without stty, Ctrl-C arrives as a byte: stop the run when it does.
     stdin = process.stdin.pipe(
       new Transform({
         transform(chunk: Buffer, _enc, next) {
           const text = chunk.toString('utf8');
-          if (!isig && text.includes(CTRL_C)) abort.abort();
+          if (!raw && !isig && text.includes(CTRL_C)) abort.abort();
           next(null, text);
         },
       }),

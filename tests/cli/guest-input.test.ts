@@ -2,7 +2,7 @@
 // arguments after --, --env and package.json's "mote.env", --log-level, and
 // console input (a pipe's end included). QEMU runs for real, at -m 8M.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { QEMU } from '../../builder/qemu.ts';
@@ -116,5 +116,22 @@ describe('log level', () => {
     const r = moteSync(['run', logs, '--log-level', 'loud']);
     expect(r.stderr).toMatch(/^mote: error: option '--log-level <level>' argument 'loud' is invalid\. Allowed choices are emergency, alert, critical, error, warning, notice, info, debug, all, none\./);
     expect(r.status).toBe(2);
+  });
+});
+
+describe('package.json "mote.console"', () => {
+  it('takes "raw" or "signals" only, and the manifest carries "raw"', () => {
+    const app = join(dir, 'console-app');
+    mkdirSync(app);
+    writeFileSync(join(app, 'main.ts'), 'console.log(1);\n');
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'c', version: '1.0.0', mote: { entry: 'main.ts', console: 'loud' } }));
+    const bad = moteSync(['build', app, '-o', join(dir, 'c.img')]);
+    expect(bad.stderr).toMatch(/"mote\.console" must be "raw" to give the app every key, Ctrl-C included .*, got "loud"\n$/);
+    expect(bad.status).toBe(1);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'c', version: '1.0.0', mote: { entry: 'main.ts', console: 'raw' } }));
+    expect(moteSync(['build', app, '-o', join(dir, 'c.img')]).status).toBe(0);
+    const out = join(dir, 'c-payload');
+    expect(moteSync(['inspect', join(dir, 'c.img'), '--extract', out]).status).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).console).toBe('raw');
   });
 });

@@ -2,8 +2,10 @@
 // -m 8M, as piped input drives it: 1+1, i(), a thrown error, an up-arrow
 // recall, then halt(0); and the shell living on past a runaway expression,
 // Ctrl-C and observer().
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCli } from '../cli/support.ts';
+import { buildCli, root } from '../cli/support.ts';
 import { buildImage, hosts, runOn } from './support.ts';
 
 const UP = '\x1b[A';
@@ -60,6 +62,47 @@ describe('images/shell', () => {
       expect(out).toContain('> never run^C\n> x = [1, {a: "b"}]\n[ 1, { a: \'b\' } ]\n> observer()\n\x1b[H\x1b[2Jmote observer: 0 s; any key returns to the shell\n');
       expect(out).toMatch(/\nundefined\n> x\n\[ 1, \{ a: 'b' \} \]\n> \n$/);
       expect(r.status).toBe(0);
+    });
+  }
+});
+
+describe('images/shell on a terminal (util-linux script(1) as the terminal)', () => {
+  for (const host of hosts) {
+    it(`mote ${host}: keys echo, Up recalls, Ctrl-C cancels the line (the console is raw), halt(0) leaves`, async () => {
+      const child = spawn('script', ['-qec', `exec ${process.execPath} ${join(root, 'bin/mote.js')} ${host} ${image} -m 8M --net none`, '/dev/null'], { stdio: 'pipe' });
+      const closed = new Promise<number | null>((r) => child.on('close', r));
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
+      // Waits for the screen to show `text` (counting from `from`); no timer races the guest.
+      const waitFor = (text: string, from = 0) =>
+        new Promise<void>((resolve, reject) => {
+          const deadline = Date.now() + 60_000;
+          const check = () => {
+            if (out.indexOf(text, from) >= 0) resolve();
+            else if (Date.now() > deadline) reject(new Error(`no ${JSON.stringify(text)} on the terminal; it showed ${JSON.stringify(out)}`));
+            else setTimeout(check, 20);
+          };
+          check();
+        });
+      try {
+        await waitFor('> ');
+        child.stdin.write('6*7\r');
+        await waitFor('42');
+        let mark = out.length;
+        child.stdin.write('never\x03');
+        await waitFor('never^C', mark);
+        mark = out.length;
+        child.stdin.write('\x1b[A\r'); // recalls 6*7
+        await waitFor('42', mark);
+        child.stdin.write('halt(0)\r');
+      } catch (e) {
+        child.kill('SIGKILL');
+        throw e;
+      } finally {
+        child.stdin.end();
+      }
+      expect(await closed).toBe(0);
+      expect(out).not.toContain('interrupted');
     });
   }
 });
