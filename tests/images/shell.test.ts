@@ -3,9 +3,10 @@
 // recall, then halt(0); and the shell living on past a runaway expression,
 // Ctrl-C and observer().
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, root } from '../cli/support.ts';
+import { buildCli, mote, moteSync, root, tempDir } from '../cli/support.ts';
 import { buildImage, hosts, runOn } from './support.ts';
 
 const UP = '\x1b[A';
@@ -105,4 +106,28 @@ describe('images/shell on a terminal (util-linux script(1) as the terminal)', ()
       expect(out).not.toContain('interrupted');
     });
   }
+});
+
+describe("the commands that name the shell", () => {
+  it("README's first command builds images/shell and boots it: its last two steps, with halt(0) typed", async () => {
+    const first = /```sh\n(.*)\n```/.exec(readFileSync(join(root, 'README.md'), 'utf8'))![1]!;
+    const steps = first.split(' && ');
+    expect(steps.slice(0, 2)).toEqual(['./scripts/setup.sh', 'npm run build']); // done by the suite's set-up
+    expect(steps.slice(2)).toEqual(['npx mote build images/shell -o shell.img', 'npx mote boot shell.img']);
+    const dir = tempDir();
+    const build = moteSync(['build', 'images/shell', '-o', join(dir, 'shell.img')]);
+    expect(build.status, build.stderr).toBe(0);
+    const r = await mote(['boot', join(dir, 'shell.img')], { input: 'halt(0)\n' });
+    expect(r.stdout).toMatch(/^mote shell: .*\n> halt\(0\)\n$/);
+    expect(r.status).toBe(0);
+  });
+
+  it("mote run --help's console-input example works as written", async () => {
+    const help = moteSync(['run', '--help']).stdout;
+    const example = /\$ echo '6\*7' \| mote run shell\.img -m 8M/.exec(help);
+    expect(example, help).not.toBeNull();
+    const r = await mote(['run', image, '-m', '8M'], { input: '6*7\n' });
+    expect(r.stdout).toMatch(/\n> 6\*7\n42\n> \n$/);
+    expect(r.status).toBe(0);
+  });
 });
