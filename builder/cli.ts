@@ -39,7 +39,7 @@ Exit status:
   128+n      boot, run: mote was stopped by signal n (Ctrl-C: 130)
   1          build, inspect, budget: the command failed (budget: a run crashed
              or disagreed with inspect's prediction); boot: QEMU could not
-             start (a -p host port in use, a bad argument after --)
+             start (a -p host port in use, a bad --qemu-arg)
   2          bad usage: an unknown flag, a malformed size such as 12X or
              port mapping such as -p 8080`;
 
