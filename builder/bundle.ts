@@ -11,6 +11,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import type { BuildOptions, Message } from 'esbuild';
 import type { ManifestModule } from '../kernel/platform.ts';
 import { BuildError, displayPath, type Diagnostic } from './errors.ts';
+import { guestLimitsPlugin } from './guest-limits.ts';
 import { KERNEL_ENTRY, PRELUDE } from './paths.ts';
 import { loadOrder, modulePriorities } from './priorities.ts';
 import { webGlobals } from './web-globals.ts';
@@ -62,6 +63,7 @@ function sharedOptions(minify: boolean): BuildOptions {
     // As esbuild defines it for the browser: libraries such as immer test
     // process.env.NODE_ENV, and there is no `process` here.
     define: { 'process.env.NODE_ENV': minify ? '"production"' : '"development"', ...webGlobals().define },
+    plugins: [guestLimitsPlugin()], // Node built-ins and top-level await: say what to write instead
     logLevel: 'silent',
   };
 }

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { CliError, displayPath, type Diagnostic } from './errors.ts';
+import { nodeBuiltinMessage, nodeGlobalMessage, TOP_LEVEL_AWAIT } from './guest-limits.ts';
 import { APP_COMPILER_OPTIONS } from './templates/tsconfig.ts';
 
 type TS = typeof import('typescript');
@@ -38,7 +39,8 @@ export function typecheck(entry: string, kernelEntry: string): Diagnostic[] {
   // A syntax error is the bundler's to report, once, in its words.
   if (program.getSyntacticDiagnostics().length) return [];
   return ts.getPreEmitDiagnostics(program).map((d) => {
-    const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+    const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+    const text = aboutNode(d.code, message) ?? message;
     if (!d.file || d.start === undefined) return { severity: 'error', text };
     const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
     const lineText = d.file.text.split('\n')[line] ?? '';
@@ -48,4 +50,13 @@ export function typecheck(entry: string, kernelEntry: string): Diagnostic[] {
       location: { file: displayPath(d.file.fileName), line: line + 1, column: character, lineText: lineText.replace(/\r$/, '') },
     };
   });
+}
+
+/** TypeScript's message for a Node module or global, or a top-level await, said as mote would say it. */
+function aboutNode(code: number, message: string): string | undefined {
+  if (code === 1375 || code === 1378) return TOP_LEVEL_AWAIT;
+  const module = code === 2307 ? /^Cannot find module '([^']+)'/.exec(message) : null;
+  if (module) return nodeBuiltinMessage(module[1]!);
+  const global = code === 2304 || code === 2580 || code === 2591 ? /^Cannot find name '([^']+)'/.exec(message) : null;
+  return global ? nodeGlobalMessage(global[1]!) : undefined;
 }
