@@ -14,7 +14,8 @@ export {
 } from './processes.ts';
 export { ProcessExit, type ExitMessage, type DownMessage } from './signals.ts';
 export { register, unregister, whereis, registered } from './registry.ts';
-export { sendAfter, cancelTimer, monotonicTime, processes, memory, configure, halt, type MemoryBreakdown, type Config } from './node.ts';
+export { sendAfter, cancelTimer } from './send_after.ts';
+export { monotonicTime, processes, memory, configure, halt, type MemoryBreakdown, type Config } from './system.ts';
 export * as ets from './ets.ts';
 export * as gen_tcp from './gen_tcp.ts';
 export * as gen_udp from './gen_udp.ts';

@@ -1,4 +1,4 @@
-/** The scheduler's tunables; `configure()` (node.ts) sets them. */
+/** The scheduler's tunables; `configure()` (system.ts) sets them. */
 export const config = {
   /** A slice longer than this kills the process (reason `killed`). */
   runawayMs: 2000,

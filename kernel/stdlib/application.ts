@@ -17,7 +17,7 @@ import type { ExitMessage } from '../signals.ts';
 import type { Reason } from '../process.ts';
 import * as logger from '../logger.ts';
 import { briefReason } from './report.ts';
-import { stopNode } from '../node.ts';
+import { stopNode } from '../system.ts';
 import { Exit } from '../platform.ts';
 
 export interface AppSpec {

@@ -32,7 +32,7 @@ import { platform } from '../platform.ts';
 import { spawnHandler, self, send, receive, monitor, demonitor, unlink, exit, hasHeapLimit, reportStateBytes, type SpawnOptions } from '../processes.ts';
 import { ProcessExit, reasonOf, type DownMessage, type ExitMessage } from '../signals.ts';
 import { register, unregister, resolveProc, whereis } from '../registry.ts';
-import { sendAfter, cancelTimer } from '../node.ts';
+import { sendAfter, cancelTimer } from '../send_after.ts';
 import { crashText } from './report.ts';
 import { makeRequests } from './gen_server_requests.ts';
 import { state as kernel } from '../process.ts';

@@ -16,7 +16,7 @@
 import * as gen_tcp from '../gen_tcp.ts';
 import { Binary, binaryBytes, type Socket } from '../term.ts';
 import { encodeUtf8 } from '../utf8.ts';
-import { monotonicTime } from '../node.ts';
+import { monotonicTime } from '../system.ts';
 import { TcpServer } from './tcp_server.ts';
 import { HttpError, headEnd, parseHead, type RequestHead } from './http_parse.ts';
 import type { ChildSpec } from './supervisor.ts';
