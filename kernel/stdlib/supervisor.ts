@@ -11,6 +11,10 @@
  * | period    | no        | 5000           | ...milliseconds; more and the supervisor   |
  * |           |           |                | shuts its children down and exits          |
  * |           |           |                | with reason `shutdown`                     |
+ * | autoShutdown | no    | 'never'        | any_significant, all_significant: shut    |
+ * |           |           |                | down (reason shutdown) when any, or the    |
+ * |           |           |                | last, significant child ends by itself     |
+ * |           |           |                | and is not restarted                       |
  *
  * Child spec:
  *
@@ -25,6 +29,8 @@
  * | restart  | no        | 'permanent'                     | permanent, transient, temporary |
  * | shutdown | no        | 5000 (worker), 'infinity' (sup) | ms, 'brutal_kill', 'infinity' |
  * | type     | no        | 'worker'                        | worker or supervisor          |
+ * | significant | no     | false                           | see autoShutdown; transient   |
+ * |          |           |                                 | or temporary children only    |
  *
  * The init function may return `{ ignore: true }` instead: start gives
  * `{ ignore: true }`. A bad flag or spec fails the start with an Error
@@ -34,35 +40,32 @@
  * whichChildren lists them newest first, as OTP does.
  * A child start that fails during init makes the supervisor fail to start;
  * the children already started are stopped first, in reverse order, with
- * their shutdown specs (see shutdownInInit).
+ * their shutdown specs (supervisor_shutdown.ts).
  */
 import { Pid, Ref } from '../term.ts';
-import { exit, trapExit, monitor, demonitor, unlink, receive, isAlive, TIMEOUT, self } from '../processes.ts';
+import { trapExit, isAlive, self } from '../processes.ts';
 import type { ExitMessage } from '../signals.ts';
 import { platform } from '../platform.ts';
 import { GenServer, stopAfter, type ServerModule, type ServerRef, type StartOptions, type StartResult } from './gen_server.ts';
-import { checkSpec, checkSpecs, checkFlags, badText, startOne, type ChildSpec, type FullSpec, type Strategy, type Restart, type Shutdown } from './supervisor_spec.ts';
+import { checkSpec, checkSpecs, checkFlags, checkAutoShutdown, badText, startOne, type ChildSpec, type FullSpec, type Strategy, type Restart, type AutoShutdown } from './supervisor_spec.ts';
 import { briefReason } from './report.ts';
+import { shutdownChild, shutdownInInit, shutdownAll, type Child } from './supervisor_shutdown.ts';
 import * as logger from '../logger.ts';
 import type { Reason } from '../process.ts';
 
-export type { Strategy, Restart, Shutdown, SupFlags, ChildSpec, ChildStart } from './supervisor_spec.ts';
+export type { Strategy, Restart, Shutdown, SupFlags, ChildSpec, ChildStart, AutoShutdown } from './supervisor_spec.ts';
 
 export interface SupSpec {
   flags?: import('./supervisor_spec.ts').SupFlags;
   children: ChildSpec[];
 }
 
-interface Child {
-  spec: FullSpec;
-  pid: Pid | null;
-  extra: unknown[];
-}
 
 interface State {
   strategy: Strategy;
   intensity: number;
   period: number;
+  autoShutdown: AutoShutdown;
   /** In start order (OTP lists them newest first: see which). */
   children: Child[];
   /** Times of recent restarts, oldest first, from index `restartsFrom`. */
@@ -78,68 +81,6 @@ interface State {
 // getChildSpec hands a start function back the same way.
 const handedSpecs = new Map<number, unknown>();
 const handedStarts = new Map<number, ChildSpec['start']>();
-
-interface Stopping {
-  pid: Pid;
-  ref: Ref;
-  shutdown: Shutdown;
-}
-
-/** Stops one child as OTP does: monitor, unlink, `shutdown` (or `kill`)... */
-function signalChild(child: Child): Stopping | null {
-  const pid = child.pid;
-  child.pid = null;
-  if (!pid) return null;
-  const ref = monitor(pid);
-  unlink(pid);
-  const sd = child.spec.shutdown;
-  exit(pid, sd === 'brutal_kill' ? 'kill' : 'shutdown');
-  return { pid, ref, shutdown: sd };
-}
-
-/** ...wait, then `kill` after the timeout. */
-async function awaitChild({ pid, ref, shutdown }: Stopping): Promise<void> {
-  const down = { type: 'DOWN', ref };
-  const m = await receive(down, { after: typeof shutdown === 'number' ? shutdown : Infinity });
-  if (m === TIMEOUT) {
-    exit(pid, 'kill');
-    await receive(down);
-  }
-  await receive({ type: 'EXIT', from: pid }, { after: 0 }); // flush one sent before unlink
-}
-
-async function shutdownChild(child: Child): Promise<void> {
-  const st = signalChild(child);
-  if (st) await awaitChild(st);
-}
-
-/**
- * A child failed to start during init, which cannot wait: stops the started
- * children in reverse order for as long as each stop completes at once
- * (brutal_kill, or a child that does not trap exits); from the first child
- * still alive on, returns the rest of the work, which the failed supervisor
- * process does before it exits (see stopAfter), waiting and escalating to
- * `kill` as shutdownAll does. null if nothing is left.
- */
-function shutdownInInit(children: Child[]): (() => Promise<void>) | null {
-  for (let i = children.length - 1; i >= 0; i--) {
-    const st = signalChild(children[i]);
-    if (!st) continue;
-    if (isAlive(st.pid)) {
-      const rest = children.slice(0, i);
-      return async () => {
-        await awaitChild(st);
-        await shutdownAll(rest);
-      };
-    }
-    demonitor(st.ref, { flush: true });
-  }
-  return null;
-}
-
-async function shutdownAll(children: Child[]): Promise<void> {
-  for (let i = children.length - 1; i >= 0; i--) await shutdownChild(children[i]);
-}
 
 function restartWanted(c: Child, reason: Reason): boolean {
   if (c.spec.restart === 'permanent') return true;
@@ -229,7 +170,7 @@ const supervisorModule: ServerModule<State, () => SupSpec | { ignore: true }> = 
     if (!spec || typeof spec !== 'object' || !Array.isArray(spec.children)) throw new TypeError('Supervisor: init must return { flags?, children: [...] } or { ignore: true }');
     const f = checkFlags(spec.flags);
     if ('bad' in f) fail({ supervisor_data: f.bad });
-    const specs = checkSpecs(spec.children);
+    const specs = checkSpecs(spec.children, f.autoShutdown);
     if ('bad' in specs) fail({ start_spec: specs.bad });
     const s: State = { ...f, children: [], restarts: [], restartsFrom: 0, template: null };
     if (f.strategy === 'simple_one_for_one') {
@@ -258,6 +199,10 @@ const supervisorModule: ServerModule<State, () => SupSpec | { ignore: true }> = 
     c.pid = null;
     if (!restartWanted(c, m.reason)) {
       if (c.spec.restart === 'temporary' || s.strategy === 'simple_one_for_one') s.children.splice(s.children.indexOf(c), 1);
+      // A significant child that ended by itself, not to be restarted.
+      if (c.spec.significant && (s.autoShutdown === 'any_significant' || !s.children.some((x) => x.spec.significant && x.pid))) {
+        return { stop: 'shutdown', state: s };
+      }
       return { state: s };
     }
     logger.error(`supervisor ${self()}: child ${c.spec.id} (${m.from}) exited: ${briefReason(m.reason)}; restarting`);
@@ -297,6 +242,8 @@ const supervisorModule: ServerModule<State, () => SupSpec | { ignore: true }> = 
           if (!(req.spec instanceof Ref)) return { reply: { error: 'a child spec is needed (this supervisor is not simple_one_for_one)' }, state: s };
           const checked = checkSpec(handedSpecs.get(req.spec.id));
           if ('bad' in checked) return { reply: { error: checked.bad }, state: s };
+          const combo = checkAutoShutdown(checked, s.autoShutdown);
+          if (combo) return { reply: { error: combo }, state: s };
           spec = checked;
           const old = s.children.find((c) => c.spec.id === spec.id);
           if (old) return { reply: { error: old.pid ? { already_started: old.pid } : 'already_present' }, state: s };
@@ -396,8 +343,8 @@ export const Supervisor = {
     }
   },
   /** 'ok' if every spec is good and their ids distinct; else the first error. */
-  checkChildSpecs(specs: ChildSpec[]): 'ok' | { error: Reason } {
-    const r = checkSpecs(specs);
+  checkChildSpecs(specs: ChildSpec[], autoShutdown?: AutoShutdown): 'ok' | { error: Reason } {
+    const r = checkSpecs(specs, autoShutdown);
     return 'bad' in r ? { error: r.bad } : 'ok';
   },
   stop(sup: ServerRef, reason: Reason = 'normal'): Promise<void> {

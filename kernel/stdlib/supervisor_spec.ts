@@ -14,10 +14,15 @@ export type Strategy = 'one_for_one' | 'one_for_all' | 'rest_for_one' | 'simple_
 export type Restart = 'permanent' | 'transient' | 'temporary';
 export type Shutdown = number | 'brutal_kill' | 'infinity';
 
+export type AutoShutdown = 'never' | 'any_significant' | 'all_significant';
+
 export interface SupFlags {
   strategy?: Strategy;
   intensity?: number;
   period?: number;
+  /** Shut the supervisor down (reason shutdown) when any, or the last, of
+   *  its significant children ends by itself and is not restarted. */
+  autoShutdown?: AutoShutdown;
 }
 
 /** What a child's start returns: a pid, `{ ok: pid }` (with `info`, handed
@@ -30,6 +35,9 @@ export interface ChildSpec {
   restart?: Restart;
   shutdown?: Shutdown;
   type?: 'worker' | 'supervisor';
+  /** Its own end may shut the supervisor down (see autoShutdown); only
+   *  for transient and temporary children. Default false. */
+  significant?: boolean;
 }
 
 export type FullSpec = Required<ChildSpec>;
@@ -52,17 +60,27 @@ export function checkSpec(c: unknown): FullSpec | { bad: Reason } {
   if (!(shutdown === 'brutal_kill' || shutdown === 'infinity' || (typeof shutdown === 'number' && Number.isInteger(shutdown) && shutdown >= 0))) {
     return { bad: { invalid_shutdown: show(shutdown) } };
   }
-  return { id: s.id, start: s.start, restart, shutdown, type };
+  const significant = s.significant ?? false;
+  if (typeof significant !== 'boolean') return { bad: { invalid_significant: show(significant) } };
+  if (significant && restart === 'permanent') return { bad: { bad_combination: { restart, significant } } };
+  return { id: s.id, start: s.start, restart, shutdown, type, significant };
+}
+
+/** A significant child needs a supervisor that shuts down automatically. */
+export function checkAutoShutdown(spec: FullSpec, auto: AutoShutdown | undefined): Reason | null {
+  return spec.significant && auto === 'never' ? { bad_combination: { auto_shutdown: auto, significant: true } } : null;
 }
 
 /** A list of specs, checked as one: 'ok' or the first reason. */
-export function checkSpecs(specs: unknown): FullSpec[] | { bad: Reason } {
+export function checkSpecs(specs: unknown, auto?: AutoShutdown): FullSpec[] | { bad: Reason } {
   if (!Array.isArray(specs)) return { bad: { badarg: show(specs) } };
   const out: FullSpec[] = [];
   const ids = new Set<string>();
   for (const c of specs) {
     const r = checkSpec(c);
     if ('bad' in r) return r;
+    const combo = checkAutoShutdown(r, auto);
+    if (combo) return { bad: combo };
     if (ids.has(r.id)) return { bad: { duplicate_child_name: r.id } };
     ids.add(r.id);
     out.push(r);
@@ -74,16 +92,20 @@ export interface Flags {
   strategy: Strategy;
   intensity: number;
   period: number;
+  autoShutdown: AutoShutdown;
 }
 
 export function checkFlags(f: unknown): Flags | { bad: Reason } {
   if (f === undefined) f = {};
   if (!f || typeof f !== 'object') return { bad: { invalid_type: show(f) } };
-  const { strategy = 'one_for_one', intensity = 1, period = 5000 } = f as SupFlags;
+  const { strategy = 'one_for_one', intensity = 1, period = 5000, autoShutdown = 'never' } = f as SupFlags;
   if (!STRATEGIES.includes(strategy)) return { bad: { invalid_strategy: show(strategy) } };
   if (!Number.isInteger(intensity) || intensity < 0) return { bad: { invalid_intensity: show(intensity) } };
   if (typeof period !== 'number' || !Number.isFinite(period) || !(period > 0)) return { bad: { invalid_period: show(period) } };
-  return { strategy, intensity, period };
+  if (!['never', 'any_significant', 'all_significant'].includes(autoShutdown)) return { bad: { invalid_auto_shutdown: show(autoShutdown) } };
+  // As OTP 27: simple_one_for_one children cannot shut their supervisor down.
+  if (strategy === 'simple_one_for_one' && autoShutdown !== 'never') return { bad: { bad_combination: { strategy, auto_shutdown: autoShutdown } } };
+  return { strategy, intensity, period, autoShutdown };
 }
 
 /** A reason as text for an Error message. */
