@@ -10,7 +10,7 @@ import type { BudgetFlags } from './commands/budget.ts';
 import type { BuildFlags } from './commands/build.ts';
 import type { InspectFlags } from './commands/inspect.ts';
 import type { RunFlags } from './commands/run.ts';
-import { CliError, CliExit, formatDiagnostic, ImageError, LimitError, MoteError, StoppedError } from './errors.ts';
+import { ArgumentError, CliError, CliExit, formatDiagnostic, ImageError, LimitError, MoteError, StoppedError } from './errors.ts';
 import type { PortMapping } from './hosted/types.ts';
 import { addPublish } from './publish.ts';
 import { parseSize, parseSizes } from './size.ts';
@@ -100,7 +100,7 @@ function exitStatus(e: unknown): number {
   if (e instanceof CliError) return e.exitCode;
   // The status the boot layer would give the image; 128 + the signal's number.
   if (e instanceof ImageError || e instanceof StoppedError) return e.status;
-  if (e instanceof LimitError) return CliExit.Usage;
+  if (e instanceof LimitError || e instanceof ArgumentError) return CliExit.Usage;
   return CliExit.Failed;
 }
 

@@ -43,6 +43,9 @@ export class SetupError extends MoteError {}
 /** A RAM size that a host cannot give (the hosted engine's 2 GiB, this machine's RAM). */
 export class LimitError extends MoteError {}
 
+/** An argument the library refuses, as bad usage: a QEMU flag that mote sets itself. */
+export class ArgumentError extends MoteError {}
+
 /** An image that cannot be used, with the exit status that the boot layer would give it. */
 export class ImageError extends MoteError {
   constructor(message: string, readonly status: number) {

@@ -8,10 +8,11 @@ export { bundle, type Bundle, type BundleOptions, type BundleShape } from './bun
 export { readImage, writeImage, ImageError, FORMAT_VERSION, type Image } from './image.ts';
 export { extractPayload, type Extracted } from './extract.ts';
 export { bootImage, QemuError, type BootOptions, type BootResult } from './qemu.ts';
+export { checkQemuArgs } from './qemu-args.ts';
 export { runHosted, hostedMemory, type HostedOptions, type HostedResult, type Payload } from './hosted/index.ts';
 export { inspectImage, predict, expectedOutcome, type InspectReport, type Prediction, type Outcome } from './inspect.ts';
 export { budgetImage, classify, type BudgetOptions, type BudgetReport, type BudgetRun } from './budget.ts';
 export { parseSize, parseSizes, formatSize } from './size.ts';
 export { parsePublish, addPublish, formatPublish } from './publish.ts';
 export type { PortMapping } from './hosted/types.ts';
-export { MoteError, InputError, BuildError, SetupError, LimitError, StoppedError, CliError, formatDiagnostic, type Diagnostic } from './errors.ts';
+export { MoteError, InputError, BuildError, SetupError, LimitError, ArgumentError, StoppedError, CliError, formatDiagnostic, type Diagnostic } from './errors.ts';

@@ -1,41 +1,12 @@
 // mote boot IMAGE [-m 16M] [--accel auto|kvm|tcg] [--machine microvm|pc] [-p 8080:80]... [--net none]
 //                  [--env NAME=value]... [--log-level L] [--qemu-arg ARG]... [-- APP_ARGS...]
 import { Exit } from '../../kernel/platform.ts';
-import { CliError, CliExit } from '../errors.ts';
+import { CliError } from '../errors.ts';
 import { formatSize } from '../size.ts';
 import { networkOptions, readImageFile, type NetFlags } from './common.ts';
 import { ImageError, readImage } from '../image.ts';
-import { ownNetFlag } from '../qemu-net.ts';
+import { checkQemuArgs } from '../qemu-args.ts';
 import { guestCommandLine, type GuestFlags } from './guest-options.ts';
-
-/** QEMU flags that mote sets itself: given again after `--`, they would
- *  silently override what mote checked (a smaller -m hangs QEMU's loader). */
-const OWN_FLAGS: Record<string, string> = {
-  m: "use mote's -m, which checks the image fits",
-  M: 'use --machine',
-  machine: 'use --machine',
-  accel: 'use --accel',
-  'enable-kvm': 'use --accel kvm',
-  kernel: 'the image is the kernel',
-  debugcon: 'mote reads the debug console to tell a clean power-off from a triple fault',
-  'no-reboot': 'a reset must stop the guest, not restart it',
-  append: "the app's arguments and environment are the command line: give them after -- and with --env",
-  serial: 'the console is the serial port on stdio',
-};
-
-function checkQemuArgs(args: string[], net: boolean): void {
-  for (const a of args) {
-    const flag = /^--?([\w-]+)$/.exec(a)?.[1];
-    if (flag !== undefined && Object.hasOwn(OWN_FLAGS, flag)) {
-      throw new CliError(`--qemu-arg ${a}: mote sets it itself; ${OWN_FLAGS[flag]}`, CliExit.Usage);
-    }
-  }
-  // A second network beside mote's; with --net none, the user's own is theirs to give.
-  const netFlag = net ? ownNetFlag(args) : undefined;
-  if (netFlag !== undefined) {
-    throw new CliError(`--qemu-arg ${netFlag}: mote attaches the guest's network itself (QEMU user networking; -p publishes ports); to attach your own, add --net none`, CliExit.Usage);
-  }
-}
 
 export interface BootFlags extends NetFlags, GuestFlags {
   memory: number;
