@@ -3,14 +3,17 @@
 // every platform case metal's status and output, reads an image's own
 // bytecode (the bytes mote-qjsc wrote for metal), and MOTE_ENGINE=wasm
 // sends hosted runs to it.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readImage } from '../../builder/image.ts';
+import { bundleApp } from '../../builder/pack.ts';
 import { runHosted } from '../../builder/hosted/index.ts';
 import { hostedEngine } from '../../builder/hosted/engine-choice.ts';
 import { runWasm } from '../../builder/hosted/wasm/index.ts';
 import { Exit } from '../../kernel/platform.ts';
-import { buildImage } from '../support/guest.ts';
-import { readFileSync } from 'node:fs';
+import { buildImage, workDir } from '../support/guest.ts';
 import { platformCases } from '../platform/cases.ts';
 import { payloadOf } from './support.ts';
 
@@ -47,6 +50,17 @@ describe('the wasm engine', () => {
     const damaged = await runWasm({ manifest: img.manifest, files }, { memoryBytes: 8 << 20 });
     expect(damaged.status).toBe(Exit.Uncaught);
     expect(damaged.output).toMatch(/^mote: uncaught exception: SyntaxError: /);
+  });
+
+  it("prints the engine conformance script byte for byte as node does (tests/boot/'s, which metal passes)", async () => {
+    const fixture = join(__dirname, '../boot/fixtures/conformance.ts');
+    const bundle = join(workDir, 'conformance-wasm.mjs');
+    writeFileSync(bundle, await bundleApp(fixture));
+    const expected = execFileSync(process.execPath, [bundle], { encoding: 'utf8' });
+    const img = await readImage(readFileSync(await buildImage(fixture, 'conformance')));
+    const r = await runWasm({ manifest: img.manifest, files: img.files }, { memoryBytes: 32 << 20, timeoutMs: 30_000 });
+    expect(r.output).toBe(expected);
+    expect(r.status).toBe(0);
   });
 
   it('reports a rejection nobody handles, as metal does (never-awaited async main, a promise the engine made)', async () => {
