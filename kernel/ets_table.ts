@@ -3,7 +3,8 @@
  * ets_scan.ts (walks): the table records, lookup by id or name with the
  * access check, and writing entries with their memory accounting.
  */
-import { Proc, state, holdBinaries, releaseBinaries, type Reason } from './process.ts';
+import { Proc, state, type Reason } from './process.ts';
+import { holdBinaries, releaseBinaries } from './binaries.ts';
 import { Pid, Tid, type Copied } from './term.ts';
 import { termEq } from './term_eq.ts';
 import { Treap } from './treap.ts';

@@ -6,9 +6,6 @@ import { Pid, Ref, type Copied } from './term.ts';
 import { ProcessExit, type Reason } from './reasons.ts';
 
 export type { Reason };
-// The shared binaries' accounting moved to binaries.ts; ets finds it here
-// until its imports move too.
-export { holdBinaries, releaseBinaries } from './binaries.ts';
 
 /** What `receive` returns when its `after` timeout passes. */
 export const TIMEOUT: unique symbol = Symbol('mote.timeout');

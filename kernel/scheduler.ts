@@ -36,9 +36,6 @@ import { armGuard, disarmGuard } from './guard.ts';
 import { crash, runaway } from './crash.ts';
 import { outOfMemory, nodeOutOfMemory } from './out_of_memory.ts';
 
-// gen_tcp.ts and gen_udp.ts find the running process here.
-export { me } from './process.ts';
-
 const runq: (Proc | undefined)[] = [];
 let rqHead = 0;
 let looping = false;
