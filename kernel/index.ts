@@ -28,6 +28,7 @@ export type { ServerModule, From, ServerRef, RequestId, RequestIds } from './std
 export { Supervisor } from './stdlib/supervisor.ts';
 export type { ChildSpec, SupFlags, ChildStart } from './stdlib/supervisor.ts';
 export * as application from './stdlib/application.ts';
+export * as sys from './stdlib/sys.ts';
 export { TcpServer, type TcpServerOptions } from './stdlib/tcp_server.ts';
 export { HttpServer, type HttpServerOptions, type HttpHandler, type Request, type Response } from './stdlib/http_server.ts';
 export { loadOptional } from './optional.ts';

@@ -35,6 +35,7 @@ import { register, unregister, resolveProc, whereis } from '../registry.ts';
 import { sendAfter, cancelTimer } from '../send_after.ts';
 import { crashText } from './report.ts';
 import { makeRequests } from './gen_server_requests.ts';
+import { handleSystem, SYS_TAG, type Status } from './sys.ts';
 import { state as kernel } from '../process.ts';
 import { processInfoParent } from './internal.ts';
 import { call as genCall, reply, isCall, DEFAULT_CALL_TIMEOUT, type From } from '../call.ts';
@@ -64,6 +65,8 @@ export interface ServerModule<S, A = unknown> {
   handleCast?(msg: any, state: S): Maybe<NoReply<S>>;
   handleInfo?(msg: any, state: S): Maybe<NoReply<S>>;
   handleContinue?(cont: any, state: S): Maybe<NoReply<S>>;
+  /** What sys.getStatus shows of the state (OTP's format_status/1). */
+  formatStatus?(status: Status): Status;
   terminate?(reason: Reason, state: S): unknown;
 }
 
@@ -262,6 +265,7 @@ class Server<S> {
 
   handle(msg: any): unknown {
     const mod = this.mod;
+    if (isCall(msg, SYS_TAG)) return handleSystem(this, msg.req as { op: string }, msg.from);
     if (msg && typeof msg === 'object' && msg.$timeout === TAG) {
       if (!this.timer || msg.seq !== this.timerSeq) return undefined; // stale
       this.timer = null;

@@ -8,6 +8,8 @@
  * with the label of the one answered. Collections are values, as in OTP:
  * every change gives a new one.
  *
+ * abcast and multiCall reach the name on this node (until nodes talk).
+ *
  * Responses: `{ reply: value }`, or `{ error: { reason, server } }` if the
  * server died first (reason noproc if there was none). A late reply to a
  * request abandoned by receiveResponse is not dropped (OTP drops it by
@@ -21,6 +23,9 @@ import { resolveProc } from '../registry.ts';
 import type { Reason } from '../process.ts';
 
 type ServerRef = Pid | string;
+
+/** This node's name, as Erlang names a node that is not distributed. */
+const NODE = 'nonode@nohost';
 
 export interface RequestId {
   readonly ref: Ref;
@@ -153,7 +158,28 @@ export function makeRequests(tag: string) {
     return answered(ids, msg, del);
   }
 
+  /** Casts to the server registered as `name` on every node (this one,
+   *  until nodes talk); 'abcast', as OTP. */
+  function abcast(name: string, msg: unknown): 'abcast' {
+    if (typeof name !== 'string') throw new TypeError('GenServer.abcast: name must be a registered name');
+    const p = resolveProc(name, 'GenServer.abcast');
+    if (p) send(p.pid, { $cast: tag, msg });
+    return 'abcast';
+  }
+
+  /** Calls the server registered as `name` on every node (this one, named
+   *  as a node that is not distributed is: 'nonode@nohost'); replies by
+   *  node, and the nodes with no such server or where it died. */
+  async function multiCall(name: string, req: unknown, timeout: number = Infinity): Promise<{ replies: [string, unknown][]; badNodes: string[] }> {
+    if (typeof name !== 'string') throw new TypeError('GenServer.multiCall: name must be a registered name');
+    const id = sendRequest(name, req);
+    const r = await receiveResponse(id, timeout);
+    return typeof r === 'object' && 'reply' in r ? { replies: [[NODE, r.reply]], badNodes: [] } : { replies: [], badNodes: [NODE] };
+  }
+
   return {
+    abcast,
+    multiCall,
     sendRequest,
     waitResponse,
     receiveResponse,

@@ -1,0 +1,105 @@
+/**
+ * sys, as OTP's for a gen_server: getState, replaceState and getStatus,
+ * answered by the server between two callbacks (a system message, which
+ * neither reaches the callbacks nor cancels a pending `timeout`).
+ *
+ * replaceState's function is code, which cannot travel in a message: it is
+ * left in a table under a fresh Ref while the caller waits (as startChild
+ * hands over a child spec). A state that cannot be copied (a supervisor's,
+ * which holds start functions) cannot be read this way: the call exits the
+ * caller with `{ state_not_copyable: ... }`, the server untouched.
+ */
+import { Ref, copyTerm, Pid } from '../term.ts';
+import { call, reply, type From } from '../call.ts';
+import { ProcessExit, reasonOf } from '../signals.ts';
+import { self } from '../processes.ts';
+import type { Reason } from '../process.ts';
+
+export const SYS_TAG = '$system';
+
+/** What formatStatus sees and returns (OTP's format_status/1 map). */
+export interface Status {
+  state: unknown;
+  reason?: Reason;
+}
+
+export interface SystemTarget {
+  state: unknown;
+  readonly behaviour: string;
+  readonly mod: { formatStatus?(status: Status): Status };
+}
+
+const handed = new Map<number, (state: any) => unknown>();
+
+/** The server's side: answers one system request. */
+export function handleSystem(target: SystemTarget, req: { op: string; key?: Ref }, from: From): void {
+  const answer = (value: unknown): void => {
+    try {
+      copyTerm(value, 'sys');
+    } catch (e) {
+      return reply(from, { $sysError: { state_not_copyable: String(e instanceof Error ? e.message : e) } });
+    }
+    reply(from, value);
+  };
+  switch (req.op) {
+    case 'get_state':
+      return answer({ ok: target.state });
+    case 'get_status':
+      return answer({ ok: { pid: self(), behaviour: target.behaviour, ...formatStatus(target, { state: target.state }) } });
+    case 'replace_state': {
+      const fn = req.key ? handed.get(req.key.id) : undefined;
+      if (!fn) return reply(from, { $sysError: 'no state function' });
+      let next: unknown;
+      try {
+        next = fn(target.state);
+      } catch (e) {
+        // As OTP: the state is kept, and the caller exits with callback_failed.
+        return reply(from, { $sysError: { callback_failed: reasonOf(e) } });
+      }
+      target.state = next;
+      return answer({ ok: next });
+    }
+  }
+  reply(from, { $sysError: { unknown_system_request: req.op } });
+}
+
+/** The module's formatStatus applied, or the status as it is; a
+ *  formatStatus that throws leaves it as it is. */
+export function formatStatus(target: SystemTarget, status: Status): Status {
+  const f = target.mod.formatStatus;
+  if (!f) return status;
+  try {
+    return f.call(target.mod, status);
+  } catch {
+    return status;
+  }
+}
+
+async function sysCall(server: Pid | string, req: unknown, timeout: number): Promise<unknown> {
+  const r = (await call(server, SYS_TAG, req, timeout)) as { ok?: unknown; $sysError?: Reason };
+  if ('$sysError' in r) throw new ProcessExit(r.$sysError as Reason);
+  return r.ok;
+}
+
+/** The server's state (a copy). */
+export function getState<S = unknown>(server: Pid | string, timeout = 5000): Promise<S> {
+  return sysCall(server, { op: 'get_state' }, timeout) as Promise<S>;
+}
+
+/** Sets the server's state to `fn(state)` and gives it; if fn throws, the
+ *  state is kept and the caller exits with `{ callback_failed: reason }`. */
+export async function replaceState<S = unknown>(server: Pid | string, fn: (state: S) => S, timeout = 5000): Promise<S> {
+  if (typeof fn !== 'function') throw new TypeError('sys.replaceState: fn must be a function (state) => state');
+  const key = new Ref();
+  handed.set(key.id, fn);
+  try {
+    return (await sysCall(server, { op: 'replace_state', key }, timeout)) as S;
+  } finally {
+    handed.delete(key.id);
+  }
+}
+
+/** The server's pid, behaviour and state, formatted by its formatStatus. */
+export function getStatus(server: Pid | string, timeout = 5000): Promise<{ pid: Pid; behaviour: string; state: unknown }> {
+  return sysCall(server, { op: 'get_status' }, timeout) as Promise<{ pid: Pid; behaviour: string; state: unknown }>;
+}
