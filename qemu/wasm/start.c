@@ -34,9 +34,10 @@ const char *cmdline(size_t *n)
 
 /* The boot: take the command line (`cmdline_len` bytes written, as the
    driver was given it), check the payload, make the heap `heap_bytes` long after it
-   (the driver has grown the memory to hold it), start QuickJS and run the
-   entry module. `total_ram` is what memory() reports, as metal would. */
-EXPORT("mote_boot") void mote_boot(double total_ram, double heap_bytes, double cmdline_len)
+   (the driver has grown the memory to hold it; below `min_heap`, the
+   image's boot layer's minimum, it refuses as main.c does), start QuickJS
+   and run the entry module. `total_ram` is what memory() reports, as metal would. */
+EXPORT("mote_boot") void mote_boot(double total_ram, double heap_bytes, double cmdline_len, double min_heap)
 {
     if (cmdline_len > CMDLINE_MAX)
         mote_fatal(MOTE_EXIT_BAD_BOOT, "the kernel command line is longer than %d bytes", CMDLINE_MAX);
@@ -49,9 +50,11 @@ EXPORT("mote_boot") void mote_boot(double total_ram, double heap_bytes, double c
         end = heap_bytes > 0 ? start + (uintptr_t)heap_bytes : start;
     if (end > start)
         heap_add_region(start, end);
-    if (heap_capacity() < MIN_HEAP)
-        mote_fatal(MOTE_EXIT_TOO_LITTLE_MEMORY, "refusing to boot: %lu KiB of RAM, %lu KiB free for the heap, %u KiB needed",
-                   (unsigned long)(total_ram / 1024), heap_capacity() / 1024, MIN_HEAP / 1024);
+    if (min_heap < MIN_HEAP)
+        min_heap = MIN_HEAP;
+    if (heap_capacity() < min_heap)
+        mote_fatal(MOTE_EXIT_TOO_LITTLE_MEMORY, "refusing to boot: %lu KiB of RAM, %lu KiB free for the heap, %lu KiB needed",
+                   (unsigned long)(total_ram / 1024), heap_capacity() / 1024, (unsigned long)(min_heap / 1024));
     host_start((uint64_t)total_ram);
 }
 

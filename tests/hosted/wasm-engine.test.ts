@@ -94,6 +94,27 @@ describe('the wasm engine', () => {
     expect(r.status).toBe(0);
   });
 
+  it('ends a sleeping run at the timeout (124) or at Ctrl-C (130), not at its timer', async () => {
+    const main = `__mote.write("up\\n"); __mote.armTimer(__mote.monotonicMs() + 60000, () => __mote.write("late\\n"));`;
+    const timedOut = await runWasm(payloadOf(main), { memoryBytes: 8 << 20, timeoutMs: 200 });
+    expect([timedOut.status, timedOut.output]).toEqual([Exit.Timeout, 'up\n']);
+    expect(timedOut.wallMs).toBeLessThan(5000);
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 100);
+    const stopped = await runWasm(payloadOf(main), { memoryBytes: 8 << 20, signal: abort.signal, timeoutMs: 20_000 });
+    expect([stopped.status, stopped.output]).toEqual([130, 'up\n']);
+    expect(stopped.wallMs).toBeLessThan(5000);
+  });
+
+  it("refuses a heap below the image's boot layer's minimum with 107 and the figures", async () => {
+    const p = payloadOf(`__mote.write("ran\\n")`);
+    p.manifest.boot = { loadAddress: 0x100000, code: 500_000, data: 0, bss: 0, stack: 262_144, payloadAddress: 0x1d0000, minHeap: 8 << 20, heapReserve: 49152 };
+    const refused = await runWasm(p, { memoryBytes: 8 << 20 });
+    expect(refused.output).toMatch(/^mote: refusing to boot: 7807 KiB of RAM, \d+ KiB free for the heap, 8192 KiB needed\n$/);
+    expect(refused.status).toBe(Exit.TooLittleMemory);
+    expect((await runWasm(p, { memoryBytes: 12 << 20 })).output).toBe('ran\n');
+  });
+
   it('is what runHosted uses under MOTE_ENGINE=wasm; a bad MOTE_ENGINE is refused in one line', async () => {
     // (3.75).toString(16) tells the engines apart: 2021-03-27 prints 3.75, quickjs-emscripten's 3.c.
     const probe = payloadOf(`__mote.write((3.75).toString(16) + "\\n");`);

@@ -15,9 +15,9 @@ export interface EngineExports {
   mote_payload_at(): number;
   /** Where the command line goes (at most CMDLINE_MAX bytes). */
   mote_cmdline_at(): number;
-  /** Take the command line, check the payload, lay the heap, start QuickJS,
-   *  run the entry module. */
-  mote_boot(totalRam: number, heapBytes: number, commandLineBytes: number): void;
+  /** Take the command line, check the payload, lay the heap (refused below
+   *  minHeap, the image's boot layer's), start QuickJS, run the entry module. */
+  mote_boot(totalRam: number, heapBytes: number, commandLineBytes: number, minHeap: number): void;
   /** One turn of the event loop: -1 if it ran something, else the
    *  monotonic ms to sleep until (Infinity: until woken). */
   mote_turn(): number;

@@ -108,7 +108,7 @@ class WasmRun {
     new Uint8Array(memory.buffer, at, this.segment.length).set(this.segment);
     const line = new TextEncoder().encode(this.opts.commandLine ?? '');
     new Uint8Array(memory.buffer, engine.mote_cmdline_at(), COMMAND_LINE_MAX).set(line.subarray(0, COMMAND_LINE_MAX));
-    engine.mote_boot(this.mem.totalRam, heapBytes, line.length);
+    engine.mote_boot(this.mem.totalRam, heapBytes, line.length, this.mem.minHeap);
     return this.loop(engine);
   }
 
@@ -125,6 +125,8 @@ class WasmRun {
         continue;
       }
       await this.sleepUntil(deadline);
+      const stop = this.stopRequested(); // woken by the timeout or Ctrl-C, not by the engine's deadline
+      if (stop !== undefined) throw new EngineStop(stop);
       busySince = this.now();
     }
   }
