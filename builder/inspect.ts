@@ -37,6 +37,9 @@ export interface Prediction {
   bootMin: number;
   /** Least RAM that runs the app fully: every module and the memory it declares. */
   fullMin: number;
+  /** Each optional module with a declared need (mote.memory.optional), in
+   *  the order listed: the least RAM at which it loads (kernel/optional.ts). */
+  optional: Array<{ name: string; need: number; loadsFrom: number }>;
 }
 
 export interface InspectReport {
@@ -73,8 +76,15 @@ export function predict(manifest: Manifest, tarBytes: number, baseline: number, 
   const declared = manifest.memory ?? {};
   const exact = (heap: number | undefined) => (heap ? smallestBudgetFor(ramFor(manifest, tarBytes, heap)) : 0);
   const bootMin = Math.max(refused, exact(declared.min), roundUp(ramFor(manifest, tarBytes, baseline + sum(first) + WORKSPACE)));
-  const fullMin = Math.max(bootMin, exact(declared.full), roundUp(ramFor(manifest, tarBytes, baseline + sum(modules) + WORKSPACE)));
-  return { refusedBelow: refused, bootMin, fullMin };
+  // An optional module loads while the heap holds min and the needs of those
+  // before it and its own (kernel/optional.ts): exact, as min and full are.
+  let before = declared.min ?? 0;
+  const optional = Object.entries(declared.optional ?? {}).map(([name, need]) => {
+    before += need;
+    return { name, need, loadsFrom: Math.max(bootMin, exact(before)) };
+  });
+  const fullMin = Math.max(bootMin, exact(declared.full), exact(before), roundUp(ramFor(manifest, tarBytes, baseline + sum(modules) + WORKSPACE)));
+  return { refusedBelow: refused, bootMin, fullMin, optional };
 }
 
 /** What `budget` expects at `ram` bytes, from the prediction. */

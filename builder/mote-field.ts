@@ -46,7 +46,9 @@ export function moteSettings(mote: unknown, where: string): MoteSettings {
   if (memory !== undefined) {
     if (!isObject(memory)) throw new InputError(`${where}: "mote.memory" must be an object, such as ${MEMORY_EXAMPLE}, got ${JSON.stringify(memory)}`);
     for (const key of Object.keys(memory)) {
-      if (key !== 'min' && key !== 'full') throw new InputError(`${where}: "mote.memory.${key}" is not a setting: give min (the heap to start) and full (the heap to run fully), as in ${MEMORY_EXAMPLE}`);
+      if (key !== 'min' && key !== 'full' && key !== 'optional') {
+        throw new InputError(`${where}: "mote.memory.${key}" is not a setting: give min (the heap to start), full (the heap to run fully) and optional (each optional module's heap), as in ${MEMORY_EXAMPLE}`);
+      }
     }
   }
   return {

@@ -152,8 +152,10 @@ export interface Manifest {
    *  `min` to start at all, `full` to run fully. Every host compares them
    *  with its heap limit before the entry runs: below `min` it refuses to
    *  boot with one line and `Exit.TooLittleMemory`; below `full` it prints
-   *  one line starting "mote: degraded:" and runs the app. */
-  memory?: { min?: number; full?: number };
+   *  one line starting "mote: degraded:" and runs the app. `optional`: the
+   *  heap each optional module needs once loaded (kernel/optional.ts, which
+   *  checks it; hosts ignore it). */
+  memory?: { min?: number; full?: number; optional?: Record<string, number> };
   /** A static IPv4 address for the boot layer's network instead of DHCP
    *  (package.json "mote.net"); netmask defaults to 255.255.255.0. The Node
    *  hosts use the machine's own network and ignore it. */

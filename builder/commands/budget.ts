@@ -1,5 +1,5 @@
 // mote budget IMAGE [--sizes 8M,12M,16M,20M] [--host qemu|hosted|both] [--status N] [--net none] [--json]
-import { budgetImage, type BudgetHost, type BudgetReport } from '../budget.ts';
+import { agrees, budgetImage, type BudgetHost, type BudgetReport, type BudgetRun } from '../budget.ts';
 import { CliExit } from '../errors.ts';
 import { checkHostedRam } from '../hosted/engine.ts';
 import { checkMachineRam } from '../qemu.ts';
@@ -42,7 +42,7 @@ export async function budgetCommand(path: string, flags: BudgetFlags): Promise<n
 function renderTable(r: BudgetReport): string {
   const rows = [['RAM', 'host', 'outcome', 'predicted', 'status', 'ms', 'detail']];
   for (const run of r.runs) {
-    rows.push([formatSize(run.ram), run.host, run.outcome, run.expected + (run.outcome === run.expected ? '' : ' (!)'), String(run.status), String(Math.round(run.wallMs)), run.detail]);
+    rows.push([formatSize(run.ram), run.host, run.outcome, run.expected + (agrees(run) ? '' : ' (!)'), String(run.status), String(Math.round(run.wallMs)), detailOf(run)]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const lines = rows.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd());
@@ -51,4 +51,12 @@ function renderTable(r: BudgetReport): string {
       ? `${r.crashed} crashed, ${r.disagreements} disagree${r.disagreements === 1 ? 's' : ''} with the prediction`
       : 'every run matches the prediction';
   return `${lines.join('\n')}\n${verdict}\n`;
+}
+
+/** Which declared modules did not load, where the prediction names them, else the run's own line. */
+function detailOf(run: BudgetRun): string {
+  if (!run.notLoaded.length && !run.expectedNotLoaded.length) return run.detail;
+  const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
+  const same = run.notLoaded.join() === run.expectedNotLoaded.join();
+  return same ? `not loaded: ${list(run.notLoaded)}` : `not loaded: ${list(run.notLoaded)}, predicted: ${list(run.expectedNotLoaded)}`;
 }

@@ -35,7 +35,11 @@ export function renderReport(path: string, r: InspectReport): string {
   for (const m of r.modules) {
     lines.push(`  ${m.name}  priority ${m.priority}  ${kib(m.size)} in image  ${kib(m.heapCost)} heap${m.error ? `  (${m.error})` : ''}`);
   }
-  if (r.declared) lines.push(`declared needs: ${[r.declared.min && `min ${formatSize(r.declared.min)}`, r.declared.full && `full ${formatSize(r.declared.full)}`].filter(Boolean).join(', ')}`);
+  if (r.declared) {
+    const optional = Object.entries(r.declared.optional ?? {}).map(([name, need]) => `${name} ${formatSize(need)}`);
+    const needs = [r.declared.min && `min ${formatSize(r.declared.min)}`, r.declared.full && `full ${formatSize(r.declared.full)}`, optional.length && `optional ${optional.join(', ')}`];
+    lines.push(`declared needs: ${needs.filter(Boolean).join(', ')}`);
+  }
   lines.push('', 'predicted RAM (-m)');
   // Below bootMin every boot is refused (107): by the boot layer itself below
   // refusedBelow, above it by what the app needs to start.
@@ -43,6 +47,7 @@ export function renderReport(path: string, r: InspectReport): string {
   const why = bootMin > refusedBelow ? `  (the boot layer alone would start at ${formatSize(refusedBelow)}; the app's needs raise it)` : '';
   lines.push(`  refused below        ${formatSize(bootMin)}${why}`);
   lines.push(`  boots to a console   ${formatSize(r.predicted.bootMin)}`);
+  for (const m of r.predicted.optional) lines.push(`  loads ${m.name.padEnd(14)} ${formatSize(m.loadsFrom)}  (needs ${formatSize(m.need)} of heap)`);
   lines.push(`  runs fully           ${formatSize(r.predicted.fullMin)}`);
   if (!r.declared?.full) {
     // The measured figures see the compiled modules, never what the app allocates as it runs.
