@@ -9,6 +9,7 @@ const BREAK = 80;
 const COMPACT = 3;
 const DEPTH = 2;
 const MAX_ARRAY = 100;
+const INSPECT_CUSTOM = Symbol.for('nodejs.util.inspect.custom');
 
 interface Ctx {
   seen: unknown[];
@@ -176,6 +177,12 @@ function formatObject(ctx: Ctx, o: object, level: number, depth: number): string
   if (o instanceof Error) return errorText(o);
   if (o instanceof Date) return isNaN(o.getTime()) ? 'Invalid Date' : o.toISOString();
   if (o instanceof RegExp) return String(o);
+  // As Node's util.inspect: an object may say how it prints.
+  const custom = (o as Record<symbol, unknown>)[INSPECT_CUSTOM];
+  if (typeof custom === 'function') {
+    const r: unknown = custom.call(o, depth - level, {});
+    if (r !== o) return typeof r === 'string' ? r : formatValue(ctx, r, level, depth);
+  }
 
   let braces: [string, string];
   let output: string[];

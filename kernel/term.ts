@@ -32,6 +32,9 @@ let nextPid = 32;
 let nextRef = 1;
 
 /** A process identifier. Immutable; prints as `<0.42.0>`. */
+/** Node's util.inspect hook, which kernel/inspect.ts honours too. */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
 export class Pid {
   readonly id: number;
   constructor() {
@@ -40,6 +43,10 @@ export class Pid {
   }
   toString(): string {
     return `<0.${this.id}.0>`;
+  }
+  /** console.log and the shell print it as Erlang does (Node's util.inspect hook). */
+  [INSPECT]() {
+    return this.toString();
   }
 }
 
@@ -52,6 +59,10 @@ export class Ref {
   }
   toString(): string {
     return `#Ref<0.0.0.${this.id}>`;
+  }
+  /** console.log and the shell print it as Erlang does (Node's util.inspect hook). */
+  [INSPECT]() {
+    return this.toString();
   }
 }
 
@@ -67,6 +78,10 @@ export class Tid {
   toString(): string {
     return `#Tab<0.${this.id}>`;
   }
+  /** console.log and the shell print it as Erlang does (Node's util.inspect hook). */
+  [INSPECT]() {
+    return this.toString();
+  }
 }
 
 /** A socket (see gen_tcp.ts, gen_udp.ts): an id the host gave it. Immutable;
@@ -77,6 +92,10 @@ export class Socket {
   }
   toString(): string {
     return `#Port<0.${this.id}>`;
+  }
+  /** console.log and the shell print it as Erlang does (Node's util.inspect hook). */
+  [INSPECT]() {
+    return this.toString();
   }
 }
 
