@@ -94,6 +94,12 @@ describe('the wasm engine', () => {
     expect(r.status).toBe(0);
   });
 
+  it('hands console input to the handler, then 0x04 at its end, as mote boot does', async () => {
+    const main = `let got = ""; __mote.onInput((t) => { got += t; if (got.endsWith("\\x04")) { __mote.write(JSON.stringify(got) + "\\n"); __mote.onInput(undefined); } });`;
+    const r = await runWasm(payloadOf(main), { memoryBytes: 8 << 20, stdin: 'é\nlast', timeoutMs: 20_000 });
+    expect([r.status, r.output]).toEqual([0, '"é\\nlast\\u0004"\n']);
+  });
+
   it('ends a sleeping run at the timeout (124) or at Ctrl-C (130), not at its timer', async () => {
     const main = `__mote.write("up\\n"); __mote.armTimer(__mote.monotonicMs() + 60000, () => __mote.write("late\\n"));`;
     const timedOut = await runWasm(payloadOf(main), { memoryBytes: 8 << 20, timeoutMs: 200 });

@@ -8,6 +8,7 @@ import { COMMAND_LINE_MAX, Exit } from '../../../kernel/platform.ts';
 import { hostedMemory, type HostedMemory } from '../ram-model.ts';
 import { INTERRUPTED } from '../run.ts';
 import type { HostedOptions, HostedResult, Payload } from '../types.ts';
+import { ConsoleInput } from './console-input.ts';
 import { deviceImports, EngineStop } from './devices.ts';
 import { engineModule, type EngineExports } from './module.ts';
 import { payloadSegment, payloadTar } from './payload.ts';
@@ -33,9 +34,8 @@ class WasmRun {
   private output = '';
   private stopped = false;
   private heapPeak = 0;
-  private readonly input: Uint8Array[] = [];
-  private inputAttached = false;
   private wake: (() => void) | null = null;
+  private readonly input: ConsoleInput;
 
   constructor(
     payload: Payload,
@@ -43,6 +43,7 @@ class WasmRun {
     private readonly segment: Uint8Array,
   ) {
     this.mem = hostedMemory(payload.manifest, segment.length - 64, opts.memoryBytes);
+    this.input = new ConsoleInput(opts.stdin, () => this.wake?.());
   }
 
   async run(): Promise<HostedResult> {
@@ -60,7 +61,7 @@ class WasmRun {
       } else throw e;
     } finally {
       this.stopped = true;
-      this.detachInput();
+      this.input.detach();
     }
     return {
       status,
@@ -90,7 +91,7 @@ class WasmRun {
       deviceImports({
         memory,
         write: (text) => this.write(text),
-        read: (max) => this.read(max),
+        read: (max) => this.input.take(max),
         now: () => this.now(),
         stopRequested: () => this.stopRequested(),
         poweringOff: () => this.sampleHeap(engine),
@@ -168,36 +169,5 @@ class WasmRun {
     if (this.stopped) return;
     if (this.opts.stdout) this.opts.stdout.write(text);
     else this.output += text;
-  }
-
-  /** Console input, read once the payload first asks for it. */
-  private read(max: number): Uint8Array | undefined {
-    this.attachInput();
-    const first = this.input[0];
-    if (!first) return undefined;
-    if (first.length <= max) return this.input.shift();
-    this.input[0] = first.subarray(max);
-    return first.subarray(0, max);
-  }
-
-  private readonly onData = (chunk: string | Buffer) => {
-    this.input.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
-    this.wake?.();
-  };
-
-  private attachInput(): void {
-    if (this.inputAttached) return;
-    this.inputAttached = true;
-    const stdin = this.opts.stdin;
-    if (stdin === undefined) return;
-    if (typeof stdin === 'string') return this.onData(stdin);
-    stdin.on('data', this.onData);
-  }
-
-  private detachInput(): void {
-    const stdin = this.opts.stdin;
-    if (!this.inputAttached || stdin === undefined || typeof stdin === 'string') return;
-    stdin.off('data', this.onData);
-    stdin.pause();
   }
 }
