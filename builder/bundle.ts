@@ -14,7 +14,7 @@ import { BuildError, displayPath, type Diagnostic } from './errors.ts';
 import { guestLimitsPlugin } from './guest-limits.ts';
 import { KERNEL_ENTRY, PRELUDE } from './paths.ts';
 import { loadOrder, modulePriorities } from './priorities.ts';
-import { webGlobals } from './web-globals.ts';
+import { webApiBytes, webGlobals } from './web-globals.ts';
 
 /** The module the manifest names as the entry. */
 export const ENTRY_MODULE = 'main.js';
@@ -37,6 +37,8 @@ export interface Bundle {
   files: Array<[string, Uint8Array]>;
   /** The manifest's module list, in load order. */
   modules: ManifestModule[];
+  /** Bytes of code each Web API the app names adds (kernel/web/ file name → bytes). */
+  webApis: Record<string, number>;
 }
 
 /** What every bundle is compiled for and how its imports resolve: the one
@@ -103,6 +105,9 @@ export async function bundle(entry: string, opts: BundleOptions = {}): Promise<B
   return {
     files: names.map((n) => [n, code.get(n)!]),
     modules: names.map((n) => ({ name: n, size: code.get(n)!.length, priority: priority.get(n) ?? 1 })),
+    webApis: webApiBytes(
+      Object.values(result.metafile!.outputs).flatMap((o) => Object.entries(o.inputs).map(([input, { bytesInOutput }]): [string, number] => [resolve(workDir, input), bytesInOutput])),
+    ),
   };
 }
 

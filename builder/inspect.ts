@@ -51,6 +51,8 @@ export interface InspectReport {
   tarBytes: number;
   build: Record<string, string>;
   declared: Manifest['memory'] | null;
+  /** Code each Web API the app names adds to its modules (kernel/web/ file → bytes). */
+  webApis: Record<string, number>;
   map: MapRow[];
   modules: ModuleReport[];
   baselineHeap: number;
@@ -129,6 +131,7 @@ export async function inspectImage(bytes: Uint8Array): Promise<InspectReport> {
     tarBytes,
     build: manifest.build ?? {},
     declared: manifest.memory ?? null,
+    webApis: manifest.webApis ?? {},
     map,
     modules,
     baselineHeap: measured.baseline,

@@ -77,6 +77,7 @@ export async function packApp(opts: PackOptions): Promise<Packed> {
     ...(app.net ? { net: app.net } : {}),
     ...(app.env ? { env: app.env } : {}),
     ...(app.console ? { console: app.console } : {}),
+    ...(Object.keys(bundled.webApis).length ? { webApis: bundled.webApis } : {}),
     build: await buildInfo(bootBytes),
     ...(boot ? { boot } : {}),
   };

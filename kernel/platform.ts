@@ -160,6 +160,9 @@ export interface Manifest {
    *  (package.json "mote.net"); netmask defaults to 255.255.255.0. The Node
    *  hosts use the machine's own network and ignore it. */
   net?: { address: string; netmask?: string; gateway?: string };
+  /** Bytes of code each Web API the app names adds to its modules
+   *  (kernel/web/ file name → bytes), for `mote inspect`; hosts ignore it. */
+  webApis?: Record<string, number>;
   /** Environment defaults (package.json "mote.env"); the command line's
    *  `NAME=value` words override them (kernel/args.ts). */
   env?: Record<string, string>;

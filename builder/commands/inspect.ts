@@ -35,6 +35,8 @@ export function renderReport(path: string, r: InspectReport): string {
   for (const m of r.modules) {
     lines.push(`  ${m.name}  priority ${m.priority}  ${kib(m.size)} in image  ${kib(m.heapCost)} heap${m.error ? `  (${m.error})` : ''}`);
   }
+  const web = Object.entries(r.webApis);
+  if (web.length) lines.push(`web APIs in those modules: ${web.map(([name, n]) => `${name} ${kib(n)}`).join(', ')}`);
   if (r.declared) {
     const optional = Object.entries(r.declared.optional ?? {}).map(([name, need]) => `${name} ${formatSize(need)}`);
     const needs = [r.declared.min && `min ${formatSize(r.declared.min)}`, r.declared.full && `full ${formatSize(r.declared.full)}`, optional.length && `optional ${optional.join(', ')}`];

@@ -31,6 +31,14 @@ describe('Web API globals cost nothing unless named', () => {
     for (const name of ['encoding', 'base64', 'clone', 'events', 'abort']) expect(out, name).not.toMatch(marks[name]);
   });
 
+  it('the bundle counts each named API\'s code, for inspect, and names no other', async () => {
+    const apis = async (f: string) => (await bundle(join(dir, f))).webApis;
+    expect(await apis('plain.ts')).toEqual({});
+    expect(Object.keys(await apis('uses-url.ts'))).toEqual(['url']);
+    expect((await apis('uses-url.ts')).url).toBeGreaterThan(40_000); // core-js-pure counts as url's
+    expect(Object.keys(await apis('uses-encoder.ts'))).toEqual(['encoding']);
+  });
+
   it('an app naming TextEncoder carries the encoding file only', async () => {
     const out = await text('uses-encoder.ts');
     expect(out).toMatch(/TextEncoder/);
