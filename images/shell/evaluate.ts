@@ -1,11 +1,8 @@
-// One line of input, evaluated as erl's shell does it: in a process of its
-// own (the evaluator), so an error, an exit or a runaway ends that process
-// and never the shell. The evaluator sends back the text to print.
-import { inspect, receive, send, spawnMonitor, demonitor, type Pid, type Ref } from 'mote';
-
-/** What the shell prints for a line: the result as Node's REPL shows it,
- *  or "Uncaught ..." for what it threw. */
-export type Outcome = { text: string };
+// Lines of input, evaluated as erl's shell does it: in a process of its own
+// (the evaluator), so an error, an exit or a runaway ends that process and
+// never the shell. The evaluator sends back the text to print: the result as
+// Node's REPL shows it, or "Uncaught ..." for what it threw.
+import { ANY, inspect, receive, Ref, send, spawnMonitor, type Pid } from 'mote';
 
 const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
@@ -28,27 +25,46 @@ export function describeThrown(e: unknown): string {
   return `Uncaught ${inspect(e)}`;
 }
 
-async function evaluator(shell: Pid, ref: Ref, src: string): Promise<void> {
-  let text: string;
-  try {
-    let v = evalGlobal(src);
-    if (isThenable(v)) v = await v;
-    text = inspect(v);
-  } catch (e) {
-    text = describeThrown(e);
+/** The evaluator's life: one line at a time, each answered with the text
+ *  to print. Its own messages (`send(self(), x)`) stay in its mailbox for
+ *  the lines that receive them: it takes only its `$eval` requests. */
+async function evaluator(shell: Pid): Promise<void> {
+  for (;;) {
+    const { $eval: ref, src } = await receive<{ $eval: Ref; src: string }>({ $eval: ANY });
+    let text: string;
+    try {
+      let v = evalGlobal(src);
+      if (isThenable(v)) v = await v;
+      text = inspect(v);
+    } catch (e) {
+      text = describeThrown(e);
+    }
+    send(shell, { $evaluated: ref, text });
   }
-  send(shell, { $eval: ref, text });
 }
 
-/** Evaluates `src` in a new process and waits for what to print; if the
- *  evaluator dies first (exit, a kill, the runaway guard), says how. */
-export async function evaluate(shell: Pid, ref: Ref, src: string): Promise<string> {
-  const { pid, ref: mon } = spawnMonitor(() => evaluator(shell, ref, src));
-  const m = await receive<{ $eval: Ref; text: string } | { type: 'DOWN'; reason: unknown }>([{ $eval: ref }, { type: 'DOWN', ref: mon }]);
-  if ('text' in m) {
-    demonitor(mon, { flush: true });
-    return m.text;
+/** One evaluator at a time, as erl's shell has: its tables and variables
+ *  last from line to line; if it dies (an exit, a kill, the runaway guard)
+ *  the shell says how and the next line gets a new one. */
+export class Evaluator {
+  private pid: Pid | null = null;
+  private monitor: Ref | null = null;
+
+  constructor(private readonly shell: Pid) {}
+
+  async run(src: string): Promise<string> {
+    if (!this.pid) {
+      const { pid, ref } = spawnMonitor(() => evaluator(this.shell));
+      this.pid = pid;
+      this.monitor = ref;
+    }
+    const ref = new Ref();
+    send(this.pid, { $eval: ref, src });
+    const m = await receive<{ text: string } | { type: 'DOWN'; reason: unknown }>([{ $evaluated: ref }, { type: 'DOWN', ref: this.monitor }]);
+    if ('text' in m) return m.text;
+    const dead = this.pid;
+    this.pid = this.monitor = null;
+    const why = m.reason === 'killed' ? 'killed (it ran without yielding, or was sent kill)' : inspect(m.reason);
+    return `** the evaluator ${dead} exited: ${why}; a new one takes the next line`;
   }
-  const why = m.reason === 'killed' ? 'killed (it ran without yielding, or was sent kill)' : inspect(m.reason);
-  return `** the evaluator ${pid} exited: ${why}`;
 }

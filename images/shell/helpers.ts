@@ -2,7 +2,8 @@
 // expression can call by name. They go on globalThis, since expressions are
 // evaluated in the global scope.
 import {
-  Pid, ets, exit, halt, inspect, memory, processes, processInfo, register, self, spawn, stdin, stdout, TIMEOUT, unregister, whereis,
+  Pid, ets, exit, halt, inspect, link, memory, monitor, processes, processInfo, receive, register, self, send, sleep, spawn, stdin, stdout, TIMEOUT,
+  unregister, whereis,
   monotonicTime, type ProcessInfo,
 } from 'mote';
 
@@ -14,8 +15,10 @@ const HELP: [string, string][] = [
   ['tables()', 'the ets tables: name, type, size, memory, owner'],
   ['observer()', 'a view of the node, refreshed every second until a key'],
   ['spawn(fn)', 'start a process; exit(pid, reason) stops one'],
+  ['send(pid, msg)', 'send a message; await receive(), sleep(ms), link, monitor as in mote'],
   ['register(name, pid)', 'name a process; whereis(name), unregister(name)'],
-  ['self()', "the evaluator's own pid (each line runs in a new one)"],
+  ['self()', "the evaluator's pid: the same from line to line until it dies"],
+  ['flush()', "print and drop the messages in the evaluator's mailbox"],
   ['mote', "the whole of the mote API, e.g. mote.ets, mote.GenServer"],
   ['halt(code)', 'stop the node with status code (0..99, default 0)'],
 ];
@@ -99,6 +102,14 @@ async function observer(): Promise<void> {
   }
 }
 
+async function flush(): Promise<void> {
+  for (;;) {
+    const m = await receive(null, { after: 0 });
+    if (m === TIMEOUT) return;
+    out(`Shell got ${inspect(m)}\n`);
+  }
+}
+
 function haltNode(code = 0): never {
   return halt(code);
 }
@@ -106,7 +117,7 @@ function haltNode(code = 0): never {
 /** Puts the helpers (and the API as `mote`) where expressions see them. */
 export function installHelpers(api: object): void {
   Object.assign(globalThis, {
-    i, memory, processInfo: info, pid, tables, observer, help, halt: haltNode,
-    spawn, exit, register, unregister, whereis, self, inspect, mote: api,
+    i, memory, processInfo: info, pid, tables, observer, help, flush, halt: haltNode,
+    spawn, exit, send, receive, sleep, link, monitor, register, unregister, whereis, self, inspect, mote: api,
   });
 }

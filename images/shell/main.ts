@@ -5,8 +5,8 @@
 //   mote boot shell.img                    on a terminal, like erl
 //   printf '1+1\nhalt(0)\n' | mote boot shell.img
 import * as mote from 'mote';
-import { Ref, register, self, spawn, stdin, stdout, halt } from 'mote';
-import { evaluate } from './evaluate.ts';
+import { register, self, spawn, stdin, stdout, halt } from 'mote';
+import { Evaluator } from './evaluate.ts';
 import { installHelpers } from './helpers.ts';
 import { LineEditor } from './line_editor.ts';
 
@@ -15,6 +15,7 @@ const PROMPT = '> ';
 async function shell(): Promise<void> {
   installHelpers(mote);
   const editor = new LineEditor(PROMPT);
+  const evaluator = new Evaluator(self());
   stdout.write('mote shell: JavaScript on the node. help() lists the helpers; halt() or Ctrl-D leaves.\n' + PROMPT);
   let lastCancel = false;
   for (;;) {
@@ -34,7 +35,7 @@ async function shell(): Promise<void> {
       lastCancel = false;
       if (line.trim() !== '') {
         stdin.unread(editor.rest()); // type-ahead belongs to whoever reads next: the expression, perhaps
-        stdout.write((await evaluate(self(), new Ref(), line)) + '\n');
+        stdout.write((await evaluator.run(line)) + '\n');
       }
       stdout.write(PROMPT);
       continue;

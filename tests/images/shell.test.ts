@@ -53,8 +53,16 @@ describe('images/shell', () => {
     it(`mote ${host}: an expression that never yields is killed by the runaway guard, and the shell lives on`, async () => {
       const r = await runOn(host, image, ['--net', 'none'], 120, 'for (;;) {}\n6 * 7\nhalt(3)\n');
       const out = screen(r.stdout);
-      expect(out).toMatch(/> for \(;;\) \{\}\n\[error\] process <0\.\d+\.0> ran \d+ ms without yielding \(limit \d+ ms\): killed\n\*\* the evaluator <0\.\d+\.0> exited: killed \(it ran without yielding, or was sent kill\)\n> 6 \* 7\n42\n> halt\(3\)\n$/);
+      expect(out).toMatch(/> for \(;;\) \{\}\n\[error\] process <0\.\d+\.0> ran \d+ ms without yielding \(limit \d+ ms\): killed\n\*\* the evaluator <0\.\d+\.0> exited: killed \(it ran without yielding, or was sent kill\); a new one takes the next line\n> 6 \* 7\n42\n> halt\(3\)\n$/);
       expect(r.status).toBe(3);
+    });
+
+    it(`mote ${host}: the evaluator keeps its tables and mailbox from line to line, until it dies`, async () => {
+      const input = 't = mote.ets.newTable({ name: "kv" })\ntables()\nsend(self(), "hi")\nflush()\nexit(self(), "boom")\ntables()\nhalt(0)\n';
+      const out = screen((await runOn(host, image, ['--net', 'none'], 120, input)).stdout);
+      expect(out).toMatch(/> t = mote\.ets\.newTable\(\{ name: "kv" \}\)\n#Tab<0\.\d+>\n> tables\(\)\nTable +Type +Size +Memory +Owner\nkv +set +0 +\d+ +<0\.\d+\.0>\n1 tables\nundefined\n/);
+      expect(out).toContain('> send(self(), "hi")\n\'hi\'\n> flush()\nShell got \'hi\'\nundefined\n');
+      expect(out).toMatch(/> exit\(self\(\), "boom"\)\n\*\* the evaluator <0\.\d+\.0> exited: 'boom'; a new one takes the next line\n> tables\(\)\nTable +Type +Size +Memory +Owner\n0 tables\nundefined\n> halt\(0\)\n$/);
     });
 
     it(`mote ${host}: Ctrl-C cancels a line; observer() draws until a key; the end of input leaves with 0`, async () => {
