@@ -5,7 +5,8 @@ import { COMMAND_LINE_MAX } from '../kernel/platform.ts';
 import { CliError, CliExit } from './errors.ts';
 
 const PLAIN = /^[A-Za-z0-9_.\/:,@%+=^~-]+$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** An environment variable's name, as kernel/args.ts reads `NAME=value`. */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** One word, quoted only where it must be. */
 export function quoteWord(s: string): string {

@@ -2,9 +2,8 @@
 // manifest; `--env NAME=value` and a raw boot's -append override them
 // (kernel/args.ts).
 import type { Manifest } from '../kernel/platform.ts';
+import { ENV_NAME } from './cmdline.ts';
 import { InputError } from './errors.ts';
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The manifest's `env`; `where` names the package.json in messages. */
 export function envDefaults(e: unknown, where: string): Manifest['env'] {
