@@ -83,10 +83,12 @@ spawn(async () => {
     });
   }
 
-  it('mote boot on pc as on microvm (COM1 through the first IOAPIC)', async () => {
+  it('mote boot on pc as on microvm (COM1 through the first IOAPIC; the command line through its PVH loader)', async () => {
     const r = await mote(['boot', linesImage, ...flags.boot, '--machine', 'pc'], { input: 'x\n' });
     expect(r.stdout).toBe('got "x"\nend of input\n');
     expect(r.status).toBe(0);
+    const a = await mote(['boot', argsImage, ...flags.boot, '--machine', 'pc', '-e', 'MODE=pc', '--', 'a b']);
+    expect(JSON.parse(a.stdout)).toEqual({ args: ['a b'], env: { MODE: 'pc', LEVEL: '3' }, mode: 'pc' });
   });
 });
 
