@@ -78,10 +78,13 @@ export function parseCommandLine(line: string): CommandLine {
 }
 
 let parsed: CommandLine | null = null;
+/** The host it was read from (the node test host installs a new one per run). */
+let parsedFrom: unknown = null;
 
 function current(): CommandLine {
-  if (parsed) return parsed;
   const p = platform();
+  if (parsed && parsedFrom === p) return parsed;
+  parsedFrom = p;
   const line = parseCommandLine(p.commandLine());
   const defaults = p.manifest().env ?? {};
   parsed = { args: line.args, env: { ...defaults, ...line.env } };

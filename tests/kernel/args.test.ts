@@ -48,3 +48,15 @@ describe('the command line', () => {
     expect(seen).toEqual({ args: ['in.txt'], env: { MODE: 'fast', LEVEL: '3' }, mode: 'fast', none: undefined, proto: undefined });
   });
 });
+
+describe('the command line, host after host', () => {
+  it('is read from the host the node runs on, not from an earlier one', async () => {
+    const seen: string[][] = [];
+    for (const line of ['-- first', '-- second']) {
+      await createNodeHost({ commandLine: line }).run(() => {
+        seen.push(args());
+      });
+    }
+    expect(seen).toEqual([['first'], ['second']]);
+  });
+});
