@@ -6,8 +6,10 @@
 // acknowledged write was lost.
 //
 //   mote build images/chaos -o chaos.img && mote run chaos.img -m 8M -e RATE=50
+//   mote run chaos.img -m 8M -e PORT=7000 -e DURATION_MS=60000 -p 7000:7000
+//   then: printf 'PUT k v\nGET k\n' | nc 127.0.0.1 7000   (front.ts)
 // (DURATION_MS, RATE, CLIENTS, KEYS, WORKERS, POOLS, INTENSITY, PERIOD_MS,
-// SEED, LOG; defaults in package.json).
+// SEED, LOG, PORT; defaults in package.json).
 import { paramsFromEnv, runMain } from './run.ts';
 
 runMain(paramsFromEnv());

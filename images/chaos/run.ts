@@ -9,6 +9,7 @@ type Level = logger.Level;
 import { client, stopLoad, type ClientStats } from './load.ts';
 import { monkey, stopMonkey, type MonkeyReport } from './monkey.ts';
 import { TABLE } from './store.ts';
+import { FRONT_STATS, frontSpec } from './front.ts';
 import { members, startTree } from './tree.ts';
 import { mixSeed } from './rng.ts';
 import type { Value } from './kv.ts';
@@ -25,18 +26,21 @@ export interface ChaosParams {
   periodMs: number;
   seed: number;
   log: Level | 'none';
+  /** Serve the line protocol over TCP on this port (front.ts); 0: no. */
+  port: number;
 }
 
 const INTS: Array<[keyof ChaosParams, string, number, number]> = [
   ['durationMs', 'DURATION_MS', 1, 3_600_000],
   ['rate', 'RATE', 1, 10_000],
-  ['clients', 'CLIENTS', 1, 1000],
+  ['clients', 'CLIENTS', 0, 1000],
   ['keys', 'KEYS', 1, 100_000],
   ['workers', 'WORKERS', 1, 256],
   ['pools', 'POOLS', 1, 64],
   ['intensity', 'INTENSITY', 0, 1_000_000],
   ['periodMs', 'PERIOD_MS', 1, 3_600_000],
   ['seed', 'SEED', 0, 2 ** 32 - 1],
+  ['port', 'PORT', 0, 65535],
 ];
 
 /** The parameters from the environment (package.json's "mote.env" under
@@ -58,11 +62,12 @@ export function paramsFromEnv(): ChaosParams | string {
 
 async function chaos(p: ChaosParams): Promise<number> {
   const shape = { workers: p.workers, pools: p.pools, flags: { intensity: p.intensity, period: p.periodMs } };
-  const tree = startTree(shape);
+  if (p.port) ets.newTable({ name: FRONT_STATS, type: 'set', access: 'public' });
+  const tree = startTree(shape, p.port ? [frontSpec(p.port, p.workers)] : []);
   if (!('ok' in tree)) throw new Error(`chaos: the tree did not start: ${JSON.stringify(tree)}`);
   const rootRef = monitor(tree.ok);
   const me = self();
-  console.log(`chaos: ${p.durationMs} ms, ${p.clients} clients flat out on ${p.clients * p.keys} keys, ${p.workers} workers in ${p.pools} pools; monkey at ${p.rate} kills/s over levels 1-3; restart intensity ${p.intensity} per ${p.periodMs} ms`);
+  console.log(`chaos: ${p.durationMs} ms, ${p.clients} clients flat out on ${p.clients * p.keys} keys${p.port ? `, TCP on port ${p.port}` : ''}, ${p.workers} workers in ${p.pools} pools; monkey at ${p.rate} kills/s over levels 1-3; restart intensity ${p.intensity} per ${p.periodMs} ms`);
   logger.setLevel(p.log); // every kill would log its restart
   const t0 = monotonicTime();
   const clients = Array.from({ length: p.clients }, (_, c) => spawn(() => client(c, p.keys, p.workers, mixSeed(p.seed, c), me)));
@@ -94,6 +99,7 @@ async function chaos(p: ChaosParams): Promise<number> {
   const stale = sum((s) => s.stale);
   const kills = mr.killsByLevel.reduce((a, b) => a + b, 0);
   console.log(`requests: ${sent - refused} accepted, ${answered} answered, ${sent - refused - answered} lost (their server was killed), ${refused} refused (no server registered), in ${ms.toFixed(0)} ms`);
+  if (p.port) console.log(`tcp: ${ets.lookupOne(FRONT_STATS, 'served') ?? 0} requests served on port ${p.port}, ${ets.lookupOne(FRONT_STATS, 'failed') ?? 0} answered ERR`);
   console.log(`writes: ${sum((s) => s.puts)} made, ${acked} keys with an acknowledged write, ${lost} of them lost; ${stale} reads older than the acknowledged write`);
   for (const level of [1, 2, 3]) console.log(`level ${level}: ${mr.killsByLevel[level]} kills, ${mr.restartsByLevel[level]} restarts`);
   const pct = mr.expected ? ((100 * kills) / mr.expected).toFixed(1) : '100.0';

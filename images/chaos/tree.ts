@@ -61,8 +61,9 @@ function sup(id: string, flags: SupFlags, children: ChildSpec[]): ChildSpec {
   };
 }
 
-/** Starts the tree, not linked to the caller (which monitors the root). */
-export function startTree(s: TreeShape) {
+/** Starts the tree, not linked to the caller (which monitors the root);
+ *  `extra` children go last under the root, out of the monkey's reach. */
+export function startTree(s: TreeShape, extra: ChildSpec[] = []) {
   const f = { strategy: 'one_for_one' as const, ...s.flags };
   const replica = (side: 'a' | 'b') => sup(`replica_${side}`, f, [{ id: keeperName(side), start: () => startKeeper(side), shutdown: 'brutal_kill' }]);
   const pools = Array.from({ length: s.pools }, (_, p) => {
@@ -70,5 +71,5 @@ export function startTree(s: TreeShape) {
     for (let i = p; i < s.workers; i += s.pools) kvs.push({ id: workerName(i), start: () => startWorker(i), shutdown: 'brutal_kill' });
     return sup(poolName(p), f, kvs);
   });
-  return Supervisor.start(() => ({ flags: f, children: [replica('a'), replica('b'), sup('workers', f, pools)] }), { name: ROOT });
+  return Supervisor.start(() => ({ flags: f, children: [replica('a'), replica('b'), sup('workers', f, pools), ...extra] }), { name: ROOT });
 }
