@@ -30,21 +30,25 @@ export function match(table: Tid | string, pred: Pred): [Key, unknown][] {
   return select(table, pred);
 }
 
-/** Where a select with a limit stopped; pass it to selectMore. Opaque. For
- *  an ordered_set it holds the last key (resumed in O(log n), seeing what
- *  changed meanwhile); for the other types a count of matches (the scan
- *  starts over, so changes made meanwhile can make it repeat or miss
- *  entries, as ets:select/1 may on a table that is not fixed). It belongs
- *  to the table it came from: used after that table is deleted (even if
- *  another was made under the same name) it is an Error, as OTP's badarg. */
+/** Where a select with a limit stopped; pass it to selectMore. Opaque,
+ *  and reusable (the same chunk comes again). For an ordered_set it holds
+ *  the last key (resumed in O(log n), seeing what changed meanwhile); for
+ *  the other types the rows not yet walked, as they were when the first
+ *  chunk filled (rows deleted since are passed over, values are read as
+ *  they are; rows added since are not seen, as ets:select/1 may miss them
+ *  on a table that is not fixed). It belongs to the table it came from:
+ *  used after that table is deleted (even if another was made under the
+ *  same name) it is an Error, as OTP's badarg. */
 export class Continuation {
   /** @internal */
   constructor(
     readonly tid: Tid,
     readonly pred: Pred,
     readonly limit: number,
-    readonly skip: number,
     readonly after: Key | undefined,
+    readonly rows: readonly Row[] | null,
+    readonly pos: number,
+    readonly val: number,
   ) {}
 }
 
@@ -75,7 +79,7 @@ export function select(table: Tid | string, pred: Pred, limit?: number): [Key, u
     return out;
   }
   if (typeof limit !== 'number' || !(limit >= 1) || !Number.isInteger(limit)) throw new RangeError('ets.select: limit must be an integer >= 1');
-  return chunk(t, new Continuation(t.tid, pred, limit, 0, undefined));
+  return chunk(t, new Continuation(t.tid, pred, limit, undefined, null, 0, 0));
 }
 
 /** The next chunk after a select with a limit, or END_OF_TABLE. */
@@ -87,25 +91,49 @@ export function selectMore(more: Continuation | EndOfTable): Selection | EndOfTa
 }
 
 function chunk(t: Table, from: Continuation): Selection | EndOfTable {
-  const { pred, limit, skip } = from;
+  const { pred, limit } = from;
   const items: [Key, unknown][] = [];
-  let seen = 0;
-  for (const r of t.rows(from.after)) {
-    for (const v of r.vals) {
-      const e = shown(r, v);
-      if (!pred(e[0], e[1])) continue;
-      if (seen++ < skip) continue;
-      items.push(e);
-      // As OTP: a full chunk comes back with a continuation at once (the
-      // next select may find nothing: END_OF_TABLE then).
-      if (items.length === limit) {
-        const more = t.tree ? new Continuation(t.tid, pred, limit, 0, copyKey(r.key)) : new Continuation(t.tid, pred, limit, skip + items.length, undefined);
-        return { items, more };
+  // A full chunk comes back with a continuation at once, as OTP's (the next
+  // select may find nothing: END_OF_TABLE then).
+  const full = (r: Row, j: number, rest: () => { rows: readonly Row[]; pos: number }): Selection => {
+    if (t.tree) return { items, more: new Continuation(t.tid, pred, limit, copyKey(r.key), null, 0, 0) };
+    const { rows, pos } = rest();
+    return { items, more: new Continuation(t.tid, pred, limit, undefined, rows, pos, j + 1) };
+  };
+  if (from.rows) {
+    // The rows the first chunk left, shared by every later continuation.
+    const rows = from.rows;
+    for (let i = from.pos; i < rows.length; i++) {
+      const r = rows[i];
+      if (t.hash.get(keyId(r.key)) !== r) continue; // deleted since
+      for (let j = i === from.pos ? from.val : 0; j < r.vals.length; j++) {
+        const e = shown(r, r.vals[j]);
+        if (!pred(e[0], e[1])) continue;
+        items.push(e);
+        if (items.length === limit) return full(r, j, () => ({ rows, pos: i }));
+      }
+    }
+  } else {
+    // The tree after a key; a hash table live, on its first chunk.
+    const it = t.rows(from.after)[Symbol.iterator]();
+    for (let n = it.next(); !n.done; n = it.next()) {
+      const r = n.value;
+      for (let j = 0; j < r.vals.length; j++) {
+        const e = shown(r, r.vals[j]);
+        if (!pred(e[0], e[1])) continue;
+        items.push(e);
+        if (items.length === limit) return full(r, j, () => ({ rows: [r, ...iterRest(it)], pos: 0 }));
       }
     }
   }
   if (items.length === 0) return END_OF_TABLE;
   return { items, more: END_OF_TABLE };
+}
+
+function iterRest<T>(it: Iterator<T>): T[] {
+  const out: T[] = [];
+  for (let n = it.next(); !n.done; n = it.next()) out.push(n.value);
+  return out;
 }
 
 /** How many entries the predicate accepts. */
