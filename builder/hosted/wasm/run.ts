@@ -56,7 +56,7 @@ class WasmRun {
       else if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) {
         // The engine itself faulted (a trap, or Node's own stack ran out
         // under it): what a CPU exception is on metal.
-        this.write(`mote: the wasm engine faulted: ${e.message}\n`);
+        this.write(`mote: the wasm engine faulted: ${e.message}${faultPlace(e)}\n`);
         status = Exit.CpuException;
       } else throw e;
     } finally {
@@ -170,4 +170,12 @@ class WasmRun {
     if (this.opts.stdout) this.opts.stdout.write(text);
     else this.output += text;
   }
+}
+
+/** Where in the engine's C a fault happened, from the module's own function
+ *  names (the link keeps them): " in f < caller < ...", as metal names the
+ *  faulting address. */
+function faultPlace(e: Error): string {
+  const frames = [...(e.stack ?? '').matchAll(/at (\S+) \(wasm:/g)].map((m) => m[1]).slice(0, 4);
+  return frames.length ? ` in ${frames.join(' < ')}` : '';
 }
