@@ -37,8 +37,21 @@ const requests: Request[] = [];
 let buffered = '';
 let ended = false;
 let asking = false;
+/** The process that traps Ctrl-C (trapInterrupt), if any. */
+let trapper: Proc | null = null;
+const INTERRUPT = '\x03';
+/** Type-ahead kept while only a trapper wants input; past it the host keeps the rest. */
+const MAX_AHEAD = 64 * 1024;
 
 function onInput(text: string): void {
+  if (trapper) {
+    // Each Ctrl-C is taken out of the text and told, in order with it.
+    for (let i = text.indexOf(INTERRUPT); i >= 0; i = text.indexOf(INTERRUPT)) {
+      buffered += text.slice(0, i);
+      text = text.slice(i + 1);
+      deliver(trapper, { type: 'stdin_interrupt' });
+    }
+  }
   buffered += text;
   serve();
 }
@@ -51,7 +64,7 @@ function serve(): void {
     const r = requests.shift()!;
     deliver(r.proc, { $stdin: r.ref, data: piece });
   }
-  const want = requests.length > 0;
+  const want = requests.length > 0 || (trapper !== null && !ended && buffered.length < MAX_AHEAD);
   if (want !== asking) {
     asking = want;
     platform().onInput(want ? onInput : null);
@@ -140,6 +153,22 @@ export function unread(text: string): void {
   serve();
 }
 
+/** Traps Ctrl-C for the calling process, as a terminal makes it a signal
+ *  rather than a key: while on, each Ctrl-C (0x03) that comes from the host
+ *  is taken out of the input and sent as `{ type: 'stdin_interrupt' }`, and
+ *  the kernel asks for input even while nobody reads, so a busy process
+ *  hears it (images/shell interrupts an expression so). One process at a
+ *  time; its death turns it off. Input that came before stays as it was.
+ *  Returns whether the caller trapped it before. */
+export function trapInterrupt(on: boolean): boolean {
+  const p = lookup(self())!;
+  const was = trapper === p;
+  if (on) trapper = p;
+  else if (was) trapper = null;
+  serve();
+  return was;
+}
+
 /** Whether the input has ended (a 0x04 was read). */
 export function atEnd(): boolean {
   return ended && buffered.length === 0;
@@ -147,7 +176,8 @@ export function atEnd(): boolean {
 
 // A process that dies waiting gives up its place.
 onDeath.push((p: Proc) => {
-  let changed = false;
+  let changed = trapper === p;
+  if (changed) trapper = null;
   for (let i = requests.length - 1; i >= 0; i--) {
     if (requests[i]!.proc === p) {
       requests.splice(i, 1);

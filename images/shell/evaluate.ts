@@ -2,7 +2,7 @@
 // (the evaluator), so an error, an exit or a runaway ends that process and
 // never the shell. The evaluator sends back the text to print: the result as
 // Node's REPL shows it, or "Uncaught ..." for what it threw.
-import { ANY, inspect, receive, Ref, send, spawnMonitor, type Pid } from 'mote';
+import { ANY, exit, inspect, receive, Ref, send, spawnMonitor, stdin, TIMEOUT, type Pid } from 'mote';
 
 const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
@@ -60,11 +60,31 @@ export class Evaluator {
     }
     const ref = new Ref();
     send(this.pid, { $eval: ref, src });
-    const m = await receive<{ text: string } | { type: 'DOWN'; reason: unknown }>([{ $evaluated: ref }, { type: 'DOWN', ref: this.monitor }]);
-    if ('text' in m) return m.text;
-    const dead = this.pid;
-    this.pid = this.monitor = null;
-    const why = m.reason === 'killed' ? 'killed (it ran without yielding, or was sent kill)' : inspect(m.reason);
-    return `** the evaluator ${dead} exited: ${why}; a new one takes the next line`;
+    // Ctrl-C while it runs interrupts it, as a terminal's Ctrl-C would.
+    stdin.trapInterrupt(true);
+    try {
+      let interrupted = false;
+      for (;;) {
+        const m = await receive<{ text: string } | { type: 'DOWN'; reason: unknown } | { type: 'stdin_interrupt' }>([
+          { $evaluated: ref },
+          { type: 'DOWN', ref: this.monitor },
+          { type: 'stdin_interrupt' },
+        ]);
+        if ('text' in m) return m.text;
+        if (m.type === 'stdin_interrupt') {
+          interrupted = true;
+          exit(this.pid, 'kill');
+          continue;
+        }
+        const dead = this.pid;
+        this.pid = this.monitor = null;
+        if (interrupted) return `** interrupted: the evaluator ${dead} was killed; a new one takes the next line`;
+        const why = m.reason === 'killed' ? 'killed (it ran without yielding, or was sent kill)' : inspect(m.reason);
+        return `** the evaluator ${dead} exited: ${why}; a new one takes the next line`;
+      }
+    } finally {
+      stdin.trapInterrupt(false);
+      while ((await receive({ type: 'stdin_interrupt' }, { after: 0 })) !== TIMEOUT); // one that came with the result
+    }
   }
 }

@@ -27,7 +27,7 @@ function help(): void {
   const width = Math.max(...HELP.map(([k]) => k.length));
   out('Helpers (an expression is JavaScript; `x = 1` and `var x` keep x for later lines):\n');
   for (const [k, what] of HELP) out(`  ${k.padEnd(width)}  ${what}\n`);
-  out('Keys: Left, Right, Backspace, Up/Down for history, Ctrl-C cancels the line, Ctrl-D (or the end of piped input) leaves.\n');
+  out('Keys: Left, Right, Backspace, Up/Down for history, Ctrl-C cancels the line (or interrupts the line running), Ctrl-D (or the end of piped input) leaves.\n');
 }
 
 const out = (text: string): void => stdout.write(text);

@@ -104,3 +104,26 @@ describe('stdin', () => {
     expect(got).toEqual([['alive', 'x']]);
   });
 });
+
+describe('stdin.trapInterrupt', () => {
+  beforeEach(async () => {
+    vi.resetModules();
+    ({ spawn, stdin, TIMEOUT, exit, sleep } = await import('../../kernel/index.ts'));
+  });
+
+  it('turns each Ctrl-C that comes into a message, in order, keeps the other keys, and reads while nobody does', async () => {
+    const { receive } = await import('../../kernel/index.ts');
+    const host = createNodeHost({ input: ['a\x03b', '\x03c\n\x04'] });
+    const got: unknown[] = [];
+    await host.run(() => {
+      spawn(async () => {
+        expect(stdin.trapInterrupt(true)).toBe(false);
+        got.push(await receive({ type: 'stdin_interrupt' })); // heard with no read waiting
+        got.push(await receive({ type: 'stdin_interrupt' }));
+        expect(stdin.trapInterrupt(false)).toBe(true);
+        got.push(await stdin.readLine(), await stdin.readLine());
+      });
+    });
+    expect(got).toEqual([{ type: 'stdin_interrupt' }, { type: 'stdin_interrupt' }, 'abc', null]);
+  });
+});
