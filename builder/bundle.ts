@@ -27,7 +27,9 @@ export const ENTRY_MODULE = 'main.js';
 export type BundleShape = 'modules' | 'module' | 'script';
 
 export interface BundleOptions {
-  /** Whitespace and syntax only (default true): function names stay, so stack traces name them. */
+  /** Syntax only (default true): function names stay, so stack traces name
+   *  them, and so do the lines (one statement a line), so metal's QuickJS,
+   *  which prints no columns, still gives a line each frame can be mapped by. */
   minify?: boolean;
   shape?: BundleShape;
 }
@@ -39,6 +41,16 @@ export interface Bundle {
   modules: ManifestModule[];
   /** Bytes of code each Web API the app names adds (kernel/web/ file name → bytes). */
   webApis: Record<string, number>;
+  /** Each module's source map (esbuild's, sources as absolute paths): the
+   *  image never carries them; `mote build` writes them beside it. */
+  maps: Map<string, SourceMapJson>;
+}
+
+export interface SourceMapJson {
+  version: number;
+  sources: string[];
+  names: string[];
+  mappings: string;
 }
 
 /** What every bundle is compiled for and how its imports resolve: the one
@@ -57,8 +69,9 @@ function sharedOptions(minify: boolean): BuildOptions {
     mainFields: ['module', 'main'],
     conditions: ['module'],
     target: 'es2020',
-    minifyWhitespace: minify,
     minifySyntax: minify,
+    sourcemap: 'external',
+    sourcesContent: false,
     legalComments: 'none',
     alias: { mote: KERNEL_ENTRY },
     inject: [...(existsSync(PRELUDE) ? [PRELUDE] : []), ...webGlobals().files],
@@ -100,11 +113,20 @@ export async function bundle(entry: string, opts: BundleOptions = {}): Promise<B
   const nameOf = (path: string) => slashes(relative(outdir, resolve(workDir, path)));
   const keyOf = (name: string) => slashes(relative(workDir, join(outdir, name)));
   const code = new Map(result.outputFiles!.filter((f) => f.path.endsWith('.js')).map((f) => [nameOf(f.path), f.contents]));
+  const maps = new Map(
+    result.outputFiles!.filter((f) => f.path.endsWith('.js.map')).map((f) => {
+      const map = JSON.parse(f.text) as SourceMapJson;
+      // esbuild names sources relative to the (never written) output folder.
+      map.sources = map.sources.map((src) => resolve(dirname(f.path), src));
+      return [nameOf(f.path).replace(/\.map$/, ''), map];
+    }),
+  );
   const priority = modulePriorities(result.metafile!.outputs, ENTRY_MODULE, nameOf, keyOf);
   const names = loadOrder(code.keys(), priority, ENTRY_MODULE);
   return {
     files: names.map((n) => [n, code.get(n)!]),
     modules: names.map((n) => ({ name: n, size: code.get(n)!.length, priority: priority.get(n) ?? 1 })),
+    maps,
     webApis: webApiBytes(
       Object.values(result.metafile!.outputs).flatMap((o) => Object.entries(o.inputs).map(([input, { bytesInOutput }]): [string, number] => [resolve(workDir, input), bytesInOutput])),
     ),

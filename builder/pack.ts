@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Manifest } from '../kernel/platform.ts';
-import { bundle, ENTRY_MODULE } from './bundle.ts';
+import { bundle, ENTRY_MODULE, type Bundle } from './bundle.ts';
 import { compileModule } from './bytecode.ts';
 import { BuildError, InputError, SetupError } from './errors.ts';
 import { footprintPath, readFootprint } from './footprint.ts';
@@ -34,6 +34,10 @@ export interface Packed {
   image: Uint8Array;
   manifest: Manifest;
   files: Array<[string, Uint8Array]>;
+  /** Each module's source map, for IMAGE.map beside the image (source-maps.ts). */
+  maps: Bundle['maps'];
+  /** The modules' code in load order, as the map file's digest covers it. */
+  modules: Bundle['files'];
 }
 
 /** What made the image, for `inspect`: no clock, no paths, so builds repeat. */
@@ -88,5 +92,5 @@ export async function packApp(opts: PackOptions): Promise<Packed> {
     ...bundled.files.map(([name, code]): [string, Uint8Array] => [`${name}.qbc`, compileModule(compiler, name, code)]),
   ];
   const image = writeImage(bootBytes, await writeTar(files));
-  return { image, manifest, files };
+  return { image, manifest, files, maps: bundled.maps, modules: bundled.files };
 }

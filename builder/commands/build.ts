@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { CliError } from '../errors.ts';
 import { checkReplaceable, writeFileAtomic } from '../files.ts';
 import { packApp } from '../pack.ts';
+import { writeSourceMaps } from '../source-maps.ts';
 import { kib } from '../size.ts';
 
 export interface BuildFlags {
@@ -22,6 +23,8 @@ export async function buildCommand(app: string | undefined, flags: BuildFlags): 
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(`cannot write ${flags.output}: no such directory ${dir}`);
   checkReplaceable(out);
   writeFileAtomic(out, packed.image);
+  // Beside the image, never in it: run and boot map the guest's stack frames with it.
+  writeSourceMaps(out, packed.maps, packed.modules);
   const { manifest } = packed;
   if (flags.json) {
     process.stdout.write(JSON.stringify({ image: out, bytes: packed.image.length, manifest }, null, 2) + '\n');

@@ -1,0 +1,71 @@
+// Stack frames mapped back to the TypeScript (issue 13): mote build writes
+// IMAGE.map beside the image; the frames a guest prints, with line and
+// column hosted and with a line only on metal, map to src lines.
+import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readImage } from '../../builder/image.ts';
+import { runHosted } from '../../builder/hosted/index.ts';
+import { bootImage } from '../../builder/qemu.ts';
+import { frameRewriter, lineRewriter, mapPathOf } from '../../builder/source-maps.ts';
+import { moteSync, tempDir } from './support.ts';
+
+const dir = tempDir();
+const app = join(import.meta.dirname, 'fixtures/crash/main.ts');
+const image = join(dir, 'crash.img');
+
+async function modulesOf(path: string): Promise<Array<[string, Uint8Array]>> {
+  const img = await readImage(readFileSync(path));
+  return img.manifest.modules.map((m) => [m.name, img.files.get(m.name)!]);
+}
+
+describe('source maps', () => {
+  it('mote build writes IMAGE.map beside the image, not into it', () => {
+    const r = moteSync(['build', app, '-o', image, '--no-typecheck']);
+    expect(r.status, r.stderr).toBe(0);
+    const map = JSON.parse(readFileSync(mapPathOf(image), 'utf8'));
+    expect(map.mote).toBe('source maps');
+    expect(Object.keys(map.modules)).toEqual(['main.js']);
+    expect(map.modules['main.js'].sources.some((s: string) => s.endsWith('fixtures/crash/main.ts'))).toBe(true);
+    expect(readFileSync(image).includes('sourceMappingURL')).toBe(false);
+  });
+
+  it('maps a hosted stack (line and column) and a metal stack (line only) to the same TypeScript lines', async () => {
+    const img = await readImage(readFileSync(image));
+    const rewrite = frameRewriter(image, await modulesOf(image))!;
+    expect(rewrite).toBeDefined();
+    const hosted = (await runHosted({ manifest: img.manifest, files: img.files, tarBytes: img.tar.length }, { memoryBytes: 8 << 20, timeoutMs: 30_000 })).output;
+    const metal = (await bootImage(image, { memory: 8 << 20, stdio: 'pipe', timeoutMs: 60_000 })).output;
+    const frames = (out: string) => rewrite(out).split('\n').filter((l) => /^\s+at /.test(l));
+    const file = 'tests/cli/fixtures/crash/main.ts';
+    for (const [host, out] of [['hosted', hosted], ['metal', metal]] as const) {
+      // Hosted frames end line:column, metal's line only.
+      expect(frames(out)[0], `${host}\n${out}`).toMatch(host === 'hosted' ? /^    at inner \(tests\/cli\/fixtures\/crash\/main\.ts:3:\d+\)$/ : /^    at inner \(tests\/cli\/fixtures\/crash\/main\.ts:3\)$/);
+      expect(frames(out).slice(1, 4).every((l) => l.includes(`${file}:4`)), `${host}\n${rewrite(out)}`).toBe(true);
+      expect(frames(out)[4], host).toContain(`${file}:7`);
+      expect(frames(out).length, host).toBe(5);
+    }
+  }, 90_000);
+
+  it('a map from another build is not used: its lines would be wrong', async () => {
+    const other = join(dir, 'other.img');
+    expect(moteSync(['build', join(import.meta.dirname, '../../images/hello'), '-o', other]).status).toBe(0);
+    writeFileSync(mapPathOf(other), readFileSync(mapPathOf(image)));
+    expect(frameRewriter(other, await modulesOf(other))).toBeUndefined();
+    expect(frameRewriter(join(dir, 'no-such.img'), [])).toBeUndefined();
+  });
+
+  it('rewrites a stream split anywhere, and passes a prompt on at once', async () => {
+    const rewrite = frameRewriter(image, await modulesOf(image))!;
+    const out: string[] = [];
+    const stream = lineRewriter(rewrite, (t) => out.push(t));
+    const metal = (await bootImage(image, { memory: 8 << 20, stdio: 'pipe', timeoutMs: 60_000 })).output;
+    for (let i = 0; i < metal.length; i += 7) stream.push(metal.slice(i, i + 7));
+    stream.end();
+    expect(out.join('')).toBe(rewrite(metal));
+    const shown: string[] = [];
+    const prompt = lineRewriter(rewrite, (t) => shown.push(t));
+    prompt.push('> ');
+    expect(shown).toEqual(['> ']);
+  }, 90_000);
+});
