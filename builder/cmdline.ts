@@ -2,7 +2,7 @@
 // written in the encoding kernel/args.ts reads (docs/ARCHITECTURE.md), so
 // the hosted runner and QEMU's -append carry the same text.
 import { COMMAND_LINE_MAX } from '../kernel/platform.ts';
-import { CliError, CliExit } from './errors.ts';
+import { ArgumentError } from './errors.ts';
 
 const PLAIN = /^[A-Za-z0-9_.\/:,@%+=^~-]+$/;
 /** An environment variable's name, as kernel/args.ts reads `NAME=value`. */
@@ -19,7 +19,7 @@ export function parseEnvFlag(text: string): [string, string] {
   const eq = text.indexOf('=');
   const name = eq < 0 ? text : text.slice(0, eq);
   if (eq < 0 || !ENV_NAME.test(name)) {
-    throw new CliError(`--env ${text}: give NAME=value, NAME of letters, digits and _ (not starting with a digit)`, CliExit.Usage);
+    throw new ArgumentError(`--env ${text}: give NAME=value, NAME of letters, digits and _ (not starting with a digit)`);
   }
   return [name, text.slice(eq + 1)];
 }
@@ -32,8 +32,8 @@ export function encodeCommandLine(args: readonly string[], env: Readonly<Record<
   const line = words.join(' ');
   const bytes = Buffer.byteLength(line);
   if (bytes > COMMAND_LINE_MAX) {
-    throw new CliError(`the arguments and environment take ${bytes} bytes on the command line; at most ${COMMAND_LINE_MAX} fit`, CliExit.Usage);
+    throw new ArgumentError(`the arguments and environment take ${bytes} bytes on the command line; at most ${COMMAND_LINE_MAX} fit`);
   }
-  if (line.includes('\0')) throw new CliError('an argument or --env value holds a NUL byte, which a command line cannot carry', CliExit.Usage);
+  if (line.includes('\0')) throw new ArgumentError('an argument or --env value holds a NUL byte, which a command line cannot carry');
   return line;
 }
