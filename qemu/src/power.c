@@ -3,7 +3,7 @@
 #include "io.h"
 
 #define DEBUG_EXIT_PORT  0xf4    /* isa-debug-exit: QEMU exits with (value << 1) | 1 */
-#define DEBUGCON_PORT    0xe9    /* QEMU's -debugcon: the runner reads it on QEMU's stderr */
+#define DEBUGCON_PORT    0xe9    /* QEMU's -debugcon: the runner gives it a file and reads the exit mark there */
 #define ACPI_PM1A_CNT    0x604   /* PIIX4/ICH9 PM1a control, as QEMU's firmware sets it */
 #define ACPI_SLP_S5      0x2000  /* SLP_EN with SLP_TYP 0: QEMU's S5 */
 #define MICROVM_GED_SLEEP 0xfea00200 /* microvm's ACPI GED sleep control register (MMIO) */
