@@ -28,8 +28,9 @@ const MOTE_VERSION = (createRequire(import.meta.url)('../package.json') as { ver
 
 const EXIT_CODES = `
 Exit status:
-  0          success; for boot and run, the program finished or exit(0)
-  1..99      boot, run: the app's own exit(n)
+  0          success; for boot and run, the program finished or halt(0)
+  1..99      boot, run: the app's own halt(n) (exit(reason) ends a process,
+             not the node)
   100..111   boot, run: mote's statuses (uncaught error 100, out of memory 101,
              RAM too small 107, triple fault 110, an application failed 111;
              docs/ARCHITECTURE.md lists them all); every command that reads
