@@ -63,15 +63,15 @@ export function receive(matchers: Matcher | Matcher[] | null, opts: ReceiveOptio
   if (killedIfRunaway(p)) return new Promise(() => {});
   const test = compileMatchers(list);
   const found = scan(p, test, p.head);
-  const goOn = mayGoOn(p);
-  if (found >= 0 && goOn) {
+  // Taken at once (no switch) while the slice lasts.
+  if (found >= 0 && mayGoOn(p)) {
     charge(p);
     return EnginePromise.resolve(takeMessage(p, found).value);
   }
   // A poll (after 0, or sleep(0)) costs a reduction like any receive, so a
   // polling loop still yields when its slice is spent.
   const poll = found < 0 && after === 0;
-  if (poll && goOn) {
+  if (poll && mayGoOn(p)) {
     charge(p);
     return EnginePromise.resolve(TIMEOUT);
   }

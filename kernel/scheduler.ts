@@ -4,7 +4,7 @@
  * crashes crash.ts, the kernel's own out of memory out_of_memory.ts).
  *
  * One reduction is one message handled, one resumption of an async body, or
- * one send (`charge`). A turn runs processes until `turnReductions` are
+ * one send (`charge`; `run` charges the first two). A turn runs processes until `turnReductions` are
  * spent, then yields to the host's event loop through a 0 ms timer, so
  * timers and input keep flowing; a due timer ends the turn sooner, at the
  * next switch. A process runs at most `sliceReductions`, or `runawayMs / 8`
@@ -63,11 +63,13 @@ export function charge(p: Proc): void {
   budget--;
 }
 
-/** p's JS is about to run (its body, a resumption, a handler). */
+/** p's JS is about to run (its body, a resumption, a handler message), for
+ *  one reduction. */
 function run(p: Proc): void {
   state.current = p;
   p.busy = true;
   inFlight = p;
+  charge(p);
 }
 
 /** p's JS has returned, blocked or is gone: nothing of p runs now. */
@@ -231,7 +233,6 @@ function step(p: Proc): void {
 function startBody(p: Proc, body: () => unknown): void {
   p.start = null;
   run(p);
-  charge(p);
   let r: unknown;
   try {
     r = body();
@@ -256,7 +257,6 @@ function resumeWaiter(p: Proc, w: Waiter): void {
   if (w.timer) removeTimer(w.timer);
   const value = w.found >= 0 ? takeMessage(p, w.found).value : TIMEOUT;
   run(p);
-  charge(p);
   w.resolve(value);
 }
 
@@ -264,7 +264,6 @@ function runHandler(p: Proc, h: Handler): void {
   while (p.alive && p.queueLen() > 0 && p.sliceLeft > 0 && budget > 0 && !p.waiter) {
     if ((p.sliceLeft & 15) === 0 && sliceOver(p)) break;
     const m = takeMessage(p, p.head);
-    charge(p);
     // Running while the handler runs, so that an async handler may receive
     // before its first await.
     run(p);

@@ -41,7 +41,7 @@ export interface DownMessage {
   name?: string;
 }
 
-/** Hooks run when any process dies: the scheduler forgets it, the registry
+/** Hooks run when any process dies: receive.ts drops its wait, the registry
  *  frees its name, tables and sockets go with their owner. */
 export const onDeath: ((p: Proc, reason: Reason) => void)[] = [];
 
