@@ -10,6 +10,7 @@
 //   then: printf 'PUT k v\nGET k\n' | nc 127.0.0.1 7000   (front.ts)
 // (DURATION_MS, RATE, CLIENTS, KEYS, WORKERS, POOLS, INTENSITY, PERIOD_MS,
 // SEED, LOG, PORT; defaults in package.json).
-import { paramsFromEnv, runMain } from './run.ts';
+import { paramsFromEnv } from './params.ts';
+import { runMain } from './run.ts';
 
 runMain(paramsFromEnv());
