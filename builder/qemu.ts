@@ -49,6 +49,11 @@ export interface BootOptions {
   /** Check the image before QEMU sees it (default true): QEMU itself refuses a
    *  truncated ELF with no useful message. Throws ImageError. */
   validate?: boolean;
+  /** Aborting it kills the guest: the run ends with status 130, as the
+   *  hosted runner's does (mote budget stops a server once it is up). */
+  signal?: AbortSignal;
+  /** Told each piece of console output as it comes, when piped. */
+  onOutput?(text: string): void;
 }
 
 // Stopping mote stops its guests. A terminal's Ctrl-C reaches QEMU too (same
@@ -201,7 +206,17 @@ function launch(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): Pr
   let stderr = '';
   let timedOut = false;
   let killedByMote = false;
-  child.stdout?.setEncoding('utf8').on('data', (s: string) => (output += s));
+  let aborted = false;
+  const abort = () => {
+    aborted = true;
+    child.kill('SIGKILL');
+  };
+  if (opts.signal?.aborted) abort();
+  else opts.signal?.addEventListener('abort', abort, { once: true });
+  child.stdout?.setEncoding('utf8').on('data', (s: string) => {
+    output += s;
+    opts.onOutput?.(s);
+  });
   child.stderr?.setEncoding('utf8').on('data', (s: string) => {
     stderr += s;
     if (/KVM internal error/.test(stderr)) {
@@ -233,11 +248,13 @@ function launch(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): Pr
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', abort);
       untrack(child);
       const clean = cleanPowerOff();
       const wallMs = performance.now() - started;
       if (stoppedBy) return resolve({ status: signalStatus(stoppedBy), stoppedBy, output, stderr, wallMs });
       if (timedOut) return resolve({ status: Exit.Timeout, output, stderr, wallMs });
+      if (aborted) return resolve({ status: 130, output, stderr, wallMs });
       if (killedByMote) return resolve({ status: 128 + 9, output, stderr, wallMs });
       // QEMU killed by a signal that mote did not send (it crashed): its failure.
       if (signal) return reject(new QemuError(`${QEMU} died of ${signal}${stderr.trim() ? `: ${stderr.trim().split('\n')[0]}` : ''}`));
