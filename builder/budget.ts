@@ -9,7 +9,13 @@
 //   crashed   anything else: a fault, an uncaught error, a hang past the
 //             timeout, another exit status, a QEMU that failed at that size.
 //
-// Each outcome is compared with what `inspect` predicts for that size.
+// A server never stops by itself: given `ready` (a line it prints once it is
+// up, such as "listening on port 80"), a run that prints it is stopped there
+// and counts as full (or degraded); one that does not is a crash or a hang.
+//
+// Each outcome is compared with what `inspect` predicts for that size. Runs
+// may go `jobs` at a time: QEMU's in processes of their own, the hosted ones
+// one at a time (they share this process's thread).
 import { END_OF_INPUT, Exit } from '../kernel/platform.ts';
 import { ImageError, StoppedError } from './errors.ts';
 import { runHosted } from './hosted/index.ts';
@@ -43,6 +49,13 @@ export interface BudgetOptions {
   /** Give each run the network (default true), as boot and run do by
    *  default: the boot layer's network buffers come out of the same RAM. */
   net?: boolean;
+  /** The app's command line (builder/cmdline.ts's encoding): its arguments and environment. */
+  commandLine?: string;
+  /** A line a server prints once it is up: the run is stopped there and
+   *  counts as running (full or degraded); a run without it never does. */
+  ready?: string;
+  /** Runs at once (default 1). */
+  jobs?: number;
   onProgress?: (done: number, total: number, current: { host: BudgetHost; ram: number }) => void;
 }
 
@@ -61,17 +74,21 @@ function declaredNotLoaded(output: string, declared: string[]): string[] {
   return declared.filter((n) => seen.has(n));
 }
 
-export function classify(status: number, output: string, expectStatus = 0): Outcome {
+/** How a run ended: `ready` says whether a server printed its ready line
+ *  and was stopped there (then its status is the stop's, not the app's). */
+export function classify(status: number, output: string, expectStatus = 0, ready?: boolean): Outcome {
   if (status === Exit.TooLittleMemory) return 'refused';
-  if (status === expectStatus) return DEGRADED.test(output) ? 'degraded' : 'full';
+  if (ready ?? status === expectStatus) return DEGRADED.test(output) ? 'degraded' : 'full';
   return 'crashed';
 }
 
-function detailOf(status: number, output: string, expectStatus: number): string {
-  if (status === Exit.Timeout) return 'no exit before the timeout';
+function detailOf(status: number, output: string, expectStatus: number, ready?: { line: string; seen: boolean }): string {
+  if (ready?.seen) return `up ('${ready.line}'), stopped there`;
+  if (status === Exit.Timeout) return ready ? `never printed '${ready.line}' (no exit before the timeout)` : 'no exit before the timeout';
   const line = output.split('\n').find((l) => l.startsWith('mote: '));
   if (line) return line;
   if (status <= Exit.AppMax && status !== expectStatus) return `the app exited with ${status}, not ${expectStatus} (--status)`;
+  if (ready && status !== Exit.TooLittleMemory) return `ended with ${status} before printing '${ready.line}'`;
   return status > Exit.AppMax ? `status ${status}` : '';
 }
 
@@ -81,13 +98,21 @@ interface RunResult {
   wallMs: number;
 }
 
-async function bootOnce(path: string, ram: number, timeoutMs: number, net: boolean): Promise<RunResult> {
+interface RunOptions {
+  timeoutMs: number;
+  net: boolean;
+  commandLine?: string;
+  signal: AbortSignal;
+  onOutput(text: string): void;
+}
+
+async function bootOnce(path: string, ram: number, o: RunOptions): Promise<RunResult> {
   const { bootImage, QemuError, qemuMissing } = await import('./qemu.ts');
   const missing = qemuMissing();
   if (missing) throw new QemuError(missing); // nothing to classify: no run can start
   try {
     // The console's input ends at once (0x04), as the hosted runs' empty stdin does.
-    const r = await bootImage(path, { memory: ram, stdio: 'pipe', timeoutMs, input: END_OF_INPUT, net });
+    const r = await bootImage(path, { memory: ram, stdio: 'pipe', input: END_OF_INPUT, ...o });
     // Told to stop: the run was cut short, not crashed; the budget ends here.
     if (r.stoppedBy) throw new StoppedError(`budget stopped by ${r.stoppedBy}; its QEMU was stopped`, r.status);
     return r;
@@ -105,32 +130,66 @@ export function agrees(r: BudgetRun): boolean {
   return r.outcome === r.expected && r.notLoaded.join() === r.expectedNotLoaded.join();
 }
 
+/** Runs `n` tasks, at most `jobs` at once, `serial(i)` ones one at a time;
+ *  the results in task order. */
+async function pool<T>(n: number, jobs: number, serial: (i: number) => boolean, task: (i: number) => Promise<T>): Promise<T[]> {
+  const results = new Array<T>(n);
+  let next = 0;
+  let serialTail: Promise<unknown> = Promise.resolve();
+  const worker = async () => {
+    while (next < n) {
+      const i = next++;
+      if (!serial(i)) results[i] = await task(i);
+      else {
+        const turn = serialTail.then(() => task(i));
+        serialTail = turn.catch(() => undefined);
+        results[i] = await turn;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, n) }, worker));
+  return results;
+}
+
 export async function budgetImage(path: string, bytes: Uint8Array, report: InspectReport, opts: BudgetOptions): Promise<BudgetReport> {
   const img = await readImage(bytes);
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const expectStatus = opts.expectStatus ?? 0;
   const net = opts.net ?? true;
-  const total = opts.sizes.length * opts.hosts.length;
-  const runs: BudgetRun[] = [];
-  for (const ram of opts.sizes) {
-    for (const host of opts.hosts) {
-      opts.onProgress?.(runs.length, total, { host, ram });
-      const r: RunResult =
-        host === 'hosted'
-          ? await runHosted({ manifest: img.manifest, files: img.files, tarBytes: img.tar.length }, { memoryBytes: ram, timeoutMs, stdin: '', net })
-          : await bootOnce(path, ram, timeoutMs, net);
-      const { status, output, wallMs } = r;
-      const outcome = classify(status, output, expectStatus);
-      const expected = expectedOutcome(report.predicted, ram);
-      const ran = (o: Outcome) => o === 'full' || o === 'degraded';
-      const optional = report.predicted.optional;
-      runs.push({
-        host, ram, status, outcome, expected, detail: detailOf(status, output, expectStatus), wallMs,
-        notLoaded: ran(outcome) ? declaredNotLoaded(output, optional.map((m) => m.name)) : [],
-        expectedNotLoaded: ran(expected) ? optional.filter((m) => ram < m.loadsFrom).map((m) => m.name) : [],
-      });
-    }
-  }
+  const cases = opts.sizes.flatMap((ram) => opts.hosts.map((host) => ({ ram, host })));
+  const total = cases.length;
+  let done = 0;
+  const runOne = async ({ ram, host }: { ram: number; host: BudgetHost }): Promise<BudgetRun> => {
+    opts.onProgress?.(done, total, { host, ram });
+    // A server's ready line stops its run, and with it the collected output.
+    const stop = new AbortController();
+    let seen = '';
+    const onOutput = (text: string) => {
+      seen += text;
+      if (opts.ready && !stop.signal.aborted && seen.includes(opts.ready)) stop.abort();
+    };
+    const o: RunOptions = { timeoutMs, net, commandLine: opts.commandLine, signal: stop.signal, onOutput };
+    const r: RunResult =
+      host === 'hosted'
+        ? await runHosted(
+            { manifest: img.manifest, files: img.files, tarBytes: img.tar.length },
+            { memoryBytes: ram, timeoutMs, stdin: '', net, commandLine: opts.commandLine, signal: stop.signal, stdout: { write: onOutput } },
+          ).then((h) => ({ ...h, output: seen }))
+        : await bootOnce(path, ram, o);
+    done++;
+    const { status, output, wallMs } = r;
+    const ready = opts.ready === undefined ? undefined : { line: opts.ready, seen: stop.signal.aborted };
+    const outcome = classify(status, output, expectStatus, ready?.seen);
+    const expected = expectedOutcome(report.predicted, ram);
+    const ran = (x: Outcome) => x === 'full' || x === 'degraded';
+    const optional = report.predicted.optional;
+    return {
+      host, ram, status, outcome, expected, detail: detailOf(status, output, expectStatus, ready), wallMs,
+      notLoaded: ran(outcome) ? declaredNotLoaded(output, optional.map((m) => m.name)) : [],
+      expectedNotLoaded: ran(expected) ? optional.filter((m) => ram < m.loadsFrom).map((m) => m.name) : [],
+    };
+  };
+  const runs = await pool(total, Math.max(1, opts.jobs ?? 1), (i) => cases[i]!.host === 'hosted', (i) => runOne(cases[i]!));
   opts.onProgress?.(total, total, { host: opts.hosts[0]!, ram: opts.sizes[opts.sizes.length - 1]! });
   return {
     runs,

@@ -60,6 +60,12 @@ function sizes(text: string): number[] {
   }
 }
 
+function jobs(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 16) throw new InvalidArgumentError(`bad jobs '${text}': give how many runs at once, 1..16`);
+  return n;
+}
+
 function seconds(text: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`bad timeout '${text}': give seconds, e.g. 10`);
@@ -248,17 +254,21 @@ Examples:
     .command('budget')
     .description('run an image at several RAM sizes and classify each run: full, degraded, refused or crashed')
     .argument('<image>', 'an image written by mote build')
+    .argument('[args...]', "the app's arguments, after --, for every run")
     .addOption(new Option('--sizes <list>', 'RAM sizes, comma-separated').default(sizes('8M,12M,16M,20M'), '8M,12M,16M,20M').argParser(sizes))
     .addOption(new Option('--host <host>', 'where to run').choices(['qemu', 'hosted', 'both']).default('qemu'))
     .option('--timeout <seconds>', 'per run; a run past it counts as crashed (default 10)', seconds)
     .option('--status <n>', 'the status the app exits with when it runs fully; any other counts as crashed', appStatus, 0)
     .addOption(netOption())
+    .addOption(envOption())
+    .option('--ready <text>', "for a server: a line it prints once it is up; a run that prints it is stopped there and counts as running")
+    .option('--jobs <n>', 'runs at once (QEMU runs in parallel, hosted runs one at a time; default 1)', jobs, 1)
     .option('--json', 'print the runs as JSON')
     .addHelpText(
       'after',
-      '\nEach run gets the network as boot and run give it by default (no ports published): its\nbuffers take RAM. --net none measures without it.\n\nExits 1 if any run crashed, or if any outcome disagrees with what `mote inspect` predicts.\n\nExamples:\n  $ mote budget app.img\n  $ mote budget app.img --sizes 2M,4M,8M --host both --json\n  $ mote budget countdown.img --status 3     an app that ends with exit(3) when all goes well',
+      '\nEach run gets the network as boot and run give it by default (no ports published): its\nbuffers take RAM. --net none measures without it.\n\nExits 1 if any run crashed, or if any outcome disagrees with what `mote inspect` predicts.\n\nExamples:\n  $ mote budget app.img\n  $ mote budget app.img --sizes 2M,4M,8M --host both --json\n  $ mote budget countdown.img --status 3     an app that ends with exit(3) when all goes well\n  $ mote budget http.img --ready "listening on port 80"   a server: up at each size?\n  $ mote budget orbit.img --env N=200 --host both --jobs 2',
     )
-    .action(action(async (image: string, flags: BudgetFlags) => (await import('./commands/budget.ts')).budgetCommand(image, flags)));
+    .action(action(async (image: string, args: string[], flags: BudgetFlags) => (await import('./commands/budget.ts')).budgetCommand(image, args, flags)));
 
   cli
     .command('new')

@@ -1,4 +1,5 @@
-// mote budget IMAGE [--sizes 8M,12M,16M,20M] [--host qemu|hosted|both] [--status N] [--net none] [--json]
+// mote budget IMAGE [--sizes 8M,12M,16M,20M] [--host qemu|hosted|both] [--status N] [--net none]
+//   [--env NAME=value] [--ready TEXT] [--jobs N] [--json] [-- ARGS]
 import { agrees, budgetImage, type BudgetHost, type BudgetReport, type BudgetRun } from '../budget.ts';
 import { CliExit } from '../errors.ts';
 import { checkHostedRam } from '../hosted/engine.ts';
@@ -6,17 +7,20 @@ import { checkMachineRam } from '../qemu.ts';
 import { inspectImage } from '../inspect.ts';
 import { formatSize } from '../size.ts';
 import { readImageFile } from './common.ts';
+import { guestCommandLine, type GuestFlags } from './guest-options.ts';
 
-export interface BudgetFlags {
+export interface BudgetFlags extends GuestFlags {
   sizes: number[];
   host: 'qemu' | 'hosted' | 'both';
   json?: boolean;
   timeout?: number;
   status?: number;
   net: 'user' | 'none';
+  ready?: string;
+  jobs?: number;
 }
 
-export async function budgetCommand(path: string, flags: BudgetFlags): Promise<number> {
+export async function budgetCommand(path: string, appArgs: string[], flags: BudgetFlags): Promise<number> {
   const hosts: BudgetHost[] = flags.host === 'both' ? ['qemu', 'hosted'] : [flags.host];
   if (hosts.includes('hosted')) for (const ram of flags.sizes) checkHostedRam(ram, `--sizes ${formatSize(ram)} with --host ${flags.host}`);
   if (hosts.includes('qemu')) for (const ram of flags.sizes) checkMachineRam(ram, `--sizes ${formatSize(ram)}`);
@@ -29,6 +33,9 @@ export async function budgetCommand(path: string, flags: BudgetFlags): Promise<n
     timeoutMs: flags.timeout,
     expectStatus: flags.status,
     net: flags.net !== 'none',
+    commandLine: guestCommandLine(appArgs, flags),
+    ready: flags.ready,
+    jobs: flags.jobs,
     onProgress: (done, total, cur) => {
       if (done === total) return void (tty && process.stderr.write('\r\x1b[K'));
       const line = `budget: run ${done + 1}/${total}: ${cur.host} at ${formatSize(cur.ram)}`;
