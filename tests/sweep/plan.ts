@@ -1,0 +1,60 @@
+// The memory sweep (issue 9): every image in images/ at every RAM size from
+// 1M to 32M in 1M steps and a few odd ones, on both hosts, through
+// `mote budget`, which compares each run's outcome with `mote inspect`'s
+// prediction. This file says how each image is run so that it stops, and
+// what counts as success.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { root } from '../cli/support.ts';
+
+const K = 1024;
+const M = 1024 * K;
+
+/** 1M..32M in 1M steps, then sizes that are not whole megabytes: below the
+ *  smallest image's load size, one KiB under 2M, one page over 7M. */
+export const SWEEP_SIZES: number[] = [...Array.from({ length: 32 }, (_, i) => (i + 1) * M), 1500 * K, 2047 * K, 7 * M + 4 * K];
+
+/** `mote budget` flags that make one image's run end by itself, or say when a
+ *  server is up. Apps that stop by themselves run with empty input (the end
+ *  of input at once); the benchmarks with small parameters, so that each run
+ *  takes about a second. A server never stops: with `--ready` budget stops it
+ *  once it prints its listening line, with the network on, as boot and run
+ *  give it, so its buffers come out of the same RAM; a server that never gets
+ *  there is a hang (the timeout), one that dies first a crash. */
+export const SWEEP_PLAN: Record<string, string[]> = {
+  hello: [],
+  countdown: ['--status', '3'], // it ends with halt(3) when all goes well
+  lazy: [],
+  ladder: [], // a console: the end of input ends it with 0
+  shell: [], // the same
+  orbit: ['--env', 'N=20', '--env', 'P=2'],
+  aco: ['--env', 'COLONIES=2', '--env', 'ANTS=2', '--env', 'ITERATIONS=2', '--env', 'ROUNDS=2'],
+  chaos: ['--env', 'DURATION_MS=500'],
+  echo: ['--ready', 'listening on port 7'],
+  http: ['--ready', 'listening on port 80'],
+};
+
+/** The apps in images/ (each directory is one). */
+export function imageApps(): string[] {
+  return readdirSync(join(root, 'images'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+}
+
+export interface SweepRun {
+  host: string;
+  ram: number;
+  status: number;
+  outcome: string;
+  expected: string;
+  detail: string;
+  notLoaded: string[];
+  expectedNotLoaded: string[];
+  wallMs: number;
+}
+
+/** A run that ended at the timeout: a hang, counted apart from other crashes. */
+export const hung = (r: SweepRun) => r.outcome === 'crashed' && r.status === 124;
+export const crashed = (r: SweepRun) => r.outcome === 'crashed' && r.status !== 124;
+export const disagrees = (r: SweepRun) => r.outcome !== r.expected || r.notLoaded.join() !== r.expectedNotLoaded.join();
