@@ -37,6 +37,7 @@ const requests: Request[] = [];
 let buffered = '';
 let ended = false;
 let asking = false;
+let hooked = false;
 /** The process that traps Ctrl-C (trapInterrupt), if any. */
 let trapper: Proc | null = null;
 const INTERRUPT = '\x03';
@@ -110,6 +111,7 @@ async function request(line: boolean, opts: ReadOptions | undefined): Promise<st
   const timeout = opts?.timeout ?? Infinity;
   if (typeof timeout !== 'number' || !(timeout >= 0)) throw new TypeError(`stdin: timeout must be a number of ms >= 0, got ${String(opts?.timeout)}`);
   const proc = lookup(self())!;
+  hookDeaths();
   const r: Request = { proc, ref: new Ref(), line };
   requests.push(r);
   serve();
@@ -162,6 +164,7 @@ export function unread(text: string): void {
  *  Returns whether the caller trapped it before. */
 export function trapInterrupt(on: boolean): boolean {
   const p = lookup(self())!;
+  hookDeaths();
   const was = trapper === p;
   if (on) trapper = p;
   else if (was) trapper = null;
@@ -174,15 +177,20 @@ export function atEnd(): boolean {
   return ended && buffered.length === 0;
 }
 
-// A process that dies waiting gives up its place.
-onDeath.push((p: Proc) => {
-  let changed = trapper === p;
-  if (changed) trapper = null;
-  for (let i = requests.length - 1; i >= 0; i--) {
-    if (requests[i]!.proc === p) {
-      requests.splice(i, 1);
-      changed = true;
+/** A process that dies waiting (or trapping) gives up its place. Hooked at
+ *  first use, not at load, so an app that never reads input bundles none of this. */
+function hookDeaths(): void {
+  if (hooked) return;
+  hooked = true;
+  onDeath.push((p: Proc) => {
+    let changed = trapper === p;
+    if (changed) trapper = null;
+    for (let i = requests.length - 1; i >= 0; i--) {
+      if (requests[i]!.proc === p) {
+        requests.splice(i, 1);
+        changed = true;
+      }
     }
-  }
-  if (changed) serve();
-});
+    if (changed) serve();
+  });
+}
