@@ -8,6 +8,21 @@ import { ImageError, readImage } from '../image.ts';
 import { checkQemuArgs } from '../qemu-args.ts';
 import { guestCommandLine, type GuestFlags } from './guest-options.ts';
 
+/** QEMU flags no app would take for its own: after -- they were QEMU's until
+ *  the app's arguments took that place, so seeing one there earns a note. */
+const QEMU_ONLY = new Set(['-device', '-netdev', '-nic', '-object', '-chardev', '-qmp', '-monitor', '-trace', '-gdb', '-drive', '-global', '-smp', '-accel', '-machine', '-serial', '-append', '-enable-kvm', '-no-reboot', '-nographic', '-display', '-bios', '-initrd', '-icount']);
+const QEMU_LOG_ITEMS = /^(guest_errors|int|cpu_reset|unimp|in_asm|out_asm|op|exec|cpu|mmu|pcall|page|nochain|plugin|strace|tid)(,[a-z_]+)*$/;
+
+/** The first app argument that looks like what used to be QEMU's, or undefined. */
+export function formerQemuArg(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (QEMU_ONLY.has(a.replace(/^--/, '-'))) return a;
+    if (a === '-d' && QEMU_LOG_ITEMS.test(args[i + 1] ?? '')) return `${a} ${args[i + 1]}`;
+  }
+  return undefined;
+}
+
 export interface BootFlags extends NetFlags, GuestFlags {
   memory: number;
   /** QEMU's own arguments, one per --qemu-arg. */
@@ -23,6 +38,8 @@ export async function bootCommand(path: string, appArgs: string[], flags: BootFl
   const qemuArgs = flags.qemuArg ?? [];
   checkQemuArgs(qemuArgs, network.net);
   const commandLine = guestCommandLine(appArgs, flags);
+  const former = formerQemuArg(appArgs);
+  if (former) process.stderr.write(`mote: note: ${former} after -- goes to the app as an argument; QEMU's own flags go with --qemu-arg now (--qemu-arg ${former.split(' ').join(' --qemu-arg ')})\n`);
   const { bootImage, checkMachineRam } = await import('../qemu.ts');
   checkMachineRam(flags.memory, `-m ${formatSize(flags.memory)}`);
   // Ctrl-C, or a signal to mote alone: QEMU is stopped (qemu.ts forwards the

@@ -137,3 +137,14 @@ describe('package.json "mote.console"', () => {
     expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).console).toBe('raw');
   });
 });
+
+describe('what used to follow -- on boot', () => {
+  it('a QEMU flag after -- goes to the app, with a note naming --qemu-arg', async () => {
+    const r = await mote(['boot', argsImage, ...flags.boot, '--', '-d', 'guest_errors']);
+    expect(r.stderr).toBe("mote: note: -d guest_errors after -- goes to the app as an argument; QEMU's own flags go with --qemu-arg now (--qemu-arg -d --qemu-arg guest_errors)\n");
+    expect(JSON.parse(r.stdout).args).toEqual(['-d', 'guest_errors']);
+    expect(r.status).toBe(0);
+    const plain = await mote(['boot', argsImage, ...flags.boot, '--', '-d', 'data.txt', '-v']);
+    expect(plain.stderr).toBe(''); // an app's own -d: no note
+  });
+});
