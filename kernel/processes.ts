@@ -93,7 +93,8 @@ export function self(): Pid {
  *  pid drops it silently; an unknown name throws; a dead sender (one that
  *  caught its own exit) gets its exit again and sends nothing. */
 export function send<T>(dest: Pid | string, msg: T): T {
-  const cur = caller();
+  const cur = state.current;
+  if (cur !== null && !cur.alive) throw new ProcessExit(cur.exitReason); // caller(), inline: the hottest path
   const p = resolveProc(dest, 'send');
   if (!p && typeof dest === 'string') throw new Error(`send: no process is registered as "${dest}"`);
   const m = copyTerm(msg, 'send');

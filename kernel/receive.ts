@@ -17,7 +17,7 @@ import { takeMessage, onArrival } from './mailbox.ts';
 import { onDeath } from './signals.ts';
 import { grew } from './pressure.ts';
 import { checkLimits } from './limits.ts';
-import { enqueue, charge, mayGoOn, killedIfRunaway, blocked } from './scheduler.ts';
+import { enqueue, charge, mayGoOn, blocked } from './scheduler.ts';
 
 export { TIMEOUT, type Timeout };
 
@@ -59,8 +59,6 @@ export function receive(matchers: Matcher | Matcher[] | null, opts: ReceiveOptio
   if (after !== undefined && (typeof after !== 'number' || !(after >= 0))) {
     throw new TypeError(`receive: after must be a number >= 0 or Infinity, got ${String(after)}`);
   }
-  // The killed body just never resumes.
-  if (killedIfRunaway(p)) return new Promise(() => {});
   const test = compileMatchers(list);
   const found = scan(p, test, p.head);
   // Taken at once (no switch) while the slice lasts.

@@ -100,20 +100,12 @@ function sliceOver(p: Proc): boolean {
 }
 
 /** May p, running, take a message at once, without a switch? While its
- *  slice lasts: it has reductions left and sliceOver says no. */
+ *  slice lasts: it has reductions left and sliceOver says no. Otherwise it
+ *  blocks, and its slice's end judges whether it ran away: so a process
+ *  that hardly yields is caught at its receives on hosts that cannot
+ *  interrupt JS. */
 export function mayGoOn(p: Proc): boolean {
   return p.sliceLeft > 0 && budget > 0 && inFlight === p && ((p.sliceLeft & 15) !== 0 || !sliceOver(p));
-}
-
-/** At every 16th reduction a kernel call is a chance to catch a runaway on
- *  hosts that cannot interrupt JS: if p has run too long it dies, the next
- *  process runs, and true is returned (p's JS must never resume). */
-export function killedIfRunaway(p: Proc): boolean {
-  if ((p.sliceLeft & 15) !== 0 || clockAtSwitch() - p.sliceStart <= config.runawayMs) return false;
-  release(p);
-  runaway(p, now() - p.sliceStart);
-  runLoop();
-  return true;
 }
 
 /** p waits in receive: let the next process run. */
