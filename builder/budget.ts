@@ -37,6 +37,8 @@ export interface BudgetRun {
   notLoaded: string[];
   expectedNotLoaded: string[];
   wallMs: number;
+  /** A crashed run's last lines of output, to see what happened (--json). */
+  tail?: string[];
 }
 
 export interface BudgetOptions {
@@ -66,6 +68,8 @@ export interface BudgetReport {
 }
 
 const DEGRADED = /^mote: degraded\b/m;
+/** Lines of a crashed run's output kept in the report. */
+const TAIL_LINES = 12;
 const NOT_LOADED = /^mote: degraded: (\S+) not loaded:/gm;
 
 /** The declared optional modules the run's output says did not load. */
@@ -187,6 +191,7 @@ export async function budgetImage(path: string, bytes: Uint8Array, report: Inspe
       host, ram, status, outcome, expected, detail: detailOf(status, output, expectStatus, ready), wallMs,
       notLoaded: ran(outcome) ? declaredNotLoaded(output, optional.map((m) => m.name)) : [],
       expectedNotLoaded: ran(expected) ? optional.filter((m) => ram < m.loadsFrom).map((m) => m.name) : [],
+      ...(outcome === 'crashed' ? { tail: output.trimEnd().split('\n').slice(-TAIL_LINES) } : {}),
     };
   };
   const runs = await pool(total, Math.max(1, opts.jobs ?? 1), (i) => cases[i]!.host === 'hosted', (i) => runOne(cases[i]!));
