@@ -14,6 +14,22 @@ const M = 1024 * K;
  *  smallest image's load size, one KiB under 2M, one page over 7M. */
 export const SWEEP_SIZES: number[] = [...Array.from({ length: 32 }, (_, i) => (i + 1) * M), 1500 * K, 2047 * K, 7 * M + 4 * K];
 
+export interface Predicted {
+  refusedBelow: number;
+  bootMin: number;
+  fullMin: number;
+  optional: Array<{ loadsFrom: number }>;
+}
+
+/** Where the prediction changes its mind, which 1M steps step over: each of
+ *  inspect's thresholds and the KiB below it (whole KiB, as QEMU's -m takes
+ *  them, so that both hosts get the same RAM). */
+export function edgeSizes(p: Predicted): number[] {
+  const at = [p.refusedBelow, p.bootMin, p.fullMin, ...p.optional.map((m) => m.loadsFrom)];
+  const sizes = at.flatMap((t) => [Math.ceil(t / K) * K, Math.ceil(t / K) * K - K]);
+  return [...new Set(sizes)].sort((a, b) => a - b);
+}
+
 /** `mote budget` flags that make one image's run end by itself, or say when a
  *  server is up. Apps that stop by themselves run with empty input (the end
  *  of input at once); the benchmarks with small parameters, so that each run
@@ -52,6 +68,7 @@ export interface SweepRun {
   notLoaded: string[];
   expectedNotLoaded: string[];
   wallMs: number;
+  tail?: string[];
 }
 
 /** A run that ended at the timeout: a hang, counted apart from other crashes. */

@@ -1,15 +1,16 @@
 // The full memory sweep (issue 9): every image in images/ at 1M..32M and the
-// odd sizes, on QEMU and hosted, through `mote budget`. Prints each run that
-// crashed, hung or disagreed with `mote inspect`'s prediction, then the
-// counts; exits 1 if there is any. Too slow for every CI run (the test suite
-// runs tests/sweep/sweep.test.ts's subset).
+// odd sizes (the grid), then at the edges of its prediction (each threshold
+// `mote inspect` gives and the KiB below it), on QEMU and hosted, through
+// `mote budget`. Prints each run that crashed, hung or disagreed with the
+// prediction, then the counts for the grid and the edges; exits 1 if there is
+// any. Too slow for every CI run: the test suite runs tests/sweep/sweep.test.ts's subset.
 //
-//   npm run sweep [-- --jobs 2] [--images hello,echo] [--timeout 60]
+//   npm run sweep [-- --jobs 2] [--images hello,echo] [--timeout 60] [--no-edges] [--verbose]
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { moteSync, root, tempDir } from '../cli/support.ts';
 import { formatSize } from '../../builder/size.ts';
-import { crashed, disagrees, hung, imageApps, SWEEP_PLAN, SWEEP_SIZES, type SweepRun } from './plan.ts';
+import { crashed, disagrees, edgeSizes, hung, imageApps, SWEEP_PLAN, SWEEP_SIZES, type SweepRun } from './plan.ts';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -41,10 +42,21 @@ function budget(image: string, args: string[]): Promise<{ runs: SweepRun[] } | s
 const jobs = flag('--jobs', '2');
 const timeout = flag('--timeout', '60');
 const apps = flag('--images', imageApps().join(',')).split(',');
+const edges = !process.argv.includes('--no-edges');
+const verbose = process.argv.includes('--verbose'); // a crashed run's last lines
 const dir = tempDir();
 const t0 = performance.now();
-const totals = { runs: 0, crashed: 0, hung: 0, disagree: 0 };
+type Counts = { runs: number; crashed: number; hung: number; disagree: number };
+const zero = (): Counts => ({ runs: 0, crashed: 0, hung: 0, disagree: 0 });
+const totals = { grid: zero(), edges: zero() };
 let failed = false;
+
+function add(to: Counts, runs: SweepRun[]): Counts {
+  const c = { runs: runs.length, crashed: runs.filter(crashed).length, hung: runs.filter(hung).length, disagree: runs.filter(disagrees).length };
+  for (const k of Object.keys(c) as Array<keyof Counts>) to[k] += c[k];
+  return c;
+}
+const say = (c: Counts) => `${c.runs} runs, ${c.crashed} crashed, ${c.hung} hung, ${c.disagree} disagree`;
 
 for (const app of apps) {
   const plan = SWEEP_PLAN[app];
@@ -61,7 +73,9 @@ for (const app of apps) {
     continue;
   }
   const t = performance.now();
-  const sizes = SWEEP_SIZES.map((n) => `${n / 1024}K`).join(',');
+  const grid = new Set(SWEEP_SIZES);
+  const edge = edges ? edgeSizes(JSON.parse(moteSync(['inspect', image, '--json']).stdout).predicted).filter((n) => !grid.has(n)) : [];
+  const sizes = [...SWEEP_SIZES, ...edge].map((n) => `${n / 1024}K`).join(',');
   const r = await budget(image, ['--sizes', sizes, '--host', 'both', '--json', '--jobs', jobs, '--timeout', timeout, ...plan]);
   if (typeof r === 'string') {
     console.log(`${app}: ${r}`);
@@ -69,13 +83,16 @@ for (const app of apps) {
     continue;
   }
   for (const run of r.runs.filter((x) => crashed(x) || hung(x) || disagrees(x))) {
-    console.log(`  ${app} ${run.host} ${formatSize(run.ram)}: ${run.outcome}, predicted ${run.expected} (status ${run.status}) ${run.detail}`);
+    const where = grid.has(run.ram) ? '' : ' (edge)';
+    console.log(`  ${app} ${run.host} ${formatSize(run.ram)}${where}: ${run.outcome}, predicted ${run.expected} (status ${run.status}) ${run.detail}`);
+    if (verbose) for (const line of run.tail ?? []) console.log(`      | ${line}`);
   }
-  const counts = { runs: r.runs.length, crashed: r.runs.filter(crashed).length, hung: r.runs.filter(hung).length, disagree: r.runs.filter(disagrees).length };
-  for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += counts[k];
-  console.log(`${app}: ${counts.runs} runs, ${counts.crashed} crashed, ${counts.hung} hung, ${counts.disagree} disagree, ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const g = add(totals.grid, r.runs.filter((x) => grid.has(x.ram)));
+  const e = add(totals.edges, r.runs.filter((x) => !grid.has(x.ram)));
+  console.log(`${app}: grid ${say(g)}; edges ${say(e)}; ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
 
 const secs = ((performance.now() - t0) / 1000).toFixed(0);
-console.log(`sweep: ${apps.length} images, ${totals.runs} runs, ${totals.crashed} crashed, ${totals.hung} hung, ${totals.disagree} disagree with the prediction, in ${secs} s (--jobs ${jobs})`);
-process.exit(failed || totals.crashed || totals.hung || totals.disagree ? 1 : 0);
+console.log(`sweep: ${apps.length} images in ${secs} s (--jobs ${jobs}); grid ${say(totals.grid)}; edges ${say(totals.edges)} with the prediction`);
+const bad = (c: Counts) => c.crashed + c.hung + c.disagree;
+process.exit(failed || bad(totals.grid) || bad(totals.edges) ? 1 : 0);
