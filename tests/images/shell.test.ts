@@ -135,6 +135,13 @@ describe("the commands that name the shell", () => {
     expect(r.status).toBe(0);
   });
 
+  it("mote boot --help's example, the issue's printf '1+1\\nhalt(0)\\n' | mote boot shell.img, works as written", async () => {
+    expect(moteSync(['boot', '--help']).stdout).toContain("$ printf '1+1\\nhalt(0)\\n' | mote boot shell.img");
+    const r = await mote(['boot', image], { input: '1+1\nhalt(0)\n' });
+    expect(r.stdout).toMatch(/\n> 1\+1\n2\n> halt\(0\)\n$/);
+    expect(r.status).toBe(0);
+  });
+
   it("mote run --help's console-input example works as written", async () => {
     const help = moteSync(['run', '--help']).stdout;
     const example = /\$ echo '6\*7' \| mote run shell\.img -m 8M/.exec(help);
