@@ -5,7 +5,7 @@
 // place in the run), lays its own best after each, and answers with it.
 // Ants' results are taken in ant order, so the outcome does not depend on
 // the order the processes ran in.
-import { receive, register, self, send, spawnLink, type Pid } from 'mote';
+import { exit, receive, register, self, send, spawnLink, whereis, type Pid } from 'mote';
 import { construct, type AcsParams } from './ant.ts';
 import { mixSeed, rng } from './rng.ts';
 import { tardiness, type Instance } from './wt.ts';
@@ -60,7 +60,11 @@ export function startColony(cfg: ColonyConfig, c: number): Pid {
       for (let it = 0; it < cfg.iterations; it++) {
         const key = [m.round, it];
         for (let a = 0; a < cfg.ants; a++) {
-          send(antName(c, a), { type: 'build', tau, seed: mixSeed(cfg.seed, c, m.round, it, a), from: self(), key });
+          // An ant killed (the monkey) takes its colony down with it (one_for_all):
+          // until the supervisor gets to it, go quietly.
+          const ant = whereis(antName(c, a));
+          if (!ant) exit('ant_restarting');
+          send(ant, { type: 'build', tau, seed: mixSeed(cfg.seed, c, m.round, it, a), from: self(), key });
         }
         for (let a = 0; a < cfg.ants; a++) {
           const r = await receive<Best>({ type: 'built', ant: a, key: (k: unknown) => Array.isArray(k) && k[0] === key[0] && k[1] === key[1] });

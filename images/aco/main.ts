@@ -4,7 +4,8 @@
 // an instance of OR-Library wt40 data (data/wt40.txt); deterministic for a seed.
 //
 //   mote build images/aco -o aco.img && mote run aco.img -m 8M -e SEED=7 -e ROUNDS=10
-// (INSTANCE, COLONIES, ANTS, ITERATIONS, ROUNDS, SEED; defaults in package.json).
+//   mote run aco.img -m 8M -e MONKEY_MS=50    (the paper's chaos monkey on ACO)
+// (INSTANCE, COLONIES, ANTS, ITERATIONS, ROUNDS, SEED, MONKEY_MS; defaults in package.json).
 /// <reference path="./text.d.ts" />
 import { configure } from 'mote';
 import data from './data/wt40.txt';

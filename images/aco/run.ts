@@ -2,8 +2,9 @@
 // colony the best schedule so far, takes their bests in colony order, and
 // keeps the lowest (the lower colony on a tie). At the end: the best total
 // weighted tardiness and its schedule.
-import { getenv, halt, monotonicTime, receive, self, send, spawn, spawnMonitor, type DownMessage } from 'mote';
-import { colonyName, type Best } from './colony.ts';
+import { demonitor, getenv, halt, logger, monitor, monotonicTime, receive, self, send, sleep, spawn, spawnMonitor, whereis, type DownMessage, type Ref } from 'mote';
+import { colonyName, type Best, type Round } from './colony.ts';
+import { monkey, stopMonkey } from './monkey.ts';
 import { startTree } from './tree.ts';
 import { edd, readInstance, tardiness, type Instance } from './wt.ts';
 
@@ -14,6 +15,8 @@ export interface AcoParams {
   iterations: number;
   rounds: number;
   seed: number;
+  /** Kill a random process of the tree this often (0: never). */
+  monkeyMs: number;
 }
 
 const LIMITS: Record<keyof AcoParams, [string, number, number]> = {
@@ -23,6 +26,7 @@ const LIMITS: Record<keyof AcoParams, [string, number, number]> = {
   iterations: ['ITERATIONS', 1, 1e6],
   rounds: ['ROUNDS', 1, 1e6],
   seed: ['SEED', 0, 2 ** 32 - 1],
+  monkeyMs: ['MONKEY_MS', 0, 1e6],
 };
 
 /** The parameters from the environment (package.json's "mote.env" under
@@ -37,6 +41,23 @@ export function paramsFromEnv(): AcoParams | string {
   return p;
 }
 
+type Asked = { ref: Ref; msg: Round };
+
+/** Sends colony c the round, once it is registered (a restart may be under
+ *  way: bounded), watching it for an answer or its death. */
+async function ask(c: number, msg: Round): Promise<Asked> {
+  for (let waited = 0; ; waited++) {
+    const pid = whereis(colonyName(c));
+    if (pid) {
+      const ref = monitor(pid);
+      send(pid, msg);
+      return { ref, msg };
+    }
+    if (waited > 10_000) throw new Error(`aco: colony ${c} was not restarted within 10 s`);
+    await sleep(1);
+  }
+}
+
 async function master(inst: Instance, p: AcoParams): Promise<void> {
   const n = inst.p.length;
   const eddCost = tardiness(inst, edd(inst));
@@ -46,14 +67,36 @@ async function master(inst: Instance, p: AcoParams): Promise<void> {
   console.log(`aco: ${n} jobs, ${p.colonies} colonies x ${p.ants} ants, ${p.rounds} rounds x ${p.iterations} iterations, seed ${p.seed}; EDD gives ${eddCost}`);
   const t0 = monotonicTime();
   let best: Best | null = null;
+  const me = self();
+  const mk = p.monkeyMs > 0 ? spawn(() => monkey(p.colonies, p.ants, p.monkeyMs, p.seed, me)) : null;
+  const level = logger.getLevel();
+  if (mk) logger.setLevel('critical'); // every kill would log its restart
+  let resent = 0;
   for (let round = 0; round < p.rounds; round++) {
-    for (let c = 0; c < p.colonies; c++) send(colonyName(c), { type: 'round', round, best, from: self() });
+    const asked: Asked[] = [];
+    for (let c = 0; c < p.colonies; c++) asked.push(await ask(c, { type: 'round', round, best, from: self() }));
     let from = -1;
     for (let c = 0; c < p.colonies; c++) {
-      const m = await receive<{ best: Best }>({ type: 'colony_best', colony: c, round });
-      if (!best || m.best.cost < best.cost) (best = m.best), (from = c);
+      // A colony that dies before it answers (the monkey) is asked again
+      // once its supervisor has restarted it.
+      for (;;) {
+        const m = await receive<{ type: 'colony_best'; best: Best } | DownMessage>([{ type: 'colony_best', colony: c, round }, { type: 'DOWN', ref: asked[c].ref }]);
+        if (m.type === 'colony_best') {
+          demonitor(asked[c].ref, { flush: true });
+          if (!best || m.best.cost < best.cost) (best = m.best), (from = c);
+          break;
+        }
+        resent++;
+        asked[c] = await ask(c, asked[c].msg);
+      }
     }
     console.log(`round ${round + 1}: best ${best!.cost}${from >= 0 ? ` (new, colony ${from})` : ''}`);
+  }
+  if (mk) {
+    stopMonkey(mk);
+    const { kills } = await receive<{ kills: number }>({ type: 'monkey_kills' });
+    logger.setLevel(level);
+    console.log(`aco: monkey: ${kills} kills, every ${p.monkeyMs} ms; ${resent} rounds asked again of a restarted colony`);
   }
   const ms = monotonicTime() - t0;
   if (tardiness(inst, best!.order) !== best!.cost) throw new Error('aco: the best schedule does not cost what its colony said');
