@@ -11,7 +11,7 @@
  */
 import { copyTerm, Tid, type Copied } from './term.ts';
 import { checkKey, copyKey, keyId, type Key } from './ets_keys.ts';
-import { tables, get, removeValues, type Row, type Table } from './ets_table.ts';
+import { tables, get, charge, removeValues, replaceValue, type Row, type Table } from './ets_table.ts';
 
 export type Pred = (key: Key, value: any) => boolean;
 
@@ -158,6 +158,43 @@ export function selectDelete(table: Tid | string, pred: Pred): number {
     return pred(e[0], e[1]) === true;
   });
   return n;
+}
+
+/** Replaces each value for which `fn` returns a new one (undefined: left
+ *  as it is), as ets:select_replace; the keys stay. All new values are
+ *  copied, and the memory they add checked, before any is written.
+ *  How many were replaced. */
+export function selectReplace(table: Tid | string, fn: (key: Key, value: any) => unknown): number {
+  const what = 'ets.selectReplace';
+  if (typeof fn !== 'function') throw new TypeError(`${what}: fn must be a function (key, value) => new value or undefined`);
+  const t = get(what, table, true);
+  const changes: [Row, Copied, Copied][] = [];
+  for (const r of t.rows()) for (const v of r.vals) {
+    const e = shown(r, v);
+    const nv = fn(e[0], e[1]);
+    if (nv !== undefined) changes.push([r, v, copyTerm(nv, what)]);
+  }
+  let grow = 0;
+  for (const [, old, nv] of changes) grow += nv.size - old.size;
+  if (grow > 0) charge(what, t, grow);
+  for (const [r, old, nv] of changes) {
+    const j = r.vals.indexOf(old);
+    if (j >= 0) replaceValue(t, r, j, nv);
+  }
+  return changes.length;
+}
+
+/** Every match, last first (key order reversed for an ordered_set), as
+ *  ets:select_reverse/2. */
+export function selectReverse(table: Tid | string, pred: Pred): [Key, unknown][] {
+  checkPred('ets.selectReverse', pred);
+  const t = get('ets.selectReverse', table, false);
+  const out: [Key, unknown][] = [];
+  for (const r of t.rowsReversed()) for (let j = r.vals.length - 1; j >= 0; j--) {
+    const e = shown(r, r.vals[j]);
+    if (pred(e[0], e[1])) out.push(e);
+  }
+  return out;
 }
 
 /** ets:match_delete: as selectDelete, without the count. */

@@ -202,3 +202,18 @@ export function removeValues(t: Table, r: Row, drop: (v: Copied) => boolean): nu
   r.vals = kept;
   return n;
 }
+
+/** Puts `val` in place of the value at `j` of `r` (a bag drops it instead
+ *  if it would equal another of the row's values). */
+export function replaceValue(t: Table, r: Row, j: number, val: Copied): void {
+  remove(t, r.vals[j]);
+  if (t.type === 'bag' && r.vals.some((v, i) => i !== j && same(v, val))) {
+    r.vals.splice(j, 1);
+    if (r.vals.length === 0) removeRow(t, r);
+    return;
+  }
+  r.vals[j] = val;
+  t.count++;
+  t.bytes += ENTRY_BYTES + val.size;
+  if (val.binaries) holdBinaries(val.binaries);
+}
