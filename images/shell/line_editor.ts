@@ -13,8 +13,9 @@
 export type EditorEvent =
   | { write: string }
   | { line: string }
-  /** Ctrl-C; `empty` if the line was already empty. */
-  | { cancel: 'line' | 'empty' };
+  /** Ctrl-C; `empty` if the line was already empty, `again` if the key
+   *  before it was such a Ctrl-C too. */
+  | { cancel: 'line' | 'empty'; again?: true };
 
 const CSI = /^\x1b(?:\[([0-9;]*)([@-~])|O([A-Za-z]))/;
 
@@ -27,6 +28,8 @@ export class LineEditor {
   private browsing = 0;
   private draft = '';
   private afterCR = false;
+  /** The last key was a Ctrl-C on an empty line. */
+  private emptyCancel = false;
 
   constructor(readonly prompt: string, private readonly maxHistory = 100) {}
 
@@ -62,10 +65,13 @@ export class LineEditor {
         }
         this.pending = this.pending.slice(m[0].length);
         this.afterCR = false;
+        this.emptyCancel = false;
         this.escape(m[2] ?? m[3]!, m[1] ?? '', write);
         continue;
       }
       this.pending = this.pending.slice(1);
+      const again = this.emptyCancel;
+      this.emptyCancel = false;
       if (c === '\n' && this.afterCR) {
         this.afterCR = false;
         continue;
@@ -79,7 +85,8 @@ export class LineEditor {
         const empty = this.line === '';
         write(empty ? '\n' : '^C\n');
         this.reset();
-        out.push({ cancel: empty ? 'empty' : 'line' });
+        this.emptyCancel = empty;
+        out.push(empty ? { cancel: 'empty', ...(again ? { again: true as const } : {}) } : { cancel: 'line' });
         return out;
       }
       this.key(c, write);

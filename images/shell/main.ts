@@ -17,7 +17,6 @@ async function shell(): Promise<void> {
   const editor = new LineEditor(PROMPT);
   const evaluator = new Evaluator(self());
   stdout.write('mote shell: JavaScript on the node. help() lists the helpers; halt() or Ctrl-D leaves.\n' + PROMPT);
-  let lastCancel = false;
   for (;;) {
     const events = editor.take();
     let line: string | undefined;
@@ -25,14 +24,12 @@ async function shell(): Promise<void> {
       if ('write' in e) stdout.write(e.write);
       else if ('line' in e) line = e.line;
       else {
-        if (e.cancel === 'empty' && lastCancel) halt(0); // twice on an empty line leaves, as Node's REPL
+        if (e.again) halt(0); // twice on an empty line leaves, as in Node's REPL
         if (e.cancel === 'empty') stdout.write('(To leave, press Ctrl-C again, Ctrl-D, or type halt())\n');
-        lastCancel = e.cancel === 'empty';
         stdout.write(PROMPT);
       }
     }
     if (line !== undefined) {
-      lastCancel = false;
       if (line.trim() !== '') {
         stdin.unread(editor.rest()); // type-ahead belongs to whoever reads next: the expression, perhaps
         stdout.write((await evaluator.run(line)) + '\n');

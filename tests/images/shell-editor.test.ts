@@ -65,6 +65,11 @@ describe('the line editor', () => {
     expect(ed.take()).toEqual([{ write: 'oops^C\n' }, { cancel: 'line' }]);
     expect(ed.take()).toEqual([{ write: '\n' }, { cancel: 'empty' }]);
     expect(ed.take()).toEqual([{ write: 'next\n' }, { line: 'next' }]);
+    ed.feed('\x03\x03\x03x\x7f\x03');
+    expect(ed.take()).toEqual([{ write: '\n' }, { cancel: 'empty' }]);
+    expect(ed.take()).toEqual([{ write: '\n' }, { cancel: 'empty', again: true }]); // twice: leave
+    expect(ed.take()).toEqual([{ write: '\n' }, { cancel: 'empty', again: true }]);
+    expect(ed.take()).toEqual([{ write: 'x\b \b\n' }, { cancel: 'empty' }]); // a key between: a first one again
   });
 
   it('keys after a finished line are the type-ahead, handed back by rest()', () => {

@@ -65,6 +65,13 @@ describe('images/shell', () => {
       expect(out).toMatch(/> exit\(self\(\), "boom"\)\n\*\* the evaluator <0\.\d+\.0> exited: 'boom'; a new one takes the next line\n> tables\(\)\nTable +Type +Size +Memory +Owner\n0 tables\nundefined\n> halt\(0\)\n$/);
     });
 
+    it(`mote ${host}: Ctrl-C twice on an empty line leaves with 0, as in Node's REPL; a key between makes it a first again`, async () => {
+      const r = await runOn(host, image, ['--net', 'none'], 120, '\x03a\x7f\x03\x03halt(5)\n');
+      expect(screen(r.stdout).split('(To leave, press Ctrl-C again, Ctrl-D, or type halt())').length).toBe(3);
+      expect(r.stdout).not.toContain('halt(5)');
+      expect(r.status).toBe(0); // not halt(5)'s
+    });
+
     it(`mote ${host}: Ctrl-C cancels a line; observer() draws until a key; the end of input leaves with 0`, async () => {
       const r = await runOn(host, image, ['--net', 'none'], 120, 'never run\x03x = [1, {a: "b"}]\nobserver()\nqx\n');
       const out = screen(r.stdout);
