@@ -1,6 +1,6 @@
 // A small seeded PRNG (mulberry32) and a seed mixer, so that every ant's
 // stream depends only on the run's seed and the ant's place in the run,
-// never on the order processes happen to run in.
+// never on the order processes happen to run in. images/chaos uses it too.
 
 export type Rng = () => number;
 

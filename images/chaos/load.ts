@@ -5,7 +5,7 @@
 // gives back a version older than the last acknowledged one.
 import { GenServer, ProcessExit, TIMEOUT, receive, send, type Pid } from 'mote';
 import { ownerOf, type Value } from './kv.ts';
-import { rng } from './rng.ts';
+import { rng } from '../aco/rng.ts'; // one seeded PRNG for both images
 
 export interface ClientStats {
   /** Calls made. */

@@ -10,7 +10,7 @@
 // supervisors that went down 'shutdown' on their own: past their restart
 // intensity.
 import { TIMEOUT, exit, monitor, monotonicTime, receive, send, sleep, whereis, type DownMessage, type Pid } from 'mote';
-import { rng } from './rng.ts';
+import { rng } from '../aco/rng.ts'; // one seeded PRNG for both images
 import { ROOT, type Member } from './tree.ts';
 
 export interface MonkeyReport {

@@ -5,7 +5,7 @@ import { client, stopLoad, type ClientStats } from './load.ts';
 import { monkey, stopMonkey, type MonkeyReport } from './monkey.ts';
 import { FRONT_STATS, frontSpec } from './front.ts';
 import { members, startTree } from './tree.ts';
-import { mixSeed } from './rng.ts';
+import { mixSeed } from '../aco/rng.ts'; // one seeded PRNG for both images
 import { report } from './report.ts';
 import type { ChaosParams } from './params.ts';
 

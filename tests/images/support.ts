@@ -22,3 +22,13 @@ export const hosts: Host[] = ['run', 'boot'];
 export function runOn(host: Host, image: string, cli: string[], timeoutS = 300, input = ''): Promise<CliResult> {
   return mote([host, image, '-m', '8M', '--timeout', String(timeoutS), ...cli], { input });
 }
+
+/** Each command line in `cases` makes `mote run image` print its one line
+ *  and stop with status 2 (a bad parameter). */
+export async function expectRefused(image: string, cases: Array<[string[], string]>): Promise<void> {
+  for (const [cli, line] of cases) {
+    const r = await runOn('run', image, cli);
+    expect(r.stdout).toBe(`${line}\n`);
+    expect(r.status).toBe(2);
+  }
+}
