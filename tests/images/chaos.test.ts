@@ -32,9 +32,8 @@ describe('images/chaos', () => {
       const r = await runOn(host, image, SMALL);
       const out = r.stdout + r.stderr;
       expect(r.status, out).toBe(0);
-      const [accepted, answered, lost] = num(out, /requests: (\d+) accepted, (\d+) answered, (\d+) lost/);
+      const [answered] = num(out, /requests: \d+ accepted, (\d+) answered, \d+ lost/);
       expect(answered).toBeGreaterThan(0);
-      expect(accepted).toBe(answered + lost);
       const [ackedKeys, lostWrites, stale] = num(out, /writes: \d+ made, (\d+) keys with an acknowledged write, (\d+) of them lost; (\d+) reads older/);
       expect(ackedKeys).toBeGreaterThan(0);
       expect([lostWrites, stale]).toEqual([0, 0]);
