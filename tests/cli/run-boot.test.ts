@@ -231,8 +231,14 @@ describe('on a terminal', () => {
     const src = join(dir, 'echo.ts');
     writeFileSync(
       src,
-      `const p = (globalThis as any).__mote; let line = ''; p.write('> ');
-       p.onInput((t: string) => { for (const ch of t) { if (ch === '\\r') { p.write('\\r\\nyou typed: ' + line + '\\r\\n> '); line = ''; } else { line += ch; p.write(ch); } } });`,
+      `import { spawn, stdin, stdout } from 'mote';
+       spawn(async () => {
+         let line = '';
+         stdout.write('> ');
+         for (let t = await stdin.read(); t !== null; t = await stdin.read()) {
+           for (const ch of t) { if (ch === '\\r') { stdout.write('\\r\\nyou typed: ' + line + '\\r\\n> '); line = ''; } else { line += ch; stdout.write(ch); } }
+         }
+       });`,
     );
     const image = join(dir, 'echo.img');
     expect(moteSync(['build', src, '-o', image]).status).toBe(0);
