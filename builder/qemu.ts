@@ -26,8 +26,8 @@ export interface BootOptions {
   stdio?: 'inherit' | 'pipe';
   /** Text to send to the guest's console, when piped. */
   input?: string;
-  /** With stdio 'inherit': the console's input comes from this stream
-   *  instead of the terminal, and its end is sent as 0x04 (END_OF_INPUT). */
+  /** The console's input comes from this stream (instead of the terminal,
+   *  or `input`), and its end is sent as 0x04 (END_OF_INPUT). */
   stdin?: NodeJS.ReadableStream;
   /** The kernel command line (-append): the app's arguments and environment. */
   commandLine?: string;
@@ -227,8 +227,8 @@ function launch(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): Pr
   // A QEMU that dies at once closes its stdin under us: EPIPE is not news,
   // its exit status is.
   child.stdin?.on('error', () => {});
-  if (piped) child.stdin?.end(opts.input ?? '');
-  else if (opts.stdin) forwardInput(opts.stdin, child);
+  if (opts.stdin) forwardInput(opts.stdin, child);
+  else if (piped) child.stdin?.end(opts.input ?? '');
   const timer = opts.timeoutMs ? setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, opts.timeoutMs) : undefined;
   return new Promise((resolve, reject) => {
     const cleanPowerOff = (): boolean => {

@@ -86,6 +86,7 @@ void     clock_init(void);
 uint64_t clock_ns(void);          /* since clock_init */
 int64_t  clock_wall_ms(void);     /* since the Unix epoch */
 void     clock_wait_until(uint64_t deadline_ns);  /* halt until then or an interrupt */
+extern uint64_t clock_halts;              /* how many times it halted (tests) */
 
 /* cpu.c: TSS/IDT, exceptions, the system-call trap, the LAPIC timer. */
 #define MOTE_VEC_NET 0x21                     /* the network's interrupt vector (isr.S: isr_net) */

@@ -129,6 +129,8 @@ int64_t clock_wall_ms(void)
     return wall_at_boot_ms + (int64_t)(clock_ns() / 1000000);
 }
 
+uint64_t clock_halts;                   /* hlt instructions run, for tests (test_hooks.c) */
+
 /* Halt until `deadline_ns` or an interrupt, whichever is first. */
 void clock_wait_until(uint64_t deadline_ns)
 {
@@ -137,6 +139,7 @@ void clock_wait_until(uint64_t deadline_ns)
         return;
     uint64_t ticks = (deadline_ns - now) * lapic_per_ms / 1000000 + 1;
     lapic_arm(ticks > 0xffffffffu ? 0xffffffffu : (uint32_t)ticks);
+    clock_halts++;
     __asm__ volatile("sti; hlt; cli");   /* sti's shadow makes the pair atomic */
     lapic_arm(0);
 }

@@ -65,7 +65,16 @@ static JSValue t_dive(JSContext *ctx, JSValueConst this, int argc, JSValueConst 
     return JS_NewInt32(ctx, dive(NULL));
 }
 
+/* How often the CPU has halted: an idle node waiting for input halts once,
+   where polling the UART would wake it a hundred times a second. */
+static JSValue t_halts(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
+{
+    (void)this; (void)argc; (void)argv;
+    return JS_NewFloat64(ctx, (double)clock_halts);
+}
+
 static const JSCFunctionListEntry hooks[] = {
+    JS_CFUNC_DEF("halts", 0, t_halts),
     JS_CFUNC_DEF("dive", 0, t_dive),
     JS_CFUNC_DEF("syscall", 1, t_syscall),
     JS_CFUNC_DEF("read", 1, t_read),
