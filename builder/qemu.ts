@@ -52,7 +52,9 @@ export interface BootOptions {
   /** Aborting it kills the guest: the run ends with status 130, as the
    *  hosted runner's does (mote budget stops a server once it is up). */
   signal?: AbortSignal;
-  /** Told each piece of console output as it comes, when piped. */
+  /** Told each piece of console output as it comes. With stdio 'inherit',
+   *  giving it takes the console's output from the terminal: it is told
+   *  instead (mote boot rewrites stack frames on their way there). */
   onOutput?(text: string): void;
 }
 
@@ -200,7 +202,7 @@ function launch(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): Pr
   const markDir = opts.debugExit === false ? undefined : mkdtempSync(join(tmpdir(), 'mote-qemu-'));
   const exitMarkFile = markDir && join(markDir, 'debugcon');
   const stdin = piped || opts.stdin ? 'pipe' : 'inherit';
-  const child = spawn(QEMU, qemuArgs(image, { ...opts, exitMarkFile }), { stdio: piped ? 'pipe' : [stdin, 'inherit', 'pipe'] });
+  const child = spawn(QEMU, qemuArgs(image, { ...opts, exitMarkFile }), { stdio: piped ? 'pipe' : [stdin, opts.onOutput ? 'pipe' : 'inherit', 'pipe'] });
   track(child);
   let output = '';
   let stderr = '';

@@ -10,6 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND, originalPositionFor, TraceMap, type EncodedSourceMap } from '@jridgewell/trace-mapping';
 import type { SourceMapJson } from './bundle.ts';
+import type { Image } from './image.ts';
 import { MOTE_ROOT } from './paths.ts';
 
 /** What IMAGE.map holds: the maps, and which build they belong to. */
@@ -28,6 +29,11 @@ export function codeDigest(modules: Iterable<[string, Uint8Array]>): string {
   const h = createHash('sha256');
   for (const [name, code] of modules) h.update(name).update('\0').update(code).update('\0');
   return h.digest('hex').slice(0, 32);
+}
+
+/** An image's modules and their code, in load order: what codeDigest covers. */
+export function moduleCode(img: Image): Array<[string, Uint8Array]> {
+  return img.manifest.modules.map((m) => [m.name, img.files.get(m.name) ?? new Uint8Array(0)]);
 }
 
 /** Writes IMAGE.map for the modules `maps` describes (sources absolute). */
@@ -81,16 +87,21 @@ function displayPath(abs: string): string {
 }
 
 /** Rewrites a stream of console output line by line. A partial line that
- *  could be a frame (indented, as QuickJS indents them) waits for its end,
- *  at most HOLD_MS: a serial line splits writes anywhere; any other partial
- *  line, such as a prompt, is passed on at once. */
+ *  could be a frame (one that starts a line indented, as QuickJS indents
+ *  them) waits for its end, at most HOLD_MS: a serial line splits writes
+ *  anywhere. Anything else, such as a prompt or a key echoed mid-line, is
+ *  passed on at once. */
 export function lineRewriter(rewrite: FrameRewriter, write: (text: string) => void): { push(text: string): void; end(): void } {
   let held = '';
+  let atLineStart = true; // nothing of the current line has been passed on
   let timer: NodeJS.Timeout | undefined;
   const flush = () => {
     clearTimeout(timer);
     timer = undefined;
-    if (held) write(rewrite(held));
+    if (held) {
+      write(rewrite(held));
+      atLineStart = false;
+    }
     held = '';
   };
   return {
@@ -98,9 +109,11 @@ export function lineRewriter(rewrite: FrameRewriter, write: (text: string) => vo
       const all = held + text;
       const cut = all.lastIndexOf('\n') + 1;
       const tail = all.slice(cut);
-      held = /^\s/.test(tail) ? tail : '';
+      if (cut > 0) atLineStart = true;
+      held = atLineStart && /^\s/.test(tail) ? tail : '';
       const out = rewrite(all.slice(0, cut)) + (held ? '' : tail);
       if (out) write(out);
+      if (tail && !held) atLineStart = false;
       clearTimeout(timer);
       timer = held ? setTimeout(flush, HOLD_MS) : undefined;
     },

@@ -5,6 +5,7 @@ import { CliError } from '../errors.ts';
 import { formatSize } from '../size.ts';
 import { networkOptions, readImageFile, type NetFlags } from './common.ts';
 import { ImageError, readImage } from '../image.ts';
+import { frameRewriter, lineRewriter, moduleCode } from '../source-maps.ts';
 import { checkQemuArgs } from '../qemu-args.ts';
 import { guestCommandLine, type GuestFlags } from './guest-options.ts';
 
@@ -44,6 +45,9 @@ export async function bootCommand(path: string, appArgs: string[], flags: BootFl
   checkMachineRam(flags.memory, `-m ${formatSize(flags.memory)}`);
   // Ctrl-C, or a signal to mote alone: QEMU is stopped (qemu.ts forwards the
   // signal), then the stop is reported as shells do (130 for Ctrl-C).
+  // Stack frames on the console, mapped to the TypeScript when IMAGE.map is beside the image.
+  const rewrite = frameRewriter(path, moduleCode(img));
+  const frames = rewrite && lineRewriter(rewrite, (text) => process.stdout.write(text));
   let r: Awaited<ReturnType<typeof bootImage>>;
   try {
     r = await bootImage(path, {
@@ -59,9 +63,11 @@ export async function bootCommand(path: string, appArgs: string[], flags: BootFl
       extraArgs: qemuArgs,
       commandLine,
       rawConsole: img.manifest.console === 'raw' && process.stdin.isTTY === true,
+      ...(frames ? { onOutput: (text: string) => frames.push(text) } : {}),
       ...network,
     });
   } catch (e) {
+    frames?.end();
     // Refused before QEMU (it cannot load an image above its RAM): say it as
     // the boot layer and `mote run` do, on the console, with the same status.
     if (e instanceof ImageError && e.status === Exit.TooLittleMemory) {
@@ -70,6 +76,7 @@ export async function bootCommand(path: string, appArgs: string[], flags: BootFl
     }
     throw e;
   }
+  frames?.end();
   if (/KVM internal error/.test(r.stderr)) {
     throw new CliError('KVM could not run the guest here (a nested /dev/kvm cannot): use --accel tcg, or --accel auto to probe first');
   }

@@ -15,6 +15,7 @@ import { checkHostedRam } from '../hosted/engine.ts';
 import { INTERRUPTED } from '../hosted/run.ts';
 import { runHosted } from '../hosted/index.ts';
 import { readImage } from '../image.ts';
+import { frameRewriter, lineRewriter, moduleCode } from '../source-maps.ts';
 import { formatSize } from '../size.ts';
 import { networkOptions, readImageFile, type NetFlags } from './common.ts';
 import { bindError } from '../qemu-net.ts';
@@ -62,11 +63,16 @@ export async function runCommand(path: string, appArgs: string[], flags: RunFlag
       }),
     );
   }
+  // Stack frames on the console, mapped to the TypeScript when IMAGE.map is beside the image.
+  const rewrite = frameRewriter(path, moduleCode(img));
+  const lines = rewrite && lineRewriter(rewrite, (text) => process.stdout.write(text));
+  const frames = lines && { write: (text: string) => lines.push(text), end: () => lines.end() };
   try {
     const r = await runHosted(
       { manifest: img.manifest, files: img.files, tarBytes: img.tar.length },
-      { memoryBytes: flags.memory, stdout: process.stdout, stdin, commandLine, timeoutMs: flags.timeout, signal: abort.signal, ...network },
+      { memoryBytes: flags.memory, stdout: frames ?? process.stdout, stdin, commandLine, timeoutMs: flags.timeout, signal: abort.signal, ...network },
     );
+    frames?.end();
     if (r.status === Exit.Timeout) process.stderr.write(`mote: the run passed --timeout ${flags.timeout! / 1000}s\n`);
     if (r.status === INTERRUPTED) process.stderr.write('mote: interrupted; the run was stopped\n');
     return r.status;

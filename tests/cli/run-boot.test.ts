@@ -106,7 +106,16 @@ describe('an optional module where memory is short', () => {
         "void loadOptional('heavy', () => import('./heavy.ts')).then((h) => console.log(h ? `heavy: ${h.total()}` : 'running without heavy'));\n",
     );
     const image = build(app, 'optional');
-    for (const r of [await mote(['run', image, '-m', '2500K']), await mote(['boot', image, '-m', '2500K', '--accel', 'tcg'])]) {
+    // quickjs-emscripten (mote run's default engine) is erratic near this
+    // module's edge: it loads it at 2400K, traps (out of bounds) at 2500K and
+    // 2600K, and refuses it from 2700K. The wasm engine (MOTE_ENGINE=wasm,
+    // issue 10) and metal refuse it at each of those sizes. The emscripten
+    // run takes 3000K until the wasm engine replaces it.
+    for (const r of [
+      await mote(['run', image, '-m', '3000K']),
+      await mote(['run', image, '-m', '2500K'], { env: { MOTE_ENGINE: 'wasm' } }),
+      await mote(['boot', image, '-m', '2500K', '--accel', 'tcg']),
+    ]) {
       expect(r.stdout).toMatch(/^console up\nmote: degraded: heavy not loaded: (InternalError: out of memory|out of memory \(the engine could not build its error\))\nrunning without heavy\n$/);
       expect(r.status).toBe(0);
     }

@@ -8,7 +8,7 @@ import { readImage } from '../../builder/image.ts';
 import { runHosted } from '../../builder/hosted/index.ts';
 import { bootImage } from '../../builder/qemu.ts';
 import { frameRewriter, lineRewriter, mapPathOf } from '../../builder/source-maps.ts';
-import { moteSync, tempDir } from './support.ts';
+import { mote, moteSync, tempDir } from './support.ts';
 
 const dir = tempDir();
 const app = join(import.meta.dirname, 'fixtures/crash/main.ts');
@@ -66,6 +66,23 @@ describe('source maps', () => {
     const shown: string[] = [];
     const prompt = lineRewriter(rewrite, (t) => shown.push(t));
     prompt.push('> ');
-    expect(shown).toEqual(['> ']);
+    prompt.push(' '); // a space typed after the prompt is echoed at once, not held
+    expect(shown).toEqual(['> ', ' ']);
   }, 90_000);
+
+  it('mote run and mote boot print the frames mapped; without the map, as the guest wrote them', async () => {
+    const file = 'tests/cli/fixtures/crash/main.ts';
+    const run = await mote(['run', image]);
+    expect(run.stdout).toMatch(new RegExp(`^    at inner \\(${file}:3:\\d+\\)$`, 'm'));
+    expect(run.stdout).not.toMatch(/main\.js:/);
+    expect(run.status).toBe(100);
+    const boot = await mote(['boot', image]);
+    expect(boot.stdout).toMatch(new RegExp(`^    at inner \\(${file}:3\\)$`, 'm'));
+    expect(boot.stdout).toMatch(new RegExp(`^    at <anonymous> \\(${file}:7\\)$`, 'm'));
+    expect(boot.status).toBe(100);
+    const bare = join(dir, 'bare.img');
+    writeFileSync(bare, readFileSync(image));
+    const unmapped = await mote(['run', bare]);
+    expect(unmapped.stdout).toMatch(/^    at inner \(main\.js:\d+:\d+\)$/m);
+  }, 120_000);
 });
