@@ -14,7 +14,7 @@ describe('mote new', () => {
     const r = moteSync(['new', dir]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('npm install && npm run build');
-    const files = ['.gitignore', 'README.md', 'package.json', 'src/counter.ts', 'src/main.ts', 'src/sup.ts', 'test/counter.test.ts'];
+    const files = ['.gitignore', 'README.md', 'package.json', 'src/counter.ts', 'src/main.ts', 'src/sup.ts', 'test/counter.test.ts', 'tsconfig.json'];
     for (const f of files) {
       const text = readFileSync(join(dir, f), 'utf8');
       expect(text.length).toBeGreaterThan(0);
@@ -24,6 +24,11 @@ describe('mote new', () => {
     expect(readFileSync(join(dir, 'src/sup.ts'), 'utf8')).toContain('Supervisor.startLink');
     expect(readFileSync(join(dir, 'src/counter.ts'), 'utf8')).toContain('GenServer.startLink');
     expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name).toBe('counter-app');
+    // Ready to commit: neither images nor installed packages are tracked.
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['node_modules/', '*.img']));
+    // The build script is mote build, which type-checks (tests/cli/types.test.ts runs plain tsc on a scaffold).
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).scripts.build).toBe('mote build . -o counter-app.img');
+    expect(JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8')).compilerOptions.types).toEqual([]);
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toMatch(/npm install[\s\S]*npx mote build \. -o counter-app\.img[\s\S]*npx mote run[\s\S]*npx mote boot/);
   });
 
