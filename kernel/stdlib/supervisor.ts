@@ -118,19 +118,27 @@ async function restart(s: State, failed: Child): Promise<State | { stop: Reason;
     s.children = s.children.filter((c) => !dropped.includes(c));
     group = group.filter((c) => !dropped.includes(c));
   }
-  for (const c of group) {
-    for (;;) {
+  // Start the group in order. As OTP: if one fails, that is a restart
+  // more; one_for_all then stops those it just started and starts the
+  // whole group again, the others go on from the child that failed.
+  for (;;) {
+    let failedAt = -1;
+    for (let k = 0; k < group.length; k++) {
+      const c = group[k];
       const r = startOne(c.spec, c.extra);
-      if (r.error === undefined) {
-        c.pid = r.pid;
-        if (!r.pid && s.strategy === 'simple_one_for_one') s.children.splice(s.children.indexOf(c), 1);
+      if (r.error !== undefined) {
+        logger.error(`supervisor ${self()}: child ${c.spec.id} failed to restart: ${briefReason(r.error)}`);
+        failedAt = k;
         break;
       }
-      logger.error(`supervisor ${self()}: child ${c.spec.id} failed to restart: ${briefReason(r.error)}`);
-      if (!addRestart(s)) return { stop: 'shutdown', state: s };
+      c.pid = r.pid;
+      if (!r.pid && s.strategy === 'simple_one_for_one') s.children.splice(s.children.indexOf(c), 1);
     }
+    if (failedAt < 0) return s;
+    if (!addRestart(s)) return { stop: 'shutdown', state: s };
+    if (s.strategy === 'one_for_all') await shutdownAll(group.slice(0, failedAt));
+    else group = group.slice(failedAt);
   }
-  return s;
 }
 
 type Which = { id: string; pid: Pid | null; type: 'worker' | 'supervisor'; restart: Restart };
