@@ -50,6 +50,18 @@ export const SWEEP_PLAN: Record<string, string[]> = {
   http: ['--ready', 'listening on port 80'],
 };
 
+/** Runs the sweep found failing, each reported with what it showed; the CI
+ *  subset tolerates these (and only these), the full sweep counts them. Take
+ *  an entry out once it is fixed. */
+export const KNOWN: Array<{ app: string; host: string; ram: number; why: string }> = [
+  {
+    app: 'chaos', host: 'hosted', ram: 3 * M,
+    why: "runs out of memory above inspect's estimate (2240K: it sees only compiled code), its kv workers are killed out_of_memory, keeper_a fails to restart, and acknowledged writes are lost (status 5); metal runs fully at 3M",
+  },
+];
+
+export const known = (app: string, r: SweepRun) => KNOWN.find((k) => k.app === app && k.host === r.host && k.ram === r.ram);
+
 /** The apps in images/ (each directory is one). */
 export function imageApps(): string[] {
   return readdirSync(join(root, 'images'), { withFileTypes: true })

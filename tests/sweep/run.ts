@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { moteSync, root, tempDir } from '../cli/support.ts';
 import { formatSize } from '../../builder/size.ts';
-import { crashed, disagrees, edgeSizes, hung, imageApps, SWEEP_PLAN, SWEEP_SIZES, type SweepRun } from './plan.ts';
+import { crashed, disagrees, edgeSizes, hung, imageApps, known, SWEEP_PLAN, SWEEP_SIZES, type SweepRun } from './plan.ts';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -83,7 +83,8 @@ for (const app of apps) {
     continue;
   }
   for (const run of r.runs.filter((x) => crashed(x) || hung(x) || disagrees(x))) {
-    const where = grid.has(run.ram) ? '' : ' (edge)';
+    const k = known(app, run);
+    const where = (grid.has(run.ram) ? '' : ' (edge)') + (k ? ' (known, tests/sweep/plan.ts)' : '');
     console.log(`  ${app} ${run.host} ${formatSize(run.ram)}${where}: ${run.outcome}, predicted ${run.expected} (status ${run.status}) ${run.detail}`);
     if (verbose) for (const line of run.tail ?? []) console.log(`      | ${line}`);
   }
