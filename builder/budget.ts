@@ -162,9 +162,9 @@ export async function budgetImage(path: string, bytes: Uint8Array, report: Inspe
   const net = opts.net ?? true;
   const cases = opts.sizes.flatMap((ram) => opts.hosts.map((host) => ({ ram, host })));
   const total = cases.length;
-  let done = 0;
+  let started = 0;
   const runOne = async ({ ram, host }: { ram: number; host: BudgetHost }): Promise<BudgetRun> => {
-    opts.onProgress?.(done, total, { host, ram });
+    opts.onProgress?.(started++, total, { host, ram });
     // A server's ready line stops its run, and with it the collected output.
     const stop = new AbortController();
     let seen = '';
@@ -180,7 +180,6 @@ export async function budgetImage(path: string, bytes: Uint8Array, report: Inspe
             { memoryBytes: ram, timeoutMs, stdin: '', net, commandLine: opts.commandLine, signal: stop.signal, stdout: { write: onOutput } },
           ).then((h) => ({ ...h, output: seen }))
         : await bootOnce(path, ram, o);
-    done++;
     const { status, output, wallMs } = r;
     const ready = opts.ready === undefined ? undefined : { line: opts.ready, seen: stop.signal.aborted };
     const outcome = classify(status, output, expectStatus, ready?.seen);
