@@ -34,5 +34,6 @@ export { HttpServer, type HttpServerOptions, type HttpHandler, type Request, typ
 export { loadOptional } from './optional.ts';
 export { args, env, getenv } from './args.ts';
 export * as stdin from './console_input.ts';
+export { installWebGlobals } from './web_globals.ts';
 export * as stdout from './stdout.ts';
 export { inspect, format } from './inspect.ts';

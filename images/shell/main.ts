@@ -5,7 +5,7 @@
 //   mote boot shell.img                    on a terminal, like erl
 //   printf '1+1\nhalt(0)\n' | mote boot shell.img
 import * as mote from 'mote';
-import { register, self, spawn, stdin, stdout, halt } from 'mote';
+import { installWebGlobals, register, self, spawn, stdin, stdout, halt } from 'mote';
 import { Evaluator } from './evaluate.ts';
 import { installHelpers } from './helpers.ts';
 import { LineEditor } from './line_editor.ts';
@@ -14,6 +14,8 @@ const PROMPT = '> ';
 
 async function shell(): Promise<void> {
   installHelpers(mote);
+  installWebGlobals(); // what a line names is eval'd, never bundled: give it every Web API
+
   const editor = new LineEditor(PROMPT);
   const evaluator = new Evaluator(self());
   stdout.write('mote shell: JavaScript on the node. help() lists the helpers; halt() or Ctrl-D leaves.\n' + PROMPT);

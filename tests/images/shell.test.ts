@@ -25,6 +25,13 @@ function screen(out: string): string {
 
 describe('images/shell', () => {
   for (const host of hosts) {
+    it(`mote ${host}: a line has the Web APIs too, though no bundler saw it`, async () => {
+      const r = await runOn(host, image, ['--net', 'none'], 120, 'new URL("http://a/b?c=1").searchParams.get("c")\ntypeof crypto.randomUUID()\natob(btoa("hé!"))\nhalt(0)\n');
+      const lines = screen(r.stdout).split('\n');
+      expect(lines.slice(1, 7), r.stdout).toEqual(['> new URL("http://a/b?c=1").searchParams.get("c")', "'1'", '> typeof crypto.randomUUID()', "'string'", '> atob(btoa("hé!"))', "'hé!'"]);
+      expect(r.status).toBe(0);
+    }, 180_000);
+
     it(`mote ${host}: 1+1, i(), a thrown error, an up-arrow recall, halt(0)`, async () => {
       const r = await runOn(host, image, ['--net', 'none'], 120, `1+1\ni()\nthrow new RangeError("boom")\n${UP}\n'a' + 1\nhalt(0)\n`);
       const lines = screen(r.stdout).split('\n');
