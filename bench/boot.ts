@@ -5,10 +5,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MOTE_ROOT } from '../builder/pack.ts';
-import { ImageError } from '../builder/image.ts';
-import { bootImage, kvmWorks, type Machine } from '../builder/qemu.ts';
-import { Exit } from '../kernel/platform.ts';
-import { FLOOR as floor, wallMs, writeHello } from './boot-times.ts';
+import { kvmWorks, type Machine } from '../builder/qemu.ts';
+import { FLOOR as floor, smallestHelloMemory, wallMs, writeHello } from './boot-times.ts';
 import { median } from './stats.ts';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 10;
@@ -16,27 +14,6 @@ const out = join(MOTE_ROOT, 'bench/results');
 mkdirSync(out, { recursive: true });
 
 const { path: hello, bytes: imageBytes } = await writeHello(out);
-
-async function runsOk(memory: number, machine: Machine): Promise<boolean> {
-  try {
-    const r = await bootImage(hello, { memory, machine, accel: 'tcg', stdio: 'pipe', timeoutMs: 20_000 });
-    return r.status === 0 && r.output === 'hello from mote\n';
-  } catch (e) {
-    if (e instanceof ImageError && e.status === Exit.TooLittleMemory) return false; // refused before boot
-    throw e;
-  }
-}
-
-/** Smallest RAM, in 64 KiB steps, at which hello prints its line and exits 0. */
-async function smallestMemory(machine: Machine): Promise<number> {
-  let lo = 1 << 20, hi = 8 << 20; // lo fails (the image alone is near 1 MiB above 1 MiB), hi runs
-  if (!(await runsOk(hi, machine))) throw new Error(`hello does not run at 8 MiB on ${machine}`);
-  while (hi - lo > 64 << 10) {
-    const mid = Math.round((lo + hi) / 2 / 65536) * 65536;
-    if (await runsOk(mid, machine)) hi = mid; else lo = mid;
-  }
-  return hi;
-}
 
 /** Floor and hello alternate, so a noisy stretch of the machine hits both alike. */
 async function wallTimes(machine: Machine, accel: 'kvm' | 'tcg'): Promise<{ floor: number[]; hello: number[] }> {
@@ -51,7 +28,7 @@ async function wallTimes(machine: Machine, accel: 'kvm' | 'tcg'): Promise<{ floo
 const report: Record<string, unknown> = { imageBytes, runs };
 console.log(`image size: ${imageBytes} bytes (${(imageBytes / 1024).toFixed(0)} KiB)`);
 for (const machine of ['microvm', 'pc'] as const) {
-  const min = await smallestMemory(machine);
+  const min = await smallestHelloMemory(hello, machine);
   report[`minMemory_${machine}`] = min;
   console.log(`smallest -m for hello on ${machine}: ${min / 1024} KiB`);
 }

@@ -1,0 +1,72 @@
+// The Linux reference for boot: Debian's kernel booting the static qjs from
+// bench/report/linux-hello.sh's initramfs under the same QEMU and
+// accelerator as mote, timed launch to exit. Debian's 6.1 kernel hangs on
+// plain -M microvm at TSC calibration, so microvm gets the PIT, PIC and RTC;
+// it can hang even then, so every boot has a timeout and a hang is counted,
+// not timed.
+import { spawn, spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { MOTE_ROOT } from '../../builder/pack.ts';
+import { QEMU, type Machine } from '../../builder/qemu.ts';
+
+const VM = join(MOTE_ROOT, 'build/linux-vm');
+export const LINUX_KERNEL = join(VM, 'vmlinuz');
+export const LINUX_INITRD = join(VM, 'hello.cpio');
+export const LINUX_HELLO = 'hello from linux';
+const MACHINE_ARG: Record<Machine, string> = { microvm: 'microvm,pit=on,pic=on,rtc=on', pc: 'pc' };
+
+/** Builds the initramfs (and the network bench's kernel and qjs, when
+ *  missing); throws with the script's last lines when it fails. */
+export function buildLinuxHello(): { kernelBytes: number; initrdBytes: number } {
+  const r = spawnSync('sh', [join(MOTE_ROOT, 'bench/report/linux-hello.sh')], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bench/report/linux-hello.sh failed (${r.status}): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' / ')}`);
+  return { kernelBytes: statSync(LINUX_KERNEL).size, initrdBytes: statSync(LINUX_INITRD).size };
+}
+
+export type LinuxBoot = { ms: number; printed: boolean } | { hang: true };
+
+/** One boot at `memoryMiB`: launch to QEMU's exit, and whether the hello
+ *  line came out; a hang if it runs past `timeoutMs`. */
+export function bootLinux(machine: Machine, memoryMiB: number, timeoutMs: number): Promise<LinuxBoot> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const q = spawn(QEMU, [
+      '-M', MACHINE_ARG[machine], '-accel', 'tcg', '-m', `${memoryMiB}M`,
+      '-kernel', LINUX_KERNEL, '-initrd', LINUX_INITRD,
+      '-append', 'console=ttyS0 quiet loglevel=1 panic=-1',
+      '-nodefaults', '-no-user-config', '-display', 'none', '-monitor', 'none', '-serial', 'stdio', '-no-reboot',
+    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    q.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    q.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    let hung = false;
+    const timer = setTimeout(() => { hung = true; q.kill('SIGKILL'); }, timeoutMs);
+    q.on('error', (e) => { clearTimeout(timer); reject(e); });
+    q.on('close', () => {
+      clearTimeout(timer);
+      resolve(hung ? { hang: true } : { ms: performance.now() - t0, printed: out.includes(LINUX_HELLO) });
+    });
+  });
+}
+
+/** The smallest -m, in MiB steps, at which the hello line comes out, or
+ *  null when it does not at `hiMiB`. A hang is retried once, then counts as
+ *  not printing. `hangs` counts every hang seen. */
+export async function smallestLinuxMemory(machine: Machine, hiMiB: number, timeoutMs: number, hangs: { n: number }): Promise<number | null> {
+  const prints = async (mib: number) => {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const r = await bootLinux(machine, mib, timeoutMs);
+      if (!('hang' in r)) return r.printed;
+      hangs.n++;
+    }
+    return false;
+  };
+  if (!(await prints(hiMiB))) return null;
+  let lo = 1, hi = hiMiB;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (await prints(mid)) hi = mid; else lo = mid;
+  }
+  return hi;
+}
