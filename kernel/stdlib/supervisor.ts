@@ -141,7 +141,8 @@ async function restart(s: State, failed: Child): Promise<State | { stop: Reason;
   }
 }
 
-type Which = { id: string; pid: Pid | null; type: 'worker' | 'supervisor'; restart: Restart };
+/** A child as whichChildren lists it: id null under simple_one_for_one (OTP's undefined). */
+type Which = { id: string | null; pid: Pid | null; type: 'worker' | 'supervisor'; restart: Restart };
 type Counts = { specs: number; active: number; supervisors: number; workers: number };
 
 function fail(reason: Reason): never {
@@ -229,7 +230,7 @@ const supervisorModule: ServerModule<State, () => SupSpec | { ignore: true }> = 
     if (s.template && req.op === 'terminate' && byId) return { reply: { error: 'simple_one_for_one' }, state: s };
     switch (req.op) {
       case 'which':
-        return { reply: s.children.map((c): Which => ({ id: c.spec.id, pid: c.pid, type: c.spec.type, restart: c.spec.restart })).reverse(), state: s };
+        return { reply: s.children.map((c): Which => ({ id: s.template ? null : c.spec.id, pid: c.pid, type: c.spec.type, restart: c.spec.restart })).reverse(), state: s };
       case 'count':
         return { reply: counts(s), state: s };
       case 'spec': {
