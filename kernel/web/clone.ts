@@ -1,3 +1,4 @@
+/// <reference path="./modules.d.ts" />
 /**
  * structuredClone, from @ungap/structured-clone (the HTML algorithm in plain
  * JS: cycles, Map, Set, Date, RegExp, errors, ArrayBuffer and its views,

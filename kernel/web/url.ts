@@ -1,3 +1,4 @@
+/// <reference path="./modules.d.ts" />
 /**
  * URL and URLSearchParams (WHATWG URL), from core-js-pure: the pure build
  * installs nothing globally, and its parser is about 49 KB minified, where
