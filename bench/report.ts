@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark in one run, written up as bench/REPORT.md
-// with its plots (bench/plots/) and raw data (bench/results/report.json).
+// with its plots (bench/plots/) and raw data (bench/REPORT.json).
 // Each step either measures or says why it could not (a figure missing for a
 // stated reason, such as no erl); a step that fails stops the report with a
 // non-zero status naming it, and nothing is written.
@@ -19,10 +19,10 @@ import { renderReport, timesBeam, type KernelResult, type OrbitResult, type Repo
 
 const HELP = `usage: npm run bench -- [flags]        (npx vite-node bench/report.ts [flags])
   --runs N            runs per figure, medians reported (default 3)
-  --boot-runs N       boots per machine for the Linux comparison (default 5)
-  --linux-timeout S   a Linux boot past S seconds counts as a hang (default 60)
+  --boot-runs N       boots per machine for the Linux comparison (default 3)
+  --linux-timeout S   a Linux boot past S seconds counts as a hang (default 90)
   --linux-max-mib M   top of the Linux smallest -m search (default 256)
-  --kernel-scale X    bench/kernel/run.ts --scale (default 0.05; 1 is the full size, ~6 min a run on metal under TCG)
+  --kernel-scale X    bench/kernel/run.ts --scale (default 0.02; 1 is the full size, ~6 min a run on metal under TCG)
   --kernel-engines L  node,hosted,metal,beam (default all)
   --orbit-space N     Orbit's space [0..N) (default 300)
   --orbit-workers P   Orbit's parallel workers (default 4)
@@ -30,7 +30,7 @@ const HELP = `usage: npm run bench -- [flags]        (npx vite-node bench/report
   --sections L        images,boot,kernel,orbit,aco (default all)
   --extra L           also run and include: net (bench/net.ts --quick), cli (bench/cli.ts), web-apis
   --quick             one run each, the smallest sizes (a check that every step works)
-Writes bench/REPORT.md, bench/plots/*.svg and bench/results/report.json.`;
+Writes bench/REPORT.md, bench/plots/*.svg and bench/REPORT.json (every run's figures).`;
 if (process.argv.includes('--help')) {
   console.log(HELP);
   process.exit(0);
@@ -41,10 +41,10 @@ const arg = (name: string, dflt: string) => {
 };
 const quick = process.argv.includes('--quick');
 const runs = Number(arg('runs', quick ? '1' : '3'));
-const bootRuns = Number(arg('boot-runs', quick ? '1' : '5'));
-const linuxTimeoutMs = Number(arg('linux-timeout', '60')) * 1000;
+const bootRuns = Number(arg('boot-runs', quick ? '1' : '3'));
+const linuxTimeoutMs = Number(arg('linux-timeout', '90')) * 1000;
 const linuxMaxMiB = Number(arg('linux-max-mib', '256'));
-const kernelScale = arg('kernel-scale', quick ? '0.01' : '0.05');
+const kernelScale = arg('kernel-scale', quick ? '0.01' : '0.02');
 const kernelEngines = arg('kernel-engines', 'node,hosted,metal,beam').split(',');
 const orbitSpace = arg('orbit-space', quick ? '50' : '300');
 const orbitWorkers = arg('orbit-workers', '4');
@@ -139,7 +139,7 @@ try {
   });
   data.loadAfter = loadavg();
   data.elapsedMs = performance.now() - t0;
-  writeFileSync(join(MOTE_ROOT, 'bench/results/report.json'), JSON.stringify(data, null, 2) + '\n');
+  writeFileSync(join(MOTE_ROOT, 'bench/REPORT.json'), JSON.stringify(data, null, 2) + '\n');
   writeFileSync(join(MOTE_ROOT, 'bench/REPORT.md'), renderReport(data));
   log(`wrote bench/REPORT.md in ${(data.elapsedMs / 60000).toFixed(1)} min`);
 } catch (e) {

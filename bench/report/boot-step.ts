@@ -25,6 +25,7 @@ export interface MachineBoot {
 export interface BootSection {
   runs: number;
   linuxTimeoutMs: number;
+  linuxMaxMiB: number;
   helloBytes: number;
   linuxKernelBytes: number;
   linuxInitrdBytes: number;
@@ -48,7 +49,9 @@ export async function bootSection(o: { runs: number; linuxTimeoutMs: number; lin
     }
     const helloSmallestBytes = await smallestHelloMemory(hello, machine);
     const hangs = { n: 0 };
-    const linuxSmallestMiB = await smallestLinuxMemory(machine, o.linuxMaxMiB, o.linuxTimeoutMs, hangs);
+    // Each probe that hangs costs the timeout twice: not searched where no
+    // timed boot got through.
+    const linuxSmallestMiB = m.linuxMs.length ? await smallestLinuxMemory(machine, o.linuxMaxMiB, o.linuxTimeoutMs, hangs) : null;
     o.log(`boot ${machine}: smallest -m hello ${helloSmallestBytes / 1024} KiB, linux ${linuxSmallestMiB ?? 'none'} MiB (${hangs.n} hangs)`);
     machines[machine] = {
       ...m,
@@ -58,5 +61,5 @@ export async function bootSection(o: { runs: number; linuxTimeoutMs: number; lin
       linuxSmallestHangs: hangs.n,
     };
   }
-  return { runs: o.runs, linuxTimeoutMs: o.linuxTimeoutMs, helloBytes, linuxKernelBytes: sizes.kernelBytes, linuxInitrdBytes: sizes.initrdBytes, machines };
+  return { runs: o.runs, linuxTimeoutMs: o.linuxTimeoutMs, linuxMaxMiB: o.linuxMaxMiB, helloBytes, linuxKernelBytes: sizes.kernelBytes, linuxInitrdBytes: sizes.initrdBytes, machines };
 }
