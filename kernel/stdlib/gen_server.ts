@@ -35,7 +35,7 @@ import { register, unregister, resolveProc, whereis } from '../registry.ts';
 import { sendAfter, cancelTimer } from '../send_after.ts';
 import { crashText } from './report.ts';
 import { makeRequests } from './gen_server_requests.ts';
-import { handleSystem, SYS_TAG, type Status } from './sys.ts';
+import { handleSystem, traceLine, SYS_TAG, type Status } from './sys.ts';
 import { state as kernel } from '../process.ts';
 import { processInfoParent } from './internal.ts';
 import { call as genCall, reply, isCall, DEFAULT_CALL_TIMEOUT, type From } from '../call.ts';
@@ -137,6 +137,8 @@ class Server<S> {
   declare pending?: { value: unknown };
   /** Why a result was refused, for the crash report. */
   declare badResult?: string;
+  /** Set by sys.trace. */
+  declare traced?: boolean;
   constructor(readonly mod: ServerModule<S, any>) {}
 
   get behaviour(): string {
@@ -227,6 +229,7 @@ class Server<S> {
     if (!r || typeof r !== 'object' || !('state' in r)) return this.bad(what, r);
     this.state = r.state;
     if ('stop' in r) return this.stopWith(r.stop);
+    if (this.traced) traceLine('new state', r.state);
     this.measure();
     return this.next(r, what);
   }
@@ -236,6 +239,7 @@ class Server<S> {
     this.state = r.state;
     if ('stop' in r) return this.stopWith(r.stop, () => ('reply' in r ? reply(from, r.reply) : undefined));
     if ('reply' in r) reply(from, r.reply);
+    if (this.traced) traceLine(`${'reply' in r ? `sent reply to ${from.pid}, ` : ''}new state`, r.state);
     this.measure();
     return this.next(r, 'handleCall');
   }
@@ -275,6 +279,7 @@ class Server<S> {
       cancelTimer(this.timer);
       this.timer = null;
     }
+    if (this.traced) traceIn(msg);
     if (isCall(msg, TAG)) {
       const from = msg.from;
       if (!mod.handleCall) return this.fail(new Error('GenServer: call to a server without handleCall'));
@@ -295,6 +300,13 @@ class Server<S> {
     }
     return this.run(() => mod.handleInfo!(msg, this.state), (r: NoReply<S>) => this.noreply('handleInfo', r));
   }
+}
+
+/** sys.trace's line for an event coming in. */
+function traceIn(msg: any): void {
+  if (isCall(msg, TAG)) traceLine(`got call from ${msg.from.pid}:`, msg.req);
+  else if (msg && typeof msg === 'object' && msg.$cast === TAG) traceLine('got cast', msg.msg);
+  else traceLine('got', msg);
 }
 
 const INIT_RESULTS = 'GenServer: init must return { ok: state }, { stop: reason } or { ignore: true }';

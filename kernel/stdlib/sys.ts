@@ -1,5 +1,5 @@
 /**
- * sys, as OTP's for a gen_server: getState, replaceState and getStatus,
+ * sys, as OTP's for a gen_server: getState, replaceState, getStatus and trace,
  * answered by the server between two callbacks (a system message, which
  * neither reaches the callbacks nor cancels a pending `timeout`).
  *
@@ -14,6 +14,7 @@ import { call, reply, type From } from '../call.ts';
 import { ProcessExit, reasonOf } from '../signals.ts';
 import { self } from '../processes.ts';
 import type { Reason } from '../process.ts';
+import * as logger from '../logger.ts';
 
 export const SYS_TAG = '$system';
 
@@ -25,6 +26,8 @@ export interface Status {
 
 export interface SystemTarget {
   state: unknown;
+  /** Set by sys.trace: each event is logged (notice) as it is handled. */
+  traced?: boolean;
   readonly behaviour: string;
   readonly mod: { formatStatus?(status: Status): Status };
 }
@@ -46,6 +49,9 @@ export function handleSystem(target: SystemTarget, req: { op: string; key?: Ref 
       return answer({ ok: target.state });
     case 'get_status':
       return answer({ ok: { pid: self(), behaviour: target.behaviour, ...formatStatus(target, { state: target.state }) } });
+    case 'trace':
+      target.traced = (req as { on?: boolean }).on === true || undefined;
+      return reply(from, { ok: 'ok' });
     case 'replace_state': {
       const fn = req.key ? handed.get(req.key.id) : undefined;
       if (!fn) return reply(from, { $sysError: 'no state function' });
@@ -61,6 +67,11 @@ export function handleSystem(target: SystemTarget, req: { op: string; key?: Ref 
     }
   }
   reply(from, { $sysError: { unknown_system_request: req.op } });
+}
+
+/** One line of sys.trace, as OTP's `*DBG*` lines. */
+export function traceLine(what: string, ...args: unknown[]): void {
+  logger.notice(`*DBG* ${what}`, ...args);
 }
 
 /** The module's formatStatus applied, or the status as it is; a
@@ -102,4 +113,9 @@ export async function replaceState<S = unknown>(server: Pid | string, fn: (state
 /** The server's pid, behaviour and state, formatted by its formatStatus. */
 export function getStatus(server: Pid | string, timeout = 5000): Promise<{ pid: Pid; behaviour: string; state: unknown }> {
   return sysCall(server, { op: 'get_status' }, timeout) as Promise<{ pid: Pid; behaviour: string; state: unknown }>;
+}
+
+/** Turns the logging of every event the server handles on or off. */
+export async function trace(server: Pid | string, on: boolean, timeout = 5000): Promise<void> {
+  await sysCall(server, { op: 'trace', on: on === true }, timeout);
 }

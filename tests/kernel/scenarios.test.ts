@@ -13,6 +13,11 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'harness
 const mustPrint: Record<string, RegExp[]> = {
   limits: [/^\[error\] process <0\.\d+\.0> ran \d+ ms without yielding \(limit 100 ms\): killed$/m],
   services: [/^\[warning\] <0\.\d+\.0> visible warning \{ n: 1 \}$/m],
+  otp_gen_server: [
+    /^\[notice\] <0\.\d+\.0> \*DBG\* got call from <0\.\d+\.0>: started_p$/m,
+    /^\[notice\] <0\.\d+\.0> \*DBG\* sent reply to <0\.\d+\.0>, new state traced$/m,
+    /^\[notice\] <0\.\d+\.0> \*DBG\* got cast \{ handle_cast: <0\.\d+\.0> \}$/m,
+  ],
 };
 
 for (const engine of ['node', 'quickjs'] as Engine[]) {
