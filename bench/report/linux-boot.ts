@@ -51,16 +51,14 @@ export function bootLinux(machine: Machine, memoryMiB: number, timeoutMs: number
 }
 
 /** The smallest -m, in MiB steps, at which the hello line comes out, or
- *  null when it does not at `hiMiB`. A hang is retried once, then counts as
- *  not printing. `hangs` counts every hang seen. */
+ *  null when it does not at `hiMiB`. A hang counts as not printing (a retry
+ *  would cost the timeout again, and too little RAM can hang too); `hangs`
+ *  counts them. */
 export async function smallestLinuxMemory(machine: Machine, hiMiB: number, timeoutMs: number, hangs: { n: number }): Promise<number | null> {
   const prints = async (mib: number) => {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const r = await bootLinux(machine, mib, timeoutMs);
-      if (!('hang' in r)) return r.printed;
-      hangs.n++;
-    }
-    return false;
+    const r = await bootLinux(machine, mib, timeoutMs);
+    if ('hang' in r) hangs.n++;
+    return !('hang' in r) && r.printed;
   };
   if (!(await prints(hiMiB))) return null;
   let lo = 1, hi = hiMiB;

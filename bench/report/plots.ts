@@ -17,7 +17,7 @@ function svg(options: Plot.PlotOptions): string {
 /** Launch to first output per image, against the floor's launch to exit. */
 export function bootByImage(rows: Array<{ name: string; ms: number; floorMs: number }>): string {
   return svg({
-    marginLeft: 80, width: 640, height: 40 + rows.length * 26,
+    marginLeft: 80, marginRight: 40, width: 680, height: 40 + rows.length * 26,
     x: { label: 'ms, QEMU launch to first console output (TCG, microvm); dashed: empty kernel to exit', grid: true },
     y: { label: null, domain: rows.map((r) => r.name) },
     marks: [

@@ -84,7 +84,7 @@ function boot(b: BootSection, plot: string): string {
       `${m.linuxHangs} of ${b.runs}${m.linuxSilent ? `, ${m.linuxSilent} without the line` : ''}`]);
   }
   const mem: string[][] = Object.entries(b.machines).map(([name, m]) => [name, `${(m.helloSmallestBytes / 1024).toFixed(0)} KiB`,
-    m.linuxSmallestMiB === null ? (m.linuxMs.length ? `missing: no hello line at ${b.linuxMaxMiB} MiB${m.linuxSmallestHangs ? ` (${m.linuxSmallestHangs} hangs)` : ''}` : 'missing: not searched, no timed boot got through') : `${m.linuxSmallestMiB} MiB${m.linuxSmallestHangs ? ` (${m.linuxSmallestHangs} hangs retried)` : ''}`,
+    m.linuxSmallestMiB === null ? (m.linuxMs.length ? `missing: no hello line at ${b.linuxMaxMiB} MiB${m.linuxSmallestHangs ? ` (${m.linuxSmallestHangs} hangs)` : ''}` : 'missing: not searched, no timed boot got through') : `${m.linuxSmallestMiB} MiB${m.linuxSmallestHangs ? ` (${m.linuxSmallestHangs} probes hung, counted as not printing)` : ''}`,
     m.linuxSmallestMiB === null ? 'missing' : ratio(m.linuxSmallestMiB * (1 << 20), m.helloSmallestBytes)]);
   const linuxBytes = b.linuxKernelBytes + b.linuxInitrdBytes;
   return `## Boot: mote against a minimal Linux VM
