@@ -24,7 +24,10 @@
  *   1. evaluate the entry module named by the manifest;
  *   2. run every pending promise job;
  *   3. if `exit` was called, stop with its code;
- *   4. if the timer is due, disarm it and call its handler; go to 2;
+ *   4. if the timer is due, disarm it and call its handler; go to 2 (but if
+ *      the last turn did this, first give steps 5 and 6 their turn: a timer
+ *      that is always due, as the kernel's 0 ms yield is while any process
+ *      can run, must not starve input and the network);
  *   5. if console input is wanted and available, pass it on; go to 2;
  *   6. if a network event is pending, pass it to the `net.onEvent` handler
  *      (one event per turn, in the order they happened); go to 2;

@@ -20,6 +20,8 @@ const INPUT_CHUNK = 256;
 export const INTERRUPTED = 130;
 /** Longest single wait Node allows a timer. */
 const FOREVER_MS = 2 ** 31 - 1;
+/** How long the loop runs always-due timers before Node's event loop gets a turn. */
+const NODE_TURN_MS = 10;
 
 /** Less free heap than this, with the memory at its cap, is a full heap:
  *  enough for QuickJS to build and describe an ordinary error. */
@@ -279,6 +281,19 @@ export class HostedRun {
 
   // ---- the event loop (kernel/platform.ts, steps 2..8) ----
 
+  /** Whether the last turn fired the timer (fairness: see loop). */
+  private timerWentLast = false;
+  /** When Node's event loop last had a turn (see loop). */
+  private nodeTurnAt = 0;
+
+  private fireTimer(): void {
+    const { fn } = this.timer!;
+    this.timer = null;
+    this.timerWentLast = true;
+    this.call(fn);
+    fn.dispose();
+  }
+
   private async loop(): Promise<void> {
     for (;;) {
       this.heap.repay(); // outside the engine: take back what a rescue lent
@@ -289,14 +304,22 @@ export class HostedRun {
         if (this.guardFn) this.call(this.guardFn);
         continue;
       }
-      const now = this.now();
-      if (this.timer && now >= this.timer.deadline) {
-        const { fn } = this.timer;
-        this.timer = null;
-        this.call(fn);
-        fn.dispose();
+      // A due timer goes first, but not twice running while input or a
+      // network event waits (platform.ts, step 4): the kernel keeps a 0 ms
+      // timer armed while any process can run.
+      const timerDue = this.timer !== null && this.now() >= this.timer.deadline;
+      // Input and sockets reach this loop through Node's own event loop, which
+      // a timer that is always due would never let run: give it a turn every
+      // NODE_TURN_MS of such work.
+      if (timerDue && this.now() - this.nodeTurnAt >= NODE_TURN_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        this.nodeTurnAt = this.now();
+      }
+      if (timerDue && !this.timerWentLast) {
+        this.fireTimer();
         continue;
       }
+      this.timerWentLast = false;
       if (this.inputFn) {
         this.attachInput();
         const chunk = this.input.shift();
@@ -308,6 +331,10 @@ export class HostedRun {
         }
       }
       if (this.deliverNetEvent()) continue;
+      if (timerDue) {
+        this.fireTimer();
+        continue;
+      }
       if (!this.timer && !this.inputFn && this.net.openCount === 0) return;
       await this.waitUntil(this.timer ? this.timer.deadline : Infinity);
     }

@@ -288,6 +288,15 @@ static JSContext *context;
    *deadline the time to sleep until (a frame's interrupt or an input byte may
    end the sleep sooner). Powers off when nothing is left to wait for. Metal
    turns it in host_run; the wasm target's driver turns it from Node. */
+static void fire_timer(JSContext *ctx)
+{
+    JSValue fn = host.timer_handler;
+    host.timer_armed = 0;
+    host.timer_handler = JS_UNDEFINED;
+    call(ctx, fn, 0, NULL);
+    JS_FreeValue(ctx, fn);
+}
+
 int host_turn(uint64_t *deadline_out)
 {
     JSRuntime *rt = runtime;
@@ -301,15 +310,18 @@ int host_turn(uint64_t *deadline_out)
             call(ctx, host.guard_handler, 0, NULL);
         return 1;
     }
+    /* A due timer goes first, but not twice running while input or a
+       network event waits: the kernel keeps a 0 ms timer armed while any
+       process can run, and would starve them (platform.ts, step 4). */
+    static int timer_went_last;
     uint64_t now = clock_ns();
-    if (host.timer_armed && now >= host.timer_deadline_ns) {
-        JSValue fn = host.timer_handler;
-        host.timer_armed = 0;
-        host.timer_handler = JS_UNDEFINED;
-        call(ctx, fn, 0, NULL);
-        JS_FreeValue(ctx, fn);
+    int timer_due = host.timer_armed && now >= host.timer_deadline_ns;
+    if (timer_due && !timer_went_last) {
+        fire_timer(ctx);
+        timer_went_last = 1;
         return 1;
     }
+    timer_went_last = 0;
     int wants_input = JS_IsFunction(ctx, host.input_handler);
     if (wants_input) {
         char buf[256];
@@ -329,6 +341,11 @@ int host_turn(uint64_t *deadline_out)
         call(ctx, host.net_handler, nargs, args);
         for (int i = 0; i < nargs; i++)
             JS_FreeValue(ctx, args[i]);
+        return 1;
+    }
+    if (timer_due) {                         /* nothing else waited */
+        fire_timer(ctx);
+        timer_went_last = 1;
         return 1;
     }
     int sockets = host_net_open();

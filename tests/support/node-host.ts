@@ -163,6 +163,13 @@ export function createNodeHost(opts: NodeHostOptions = {}): NodeHost {
         call(g.onTrip);
       }
     };
+    let timerWentLast = false;
+    const fireTimer = () => {
+      const t = timer!;
+      timer = null;
+      timerWentLast = true;
+      call(t.handler);
+    };
     call(main);
     for (;;) {
       await drain();
@@ -172,12 +179,14 @@ export function createNodeHost(opts: NodeHostOptions = {}): NodeHost {
         out += `Uncaught ${String(error)}\n`;
         return { code: Exit.Uncaught, output: out, error };
       }
-      if (timer && timer.deadline <= now()) {
-        const t = timer;
-        timer = null;
-        call(t.handler);
+      // A due timer goes first, but not twice running while input or a
+      // network event waits (platform.ts, step 4).
+      const timerDue = timer !== null && timer.deadline <= now();
+      if (timerDue && !timerWentLast) {
+        fireTimer();
         continue;
       }
+      timerWentLast = false;
       if (inputHandler && input.length > 0) {
         const h = inputHandler;
         call(() => h(input.shift()!));
@@ -187,6 +196,10 @@ export function createNodeHost(opts: NodeHostOptions = {}): NodeHost {
       if (ev) {
         const h = netHandler!;
         call(() => h(...ev));
+        continue;
+      }
+      if (timerDue) {
+        fireTimer();
         continue;
       }
       if (timer) {
