@@ -21,6 +21,7 @@
 #define DEFAULT_RAM     (64u << 20)
 
 const struct mote_payload_header *native_payload;   /* payload.c reads it (the Makefile's -D) */
+void *heap_memory;                                   /* extern, kept: LeakSanitizer sees it held */
 static char command_line[CMDLINE_MAX];
 static size_t command_line_len;
 
@@ -177,10 +178,10 @@ int main(int argc, char **argv)
     uint64_t reserved = (image_end + PAGE - 1) / PAGE * PAGE - l.load_address + BOOT_HEAP_LOSS;
     uint64_t heap_bytes = total_ram > reserved ? total_ram - reserved + SENTINEL : 0;
     if (heap_bytes) {
-        void *heap = aligned_alloc(PAGE, (heap_bytes + PAGE - 1) & ~(uint64_t)(PAGE - 1));
-        if (!heap)
+        heap_memory = aligned_alloc(PAGE, (heap_bytes + PAGE - 1) & ~(uint64_t)(PAGE - 1));
+        if (!heap_memory)
             mote_fatal(MOTE_EXIT_TOO_LITTLE_MEMORY, "cannot take %lu KiB from Linux for the heap", (unsigned long)(heap_bytes / 1024));
-        heap_add_region((uintptr_t)heap, (uintptr_t)heap + heap_bytes);
+        heap_add_region((uintptr_t)heap_memory, (uintptr_t)heap_memory + heap_bytes);
     }
     if (heap_capacity() < MIN_HEAP)
         mote_fatal(MOTE_EXIT_TOO_LITTLE_MEMORY, "refusing to boot: %lu KiB of RAM, %lu KiB free for the heap, %u KiB needed",
