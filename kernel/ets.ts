@@ -12,7 +12,9 @@
  * owner writes, anyone reads), `private` (the owner only). The owner is the
  * process that created the table; when it dies the table goes to the heir,
  * which receives `{ type: 'ETS-TRANSFER', table, from, data }`, or is
- * deleted. The owner may hand it on with giveAway (the same message) and
+ * deleted. A table made with `keypos` holds tuples (arrays) keyed by the
+ * element at that 1-based position, so Erlang records port as they are.
+ * The owner may hand it on with giveAway (the same message) and
  * change the heir with setopts. Values are copied in and out, as messages are.
  *
  * Memory: a table's bytes (as `info().memory` counts them) are charged to its
@@ -25,8 +27,8 @@ import { procs, state } from './process.ts';
 import { deliver } from './mailbox.ts';
 import { copyTerm, Pid, Tid, type Copied } from './term.ts';
 import { termEq } from './term_eq.ts';
-import { checkKey, type Key } from './ets_keys.ts';
-import { Table, tables, named, own, drop, find, get, put, removeRow, removeValues, charge, ENTRY_BYTES, TABLE_BYTES, type TableType, type Access, type TableOptions } from './ets_table.ts';
+import { checkKey, keyId, type Key } from './ets_keys.ts';
+import { Table, tables, named, own, drop, find, get, put, removeRow, removeValues, charge, ENTRY_BYTES, TABLE_BYTES, type Row, type TableType, type Access, type TableOptions } from './ets_table.ts';
 
 export { Tid };
 export type { TableType, Access, TableOptions };
@@ -50,17 +52,35 @@ export function newTable(opts: TableOptions = {}): Tid {
   }
   const maxMemory = opts.maxMemory ?? 0;
   if (typeof maxMemory !== 'number' || !Number.isInteger(maxMemory) || maxMemory < 0) throw new TypeError(`ets.newTable: maxMemory must be an integer >= 0, got ${String(maxMemory)}`);
+  const keypos = opts.keypos ?? 0;
+  if (opts.keypos !== undefined && (!Number.isInteger(keypos) || keypos < 1)) throw new TypeError(`ets.newTable: keypos must be an integer >= 1, got ${String(keypos)}`);
   const t = new Table(type, access, opts.name ?? null, null, heir);
   t.maxMemory = maxMemory;
+  t.keypos = keypos;
   if (state.current) own(t, state.current);
   tables.set(t.tid.id, t);
   if (t.name !== null) named.set(t.name, t);
   return t.tid;
 }
 
-/** The entries of an insert, checked and copied: (key, value) or a list. */
-function batchOf(what: string, args: IArguments | unknown[]): [Key, Copied][] {
+/** A tuple table's entry: its key, and the tuple copied. */
+function tupleEntry(what: string, t: Table, tuple: unknown): [Key, Copied] {
+  if (!Array.isArray(tuple) || tuple.length < t.keypos) throw new TypeError(`${what}: a tuple table (keypos ${t.keypos}) takes arrays of at least ${t.keypos} elements`);
+  return [checkKey(what, tuple[t.keypos - 1]), copyTerm(tuple, what)];
+}
+
+/** The entries of an insert, checked and copied: (key, value) or a list of
+ *  [key, value]; for a tuple table a tuple or a list of tuples (an array of
+ *  arrays: a tuple whose elements are all arrays goes in as [tuple]). */
+function batchOf(what: string, t: Table, args: IArguments | unknown[]): [Key, Copied][] {
   const batch: [Key, Copied][] = [];
+  if (t.keypos) {
+    const a = args[1];
+    if (args.length !== 2 || !Array.isArray(a)) throw new TypeError(`${what}: a tuple table (keypos ${t.keypos}) takes (table, tuple) or (table, [tuple, ...])`);
+    const list = a.length === 0 || a.every((e) => Array.isArray(e)) ? a : [a];
+    for (const e of list) batch.push(tupleEntry(what, t, e));
+    return batch;
+  }
   if (args.length >= 3) batch.push([checkKey(what, args[1]), copyTerm(args[2], what)]);
   else {
     const a = args[1];
@@ -86,18 +106,20 @@ function write(what: string, t: Table, batch: [Key, Copied][]): void {
  *  TermError in the caller, as a message would be. */
 export function insert(table: Tid | string, key: Key, value: unknown): void;
 export function insert(table: Tid | string, entries: [Key, unknown][]): void;
+export function insert(table: Tid | string, tuples: unknown[]): void;
 export function insert(table: Tid | string, _a: unknown, _b?: unknown): void {
   const t = get('ets.insert', table, true);
-  write('ets.insert', t, batchOf('ets.insert', arguments));
+  write('ets.insert', t, batchOf('ets.insert', t, arguments));
 }
 
 /** As insert, but only if none of the keys is in the table (in any type):
  *  true if written, false (and nothing written) if one was there. */
 export function insertNew(table: Tid | string, key: Key, value: unknown): boolean;
 export function insertNew(table: Tid | string, entries: [Key, unknown][]): boolean;
+export function insertNew(table: Tid | string, tuples: unknown[]): boolean;
 export function insertNew(table: Tid | string, _a: unknown, _b?: unknown): boolean {
   const t = get('ets.insertNew', table, true);
-  const batch = batchOf('ets.insertNew', arguments);
+  const batch = batchOf('ets.insertNew', t, arguments);
   for (const [k] of batch) if (t.row(k)) return false;
   write('ets.insertNew', t, batch);
   return true;
@@ -132,6 +154,12 @@ export function lookupElement(table: Tid | string, key: Key, field: string | num
   }
   const pick = (v: Copied): unknown => {
     const o = v.value;
+    if (t.keypos) {
+      // A tuple table's positions are 1-based, as OTP's.
+      const a = o as unknown[];
+      if (typeof field !== 'number' || !Number.isInteger(field) || field < 1 || field > a.length) throw new Error(`${what}: the tuple under ${JSON.stringify(k)} has no position ${JSON.stringify(field)} (1 to ${a.length})`);
+      return copyTerm(a[field - 1], what).value;
+    }
     if (o === null || typeof o !== 'object' || !(field in o)) throw new Error(`${what}: the value under ${JSON.stringify(k)} has no field ${JSON.stringify(field)}`);
     const f = (o as Record<string | number, unknown>)[field];
     return copyTerm(f, what).value;
@@ -188,13 +216,46 @@ function single(what: string, t: Table): void {
  *  set to `setValue` instead. */
 export interface CounterOp {
   incr: number;
-  threshold: number;
-  setValue: number;
+  threshold?: number;
+  setValue?: number;
+  /** A tuple table's position (1-based) of the counter; default keypos + 1. */
+  pos?: number;
+}
+
+function counted(old: number, op: { incr: number; threshold?: number; setValue?: number }): number {
+  const n = old + op.incr;
+  if (op.threshold !== undefined && ((op.incr > 0 && n > op.threshold) || (op.incr < 0 && n < op.threshold))) return op.setValue as number;
+  return n;
+}
+
+/** updateCounter on a tuple table: the number at `pos` (1-based; default
+ *  the one after the key, as OTP's), the default a whole tuple. */
+function updateTupleCounter(what: string, t: Table, k: Key, r: Row | undefined, op: { incr: number; threshold?: number; setValue?: number; pos?: number }, initial: unknown): number {
+  const pos = op.pos ?? t.keypos + 1;
+  const old = r ? r.vals[0].value : initial;
+  if (old === undefined) throw new Error(`${what}: no entry for key ${JSON.stringify(k)} and no default tuple`);
+  if (!Array.isArray(old) || !Number.isInteger(pos) || pos < 1 || pos > old.length || pos === t.keypos || typeof old[pos - 1] !== 'number') {
+    throw new TypeError(`${what}: position ${String(pos)} of the ${r ? `tuple under ${JSON.stringify(k)}` : 'default'} is not a counter`);
+  }
+  if (!r && termKey(t, old) !== keyId(k)) throw new TypeError(`${what}: the default tuple's key is not ${JSON.stringify(k)}`);
+  const n = counted(old[pos - 1] as number, op);
+  const next = old.slice();
+  next[pos - 1] = n;
+  const v = copyTerm(next, what);
+  charge(what, t, r ? v.size - r.vals[0].size : ENTRY_BYTES + v.size);
+  put(t, k, v);
+  return n;
+}
+
+function termKey(t: Table, tuple: unknown[]): unknown {
+  return keyId(checkKey('ets', tuple[t.keypos - 1]));
 }
 
 /** Adds `incr` to the number under `key`; `initial` is used if the key is
- *  missing (else that is an error), as OTP's Default. Returns the new number. */
-export function updateCounter(table: Tid | string, key: Key, incr: number | CounterOp, initial?: number): number {
+ *  missing (else that is an error), as OTP's Default. Returns the new number.
+ *  On a tuple table the counter is the element at `pos` (default keypos + 1)
+ *  and `initial` a whole tuple. */
+export function updateCounter(table: Tid | string, key: Key, incr: number | CounterOp, initial?: number | unknown[]): number {
   const what = 'ets.updateCounter';
   const t = get(what, table, true);
   single(what, t);
@@ -203,12 +264,12 @@ export function updateCounter(table: Tid | string, key: Key, incr: number | Coun
   if (op.threshold !== undefined && (typeof op.threshold !== 'number' || typeof op.setValue !== 'number')) throw new TypeError(`${what}: threshold and setValue must be numbers`);
   const k = checkKey(what, key);
   const r = t.row(k);
+  if (t.keypos) return updateTupleCounter(what, t, k, r, op, initial);
   if (!r && initial !== undefined && typeof initial !== 'number') throw new TypeError(`${what}: initial must be a number`);
   const old: unknown = r ? r.vals[0].value : initial;
   if (old === undefined) throw new Error(`${what}: no entry for key ${JSON.stringify(k)} and no initial value`);
   if (typeof old !== 'number') throw new TypeError(`${what}: the value under ${JSON.stringify(k)} is not a number`);
-  let n = old + op.incr;
-  if (op.threshold !== undefined && ((op.incr > 0 && n > op.threshold) || (op.incr < 0 && n < op.threshold))) n = op.setValue as number;
+  const n = counted(old, op);
   const v = copyTerm(n, what);
   if (!r) charge(what, t, ENTRY_BYTES + v.size);
   put(t, k, v);
@@ -218,12 +279,13 @@ export function updateCounter(table: Tid | string, key: Key, incr: number | Coun
 /** Merges `fields` into the object under `key`. False if the key is
  *  missing, unless `dflt` is given: then `dflt` merged with `fields` is
  *  inserted (OTP's update_element/4) and the result is true. */
-export function updateElement(table: Tid | string, key: Key, fields: Record<string, unknown>, dflt?: Record<string, unknown>): boolean {
+export function updateElement(table: Tid | string, key: Key, fields: Record<string, unknown>, dflt?: Record<string, unknown> | unknown[]): boolean {
   const what = 'ets.updateElement';
   const t = get(what, table, true);
   single(what, t);
   const k = checkKey(what, key);
   const r = t.row(k);
+  if (t.keypos) return updateTuple(what, t, k, r, fields, dflt);
   const plain = (o: unknown) => o !== null && typeof o === 'object' && Object.getPrototypeOf(o) === Object.prototype;
   if (!r && dflt === undefined) return false;
   const old = r ? r.vals[0].value : dflt;
@@ -292,6 +354,26 @@ export function setopts(table: Tid | string, opts: { heir: { pid: Pid; data?: un
   t.heir = hp && hp.alive ? { proc: hp, data: copyTerm(opts.heir.data, 'ets.setopts heir data') } : null;
 }
 
+/** updateElement on a tuple table: `fields` maps 1-based positions to new
+ *  elements (not the key's); the default is a whole tuple. */
+function updateTuple(what: string, t: Table, k: Key, r: Row | undefined, fields: Record<string, unknown>, dflt: unknown): boolean {
+  if (!r && dflt === undefined) return false;
+  const old = r ? r.vals[0].value : dflt;
+  if (!Array.isArray(old) || old.length < t.keypos) throw new TypeError(`${what}: the ${r ? `value under ${JSON.stringify(k)}` : 'default'} is not a tuple`);
+  if (!r && termKey(t, old) !== keyId(k)) throw new TypeError(`${what}: the default tuple's key is not ${JSON.stringify(k)}`);
+  const next = old.slice();
+  for (const f of Object.keys(fields)) {
+    const pos = Number(f);
+    if (!Number.isInteger(pos) || pos < 1 || pos > next.length) throw new Error(`${what}: no position ${f} in the tuple (1 to ${next.length})`);
+    if (pos === t.keypos) throw new Error(`${what}: position ${pos} is the key's`);
+    next[pos - 1] = fields[f];
+  }
+  const v = copyTerm(next, what);
+  charge(what, t, r ? v.size - r.vals[0].size : ENTRY_BYTES + v.size);
+  put(t, k, v);
+  return true;
+}
+
 export interface TableInfo {
   id: Tid;
   name: string | null;
@@ -303,6 +385,8 @@ export interface TableInfo {
   size: number;
   /** Approximate bytes. */
   memory: number;
+  /** A tuple table's key position, null for a key-value table. */
+  keypos: number | null;
 }
 
 /** Anyone may ask, whatever the access; undefined if there is no such
@@ -311,7 +395,7 @@ export function info(table: Tid | string): TableInfo | undefined {
   if (!(table instanceof Tid) && typeof table !== 'string') throw new TypeError(`ets.info: expected a table id or name, got ${String(table)}`);
   const t = table instanceof Tid ? tables.get(table.id) : named.get(table);
   if (!t) return undefined;
-  return { id: t.tid, name: t.name, type: t.type, access: t.access, owner: t.owner?.pid ?? null, heir: t.heir?.proc.pid ?? null, size: t.count, memory: TABLE_BYTES + t.bytes };
+  return { id: t.tid, name: t.name, type: t.type, access: t.access, owner: t.owner?.pid ?? null, heir: t.heir?.proc.pid ?? null, size: t.count, memory: TABLE_BYTES + t.bytes, keypos: t.keypos || null };
 }
 
 export function allTables(): Tid[] {

@@ -29,6 +29,10 @@ export interface TableOptions {
    *  an Error in the caller, the table unchanged. Default: no limit of its
    *  own (the heap's still applies). */
   maxMemory?: number;
+  /** A tuple table, as OTP's: entries are arrays (tuples, records) whose
+   *  element at this 1-based position is the key; insert takes the tuples
+   *  and lookup gives them back. Default: a key-value table. */
+  keypos?: number;
 }
 
 export interface Row {
@@ -47,6 +51,8 @@ export class Table {
   bytes = 0;
   count = 0;
   maxMemory = 0;
+  /** 1-based key position of a tuple table; 0 for a key-value table. */
+  keypos = 0;
   constructor(
     readonly type: TableType,
     readonly access: Access,
