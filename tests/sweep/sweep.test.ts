@@ -1,5 +1,5 @@
 // The memory sweep's subset for every test run (issue 9): each image in
-// images/ on both hosts at a few of the sweep's sizes, through `mote budget`:
+// images/ on both hosts at three of the sweep's sizes, through `mote budget`:
 // no crash, no hang, each outcome as `mote inspect` predicts. The full sweep
 // (1M..32M in 1M steps, the odd sizes and each prediction's edges) takes
 // about ten minutes on a busy 2-core box: `npm run sweep`.
@@ -10,9 +10,12 @@ import { crashed, disagrees, hung, imageApps, known, SWEEP_PLAN, SWEEP_SIZES, ty
 
 const K = 1024;
 const M = 1024 * K;
-/** Under 2M, where most images are refused and hello runs; 3M, where every
- *  image but ladder first runs fully; one page over 7M. */
-const SUBSET = [2047 * K, 3 * M, 7 * M + 4 * K];
+/** Under 2M, where every image but hello is refused (it does not fit: an
+ *  exact figure); one page over 7M, where every image but ladder runs fully;
+ *  16M, where ladder runs degraded. Sizes close above a figure inspect only
+ *  estimates (the 2M..3M most images start in) move as the images grow: the
+ *  full sweep and its edges are for them. */
+const SUBSET = [2047 * K, 7 * M + 4 * K, 16 * M];
 
 buildCli(); // the binary under test is the code in the tree
 
@@ -24,7 +27,7 @@ describe('the memory sweep', () => {
   });
 
   for (const app of imageApps()) {
-    it(`${app}: no crash, no hang, as predicted, at 2047K, 3M and 7M+4K on both hosts`, async () => {
+    it(`${app}: no crash, no hang, as predicted, at 2047K, 7M+4K and 16M on both hosts`, async () => {
       const image = buildImage(app);
       const sizes = SUBSET.map((n) => `${n / K}K`).join(',');
       const r = await mote(['budget', image, '--sizes', sizes, '--host', 'both', '--json', '--jobs', '2', '--timeout', '120', ...SWEEP_PLAN[app]!]);
