@@ -4,7 +4,7 @@
 // stated reason, such as no erl); a step that fails stops the report with a
 // non-zero status naming it, and nothing is written.
 //   npm run bench [-- --runs 3 --kernel-scale 0.05 ...]   (--help for all)
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MOTE_ROOT } from '../builder/pack.ts';
@@ -30,6 +30,7 @@ const HELP = `usage: npm run bench -- [flags]        (npx vite-node bench/report
   --sections L        images,boot,kernel,orbit,aco (default all)
   --extra L           also run and include: net (bench/net.ts --quick), cli (bench/cli.ts), web-apis
   --quick             one run each, the smallest sizes (a check that every step works)
+  --render-only       rewrite bench/REPORT.md and its plots from bench/REPORT.json, measuring nothing
 Writes bench/REPORT.md, bench/plots/*.svg and bench/REPORT.json (every run's figures).`;
 if (process.argv.includes('--help')) {
   console.log(HELP);
@@ -53,6 +54,35 @@ const sections = arg('sections', 'images,boot,kernel,orbit,aco').split(',');
 const extras = arg('extra', '').split(',').filter(Boolean);
 for (const n of [runs, bootRuns, linuxTimeoutMs, linuxMaxMiB]) if (!(n > 0)) { console.error('bench: --runs, --boot-runs, --linux-timeout and --linux-max-mib take positive numbers'); process.exit(2); }
 
+/** The plots for this run's figures, into bench/plots/; their paths go in `data.plots`. */
+function writePlots(data: ReportData): void {
+  const dir = join(MOTE_ROOT, 'bench/plots');
+  mkdirSync(dir, { recursive: true });
+  const put = (name: string, text: string) => { writeFileSync(join(dir, name), text); data.plots[name.replace(/\..*/, '')] = `plots/${name}`; };
+  if (data.images) put('images.svg', bootByImage(data.images.map((r) => ({ name: r.name, ms: r.medians.firstOutputMs, floorMs: r.medians.floorMs }))));
+  if (data.boot) {
+    put('boot.svg', bootVsLinux(Object.entries(data.boot.machines).flatMap(([m, b]) => [
+      { machine: m, what: 'floor', ms: b.medians.floorMs }, { machine: m, what: 'mote hello', ms: b.medians.helloMs },
+      ...(b.linuxMs.length ? [{ machine: m, what: 'linux hello', ms: b.medians.linuxMs }] : []),
+    ])));
+  }
+  if (data.kernel && data.kernel.engines.includes('beam')) {
+    const rows = Object.entries(data.kernel.medians).flatMap(([w, r]) => data.kernel!.engines.filter((e) => e !== 'beam' && Number.isFinite(timesBeam(r, e)))
+      .map((e) => ({ workload: w, engine: e, ratio: 1 / timesBeam(r, e) })));
+    put('kernel.svg', kernelVsBeam(rows));
+  }
+}
+
+// --render-only: the report and plots again from the last run's bench/REPORT.json
+// (its wording changed), measuring nothing.
+if (process.argv.includes('--render-only')) {
+  const data = JSON.parse(readFileSync(join(MOTE_ROOT, 'bench/REPORT.json'), 'utf8')) as ReportData;
+  writePlots(data);
+  writeFileSync(join(MOTE_ROOT, 'bench/REPORT.md'), renderReport(data));
+  console.log('rewrote bench/REPORT.md and bench/plots/ from bench/REPORT.json');
+  process.exit(0);
+}
+
 const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
 const t0 = performance.now();
 const work = mkdtempSync(join(tmpdir(), 'mote-report-'));
@@ -75,7 +105,7 @@ try {
   const engines = erlMissing ? kernelEngines.filter((e) => e !== 'beam') : kernelEngines;
   if (erlMissing) missing.push(`BEAM (the actor micro-benchmarks' and Orbit's reference): ${erlMissing}`);
   const data: ReportData = {
-    date: new Date().toISOString(), command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), elapsedMs: 0, machine, loadAfter: [], runs, extras: {}, missing, plots: {},
+    date: new Date().toISOString(), command: `npm run bench ${process.argv.slice(2).filter((a) => a !== '--').length ? `-- ${process.argv.slice(2).filter((a) => a !== '--').join(' ')}` : ''}`.trim(), elapsedMs: 0, machine, loadAfter: [], runs, extras: {}, missing, plots: {},
   };
   if (sections.includes('images')) data.images = await step('images', () => imagesSection({ runs, dir: work, log }));
   if (sections.includes('boot')) {
@@ -120,23 +150,7 @@ try {
     data.extras[e[0]] = await step(x, () => runScript(x, e[0], e[1]));
   }
 
-  await step('plots', () => {
-    const dir = join(MOTE_ROOT, 'bench/plots');
-    mkdirSync(dir, { recursive: true });
-    const put = (name: string, text: string) => { writeFileSync(join(dir, name), text); data.plots[name.replace(/\..*/, '')] = `plots/${name}`; };
-    if (data.images) put('images.svg', bootByImage(data.images.map((r) => ({ name: r.name, ms: r.medians.firstOutputMs, floorMs: r.medians.floorMs }))));
-    if (data.boot) {
-      put('boot.svg', bootVsLinux(Object.entries(data.boot.machines).flatMap(([m, b]) => [
-        { machine: m, what: 'floor', ms: b.medians.floorMs }, { machine: m, what: 'mote hello', ms: b.medians.helloMs },
-        ...(b.linuxMs.length ? [{ machine: m, what: 'linux hello', ms: b.medians.linuxMs }] : []),
-      ])));
-    }
-    if (data.kernel && data.kernel.engines.includes('beam')) {
-      const rows = Object.entries(data.kernel.medians).flatMap(([w, r]) => data.kernel!.engines.filter((e) => e !== 'beam' && Number.isFinite(timesBeam(r, e)))
-        .map((e) => ({ workload: w, engine: e, ratio: 1 / timesBeam(r, e) })));
-      put('kernel.svg', kernelVsBeam(rows));
-    }
-  });
+  await step('plots', () => writePlots(data));
   data.loadAfter = loadavg();
   data.elapsedMs = performance.now() - t0;
   writeFileSync(join(MOTE_ROOT, 'bench/REPORT.json'), JSON.stringify(data, null, 2) + '\n');
