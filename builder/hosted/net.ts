@@ -86,6 +86,13 @@ export class NodeNet {
     return undefined;
   }
 
+  /** Puts back an event `take` gave that the guest could not accept (no
+   *  memory for its bytes): it comes first again, as the boot layer keeps
+   *  such data with its socket. Dropped if the socket has gone since. */
+  putBack(ev: NetEvent): void {
+    if (this.sockets.has(ev[1])) this.queue.unshift(ev);
+  }
+
   address(): string {
     return this.opts.enabled ? '127.0.0.1' : '';
   }

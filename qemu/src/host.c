@@ -20,6 +20,7 @@ __attribute__((weak)) void test_hooks_install(JSContext *ctx) { (void)ctx; }
    the job queue is empty (as Node does). */
 static JSValue rejected[MAX_REJECTIONS], rejected_reason[MAX_REJECTIONS];
 static int nrejected;
+int host_track_rejections = 1;           /* the wasm driver may turn it off (HostedOptions.trackRejections) */
 
 /* Running out. When an allocation would pass the limit it fails, and QuickJS
    then allocates an InternalError "out of memory" and its backtrace to throw.
@@ -389,7 +390,8 @@ void host_start(uint64_t total_ram)
     JS_SetMemoryLimit(rt, host.heap_limit);
     JS_SetMaxStackSize(rt, STACK_SIZE - STACK_MARGIN);
     JS_SetInterruptHandler(rt, interrupt, NULL);
-    JS_SetHostPromiseRejectionTracker(rt, track_rejection, NULL);
+    if (host_track_rejections)
+        JS_SetHostPromiseRejectionTracker(rt, track_rejection, NULL);
     host_modules_install(rt);
     JSContext *ctx = JS_NewContext(rt);
     if (!ctx)

@@ -1,15 +1,15 @@
-/* host_net.c: `__mote.net` (kernel/platform.ts, `Net`) for the boot layer:
-   argument checks and conversions around net_socket.c, the manifest's static
-   address, and the events the event loop hands to JS (step 6). */
+/* host_net.c: `__mote.net` (kernel/platform.ts, `Net`) on both targets:
+   argument checks and conversions around the network device (net_device.h:
+   lwIP on metal, Node's sockets on wasm), the manifest's static address, and
+   the events the event loop hands to JS (step 6). */
 #include <string.h>
 #include "host.h"
-#include "net.h"
-#include "lwip/pbuf.h"
+#include "net_device.h"
 
 static JSValue uint8array;                 /* the constructor, for checks and for received bytes */
 
 /* A strict IPv4 literal: four decimal numbers 0..255 without leading zeros. */
-static int parse_ipv4(const char *s, ip4_addr_t *out)
+static int parse_ipv4(const char *s, struct netdev_ip *out)
 {
     uint32_t parts[4];
     for (int i = 0; i < 4; i++) {
@@ -27,13 +27,14 @@ static int parse_ipv4(const char *s, ip4_addr_t *out)
     }
     if (*s)
         return -1;
-    IP4_ADDR(out, parts[0], parts[1], parts[2], parts[3]);
+    for (int i = 0; i < 4; i++)
+        out->b[i] = (uint8_t)parts[i];
     return 0;
 }
 
 /* The argument checks the hosted runner's glue makes too (builder/hosted/glue.ts),
    with the same errors, so an app fails alike on both. */
-static int ip_arg(JSContext *ctx, JSValueConst v, ip4_addr_t *out, const char *what)
+static int ip_arg(JSContext *ctx, JSValueConst v, struct netdev_ip *out, const char *what)
 {
     const char *s = JS_ToCString(ctx, v);
     if (!s)
@@ -92,7 +93,7 @@ static const uint8_t *bytes_arg(JSContext *ctx, JSValueConst v, size_t *n, const
 /* The device and lwIP start at the app's first use of the network, not at
    boot: an app that never uses it pays neither the ~127 KiB of heap nor the
    boot time (host_net_configure only reads the manifest's static address). */
-static struct net_config config;
+static struct netdev_config config;
 static int started;
 
 static void start_once(void)
@@ -100,7 +101,7 @@ static void start_once(void)
     if (started)
         return;
     started = 1;
-    net_start(&config);                    /* no device: every socket gets 'enetdown' */
+    netdev_start(&config);
 }
 
 static JSValue net_address_fn(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
@@ -108,7 +109,7 @@ static JSValue net_address_fn(JSContext *ctx, JSValueConst this, int argc, JSVal
     (void)this; (void)argc; (void)argv;
     start_once();
     char a[16];
-    net_address(a);
+    netdev_address(a);
     return JS_NewString(ctx, a);
 }
 
@@ -121,18 +122,18 @@ static JSValue net_listen(JSContext *ctx, JSValueConst this, int argc, JSValueCo
     start_once();
     int32_t backlog = 0;
     JS_ToInt32(ctx, &backlog, argv[1]);
-    return JS_NewUint32(ctx, sock_listen((unsigned)port, backlog < 1 ? 1 : (unsigned)backlog));
+    return JS_NewUint32(ctx, netdev_listen((unsigned)port, backlog < 1 ? 1 : (unsigned)backlog));
 }
 
 static JSValue net_connect(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
 {
     (void)this; (void)argc;
-    ip4_addr_t ip;
+    struct netdev_ip ip;
     int port;
     if (ip_arg(ctx, argv[0], &ip, "connect") < 0 || (port = port_arg(ctx, argv[1], 1, "connect")) < 0)
         return JS_EXCEPTION;
     start_once();
-    return JS_NewUint32(ctx, sock_connect(&ip, (unsigned)port));
+    return JS_NewUint32(ctx, netdev_connect(&ip, (unsigned)port));
 }
 
 static JSValue net_send(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
@@ -143,27 +144,27 @@ static JSValue net_send(JSContext *ctx, JSValueConst this, int argc, JSValueCons
     if (!p)
         return JS_EXCEPTION;
     uint32_t id = id_arg(ctx, argv[0]);
-    return JS_NewInt64(ctx, id ? sock_send(id, p, n) : -1);
+    return JS_NewInt64(ctx, id ? netdev_send(id, p, n) : -1);
 }
 
 static JSValue net_pause(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
 {
     (void)this; (void)argc;
-    sock_pause(id_arg(ctx, argv[0]), JS_ToBool(ctx, argv[1]) > 0);
+    netdev_pause(id_arg(ctx, argv[0]), JS_ToBool(ctx, argv[1]) > 0);
     return JS_UNDEFINED;
 }
 
 static JSValue net_shutdown(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
 {
     (void)this; (void)argc;
-    sock_shutdown(id_arg(ctx, argv[0]));
+    netdev_shutdown(id_arg(ctx, argv[0]));
     return JS_UNDEFINED;
 }
 
 static JSValue net_close(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
 {
     (void)this; (void)argc;
-    sock_close(id_arg(ctx, argv[0]));
+    netdev_close(id_arg(ctx, argv[0]));
     return JS_UNDEFINED;
 }
 
@@ -174,20 +175,20 @@ static JSValue net_udp_open(JSContext *ctx, JSValueConst this, int argc, JSValue
     if (port < 0)
         return JS_EXCEPTION;
     start_once();
-    return JS_NewUint32(ctx, sock_udp_open((unsigned)port));
+    return JS_NewUint32(ctx, netdev_udp_open((unsigned)port));
 }
 
 static JSValue net_udp_send(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
 {
     (void)this; (void)argc;
-    ip4_addr_t ip;
+    struct netdev_ip ip;
     int port;
     size_t n;
     const uint8_t *p = bytes_arg(ctx, argv[3], &n, "udpSend");
     if (!p || ip_arg(ctx, argv[1], &ip, "udpSend") < 0 || (port = port_arg(ctx, argv[2], 1, "udpSend")) < 0)
         return JS_EXCEPTION;
     uint32_t id = id_arg(ctx, argv[0]);
-    return JS_NewInt64(ctx, id ? sock_udp_send(id, &ip, (unsigned)port, p, n) : -1);
+    return JS_NewInt64(ctx, id ? netdev_udp_send(id, &ip, (unsigned)port, p, n) : -1);
 }
 
 static JSValue net_on_event(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
@@ -221,7 +222,7 @@ JSValue host_net_object(JSContext *ctx)
     return o;
 }
 
-static int manifest_ip(JSContext *ctx, JSValueConst v, ip4_addr_t *out)
+static int manifest_ip(JSContext *ctx, JSValueConst v, struct netdev_ip *out)
 {
     const char *s = JS_IsString(v) ? JS_ToCString(ctx, v) : NULL;
     int r = s ? parse_ipv4(s, out) : -1;
@@ -232,7 +233,7 @@ static int manifest_ip(JSContext *ctx, JSValueConst v, ip4_addr_t *out)
 
 /* The manifest's "net": {"address", "netmask", "gateway"} gives a static
    address; without it (or with an address that does not parse) DHCP. */
-static void read_static(JSContext *ctx, JSValueConst manifest, struct net_config *cfg)
+static void read_static(JSContext *ctx, JSValueConst manifest, struct netdev_config *cfg)
 {
     JSValue net = JS_GetPropertyStr(ctx, manifest, "net");
     if (JS_IsObject(net)) {
@@ -240,11 +241,11 @@ static void read_static(JSContext *ctx, JSValueConst manifest, struct net_config
         JSValue m = JS_GetPropertyStr(ctx, net, "netmask");
         JSValue g = JS_GetPropertyStr(ctx, net, "gateway");
         if (manifest_ip(ctx, a, &cfg->address) < 0)
-            ip4_addr_set_zero(&cfg->address);
+            cfg->address = (struct netdev_ip){ { 0, 0, 0, 0 } };
         else if (manifest_ip(ctx, m, &cfg->netmask) < 0)
-            IP4_ADDR(&cfg->netmask, 255, 255, 255, 0);
+            cfg->netmask = (struct netdev_ip){ { 255, 255, 255, 0 } };
         if (manifest_ip(ctx, g, &cfg->gateway) < 0)
-            ip4_addr_set_zero(&cfg->gateway);
+            cfg->gateway = (struct netdev_ip){ { 0, 0, 0, 0 } };
         JS_FreeValue(ctx, a);
         JS_FreeValue(ctx, m);
         JS_FreeValue(ctx, g);
@@ -264,14 +265,14 @@ static void free_array_buffer(JSRuntime *rt, void *opaque, void *ptr)
     js_free_rt(rt, ptr);
 }
 
-/* A fresh Uint8Array holding the pbuf chain's bytes (the chain stays the caller's). */
-static JSValue bytes_of(JSContext *ctx, struct pbuf *p)
+/* A fresh Uint8Array holding the event's bytes (the device still holds them). */
+static JSValue bytes_of(JSContext *ctx, const struct netdev_event *ev)
 {
-    size_t n = p->tot_len;
+    size_t n = ev->length;
     uint8_t *copy = js_malloc(ctx, n ? n : 1);
     if (!copy)
         return JS_EXCEPTION;
-    pbuf_copy_partial(p, copy, p->tot_len, 0);
+    netdev_event_bytes(ev, copy);
     JSValue ab = JS_NewArrayBuffer(ctx, copy, n, free_array_buffer, NULL, 0);
     if (JS_IsException(ab))
         return ab;
@@ -281,9 +282,9 @@ static JSValue bytes_of(JSContext *ctx, struct pbuf *p)
 }
 
 static const char *const kind_names[] = {
-    [NET_LISTENING] = "listening", [NET_ACCEPTED] = "accepted", [NET_CONNECTED] = "connected",
-    [NET_DATA] = "data", [NET_WRITABLE] = "writable", [NET_CLOSED] = "closed",
-    [NET_ERROR] = "error", [NET_DATAGRAM] = "datagram",
+    [NETDEV_LISTENING] = "listening", [NETDEV_ACCEPTED] = "accepted", [NETDEV_CONNECTED] = "connected",
+    [NETDEV_DATA] = "data", [NETDEV_WRITABLE] = "writable", [NETDEV_CLOSED] = "closed",
+    [NETDEV_ERROR] = "error", [NETDEV_DATAGRAM] = "datagram",
 };
 
 /* Step 6: the next event as the handler's arguments; 0 if there is none, or
@@ -292,31 +293,31 @@ static const char *const kind_names[] = {
    datagram is dropped; JS sees no error. */
 int host_net_next_event(JSContext *ctx, JSValue args[4])
 {
-    struct net_event ev;
-    if (!JS_IsFunction(ctx, host.net_handler) || !sock_next_event(&ev))
+    struct netdev_event ev;
+    if (!JS_IsFunction(ctx, host.net_handler) || !netdev_next_event(&ev))
         return 0;
     int n = 2;
     args[0] = JS_NewString(ctx, kind_names[ev.kind]);
     args[1] = JS_NewUint32(ctx, ev.id);
     switch (ev.kind) {
-    case NET_LISTENING:
+    case NETDEV_LISTENING:
         args[n++] = JS_NewUint32(ctx, ev.number);
         break;
-    case NET_ACCEPTED:
+    case NETDEV_ACCEPTED:
         args[n++] = JS_NewUint32(ctx, ev.number);
         args[n++] = JS_NewString(ctx, ev.address);
         break;
-    case NET_CONNECTED:
+    case NETDEV_CONNECTED:
         args[n++] = JS_NewString(ctx, ev.address);
         break;
-    case NET_DATA:
-        args[n++] = bytes_of(ctx, ev.data);
+    case NETDEV_DATA:
+        args[n++] = bytes_of(ctx, &ev);
         break;
-    case NET_DATAGRAM:
-        args[n++] = bytes_of(ctx, ev.data);
+    case NETDEV_DATAGRAM:
+        args[n++] = bytes_of(ctx, &ev);
         args[n++] = JS_NewString(ctx, ev.address);
         break;
-    case NET_ERROR:
+    case NETDEV_ERROR:
         args[n++] = JS_NewString(ctx, ev.reason);
         break;
     default:
@@ -329,15 +330,11 @@ int host_net_next_event(JSContext *ctx, JSValue args[4])
         for (int i = 0; i < n; i++)
             JS_FreeValue(ctx, args[i]);
         JS_FreeValue(ctx, JS_GetException(ctx));
-        if (ev.kind == NET_DATA)
-            sock_unread(ev.id, ev.data);
-        else if (ev.data)
-            pbuf_free(ev.data);
+        netdev_event_done(&ev, 1);         /* data is told again later; the rest is dropped */
         return 0;
     }
-    if (ev.data)
-        pbuf_free(ev.data);
+    netdev_event_done(&ev, 0);
     return n;
 }
 
-int host_net_open(void) { return sock_open_count() > 0; }
+int host_net_open(void) { return netdev_open(); }

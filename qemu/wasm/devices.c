@@ -1,11 +1,8 @@
 /* devices.c: the wasm32 target's devices, imports that the Node driver
-   (builder/hosted/wasm/imports.ts) implements: the console, the clocks and
-   power-off. No network device yet: the shared network code finds none,
-   so net.address() is "" and every socket ends in enetdown, as on a
-   machine without a NIC. */
+   (builder/hosted/wasm/devices.ts) implements: the console, the clocks and
+   power-off. The network device is net_device.c. */
 #include <string.h>
 #include "mote.h"
-#include "../src/net.h"
 
 #define IMPORT(name) __attribute__((import_module("mote"), import_name(name)))
 
@@ -35,14 +32,3 @@ _Noreturn void power_off(int status)
 }
 
 void wasm_poll_stop(void) { mote_poll_stop(); }
-
-unsigned int net_random(void) { return mote_random(); }
-
-/* No virtio-net here. */
-volatile int net_irq_seen;
-int      vnet_init(uint8_t mac[6]) { (void)mac; return -1; }
-uint8_t *vnet_tx_buffer(int *slot) { (void)slot; return NULL; }
-void     vnet_tx_interrupts(int on) { (void)on; }
-void     vnet_tx_commit(int slot, size_t len) { (void)slot; (void)len; }
-int      vnet_receive(void (*take)(const uint8_t *frame, size_t len)) { (void)take; return 0; }
-int      vnet_work_waiting(void) { return 0; }

@@ -1,5 +1,5 @@
-/* entropy_wasm.c: the platform's random() bytes from Node's crypto, through
-   the same import lwIP's net_random uses (builder/hosted/wasm/devices.ts). */
+/* entropy_wasm.c: the platform's random() bytes from Node's crypto
+   (builder/hosted/wasm/devices.ts's random import). */
 #include <stdint.h>
 #include <string.h>
 #include "mote.h"

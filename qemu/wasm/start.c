@@ -36,9 +36,12 @@ const char *cmdline(size_t *n)
    driver was given it), check the payload, make the heap `heap_bytes` long after it
    (the driver has grown the memory to hold it; below `min_heap`, the
    image's boot layer's minimum, it refuses as main.c does), start QuickJS
-   and run the entry module. `total_ram` is what memory() reports, as metal would. */
-EXPORT("mote_boot") void mote_boot(double total_ram, double heap_bytes, double cmdline_len, double min_heap)
+   and run the entry module. `total_ram` is what memory() reports, as metal would;
+   `track_rejections` 0 lets unhandled rejections pass (metal always stops). */
+EXPORT("mote_boot") void mote_boot(double total_ram, double heap_bytes, double cmdline_len, double min_heap, int track_rejections)
 {
+    extern int host_track_rejections;            /* host.c */
+    host_track_rejections = track_rejections;
     if (cmdline_len > CMDLINE_MAX)
         mote_fatal(MOTE_EXIT_BAD_BOOT, "the kernel command line is longer than %d bytes", CMDLINE_MAX);
     command_line_len = (size_t)cmdline_len;

@@ -16,8 +16,9 @@ export interface EngineExports {
   /** Where the command line goes (at most CMDLINE_MAX bytes). */
   mote_cmdline_at(): number;
   /** Take the command line, check the payload, lay the heap (refused below
-   *  minHeap, the image's boot layer's), start QuickJS, run the entry module. */
-  mote_boot(totalRam: number, heapBytes: number, commandLineBytes: number, minHeap: number): void;
+   *  minHeap, the image's boot layer's), start QuickJS, run the entry module;
+   *  trackRejections 0 lets unhandled rejections pass. */
+  mote_boot(totalRam: number, heapBytes: number, commandLineBytes: number, minHeap: number, trackRejections: number): void;
   /** One turn of the event loop: -1 if it ran something, else the
    *  monotonic ms to sleep until (Infinity: until woken). */
   mote_turn(): number;

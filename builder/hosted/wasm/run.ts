@@ -3,14 +3,17 @@
 // in above the module's own data and stack, boots it, then turns its event
 // loop from Node's: a turn that ran something is followed by another, one
 // that did not says until when to sleep. Console input and output, the
-// clocks and power-off are the module's imports (devices.ts).
+// clocks and power-off are the module's imports (devices.ts), and so is the
+// network, on the Node hosts' sockets (net-imports.ts, ../net.ts).
 import { COMMAND_LINE_MAX, Exit } from '../../../kernel/platform.ts';
+import { NodeNet } from '../net.ts';
 import { hostedMemory, type HostedMemory } from '../ram-model.ts';
 import { INTERRUPTED } from '../run.ts';
 import type { HostedOptions, HostedResult, Payload } from '../types.ts';
 import { ConsoleInput } from './console-input.ts';
 import { deviceImports, EngineStop } from './devices.ts';
 import { engineModule, type EngineExports } from './module.ts';
+import { netImports } from './net-imports.ts';
 import { payloadSegment, payloadTar } from './payload.ts';
 
 const PAGE = 65536;
@@ -36,6 +39,7 @@ class WasmRun {
   private heapPeak = 0;
   private wake: (() => void) | null = null;
   private readonly input: ConsoleInput;
+  private readonly net: NodeNet;
 
   constructor(
     payload: Payload,
@@ -44,6 +48,12 @@ class WasmRun {
   ) {
     this.mem = hostedMemory(payload.manifest, segment.length - 64, opts.memoryBytes);
     this.input = new ConsoleInput(opts.stdin, () => this.wake?.());
+    this.net = new NodeNet({
+      enabled: opts.net !== false,
+      publish: opts.publish ?? [],
+      wake: () => this.wake?.(),
+      onListening: opts.onListening,
+    });
   }
 
   async run(): Promise<HostedResult> {
@@ -62,6 +72,7 @@ class WasmRun {
     } finally {
       this.stopped = true;
       this.input.detach();
+      this.net.closeAll();
     }
     return {
       status,
@@ -86,17 +97,16 @@ class WasmRun {
       initial: Math.min(maxPages, Math.ceil((2 << 20) / PAGE)),
       maximum: maxPages,
     });
-    const instance = new WebAssembly.Instance(
-      module,
-      deviceImports({
-        memory,
-        write: (text) => this.write(text),
-        read: (max) => this.input.take(max),
-        now: () => this.now(),
-        stopRequested: () => this.stopRequested(),
-        poweringOff: () => this.sampleHeap(engine),
-      }),
-    );
+    const imports = deviceImports({
+      memory,
+      write: (text) => this.write(text),
+      read: (max) => this.input.take(max),
+      now: () => this.now(),
+      stopRequested: () => this.stopRequested(),
+      poweringOff: () => this.sampleHeap(engine),
+    });
+    Object.assign(imports.mote!, netImports(this.net, () => memory, () => this.wake?.()));
+    const instance = new WebAssembly.Instance(module, imports);
     const engine = instance.exports as unknown as EngineExports;
     engine._initialize();
     const at = engine.mote_payload_at();
@@ -109,7 +119,7 @@ class WasmRun {
     new Uint8Array(memory.buffer, at, this.segment.length).set(this.segment);
     const line = new TextEncoder().encode(this.opts.commandLine ?? '');
     new Uint8Array(memory.buffer, engine.mote_cmdline_at(), COMMAND_LINE_MAX).set(line.subarray(0, COMMAND_LINE_MAX));
-    engine.mote_boot(this.mem.totalRam, heapBytes, line.length, this.mem.minHeap);
+    engine.mote_boot(this.mem.totalRam, heapBytes, line.length, this.mem.minHeap, this.opts.trackRejections === false ? 0 : 1);
     return this.loop(engine);
   }
 
