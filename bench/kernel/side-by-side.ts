@@ -1,0 +1,126 @@
+// The kernel's workloads against two kernels in one run: this checkout's and
+// another's (a git worktree of the commit to compare with), bundled from the
+// same workloads file and run in turns (old, new, then new, old...) on the
+// same engines, each side on its own checkout's hosts (the platform ABI may
+// differ), so that a busy machine slows both alike. Prints medians and
+// bests of each workload and the CPU time each run took (this process's
+// user + system time: it waits for no other process, so it is the steadier
+// figure on a shared machine).
+//   git worktree add --detach /tmp/kernel-old <commit>
+//   npx vite-node bench/kernel/side-by-side.ts --old /tmp/kernel-old [--runs 5] [--scale 0.2] [--engines node,hosted]
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createContext, runInContext } from 'node:vm';
+import { MOTE_ROOT } from '../../builder/paths.ts';
+
+const arg = (name: string, dflt: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1]! : dflt;
+};
+const oldRoot = arg('old', '');
+if (!oldRoot || !existsSync(join(oldRoot, 'kernel/index.ts'))) {
+  console.error('side-by-side: --old must name a checkout with a kernel/ (git worktree add --detach /tmp/kernel-old <commit>)');
+  process.exit(2);
+}
+const runs = Number(arg('runs', '5'));
+const scale = Number(arg('scale', '0.2'));
+const engines = arg('engines', 'node,hosted').split(',');
+const sizes = {
+  idle: Math.round(10_000 * scale),
+  pingpong: Math.round(100_000 * scale),
+  ringProcs: 10_000,
+  ringHops: Math.round(1_000_000 * scale),
+  selective: Math.round(1_000 * scale),
+  restarts: Math.round(5_000 * scale),
+  ets: Math.round(1_000_000 * scale),
+};
+const kernels = { old: oldRoot, new: MOTE_ROOT };
+type Side = keyof typeof kernels;
+
+async function bundle(root: string, format: 'iife' | 'esm'): Promise<string> {
+  const r = await build({
+    entryPoints: [join(MOTE_ROOT, 'bench/kernel/fixtures/workloads.ts')],
+    bundle: true, write: false, format, platform: 'neutral', target: 'es2020',
+    alias: { mote: join(root, 'kernel/index.ts') },
+    inject: [join(root, 'kernel/prelude.ts')],
+    define: { BENCH_SIZES: JSON.stringify(sizes) },
+    logLevel: 'silent',
+  });
+  return r.outputFiles[0]!.text;
+}
+
+function parse(out: string): Record<string, number> {
+  const r: Record<string, number> = {};
+  for (const m of out.matchAll(/^BENCH (.*)$/gm)) {
+    const j = JSON.parse(m[1]!) as { name: string; value: number };
+    r[j.name] = j.value;
+  }
+  return r;
+}
+
+interface Hosts {
+  runHosted: typeof import('../../builder/hosted/index.ts').runHosted;
+  createNodeHost: typeof import('../../tests/support/node-host.ts').createNodeHost;
+}
+
+/** A checkout's own hosted runner and node host. */
+async function hostsOf(root: string): Promise<Hosts> {
+  const { runHosted } = await import(join(root, 'builder/hosted/index.ts'));
+  const { createNodeHost } = await import(join(root, 'tests/support/node-host.ts'));
+  return { runHosted, createNodeHost };
+}
+
+async function runNode({ createNodeHost }: Hosts, code: string): Promise<Record<string, number>> {
+  const host = createNodeHost();
+  const ctx = createContext({ __mote: host.platform, console: undefined });
+  const r = await host.run(() => runInContext(code, ctx));
+  if (r.code !== 0) throw new Error(`node run failed (${r.code}): ${r.output}`);
+  return parse(r.output);
+}
+
+async function runQuickJS({ runHosted }: Hosts, code: string): Promise<Record<string, number>> {
+  const bytes = new TextEncoder().encode(code);
+  const manifest = { format: 1, name: 'bench', version: '0.0.0', entry: 'main.js', modules: [{ name: 'main.js', size: bytes.length, priority: 0 }] };
+  const r = await runHosted({ manifest, files: new Map([['main.js', bytes]]) }, { memoryBytes: 1024 << 20, timeoutMs: 600_000 });
+  if (r.status !== 0) throw new Error(`hosted run failed (${r.status}): ${r.output}`);
+  return parse(r.output);
+}
+
+const code = {} as Record<Side, { iife: string; esm: string }>;
+const hosts = {} as Record<Side, Hosts>;
+for (const side of ['old', 'new'] as const) {
+  code[side] = { iife: await bundle(kernels[side], 'iife'), esm: await bundle(kernels[side], 'esm') };
+  hosts[side] = await hostsOf(kernels[side]);
+}
+
+/** Every value of every workload: results[engine workload][side]. */
+const results: Record<string, Record<Side, number[]>> = {};
+for (let i = 0; i < runs; i++) {
+  for (const engine of engines) {
+    for (const side of i % 2 === 0 ? (['old', 'new'] as const) : (['new', 'old'] as const)) {
+      const cpu0 = process.cpuUsage();
+      const r = engine === 'node' ? await runNode(hosts[side], code[side].iife) : await runQuickJS(hosts[side], code[side].esm);
+      const cpu = process.cpuUsage(cpu0);
+      r.cpu_ms_per_run = (cpu.user + cpu.system) / 1000;
+      for (const [name, v] of Object.entries(r)) (results[`${engine} ${name}`] ??= { old: [], new: [] })[side].push(v);
+      console.error(`run ${i + 1}/${runs} ${engine} ${side}`);
+    }
+  }
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const round = (x: number): number => Math.round(x * 100) / 100;
+console.table(
+  Object.entries(results).map(([workload, v]) => ({
+    workload,
+    old: round(median(v.old)),
+    new: round(median(v.new)),
+    'new/old': round(median(v.new) / median(v.old)),
+    'old range': `${round(Math.min(...v.old))}..${round(Math.max(...v.old))}`,
+    'new range': `${round(Math.min(...v.new))}..${round(Math.max(...v.new))}`,
+  })),
+);
