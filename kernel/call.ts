@@ -9,7 +9,7 @@
  * caller is the server itself: both at once, as gen:call does).
  */
 import { Pid, Ref } from './term.ts';
-import { send, receive, monitor, demonitor, TIMEOUT, self } from './processes.ts';
+import { send, receive, monitor, demonitor, TIMEOUT, self } from './process_api.ts';
 import { ProcessExit, type DownMessage } from './signals.ts';
 import { resolveProc } from './registry.ts';
 import { lookup, type Proc } from './process.ts';

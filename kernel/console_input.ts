@@ -19,7 +19,7 @@ import { deliver } from './mailbox.ts';
 import { onDeath } from './signals.ts';
 import { lookup, type Proc } from './process.ts';
 import { Ref } from './term.ts';
-import { receive, self, TIMEOUT, type Timeout } from './processes.ts';
+import { receive, self, TIMEOUT, type Timeout } from './process_api.ts';
 
 export interface ReadOptions {
   /** Ms to wait (default: forever); then the result is TIMEOUT. */

@@ -24,7 +24,7 @@ import { platform } from './platform.ts';
 import { Binary, Socket, binaryBytes, type Pid } from './term.ts';
 import { Framer, PACKETS, frame, type Packet } from './framing.ts';
 import { encodeUtf8 } from './utf8.ts';
-import { TIMEOUT, sleep } from './processes.ts';
+import { TIMEOUT, sleep } from './process_api.ts';
 import { lookup, me, type Proc } from './process.ts';
 import {
   ACTIVE_ALWAYS, closeSocket, drain, find, flow, handOut, late, register, takeNow, wait, waiter,

@@ -5,7 +5,7 @@
  */
 import { platform } from './platform.ts';
 import { Socket, type Binary } from './term.ts';
-import { TIMEOUT } from './processes.ts';
+import { TIMEOUT } from './process_api.ts';
 import { me } from './process.ts';
 import { closeSocket, find, late, register, wait, waiter } from './sockets.ts';
 import { bytesOf, checkPort, options, socketOf, type Active, type Data, type Result } from './gen_tcp.ts';

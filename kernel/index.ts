@@ -11,7 +11,7 @@ export type { Reason } from './reasons.ts';
 export {
   spawn, spawnLink, spawnMonitor, self, send, receive, sleep, exit, link, unlink, monitor, demonitor,
   trapExit, isAlive, processInfo, TIMEOUT, type Timeout, type SpawnOptions, type ProcessInfo,
-} from './processes.ts';
+} from './process_api.ts';
 export { ProcessExit, type ExitMessage, type DownMessage } from './signals.ts';
 export { register, unregister, whereis, registered } from './registry.ts';
 export { sendAfter, cancelTimer } from './send_after.ts';

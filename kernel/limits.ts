@@ -3,7 +3,7 @@
  * whose heap estimate (queued messages plus the state its behaviour
  * reports) passes `maxHeapSize`, is killed (reason `killed`, as Erlang's
  * max_heap_size does) with a log line saying why. Checked at each arrival
- * (receive.ts) and each report of a behaviour's state (processes.ts).
+ * (receive.ts) and each report of a behaviour's state (process_api.ts).
  */
 import { Proc, procMemory } from './process.ts';
 import { die } from './signals.ts';

@@ -18,7 +18,7 @@ import { Framer, FramingError, type Packet } from './framing.ts';
 import { deliver } from './mailbox.ts';
 import { onDeath } from './signals.ts';
 import { lookup, type Proc } from './process.ts';
-import { receive, self, TIMEOUT } from './processes.ts';
+import { receive, self, TIMEOUT } from './process_api.ts';
 import * as logger from './logger.ts';
 
 /** `active` as a count: ACTIVE_ALWAYS for true, 0 for false, n for once/n. */

@@ -12,7 +12,7 @@
  */
 import { Pid } from '../term.ts';
 import { GenServer, type ServerModule, type StartResult } from './gen_server.ts';
-import { trapExit, monitor, exit, receive } from '../processes.ts';
+import { trapExit, monitor, exit, receive } from '../process_api.ts';
 import type { ExitMessage } from '../signals.ts';
 import type { Reason } from '../process.ts';
 import * as logger from '../logger.ts';

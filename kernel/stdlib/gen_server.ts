@@ -29,7 +29,7 @@
  */
 import { Pid, Ref } from '../term.ts';
 import { platform } from '../platform.ts';
-import { spawnHandler, self, send, receive, monitor, demonitor, unlink, exit, hasHeapLimit, reportStateBytes, type SpawnOptions } from '../processes.ts';
+import { spawnHandler, self, send, receive, monitor, demonitor, unlink, exit, hasHeapLimit, reportStateBytes, type SpawnOptions } from '../process_api.ts';
 import { ProcessExit, reasonOf, type DownMessage, type ExitMessage } from '../signals.ts';
 import { register, unregister, resolveProc, whereis } from '../registry.ts';
 import { sendAfter, cancelTimer } from '../send_after.ts';

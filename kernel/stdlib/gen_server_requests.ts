@@ -16,7 +16,7 @@
  * alias): it stays in the mailbox as `{ $reply: ref, value }`.
  */
 import { Pid, Ref } from '../term.ts';
-import { send, receive, monitor, demonitor, self, TIMEOUT } from '../processes.ts';
+import { send, receive, monitor, demonitor, self, TIMEOUT } from '../process_api.ts';
 import type { DownMessage } from '../signals.ts';
 import { platform } from '../platform.ts';
 import { resolveProc } from '../registry.ts';

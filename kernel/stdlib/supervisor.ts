@@ -43,7 +43,7 @@
  * their shutdown specs (supervisor_shutdown.ts).
  */
 import { Pid, Ref } from '../term.ts';
-import { trapExit, isAlive, self } from '../processes.ts';
+import { trapExit, isAlive, self } from '../process_api.ts';
 import type { ExitMessage } from '../signals.ts';
 import { platform } from '../platform.ts';
 import { GenServer, stopAfter, type ServerModule, type ServerRef, type StartOptions, type StartResult } from './gen_server.ts';

@@ -5,7 +5,7 @@
  * can do at once (shutdownInInit).
  */
 import { Pid, Ref } from '../term.ts';
-import { exit, monitor, demonitor, unlink, receive, isAlive, TIMEOUT } from '../processes.ts';
+import { exit, monitor, demonitor, unlink, receive, isAlive, TIMEOUT } from '../process_api.ts';
 import type { FullSpec, Shutdown } from './supervisor_spec.ts';
 
 export interface Child {

@@ -12,7 +12,7 @@
 import { Ref, copyTerm, Pid } from '../term.ts';
 import { call, reply, type From } from '../call.ts';
 import { ProcessExit, reasonOf } from '../signals.ts';
-import { self } from '../processes.ts';
+import { self } from '../process_api.ts';
 import type { Reason } from '../process.ts';
 import * as logger from '../logger.ts';
 

@@ -14,7 +14,7 @@
  * failing to listen (a port in use) exits with `{ listen: reason }`, for its
  * supervisor to act on.
  */
-import { spawn, spawnLink, self, send, receive, trapExit, link, exit } from '../processes.ts';
+import { spawn, spawnLink, self, send, receive, trapExit, link, exit } from '../process_api.ts';
 import type { ExitMessage } from '../signals.ts';
 import type { Pid, Socket } from '../term.ts';
 import * as gen_tcp from '../gen_tcp.ts';

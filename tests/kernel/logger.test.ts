@@ -6,7 +6,7 @@ import { createNodeHost } from '../support/node-host.ts';
 
 it('prefixes a process\'s log line with its pid, and a line from outside any process with none', async () => {
   vi.resetModules();
-  const { spawn, self } = await import('../../kernel/processes.ts');
+  const { spawn, self } = await import('../../kernel/process_api.ts');
   const logger = await import('../../kernel/logger.ts');
   const host = createNodeHost({ virtualTime: true });
   let pid = '';
