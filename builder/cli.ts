@@ -266,7 +266,7 @@ Examples:
     .option('--json', 'print the runs as JSON')
     .addHelpText(
       'after',
-      '\nEach run gets the network as boot and run give it by default (no ports published): its\nbuffers take RAM. --net none measures without it.\n\nExits 1 if any run crashed, or if any outcome disagrees with what `mote inspect` predicts.\n\nExamples:\n  $ mote budget app.img\n  $ mote budget app.img --sizes 2M,4M,8M --host both --json\n  $ mote budget countdown.img --status 3     an app that ends with exit(3) when all goes well\n  $ mote budget http.img --ready "listening on port 80"   a server: up at each size?\n  $ mote budget orbit.img --env N=200 --host both --jobs 2',
+      '\nEach run gets the network as boot and run give it by default (no ports published): its\nbuffers take RAM. --net none measures without it.\n\nExits 1 if any run crashed, or if any outcome disagrees with what `mote inspect` predicts.\n\nExamples:\n  $ mote budget app.img\n  $ mote budget app.img --sizes 2M,4M,8M --host both --json\n  $ mote budget countdown.img --status 3     an app that ends with halt(3) when all goes well\n  $ mote budget http.img --ready "listening on port 80"   a server: up at each size?\n  $ mote budget orbit.img --env N=200 --host both --jobs 2',
     )
     .action(action(async (image: string, args: string[], flags: BudgetFlags) => (await import('./commands/budget.ts')).budgetCommand(image, args, flags)));
 
