@@ -1,7 +1,9 @@
-// The hosted runner: runs a mote payload on quickjs-emscripten in Node, with
-// the platform interface (kernel/platform.ts) as host "hosted", the same event
-// loop, console and exit statuses as the boot layer, and a memory limit that
-// follows the RAM budget (budget.ts). `mote run` and `mote budget` call it.
+// The hosted runner: runs a mote payload in Node with the platform interface
+// (kernel/platform.ts) as host "hosted", the same event loop, console and exit
+// statuses as the boot layer, and a memory limit that follows the RAM budget
+// (ram-model.ts). `mote run` and `mote budget` call it. The engine is the
+// boot layer's own QuickJS and C host core in wasm (./wasm/), or under
+// MOTE_ENGINE=emscripten quickjs-emscripten with the TypeScript host (./run.ts).
 import { hostedEngine } from './engine-choice.ts';
 import { HostedRun } from './run.ts';
 import type { HostedOptions, HostedResult, Payload } from './types.ts';

@@ -1,8 +1,8 @@
 // The wasm engine (qemu/wasm/ and builder/hosted/wasm/): the boot layer's
 // own QuickJS and C host core, built for wasm32 and run by Node. It gives
 // every platform case metal's status and output, reads an image's own
-// bytecode (the bytes mote-qjsc wrote for metal), and MOTE_ENGINE=wasm
-// sends hosted runs to it.
+// bytecode (the bytes mote-qjsc wrote for metal), and hosted runs go to it
+// unless MOTE_ENGINE=emscripten.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -121,12 +121,14 @@ describe('the wasm engine', () => {
     expect((await runWasm(p, { memoryBytes: 12 << 20 })).output).toBe('ran\n');
   });
 
-  it('is what runHosted uses under MOTE_ENGINE=wasm; a bad MOTE_ENGINE is refused in one line', async () => {
+  it('is what runHosted uses by default and under MOTE_ENGINE=wasm; a bad MOTE_ENGINE is refused in one line', async () => {
     // (3.75).toString(16) tells the engines apart: 2021-03-27 prints 3.75, quickjs-emscripten's 3.c.
     const probe = payloadOf(`__mote.write((3.75).toString(16) + "\\n");`);
     vi.stubEnv('MOTE_ENGINE', 'wasm');
     expect((await runHosted(probe, { memoryBytes: 8 << 20 })).output).toBe('3.75\n');
     vi.stubEnv('MOTE_ENGINE', '');
+    expect((await runHosted(probe, { memoryBytes: 8 << 20 })).output).toBe('3.75\n');
+    vi.stubEnv('MOTE_ENGINE', 'emscripten');
     expect((await runHosted(probe, { memoryBytes: 8 << 20 })).output).toBe('3.c\n');
     expect(() => hostedEngine({ MOTE_ENGINE: 'v8' })).toThrow(/^MOTE_ENGINE=v8 is not an engine: give wasm or emscripten$/);
   });
