@@ -6,6 +6,7 @@
 // any. Too slow for every CI run: the test suite runs tests/sweep/sweep.test.ts's subset.
 //
 //   npm run sweep [-- --jobs 2] [--images hello,echo] [--timeout 60] [--no-edges] [--verbose]
+//     [--boot-layer ELF]   (a boot layer other than the one npm run build made)
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { moteSync, root, tempDir } from '../cli/support.ts';
@@ -44,6 +45,7 @@ const timeout = flag('--timeout', '60');
 const apps = flag('--images', imageApps().join(',')).split(',');
 const edges = !process.argv.includes('--no-edges');
 const verbose = process.argv.includes('--verbose'); // a crashed run's last lines
+const bootLayer = flag('--boot-layer', '');
 const dir = tempDir();
 const t0 = performance.now();
 type Counts = { runs: number; crashed: number; hung: number; disagree: number };
@@ -66,7 +68,7 @@ for (const app of apps) {
     continue;
   }
   const image = join(dir, `${app}.img`);
-  const built = moteSync(['build', `images/${app}`, '-o', image]);
+  const built = moteSync(['build', `images/${app}`, '-o', image, ...(bootLayer ? ['--boot-layer', bootLayer] : [])]);
   if (built.status !== 0) {
     console.log(`${app}: mote build failed: ${built.stderr.trim()}`);
     failed = true;
