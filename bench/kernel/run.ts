@@ -1,6 +1,7 @@
 // Kernel benchmarks: the workloads of issue 3 on plain Node (V8, node host),
 // hosted (QuickJS on quickjs-emscripten, the hosted runner), metal (the boot
-// layer in QEMU: TCG unless a usable KVM exists) and BEAM (erl), all in the
+// layer in QEMU: TCG unless a usable KVM exists), native (the boot layer as a
+// Linux program, qemu/build/mote-native) and BEAM (erl), all in the
 // same run; medians of N runs and ratios to BEAM.
 //   npx vite-node bench/kernel/run.ts [--runs 3] [--scale 1] [--engines node,hosted,metal,beam]
 import { build } from 'esbuild';
@@ -20,7 +21,8 @@ if (process.argv.includes('--help')) {
   console.log(`usage: npx vite-node bench/kernel/run.ts [--runs 3] [--scale 1] [--engines node,hosted,metal,beam]
   --runs N       runs per engine; medians are reported
   --scale X      workload sizes times X (0.2 for a quick look; metal under TCG takes ~6 min a run at 1)
-  --engines L    any of node, hosted, metal (QEMU), beam (needs erl: apt-get install erlang-base)
+  --engines L    any of node, hosted, metal (QEMU), native (the boot layer as a Linux program:
+                 make -C qemu native), beam (needs erl: apt-get install erlang-base)
 Results: a table here and bench/results/kernel.json.`);
   process.exit(0);
 }
@@ -82,8 +84,8 @@ async function runQuickJS(code: string): Promise<Results> {
   return parse(r.output);
 }
 
-/** The boot layer in QEMU (TCG here: see bootImage's accel), with 1 GiB of RAM. */
-async function runMetal(code: string): Promise<Results> {
+/** The image metal and native run: the boot layer with the workloads as its payload. */
+async function benchImage(code: string): Promise<string> {
   const bytes = new TextEncoder().encode(code);
   const manifest = { format: 1, name: 'bench', version: '0.0.0', entry: 'main.js', modules: [{ name: 'main.js', size: bytes.length, priority: 0 }] };
   const tar = await writeTar([
@@ -93,9 +95,22 @@ async function runMetal(code: string): Promise<Results> {
   ]);
   const image = join(mkdtempSync(join(tmpdir(), 'mote-bench-metal-')), 'bench.img');
   writeFileSync(image, writeImage(readFileSync(BOOT_LAYER), tar));
-  const r = await bootImage(image, { memory: 1024 << 20, stdio: 'pipe', timeoutMs: 1_800_000 });
+  return image;
+}
+
+/** The boot layer in QEMU (TCG here: see bootImage's accel), with 1 GiB of RAM. */
+async function runMetal(code: string): Promise<Results> {
+  const r = await bootImage(await benchImage(code), { memory: 1024 << 20, stdio: 'pipe', timeoutMs: 1_800_000 });
   if (r.status !== 0) throw new Error(`metal run failed (${r.status}): ${r.output}`);
   return parse(r.output);
+}
+
+/** The same image and host core as a Linux program (qemu/build/mote-native,
+ *  `make -C qemu native`), the budget metal has at 1 GiB: what a real KVM host approaches. */
+async function runNative(code: string): Promise<Results> {
+  const image = await benchImage(code);
+  const out = execFileSync(join(MOTE_ROOT, 'qemu/build/mote-native'), [image, '--ram', '1024M'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  return parse(out);
 }
 
 function runBeam(): Results {
@@ -118,7 +133,7 @@ const esm = await bundle('esm');
 for (let i = 0; i < runs; i++) {
   for (const e of engines) {
     const t0 = performance.now();
-    const r = e === 'node' ? await runNode(iife) : e === 'hosted' ? await runQuickJS(esm) : e === 'metal' ? await runMetal(esm) : runBeam();
+    const r = e === 'node' ? await runNode(iife) : e === 'hosted' ? await runQuickJS(esm) : e === 'metal' ? await runMetal(esm) : e === 'native' ? await runNative(esm) : runBeam();
     (all[e] ??= []).push(r);
     console.error(`run ${i + 1}/${runs} ${e}: ${Math.round(performance.now() - t0)} ms`);
   }
