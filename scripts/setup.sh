@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # clang, lld, wasi-libc and compiler-rt's wasm32 builtins build the wasm engine (qemu/wasm/).
-packages=(qemu-system-x86 musl-tools musl-dev make gcc binutils dpkg-dev xz-utils
+packages=(qemu-system-x86 musl-tools musl-dev make gcc binutils dpkg-dev xz-utils patch
           clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32)
 missing=()
 for p in "${packages[@]}"; do
