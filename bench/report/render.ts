@@ -56,7 +56,8 @@ ${table(['', ''], [
   ['load average (1, 5, 15 min)', `before ${m.loadBefore.map((x) => x.toFixed(1)).join(', ')}; after ${d.loadAfter.map((x) => x.toFixed(1)).join(', ')}`],
 ])}
 
-The load average counts runnable processes on all ${m.cores} cores: above ${m.cores} the machine was shared and every
+The load average counts runnable processes on all ${m.cores} cores: above ${m.cores} the machine was shared (other sessions'
+builds, tests and QEMU runs went on during the run) and every
 process, the references too, waited for a core. That is why each figure is set beside a reference measured in the same
 run, alternating with it, and why the ratios are the figures to read, not the milliseconds.`;
 }
@@ -107,6 +108,17 @@ ${table(['machine', 'mote hello', 'Linux hello', 'Linux ÷ mote'], mem)}
 ![boot against Linux](${plot})`;
 }
 
+/** The boot figures the tables mark missing, with why. */
+function bootMissing(b: BootSection): string[] {
+  const out: string[] = [];
+  for (const [name, m] of Object.entries(b.machines)) {
+    if (m.linuxHangs) out.push(`${m.linuxHangs} of ${b.runs} Linux boots on ${name} hung (no exit within ${b.linuxTimeoutMs / 1000} s): the median is of the ${m.linuxMs.length} that finished`);
+    if (!m.linuxMs.length) out.push(`Linux's launch to exit on ${name}: no boot finished`);
+    if (m.linuxSmallestMiB === null) out.push(`Linux's smallest -m on ${name}: ${m.linuxMs.length ? `the search's first boot, at ${b.linuxMaxMiB} MiB, ${m.linuxSmallestHangs ? 'hung' : 'printed no hello line'}` : 'not searched, no timed boot got through'}`);
+  }
+  return out;
+}
+
 function kernel(k: KernelResult, plot: string | undefined): string {
   const engines = k.engines.filter((e) => e !== 'beam');
   const hasBeam = k.engines.includes('beam');
@@ -150,7 +162,7 @@ export function renderReport(d: ReportData): string {
   const parts = [
     `# mote: benchmark report
 
-Written by \`npm run bench\` (\`bench/report.ts\`) from one run: \`${d.command}\`, ${d.date}, ${(d.elapsedMs / 60000).toFixed(1)} min.
+Written by \`npm run bench\` (\`bench/report.ts\`) from one run: \`${d.command.replace(/ --$/, '')}\`, ${d.date}, ${(d.elapsedMs / 60000).toFixed(1)} min.
 Every figure is a median over several runs, with its reference measured in the same run, alternating with it; the ratios
 are the figures to compare. Raw runs: \`bench/REPORT.json\`. Bigger runs: \`npm run bench -- --help\`. The plots are SVG drawn
 by Observable Plot (\`@observablehq/plot\`) into linkedom's DOM, no browser: measured here, it installs in 15.6 MB with linkedom,
@@ -163,6 +175,7 @@ against 25 MB for vega with vega-lite (whose Node run once did not exit) and 68 
   if (d.orbit) parts.push(orbit(d.orbit));
   if (d.aco) parts.push(aco(d.aco));
   for (const [name, out] of Object.entries(d.extras)) parts.push(`## ${name} (its own output)\n\n\`\`\`\n${out.trim()}\n\`\`\``);
-  parts.push(`## Not measured\n\n${d.missing.length ? d.missing.map((m) => `- ${m}`).join('\n') : 'Nothing: every section above was measured in this run.'}`);
+  const missing = [...d.missing, ...(d.boot ? bootMissing(d.boot) : [])];
+  parts.push(`## Not measured\n\n${missing.length ? missing.map((m) => `- ${m}`).join('\n') : 'Nothing: every section above was measured in this run.'}`);
   return parts.join('\n\n') + '\n';
 }
