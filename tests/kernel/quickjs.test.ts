@@ -29,8 +29,15 @@ describe('kernel on QuickJS only', () => {
     // rescue window (builder/hosted/rescue.ts) the kernel can still log the
     // death, and the node, with nothing left to run, ends; without room for
     // that line it stops with 101, saying so.
+    // On metal's host core (the hosted default since issue 10) the death may
+    // be logged and then the body's own promise, rejected with the same
+    // error, reported unhandled (100), most likely because the kernel's
+    // `then` on it (scheduler.ts, follow) found no memory either.
+    // quickjs-emscripten's JS tracker never saw an async function's promise.
     const r = await runScenario(join(dir, 'oom-kept.ts'), 'quickjs', 8 << 20);
-    if (r.code === 0) expect(r.output).toMatch(/^\[error\] process <0\.\d+\.0> ran the VM out of memory: killed \(out_of_memory\)\n$/);
+    const death = '\\[error\\] process <0\\.\\d+\\.0> ran the VM out of memory: killed \\(out_of_memory\\)\\n';
+    if (r.code === 0) expect(r.output).toMatch(new RegExp(`^${death}$`));
+    else if (r.code === 100) expect(r.output).toMatch(new RegExp(`^${death}mote: unhandled promise rejection: InternalError: out of memory\\n`));
     else {
       expect(r.output).toMatch(/^mote: out of memory: (the node cannot go on|the engine could not build its error)\n$/);
       expect(r.code).toBe(101);
@@ -52,8 +59,11 @@ describe('kernel on QuickJS only', () => {
     }
   }, 120_000);
 
-  it('100,000 idle gen_servers fit in a 64 MiB budget', async () => {
-    const r = await runScenario(join(dir, 'idle100k.ts'), 'quickjs', 64 << 20);
+  it('100,000 idle gen_servers fit in a 72 MiB budget', async () => {
+    // On metal's engine and allocator (wasm32, the hosted default since
+    // issue 10): 677 B a server; 99,466 started at 66 MiB. quickjs-emscripten's
+    // estimate had them in 64 MiB.
+    const r = await runScenario(join(dir, 'idle100k.ts'), 'quickjs', 72 << 20);
     expect(r.output, r.output).toMatch(/^servers 100000 heap \d+ per-server \d+$/m);
     expect(r.code, r.output).toBe(0);
   }, 120_000);
