@@ -52,6 +52,8 @@ const orbitWorkers = arg('orbit-workers', '4');
 const acoEnv = Object.fromEntries(arg('aco', quick ? 'ROUNDS=1,ITERATIONS=1' : 'ROUNDS=2,ITERATIONS=2').split(',').map((kv) => kv.split('=') as [string, string]));
 const sections = arg('sections', 'images,boot,kernel,orbit,aco').split(',');
 const extras = arg('extra', '').split(',').filter(Boolean);
+const SECTIONS = ['images', 'boot', 'kernel', 'orbit', 'aco'];
+for (const x of sections) if (!SECTIONS.includes(x)) { console.error(`bench: unknown section ${x} (${SECTIONS.join(', ')})`); process.exit(2); }
 for (const n of [runs, bootRuns, linuxTimeoutMs, linuxMaxMiB]) if (!(n > 0)) { console.error('bench: --runs, --boot-runs, --linux-timeout and --linux-max-mib take positive numbers'); process.exit(2); }
 
 /** The plots for this run's figures, into bench/plots/; their paths go in `data.plots`. */
@@ -100,7 +102,7 @@ async function step<T>(name: string, f: () => Promise<T> | T): Promise<T> {
 
 try {
   const erlMissing = await step('setup', () => ensureErl(log));
-  for (const s of ['images', 'boot', 'kernel', 'orbit', 'aco']) if (!sections.includes(s)) missing.push(`${s}: not among this run's --sections`);
+  for (const s of SECTIONS) if (!sections.includes(s)) missing.push(`${s}: not among this run's --sections`);
   const machine = await step('machine', describeMachine);
   const engines = erlMissing ? kernelEngines.filter((e) => e !== 'beam') : kernelEngines;
   if (erlMissing) missing.push(`BEAM (the actor micro-benchmarks' and Orbit's reference): ${erlMissing}`);
