@@ -13,6 +13,7 @@ import { onDeath } from './signals.ts';
 import { deliver } from './mailbox.ts';
 import { chargedTo, deaths, roomFor } from './pressure.ts';
 import { ProcessExit } from './signals.ts';
+import { charge as reduction } from './scheduler.ts';
 
 export { Tid };
 
@@ -133,6 +134,9 @@ export function find(what: string, ref: Tid | string): Table {
 export function get(what: string, ref: Tid | string, write: boolean): Table {
   const t = find(what, ref);
   const caller = state.current;
+  // One reduction per operation, as a send costs: a loop of table calls
+  // that polls now and then yields at the poll once its slice is spent.
+  if (caller) reduction(caller);
   if (t.access !== 'public' && caller !== t.owner && (write || t.access === 'private')) {
     throw new Error(`${what}: ${t.access} table ${t.name ?? String(t.tid)} is not ${write ? 'writable' : 'readable'} by ${caller ? caller.pid : 'code outside a process'}`);
   }
