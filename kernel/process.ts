@@ -70,6 +70,8 @@ export class Proc {
   /** Extra heap a behaviour reports (its state), estimated on demand. */
   stateBytes = 0;
   reductions = 0;
+  /** Index into run_queue.ts's PRIORITIES: 1 is normal. */
+  priority = 1;
   sliceLeft = 0;
   sliceStart = 0;
   parent: Pid | null;

@@ -17,7 +17,7 @@ import { takeMessage, onArrival } from './mailbox.ts';
 import { onDeath } from './signals.ts';
 import { grew } from './pressure.ts';
 import { checkLimits } from './limits.ts';
-import { enqueue, charge, mayGoOn, blocked } from './scheduler.ts';
+import { enqueue, charge, mayGoOn, mayPollOn, blocked } from './scheduler.ts';
 
 export { TIMEOUT, type Timeout };
 
@@ -67,9 +67,9 @@ export function receive(matchers: Matcher | Matcher[] | null, opts: ReceiveOptio
     return EnginePromise.resolve(takeMessage(p, found).value);
   }
   // A poll (after 0, or sleep(0)) costs a reduction like any receive, so a
-  // polling loop still yields when its slice is spent.
+  // polling loop still yields when its slice is spent, or has run its time.
   const poll = found < 0 && after === 0;
-  if (poll && mayGoOn(p)) {
+  if (poll && mayPollOn(p)) {
     charge(p);
     return EnginePromise.resolve(TIMEOUT);
   }

@@ -1,10 +1,11 @@
 /**
- * The scheduler: a fair run queue with a reduction budget, and nothing else
- * (receive is receive.ts, the runaway guard guard.ts, the clock clock.ts,
+ * The scheduler: slices and turns over the run queues with a reduction
+ * budget, and nothing else (the queues and priorities are run_queue.ts,
+ * receive is receive.ts, the runaway guard guard.ts, the clock clock.ts,
  * crashes crash.ts, the kernel's own out of memory out_of_memory.ts).
  *
- * One reduction is one message handled, one resumption of an async body, or
- * one send (`charge`; `run` charges the first two). A turn runs processes until `turnReductions` are
+ * One reduction is one message handled, one resumption of an async body,
+ * one send or one ets operation (`charge`; `run` charges the first two). A turn runs processes until `turnReductions` are
  * spent, then yields to the host's event loop through a 0 ms timer, so
  * timers and input keep flowing; a due timer ends the turn sooner, at the
  * next switch. A process runs at most `sliceReductions`, or `runawayMs / 8`
@@ -35,9 +36,8 @@ import { clockAtSwitch, dropClock, now } from './clock.ts';
 import { armGuard, disarmGuard } from './guard.ts';
 import { crash, runaway } from './crash.ts';
 import { outOfMemory, nodeOutOfMemory } from './out_of_memory.ts';
+import { push, take, anyQueued } from './run_queue.ts';
 
-const runq: (Proc | undefined)[] = [];
-let rqHead = 0;
 let looping = false;
 let turnArmed = false;
 /** The timer of the next turn, while armed: not one the turn yields to. */
@@ -50,7 +50,7 @@ let budget = 0;
 export function enqueue(p: Proc): void {
   if (p.queued || !p.alive || state.halted) return;
   p.queued = true;
-  runq.push(p);
+  push(p);
   armTurn();
 }
 
@@ -108,6 +108,15 @@ export function mayGoOn(p: Proc): boolean {
   return p.sliceLeft > 0 && budget > 0 && inFlight === p && ((p.sliceLeft & 15) !== 0 || !sliceOver(p));
 }
 
+/** May p, running, poll (sleep(0), receive with after 0) and go on? As
+ *  mayGoOn, but the slice's time is checked at every poll: a poll is where
+ *  a long computation yields, and between two of them it may have worked
+ *  for most of runawayMs, so every 16th would be too late to end the slice
+ *  before it is judged a runaway. */
+export function mayPollOn(p: Proc): boolean {
+  return p.sliceLeft > 0 && budget > 0 && inFlight === p && !sliceOver(p);
+}
+
 /** p waits in receive: let the next process run. */
 export function blocked(p: Proc): void {
   const wasInFlight = inFlight === p;
@@ -137,10 +146,9 @@ export function runLoop(): void {
   if (looping || state.halted) return;
   looping = true;
   try {
-    while (!inFlight && budget > 0 && rqHead < runq.length && !state.halted) {
+    while (!inFlight && budget > 0 && anyQueued() && !state.halted) {
       if (timerDue()) break;
-      const p = runq[rqHead]!;
-      runq[rqHead++] = undefined;
+      const p = take();
       p.queued = false;
       if (!p.alive) continue;
       try {
@@ -149,18 +157,11 @@ export function runLoop(): void {
         lost(p, e);
       }
     }
-    if (rqHead === runq.length) {
-      runq.length = 0;
-      rqHead = 0;
-    } else if (rqHead > 4096) {
-      runq.splice(0, rqHead);
-      rqHead = 0;
-    }
   } finally {
     looping = false;
   }
   if (state.halted) return;
-  if (inFlight || rqHead < runq.length) armTurnOrStop();
+  if (inFlight || anyQueued()) armTurnOrStop();
   if (!inFlight) disarmGuard();
 }
 
