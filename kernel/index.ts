@@ -10,7 +10,7 @@ export { ANY, type Matcher } from './match.ts';
 export type { Reason } from './reasons.ts';
 export {
   spawn, spawnLink, spawnMonitor, self, send, receive, sleep, exit, link, unlink, monitor, demonitor,
-  trapExit, isAlive, processInfo, TIMEOUT, type Timeout, type SpawnOptions, type ProcessInfo,
+  trapExit, setPriority, isAlive, processInfo, TIMEOUT, type Timeout, type SpawnOptions, type ProcessInfo, type Priority,
 } from './process_api.ts';
 export { ProcessExit, type ExitMessage, type DownMessage } from './signals.ts';
 export { register, unregister, whereis, registered } from './registry.ts';

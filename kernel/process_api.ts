@@ -11,6 +11,9 @@ import { die, reasonOf, sendExit, link as linkProcs, unlink as unlinkProcs, moni
 import { enqueueMessage } from './mailbox.ts';
 import { checkLimits } from './limits.ts';
 import { resolveProc } from './registry.ts';
+import { PRIORITIES, type Priority } from './run_queue.ts';
+
+export type { Priority };
 
 export interface SpawnOptions {
   /** Link the new process to the caller. */
@@ -21,6 +24,16 @@ export interface SpawnOptions {
   maxHeapSize?: number;
   /** Queued messages past which it is killed. */
   maxMailboxLen?: number;
+  /** Its run queue (OTP's priority): max and high run before normal and
+   *  low; a waiting low process runs after every 8 normal ones. Default
+   *  normal. */
+  priority?: Priority;
+}
+
+function checkPriority(what: string, v: unknown): number {
+  const i = PRIORITIES.indexOf(v as Priority);
+  if (i < 0) throw new TypeError(`${what}: priority must be one of ${PRIORITIES.join(', ')}, got ${String(v)}`);
+  return i;
 }
 
 function checkLimit(what: string, name: string, v: unknown): number {
@@ -35,7 +48,9 @@ function newProc(what: string, opts: SpawnOptions | undefined): Proc {
   if (opts?.link && !parent) throw new Error(`${what}: link needs a calling process`);
   const maxHeap = checkLimit(what, 'maxHeapSize', opts?.maxHeapSize);
   const maxMbox = checkLimit(what, 'maxMailboxLen', opts?.maxMailboxLen);
+  const priority = opts?.priority === undefined ? -1 : checkPriority(what, opts.priority);
   const p = new Proc(parent ? parent.pid : null);
+  if (priority >= 0) p.priority = priority;
   p.maxHeapSize = maxHeap;
   p.maxMailboxLen = maxMbox;
   p.trapExit = opts?.trapExit === true;
@@ -204,6 +219,16 @@ export function trapExit(on: boolean): boolean {
   return old;
 }
 
+/** process_flag(priority, level): the caller's run queue from its next
+ *  slice on; returns the old level. */
+export function setPriority(level: Priority): Priority {
+  const i = checkPriority('setPriority', level);
+  const p = me('setPriority');
+  const old = PRIORITIES[p.priority]!;
+  p.priority = i;
+  return old;
+}
+
 export function isAlive(pid: Pid): boolean {
   return target('isAlive', pid) !== undefined;
 }
@@ -221,6 +246,7 @@ export interface ProcessInfo {
   /** "async" for a process body, else the behaviour's name. */
   behaviour: string;
   trapExit: boolean;
+  priority: Priority;
   reductions: number;
   parent: Pid | null;
 }
@@ -239,6 +265,7 @@ export function processInfo(pid: Pid): ProcessInfo | undefined {
     registeredName: p.name,
     behaviour: p.handler ? p.handler.behaviour : 'async',
     trapExit: p.trapExit,
+    priority: PRIORITIES[p.priority]!,
     reductions: p.reductions,
     parent: p.parent,
   };
