@@ -1,8 +1,9 @@
 // What the report ran on: CPU, cores, QEMU, OTP, Node, the accelerator,
-// and how busy the machine was (load averages before and after).
+// the hosted engine, and how busy the machine was (load averages before and after).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { QEMU, kvmWorks } from '../../builder/qemu.ts';
+import { hostedEngine, type HostedEngine } from '../../builder/hosted/engine-choice.ts';
 
 export interface Machine {
   cpu: string;
@@ -14,6 +15,8 @@ export interface Machine {
   accel: 'kvm' | 'tcg';
   kvmNote: string;
   loadBefore: number[];
+  /** What `mote run` and every hosted figure ran on (MOTE_ENGINE, fixed for the whole run). */
+  hostedEngine: HostedEngine;
 }
 
 /** OTP's release and ERTS version, or null when erl is missing. */
@@ -52,5 +55,6 @@ export async function describeMachine(): Promise<Machine> {
     accel: 'tcg',
     kvmNote: kvm ? 'KVM usable here, but every figure is TCG' : 'KVM not usable for the guest here (no /dev/kvm or its probe failed)',
     loadBefore: loadavg(),
+    hostedEngine: hostedEngine(),
   };
 }

@@ -52,7 +52,7 @@ function machine(d: ReportData): string {
 
 ${table(['', ''], [
   ['CPU', m.cpu], ['cores', String(m.cores)], ['QEMU', m.qemu], ['accelerator', `${m.accel} (${m.kvmNote})`],
-  ['OTP', m.otp ? `OTP ${m.otp}, ERTS ${m.erts}` : 'missing (erl not found)'], ['Node', m.node],
+  ['hosted engine', m.hostedEngine === 'wasm' ? 'wasm (the boot layer\'s QuickJS and C host core in WebAssembly; MOTE_ENGINE=wasm)' : 'quickjs-emscripten (MOTE_ENGINE=emscripten)'], ['OTP', m.otp ? `OTP ${m.otp}, ERTS ${m.erts}` : 'missing (erl not found)'], ['Node', m.node],
   ['load average (1, 5, 15 min)', `before ${m.loadBefore.map((x) => x.toFixed(1)).join(', ')}; after ${d.loadAfter.map((x) => x.toFixed(1)).join(', ')}`],
 ])}
 
@@ -127,7 +127,7 @@ function kernel(k: KernelResult, plot: string | undefined): string {
   return `## The actor micro-benchmarks against BEAM
 
 \`bench/kernel/run.ts\` at scale ${k.scale} (the workloads of issue 3 times ${k.scale}), median of ${k.runs}; each run runs every engine
-once in turn: node (the kernel on V8, the test host), hosted (QuickJS on quickjs-emscripten), metal (the boot layer under QEMU,
+once in turn: node (the kernel on V8, the test host), hosted (\`mote run\`'s engine, named above), metal (the boot layer under QEMU,
 TCG) and BEAM (\`erl\`). The ratios are how many times slower than BEAM (for bytes per process: how many times more memory), so 1
 is BEAM's figure and more is worse.${hasBeam ? '' : '\n\n**BEAM: missing** (see below): no ratios.'}
 
