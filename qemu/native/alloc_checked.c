@@ -1,10 +1,11 @@
 /* alloc_checked.c: the heap of the checked native build (mote-native-asan),
    in place of alloc.c. Each block is the C library's malloc, so that
    AddressSanitizer sees every block's bounds and every use after free
-   (inside alloc.c's one region it sees neither). The counting is alloc.c's:
-   the same usable size for each request (16-byte header, 16-byte steps, a
-   32-byte least block), so host.c's limit fails the same allocations. Only
-   a heap too fragmented to fit a block cannot happen here. */
+   (inside alloc.c's one region it sees neither). The counting is alloc.c's
+   for a block cut to size (16-byte header, 16-byte steps, a 32-byte least
+   block), so host.c's limit fails nearly the same allocations: alloc.c
+   sometimes hands out up to 16 bytes more (a remainder too small to split),
+   and a heap too fragmented to fit a block cannot happen here. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
