@@ -14,10 +14,10 @@ import { Pid } from '../term.ts';
 import { GenServer, type ServerModule, type StartResult } from './gen_server.ts';
 import { trapExit, monitor, exit, receive } from '../process_api.ts';
 import type { ExitMessage } from '../signals.ts';
-import type { Reason } from '../process.ts';
+import type { Reason } from '../reasons.ts';
 import * as logger from '../logger.ts';
 import { briefReason } from './report.ts';
-import { stopNode } from '../system.ts';
+import { stopNode } from './internal.ts';
 import { Exit } from '../platform.ts';
 
 export interface AppSpec {

@@ -28,20 +28,17 @@
  * init and terminate run synchronously if they return a value.
  */
 import { Pid, Ref } from '../term.ts';
-import { platform } from '../platform.ts';
-import { spawnHandler, self, send, receive, monitor, demonitor, unlink, exit, hasHeapLimit, reportStateBytes, type SpawnOptions } from '../process_api.ts';
-import { ProcessExit, reasonOf, type DownMessage, type ExitMessage } from '../signals.ts';
-import { register, unregister, resolveProc, whereis } from '../registry.ts';
+import { self, send, receive, monitor, demonitor, unlink, exit, processInfo, type SpawnOptions } from '../process_api.ts';
+import { ProcessExit, type DownMessage, type ExitMessage } from '../signals.ts';
+import { register, unregister, whereis } from '../registry.ts';
 import { sendAfter, cancelTimer } from '../send_after.ts';
+import { monotonicTime } from '../system.ts';
+import * as logger from '../logger.ts';
+import type { Reason } from '../reasons.ts';
+import { spawnHandler, hasHeapLimit, reportStateBytes, reasonOf, resolveProc, termSize, call as genCall, reply, isCall, DEFAULT_CALL_TIMEOUT, type From } from './internal.ts';
 import { crashText } from './report.ts';
 import { makeRequests } from './gen_server_requests.ts';
 import { handleSystem, traceLine, SYS_TAG, type Status } from './sys.ts';
-import { state as kernel } from '../process.ts';
-import { processInfoParent } from './internal.ts';
-import { call as genCall, reply, isCall, DEFAULT_CALL_TIMEOUT, type From } from '../call.ts';
-import { termSize } from '../term.ts';
-import * as logger from '../logger.ts';
-import type { Reason } from '../process.ts';
 
 export type { From };
 export type ServerRef = Pid | string;
@@ -99,6 +96,16 @@ type Cleanup = { reason: Reason; run: () => Promise<unknown> };
  */
 export function stopAfter(reason: Reason, cleanup: () => Promise<unknown>): { stop: Reason } {
   return Object.assign({ stop: reason }, { [CLEANUP]: cleanup });
+}
+
+/** Is the running process still alive? A killed one's kernel calls throw its exit. */
+function selfAlive(): boolean {
+  try {
+    self();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isNormal(r: Reason): boolean {
@@ -182,7 +189,7 @@ class Server<S> {
    *  with `kill`, which cannot be trapped) or terminate itself failed. */
   fail(e: unknown): unknown {
     if (this.stopping) throw e;
-    if (e instanceof ProcessExit && !kernel.current?.alive) throw e;
+    if (e instanceof ProcessExit && !selfAlive()) throw e;
     return this.stopWith(reasonOf(e));
   }
 
@@ -324,12 +331,12 @@ function start<S, A>(mod: ServerModule<S, A>, arg: A, opts: StartOptions | undef
   const server = new Server<S>(mod);
   let ignored = false;
   let pid: Pid;
-  const t0 = timeout === Infinity ? 0 : platform().monotonicMs();
+  const t0 = timeout === Infinity ? 0 : monotonicTime();
   try {
     pid = spawnHandler(server, () => {
       // As OTP: gen_server:start makes the server its own parent; only
       // startLink's parent (the spawner) stops it with an EXIT.
-      server.parent = link ? processInfoParent() : self();
+      server.parent = link ? processInfo(self())!.parent : self();
       if (name !== undefined) register(name, self());
       const r = mod.init(arg);
       if (isThenable(r)) throw new TypeError('GenServer: init must return its result synchronously');
@@ -364,7 +371,7 @@ function start<S, A>(mod: ServerModule<S, A>, arg: A, opts: StartOptions | undef
     send(pid, { $cleanup: TAG });
     return { error: server.cleanup.reason };
   }
-  if (timeout !== Infinity && platform().monotonicMs() - t0 > timeout) {
+  if (timeout !== Infinity && monotonicTime() - t0 > timeout) {
     // As OTP's start timeout: the server is killed, the caller told.
     if (link) unlink(pid);
     exit(pid, 'kill');

@@ -18,9 +18,9 @@
 import { Pid, Ref } from '../term.ts';
 import { send, receive, monitor, demonitor, self, TIMEOUT } from '../process_api.ts';
 import type { DownMessage } from '../signals.ts';
-import { platform } from '../platform.ts';
-import { resolveProc } from '../registry.ts';
-import type { Reason } from '../process.ts';
+import { monotonicTime } from '../system.ts';
+import { resolveProc } from './internal.ts';
+import type { Reason } from '../reasons.ts';
 
 type ServerRef = Pid | string;
 
@@ -66,7 +66,7 @@ function isId(v: unknown): v is RequestId {
 }
 
 function afterMs(t: ResponseTimeout, what: string): number {
-  if (typeof t === 'object' && t !== null && typeof t.abs === 'number') return Math.max(0, t.abs - platform().monotonicMs());
+  if (typeof t === 'object' && t !== null && typeof t.abs === 'number') return Math.max(0, t.abs - monotonicTime());
   if (t === Infinity || (typeof t === 'number' && t >= 0)) return t;
   throw new TypeError(`${what}: timeout must be a number >= 0, Infinity or { abs: ms }, got ${String(t)}`);
 }

@@ -14,7 +14,8 @@
  * that connection.
  */
 import * as gen_tcp from '../gen_tcp.ts';
-import { Binary, binaryBytes, type Socket } from '../term.ts';
+import { Binary, type Socket } from '../term.ts';
+import { binaryBytes } from './internal.ts';
 import { encodeUtf8 } from '../utf8.ts';
 import { monotonicTime } from '../system.ts';
 import { TcpServer } from './tcp_server.ts';

@@ -6,7 +6,7 @@
  * crash report and then a supervisor report.
  */
 import { inspect } from '../inspect.ts';
-import type { Reason } from '../process.ts';
+import type { Reason } from '../reasons.ts';
 
 /** An Error turned into a reason (signals.ts reasonOf): `{ error, stack }`. */
 function isErrorReason(r: unknown): r is { error: string; stack: string } {

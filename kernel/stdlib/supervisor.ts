@@ -45,13 +45,13 @@
 import { Pid, Ref } from '../term.ts';
 import { trapExit, isAlive, self } from '../process_api.ts';
 import type { ExitMessage } from '../signals.ts';
-import { platform } from '../platform.ts';
+import { monotonicTime } from '../system.ts';
 import { GenServer, stopAfter, type ServerModule, type ServerRef, type StartOptions, type StartResult } from './gen_server.ts';
 import { checkSpec, checkSpecs, checkFlags, checkAutoShutdown, badText, startOne, type ChildSpec, type FullSpec, type Strategy, type Restart, type AutoShutdown } from './supervisor_spec.ts';
 import { briefReason } from './report.ts';
 import { shutdownChild, shutdownInInit, shutdownAll, type Child } from './supervisor_shutdown.ts';
 import * as logger from '../logger.ts';
-import type { Reason } from '../process.ts';
+import type { Reason } from '../reasons.ts';
 
 export type { Strategy, Restart, Shutdown, SupFlags, ChildSpec, ChildStart, AutoShutdown } from './supervisor_spec.ts';
 
@@ -90,7 +90,7 @@ function restartWanted(c: Child, reason: Reason): boolean {
 
 /** Records a restart; false if that passes the intensity. */
 function addRestart(s: State): boolean {
-  const now = platform().monotonicMs();
+  const now = monotonicTime();
   const times = s.restarts;
   times.push(now);
   // The clock is monotonic, so the restarts older than the period are a

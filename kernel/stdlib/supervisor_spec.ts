@@ -8,7 +8,7 @@
 import { Pid } from '../term.ts';
 import { ProcessExit } from '../signals.ts';
 import type { StartResult } from './gen_server.ts';
-import type { Reason } from '../process.ts';
+import type { Reason } from '../reasons.ts';
 
 export type Strategy = 'one_for_one' | 'one_for_all' | 'rest_for_one' | 'simple_one_for_one';
 export type Restart = 'permanent' | 'transient' | 'temporary';

@@ -9,11 +9,11 @@
  * which holds start functions) cannot be read this way: the call exits the
  * caller with `{ state_not_copyable: ... }`, the server untouched.
  */
-import { Ref, copyTerm, Pid } from '../term.ts';
-import { call, reply, type From } from '../call.ts';
-import { ProcessExit, reasonOf } from '../signals.ts';
+import { Ref, Pid } from '../term.ts';
+import { ProcessExit } from '../signals.ts';
+import { copyTerm, call, reply, reasonOf, type From } from './internal.ts';
 import { self } from '../process_api.ts';
-import type { Reason } from '../process.ts';
+import type { Reason } from '../reasons.ts';
 import * as logger from '../logger.ts';
 
 export const SYS_TAG = '$system';
