@@ -22,19 +22,33 @@ static const struct mote_payload_header empty = { "MOTEIMG", MOTE_FORMAT_VERSION
 static const uint8_t *tar;
 static uint64_t tar_size;
 
+/* CRC-32 (IEEE), eight bytes a step ("slicing-by-8"): a byte at a time it
+   was most of the boot layer's own instructions before the engine starts.
+   table[k][b] is the CRC of byte b followed by k zero bytes. */
 static uint32_t crc32(const uint8_t *p, uint64_t n)
 {
-    static uint32_t table[256];
-    if (!table[1])
-        for (uint32_t i = 0; i < 256; i++) {
-            uint32_t c = i;
-            for (int k = 0; k < 8; k++)
-                c = c & 1 ? 0xedb88320 ^ (c >> 1) : c >> 1;
-            table[i] = c;
+    static uint32_t table[8][256];
+    if (!table[0][128]) {
+        uint32_t c = 1;                 /* table[0] is linear in its index: one bit at a time, then sums */
+        for (int bit = 128; bit; bit >>= 1) {
+            c = c & 1 ? 0xedb88320 ^ (c >> 1) : c >> 1;
+            for (int i = 0; i < 256; i += 2 * bit)
+                table[0][bit + i] = c ^ table[0][i];
         }
+        for (int k = 1; k < 8; k++)
+            for (int i = 0; i < 256; i++)
+                table[k][i] = table[0][table[k - 1][i] & 0xff] ^ (table[k - 1][i] >> 8);
+    }
     uint32_t c = 0xffffffff;
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;                     /* little-endian, as on both targets; the builtin inlines */
+        __builtin_memcpy(&w, p, 8);
+        w ^= c;
+        c = table[7][w & 0xff] ^ table[6][w >> 8 & 0xff] ^ table[5][w >> 16 & 0xff] ^ table[4][w >> 24 & 0xff] ^
+            table[3][w >> 32 & 0xff] ^ table[2][w >> 40 & 0xff] ^ table[1][w >> 48 & 0xff] ^ table[0][w >> 56];
+    }
     while (n--)
-        c = table[(c ^ *p++) & 0xff] ^ (c >> 8);
+        c = table[0][(c ^ *p++) & 0xff] ^ (c >> 8);
     return c ^ 0xffffffff;
 }
 
@@ -54,7 +68,10 @@ static int header_ok(const uint8_t *h)
     return memcmp(h + 257, "ustar", 5) == 0 && sum == octal(h + 148, 8);
 }
 
-/* Calls fn for each regular file; stops early when fn returns nonzero. */
+/* Calls fn for each regular file; stops early when fn returns nonzero.
+   payload_init's walk checks every header; finds trust what it checked. */
+static int headers_checked;
+
 static const uint8_t *walk(int (*fn)(const uint8_t *h, const char *name, uint64_t size, void *arg), void *arg)
 {
     uint64_t off = 0;
@@ -62,7 +79,7 @@ static const uint8_t *walk(int (*fn)(const uint8_t *h, const char *name, uint64_
         const uint8_t *h = tar + off;
         if (h[0] == 0)
             return h;                                      /* end of archive */
-        if (!header_ok(h))
+        if (!headers_checked && !header_ok(h))
             mote_fatal(MOTE_EXIT_PAYLOAD_CORRUPT, "payload: bad tar header at offset %lu", (unsigned long)off);
         uint64_t size = octal(h + 124, 12);
         uint64_t span = TAR_BLOCK + (size + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK;
@@ -95,6 +112,7 @@ void payload_init(void)
     if (crc32(tar, tar_size) != hdr->tar_crc32)
         mote_fatal(MOTE_EXIT_PAYLOAD_CORRUPT, "payload: checksum mismatch (corrupt image)");
     walk(NULL, NULL);
+    headers_checked = 1;
 }
 
 struct find { const char *name; const char *data; uint64_t size; };
