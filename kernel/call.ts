@@ -67,7 +67,7 @@ const abandoned = new WeakMap<Proc, Set<number>>();
 const ABANDONED_KEPT = 256;
 let anyAbandoned = false; // until a call times out, replies skip the lookup
 
-function abandon(ref: Ref): void {
+export function abandon(ref: Ref): void {
   const me = lookup(self());
   if (!me) return;
   anyAbandoned = true;
