@@ -12,14 +12,17 @@
  *
  * Responses: `{ reply: value }`, or `{ error: { reason, server } }` if the
  * server died first (reason noproc if there was none). A late reply to a
- * request abandoned by receiveResponse is not dropped (OTP drops it by
- * alias): it stays in the mailbox as `{ $reply: ref, value }`.
+ * request receiveResponse gave up on is dropped when the server sends it,
+ * as a late call reply is (call.ts): OTP deactivates the request's alias,
+ * mote, having no aliases yet, keeps the abandoned refs by caller and the
+ * reply is not delivered. waitResponse keeps the request, so its reply still
+ * comes.
  */
 import { Pid, Ref } from '../term.ts';
 import { send, receive, monitor, demonitor, self, TIMEOUT } from '../process_api.ts';
 import type { DownMessage } from '../signals.ts';
 import { monotonicTime } from '../system.ts';
-import { resolveProc } from './internal.ts';
+import { resolveProc, abandon } from './internal.ts';
 import type { Reason } from '../reasons.ts';
 
 type ServerRef = Pid | string;
@@ -73,6 +76,13 @@ function afterMs(t: ResponseTimeout, what: string): number {
 
 type Reply = { $reply: Ref; value: unknown };
 
+/** Gives a request up: no DOWN for it, and its reply, if it ever comes, is
+ *  dropped at the server's send (OTP: unalias). */
+function drop(id: RequestId): void {
+  demonitor(id.ref, { flush: true });
+  abandon(id.ref);
+}
+
 /** The response a message carries for a ref, or null if it carries none. */
 function responseOf(m: unknown, ids: (ref: Ref) => RequestId | undefined): { id: RequestId; response: Response } | null {
   if (m === null || typeof m !== 'object') return null;
@@ -109,12 +119,12 @@ export function makeRequests(tag: string) {
     return rest[1].with(id, rest[0]);
   }
 
-  async function wait(what: string, ids: RequestId | RequestIds, timeout: ResponseTimeout, del: boolean, abandon: boolean): Promise<unknown> {
+  async function wait(what: string, ids: RequestId | RequestIds, timeout: ResponseTimeout, del: boolean, giveUp: boolean): Promise<unknown> {
     const ms = afterMs(timeout, what);
     if (isId(ids)) {
       const m = await receive([{ $reply: ids.ref }, { type: 'DOWN', ref: ids.ref }], { after: ms });
       if (m === TIMEOUT) {
-        if (abandon) demonitor(ids.ref, { flush: true });
+        if (giveUp) drop(ids);
         return 'timeout';
       }
       return responseOf(m, () => ids)!.response;
@@ -124,7 +134,7 @@ export function makeRequests(tag: string) {
     const has = (r: unknown) => r instanceof Ref && ids.entries.has(r.id);
     const m = await receive([{ $reply: has }, { type: 'DOWN', ref: has }], { after: ms });
     if (m === TIMEOUT) {
-      if (abandon) for (const { id } of ids.entries.values()) demonitor(id.ref, { flush: true });
+      if (giveUp) for (const { id } of ids.entries.values()) drop(id);
       return 'timeout';
     }
     return answered(ids, m, del);
