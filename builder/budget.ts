@@ -68,6 +68,8 @@ export interface BudgetReport {
 }
 
 const DEGRADED = /^mote: degraded\b/m;
+/** The status of a run budget stopped (its signal), as Ctrl-C's. */
+const STOPPED = 130;
 /** Lines of a crashed run's output kept in the report. */
 const TAIL_LINES = 12;
 const NOT_LOADED = /^mote: degraded: (\S+) not loaded:/gm;
@@ -86,13 +88,13 @@ export function classify(status: number, output: string, expectStatus = 0, ready
   return 'crashed';
 }
 
-function detailOf(status: number, output: string, expectStatus: number, ready?: { line: string; seen: boolean }): string {
+function detailOf(status: number, output: string, expectStatus: number, ready?: { line: string; seen: boolean; printed: boolean }): string {
   if (ready?.seen) return `up ('${ready.line}'), stopped there`;
   if (status === Exit.Timeout) return ready ? `never printed '${ready.line}' (no exit before the timeout)` : 'no exit before the timeout';
   const line = output.split('\n').find((l) => l.startsWith('mote: '));
   if (line) return line;
   if (status <= Exit.AppMax && status !== expectStatus) return `the app exited with ${status}, not ${expectStatus} (--status)`;
-  if (ready && status !== Exit.TooLittleMemory) return `ended with ${status} before printing '${ready.line}'`;
+  if (ready && status !== Exit.TooLittleMemory) return `ended with ${status} ${ready.printed ? 'after' : 'before'} printing '${ready.line}'`;
   return status > Exit.AppMax ? `status ${status}` : '';
 }
 
@@ -168,9 +170,15 @@ export async function budgetImage(path: string, bytes: Uint8Array, report: Inspe
     // A server's ready line stops its run, and with it the collected output.
     const stop = new AbortController();
     let seen = '';
+    let stopping = false;
     const onOutput = (text: string) => {
       seen += text;
-      if (opts.ready && !stop.signal.aborted && seen.includes(opts.ready)) stop.abort();
+      // After the turn that printed it: an engine told mid-turn may sleep on
+      // before it looks (the wasm engine's sleep waits for an abort to come).
+      if (opts.ready && !stopping && seen.includes(opts.ready)) {
+        stopping = true;
+        setImmediate(() => stop.abort());
+      }
     };
     const o: RunOptions = { timeoutMs, net, commandLine: opts.commandLine, signal: stop.signal, onOutput };
     const r: RunResult =
@@ -181,7 +189,8 @@ export async function budgetImage(path: string, bytes: Uint8Array, report: Inspe
           ).then((h) => ({ ...h, output: seen }))
         : await bootOnce(path, ram, o);
     const { status, output, wallMs } = r;
-    const ready = opts.ready === undefined ? undefined : { line: opts.ready, seen: stop.signal.aborted };
+    // Up only if budget's stop ended it: one that ended by itself first is judged by its status.
+    const ready = opts.ready === undefined ? undefined : { line: opts.ready, seen: stopping && stop.signal.aborted && status === STOPPED, printed: stopping };
     const outcome = classify(status, output, expectStatus, ready?.seen);
     const expected = expectedOutcome(report.predicted, ram);
     const ran = (x: Outcome) => x === 'full' || x === 'degraded';
