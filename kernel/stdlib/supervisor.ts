@@ -33,7 +33,9 @@
  * |          |           |                                 | or temporary children only    |
  *
  * The init function may return `{ ignore: true }` instead: start gives
- * `{ ignore: true }`. A bad flag or spec fails the start with an Error
+ * `{ ignore: true }`. A child whose start returns ignore is not running:
+ * startChild and restartChild give `{ ok: null }` (OTP's {ok, undefined}),
+ * whichChildren its pid as null; its spec stays unless it is temporary. A bad flag or spec fails the start with an Error
  * naming it in OTP's terms (`{ start_spec: { invalid_shutdown: -1 } }`).
  *
  * The supervisor traps exits; children start in order and stop in reverse;
@@ -160,9 +162,11 @@ function counts(s: State): Counts {
   return { specs: s.children.length, active, supervisors, workers: s.children.length - supervisors };
 }
 
-/** A start's reply: `{ ok: pid }` (and `info` if the start gave one), or `{ ignore: true }`. */
-function started(pid: Pid | null, info: unknown, hasInfo: boolean): unknown {
-  if (!pid) return { ignore: true };
+/** A start's reply: `{ ok: pid }` (and `info` if the start gave one); a
+ *  start that returned ignore gives `{ ok: null }`, OTP's {ok, undefined}
+ *  (null is the pid whichChildren shows for a child not running). */
+function started(pid: Pid | null, info: unknown, hasInfo: boolean): StartChildResult {
+  if (!pid) return { ok: null };
   return hasInfo ? { ok: pid, info } : { ok: pid };
 }
 
@@ -282,7 +286,7 @@ const supervisorModule: ServerModule<State, () => SupSpec | { ignore: true }> = 
         const r = startOne(c.spec, c.extra);
         if (r.error !== undefined) return { reply: { error: r.error }, state: s };
         c.pid = r.pid;
-        return { reply: r.pid ? started(r.pid, r.info, 'info' in r) : { ok: null }, state: s };
+        return { reply: started(r.pid, r.info, 'info' in r), state: s };
       }
       case 'delete': {
         const c = findChild(s, req.arg);
@@ -300,7 +304,9 @@ const supervisorModule: ServerModule<State, () => SupSpec | { ignore: true }> = 
   },
 };
 
-export type StartChildResult = { ok: Pid; info?: unknown } | { ignore: true } | { error: Reason };
+/** startChild's and restartChild's result: `ok` is null if the start
+ *  returned ignore (OTP's {ok, undefined}). */
+export type StartChildResult = { ok: Pid | null; info?: unknown } | { error: Reason };
 
 export const Supervisor = {
   start(init: () => SupSpec | { ignore: true }, opts?: StartOptions): StartResult {
@@ -325,7 +331,7 @@ export const Supervisor = {
   terminateChild(sup: ServerRef, idOrPid: string | Pid): Promise<'ok' | { error: Reason }> {
     return GenServer.call(sup, { op: 'terminate', arg: idOrPid }, Infinity);
   },
-  restartChild(sup: ServerRef, id: string): Promise<{ ok: Pid | null; info?: unknown } | { error: Reason }> {
+  restartChild(sup: ServerRef, id: string): Promise<StartChildResult> {
     return GenServer.call(sup, { op: 'restart', arg: id }, Infinity);
   },
   deleteChild(sup: ServerRef, id: string): Promise<'ok' | { error: Reason }> {
