@@ -14,7 +14,7 @@ export {
 } from './process_api.ts';
 export { ProcessExit, type ExitMessage, type DownMessage } from './signals.ts';
 export { register, unregister, whereis, registered } from './registry.ts';
-export { sendAfter, cancelTimer } from './send_after.ts';
+export { sendAfter, startTimer, readTimer, cancelTimer, type TimeoutMessage } from './send_after.ts';
 export { monotonicTime, processes, memory, configure, halt, type MemoryBreakdown, type Config } from './system.ts';
 export * as ets from './ets.ts';
 export * as gen_tcp from './gen_tcp.ts';
