@@ -10,7 +10,8 @@
  * Both bundle through the builder's one bundling path (builder/bundle.ts).
  * Each run gets fresh kernel state.
  */
-import { createContext, runInContext } from 'node:vm';
+import { createContext, runInContext, runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
 import { bundle } from '../../builder/bundle.ts';
 import { runHosted } from '../../builder/hosted/index.ts';
 import { createNodeHost } from './node-host.ts';
@@ -28,7 +29,9 @@ export async function runScenario(entry: string, engine: Engine, memoryBytes = 6
     const host = createNodeHost({ virtualTime: true });
     // A vm context has V8's own console (it prints nowhere): hide it so the
     // prelude installs one over the platform, as on bare QuickJS.
-    const ctx = createContext({ __mote: host.platform, console: undefined });
+    // gc: V8 counts garbage in the heap figure until it collects it; a case
+    // that measures memory() (otp_gen_server's hibernate) collects first.
+    const ctx = createContext({ __mote: host.platform, console: undefined, gc: v8Gc() });
     const r = await host.run(() => runInContext(code, ctx, { filename: entry }));
     return { code: r.code, output: r.output + (r.error ? `\n${(r.error as Error).stack ?? r.error}` : '') };
   }
@@ -36,6 +39,16 @@ export async function runScenario(entry: string, engine: Engine, memoryBytes = 6
   const manifest = { format: 1, name: 'scenario', version: '0.0.0', entry: files[0]![0], modules };
   const r = await runHosted({ manifest, files: new Map(files) }, { memoryBytes, timeoutMs: 30_000 });
   return { code: r.status, output: r.output };
+}
+
+let gc: (() => void) | undefined;
+/** V8's collector, exposed once (as --expose-gc would at start-up). */
+function v8Gc(): () => void {
+  if (!gc) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  return gc;
 }
 
 /** Parses the scenario's TAP-like lines; fails loudly on anything missing. */
