@@ -15,9 +15,11 @@
  *                                      crash, or an EXIT from the parent
  *                                      while trapping exits
  *
- * Results (`timeout: ms` and `continue: c` may be added to every result
- * that keeps the server running; `timeout` sends handleInfo 'timeout' if
- * no message comes within ms):
+ * Results (`timeout: ms`, `continue: c` and `hibernate: true` may be added
+ * to every result that keeps the server running; `timeout` sends handleInfo
+ * 'timeout' if no message comes within ms; `hibernate` compacts the state,
+ * the part of OTP's hibernate an idle server without a frame still needs,
+ * compact.ts; with `continue`, the continue's own result decides):
  *   init        { ok: state } | { stop: reason } | { ignore: true }
  *   handleCall  { reply, state } | { noreply: true, state } | { stop, reply?, state }
  *   handleCast, handleInfo, handleContinue   { state } | { stop, state }
@@ -37,6 +39,7 @@ import * as logger from '../logger.ts';
 import type { Reason } from '../reasons.ts';
 import { spawnHandler, hasHeapLimit, reportStateBytes, reasonOf, resolveProc, termSize, call as genCall, reply, isCall, DEFAULT_CALL_TIMEOUT, type From } from './internal.ts';
 import { crashText } from './report.ts';
+import { compact } from './compact.ts';
 import { makeRequests } from './gen_server_requests.ts';
 import { handleSystem, traceLine, SYS_TAG, type Status } from './sys.ts';
 
@@ -50,6 +53,8 @@ export interface Then {
   timeout?: number;
   /** handleContinue(continue, state) runs next, before any message. */
   continue?: unknown;
+  /** Hibernate until the next message: the state is compacted (compact.ts). */
+  hibernate?: boolean;
 }
 export type InitResult<S> = ({ ok: S } & Then) | { stop: Reason } | { ignore: true };
 export type CallResult<S, R = unknown> = (({ reply: R; state: S } | { noreply: true; state: S }) & Then) | { stop: Reason; reply?: R; state: S };
@@ -219,7 +224,16 @@ class Server<S> {
       return this.run(() => mod.handleContinue!(r.continue, this.state), (c: NoReply<S>) => this.noreply('handleContinue', c));
     }
     if (r.timeout !== undefined && r.timeout !== Infinity) this.arm(r.timeout);
+    if (r.hibernate === true) this.hibernate();
     return undefined;
+  }
+
+  /** OTP's hibernate, as far as mote needs one: an idle server holds no
+   *  frame already, so its state is rebuilt at its exact size (compact.ts),
+   *  as a garbage collection compacts a process's heap. */
+  hibernate(): void {
+    this.state = compact(this.state);
+    this.measure();
   }
 
   arm(ms: number): void {
@@ -357,7 +371,10 @@ function start<S, A>(mod: ServerModule<S, A>, arg: A, opts: StartOptions | undef
       if (r.continue !== undefined) {
         server.pending = { value: r.continue };
         send(self(), { $wake: TAG });
-      } else if (r.timeout !== undefined && r.timeout !== Infinity) server.arm(r.timeout);
+      } else {
+        if (r.timeout !== undefined && r.timeout !== Infinity) server.arm(r.timeout);
+        if (r.hibernate === true) server.hibernate();
+      }
     }, { ...opts, link });
   } catch (e) {
     if (ignored) return { ignore: true };
