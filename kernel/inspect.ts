@@ -19,6 +19,11 @@ interface Ctx {
 
 /** Formats console arguments as Node's util.format does. */
 export function format(...args: unknown[]): string {
+  return formatList(args);
+}
+
+/** format's arguments as one array: console.log passes its own, with no spread call. */
+export function formatList(args: readonly unknown[]): string {
   let first = 0;
   let out = '';
   if (typeof args[0] === 'string' && args.length > 1 && args[0].indexOf('%') !== -1) {

@@ -9,10 +9,10 @@
  *   queueMicrotask
  */
 import { platform } from './platform.ts';
-import { format } from './inspect.ts';
+import { formatList } from './inspect.ts';
 import { addTimer, removeTimer } from './timers.ts';
 
-const TIMEOUT_MAX = 2 ** 31 - 1;
+const TIMEOUT_MAX = 2147483647; // 2 ** 31 - 1, which QuickJS would compute on its slow path at every boot
 const g = globalThis as Record<string, unknown>;
 
 function nodeDelay(ms: unknown): number {
@@ -58,11 +58,15 @@ export const timerGlobals: TimerGlobals = {
 
 /** A console that writes through the platform (exported for tests). */
 export function makeConsole(): Record<string, (...args: unknown[]) => void> {
-  const write = (...args: unknown[]): void => platform().write(format(...args) + '\n');
+  const write = (...args: unknown[]): void => platform().write(formatList(args) + '\n');
   return { log: write, info: write, debug: write, warn: write, error: write, trace: write };
 }
 
-if (typeof g.console === 'undefined') g.console = makeConsole();
-for (const name of Object.keys(timerGlobals) as (keyof TimerGlobals)[]) {
-  if (typeof g[name] === 'undefined') g[name] = timerGlobals[name];
+// Plain comparisons and an index loop: this runs at every boot, and QuickJS
+// runs `typeof x > "u"` (esbuild's form) and for-of over an array through
+// code that nothing else in a small app needs (issue 11, boot time).
+if (g.console === undefined) g.console = makeConsole();
+const timerNames = Object.keys(timerGlobals) as (keyof TimerGlobals)[];
+for (let i = 0; i < timerNames.length; i++) {
+  if (g[timerNames[i]!] === undefined) g[timerNames[i]!] = timerGlobals[timerNames[i]!];
 }
