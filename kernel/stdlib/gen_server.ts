@@ -151,6 +151,8 @@ class Server<S> {
   declare badResult?: string;
   /** Set by sys.trace. */
   declare traced?: boolean;
+  /** Set by sys.statistics. */
+  declare stats?: { startTime: number; reductions: number; messagesIn: number; messagesOut: number };
   constructor(readonly mod: ServerModule<S, any>) {}
 
   get behaviour(): string {
@@ -258,6 +260,7 @@ class Server<S> {
   callResult(from: From, r: CallResult<S>): unknown {
     if (!r || typeof r !== 'object' || !('state' in r) || !('reply' in r || 'noreply' in r || 'stop' in r)) return this.bad('handleCall', r);
     this.state = r.state;
+    if (this.stats && 'reply' in r) this.stats.messagesOut++;
     if ('stop' in r) return this.stopWith(r.stop, () => ('reply' in r ? reply(from, r.reply) : undefined));
     if ('reply' in r) reply(from, r.reply);
     if (this.traced) traceLine(`${'reply' in r ? `sent reply to ${from.pid}, ` : ''}new state`, r.state);
@@ -301,6 +304,7 @@ class Server<S> {
       this.timer = null;
     }
     if (this.traced) traceIn(msg);
+    if (this.stats) this.stats.messagesIn++;
     if (isCall(msg, TAG)) {
       const from = msg.from;
       if (!mod.handleCall) return this.fail(new Error('GenServer: call to a server without handleCall'));

@@ -1,5 +1,5 @@
 /**
- * sys, as OTP's for a gen_server: getState, replaceState, getStatus and trace,
+ * sys, as OTP's for a gen_server: getState, replaceState, getStatus, statistics and trace,
  * answered by the server between two callbacks (a system message, which
  * neither reaches the callbacks nor cancels a pending `timeout`).
  *
@@ -12,7 +12,7 @@
 import { Ref, Pid } from '../term.ts';
 import { ProcessExit } from '../signals.ts';
 import { copyTerm, call, reply, reasonOf, type From } from './internal.ts';
-import { self } from '../process_api.ts';
+import { self, processInfo } from '../process_api.ts';
 import type { Reason } from '../reasons.ts';
 import * as logger from '../logger.ts';
 
@@ -24,10 +24,25 @@ export interface Status {
   reason?: Reason;
 }
 
+/** What sys.statistics counts while it is on. */
+export interface Statistics {
+  /** Wall-clock ms when statistics were turned on. */
+  startTime: number;
+  currentTime: number;
+  /** The server's reductions since then. */
+  reductions: number;
+  /** Events handled: calls, casts, other messages, timeouts. */
+  messagesIn: number;
+  /** Replies sent by callback results. */
+  messagesOut: number;
+}
+
 export interface SystemTarget {
   state: unknown;
   /** Set by sys.trace: each event is logged (notice) as it is handled. */
   traced?: boolean;
+  /** Set by sys.statistics(server, true); the behaviour counts into it. */
+  stats?: { startTime: number; reductions: number; messagesIn: number; messagesOut: number };
   readonly behaviour: string;
   readonly mod: { formatStatus?(status: Status): Status };
 }
@@ -49,6 +64,17 @@ export function handleSystem(target: SystemTarget, req: { op: string; key?: Ref 
       return answer({ ok: target.state });
     case 'get_status':
       return answer({ ok: { pid: self(), behaviour: target.behaviour, ...formatStatus(target, { state: target.state }) } });
+    case 'statistics': {
+      const flag = (req as { flag?: unknown }).flag;
+      if (flag === 'get') {
+        const st = target.stats;
+        if (!st) return reply(from, { ok: 'no_statistics' });
+        const stats: Statistics = { startTime: st.startTime, currentTime: Date.now(), reductions: ownReductions() - st.reductions, messagesIn: st.messagesIn, messagesOut: st.messagesOut };
+        return reply(from, { ok: { ok: stats } });
+      }
+      target.stats = flag === true ? { startTime: Date.now(), reductions: ownReductions(), messagesIn: 0, messagesOut: 0 } : undefined;
+      return reply(from, { ok: 'ok' });
+    }
     case 'trace':
       target.traced = (req as { on?: boolean }).on === true || undefined;
       return reply(from, { ok: 'ok' });
@@ -67,6 +93,10 @@ export function handleSystem(target: SystemTarget, req: { op: string; key?: Ref 
     }
   }
   reply(from, { $sysError: { unknown_system_request: req.op } });
+}
+
+function ownReductions(): number {
+  return processInfo(self())!.reductions;
 }
 
 /** One line of sys.trace, as OTP's `*DBG*` lines. */
@@ -113,6 +143,15 @@ export async function replaceState<S = unknown>(server: Pid | string, fn: (state
 /** The server's pid, behaviour and state, formatted by its formatStatus. */
 export function getStatus(server: Pid | string, timeout = 5000): Promise<{ pid: Pid; behaviour: string; state: unknown }> {
   return sysCall(server, { op: 'get_status' }, timeout) as Promise<{ pid: Pid; behaviour: string; state: unknown }>;
+}
+
+/** sys:statistics: true starts counting (anew), false stops, 'get' gives
+ *  `{ ok: Statistics }` or 'no_statistics' if not counting. */
+export function statistics(server: Pid | string, flag: true | false, timeout?: number): Promise<'ok'>;
+export function statistics(server: Pid | string, flag: 'get', timeout?: number): Promise<{ ok: Statistics } | 'no_statistics'>;
+export function statistics(server: Pid | string, flag: boolean | 'get', timeout = 5000): Promise<unknown> {
+  if (flag !== true && flag !== false && flag !== 'get') throw new TypeError(`sys.statistics: flag must be true, false or 'get', got ${String(flag)}`);
+  return sysCall(server, { op: 'statistics', flag }, timeout);
 }
 
 /** Turns the logging of every event the server handles on or off. */
