@@ -4,7 +4,9 @@
  *
  *   user module                        generic (this file)
  *   -----------                        -------------------
- *   init(arg)                    <---  start / startLink (synchronous)
+ *   init(arg)                    <---  start / startLink (synchronous);
+ *                                      enterLoop(mod, state) makes the
+ *                                      caller the server, without init
  *   handleCall(req, from, state) <---  call(server, req, timeout = 5000),
  *                                      sendRequest (gen_server_requests.ts)
  *   handleCast(msg, state)       <---  cast(server, msg)
@@ -401,6 +403,32 @@ function start<S, A>(mod: ServerModule<S, A>, arg: A, opts: StartOptions | undef
   return { ok: pid };
 }
 
+export interface EnterLoopOptions extends Then {
+  /** The name the caller is registered under already (OTP's ServerName);
+   *  if it is not, the caller exits with `process_not_registered`. */
+  name?: string;
+}
+
+/** OTP's enter_loop: the calling process (an async body) becomes the server
+ *  of `mod` with `state`, without init. It never returns: the server's end
+ *  is the process's exit. Its parent is its spawner, as proc_lib's. Unlike
+ *  a started server it holds its body's frame while it waits, so hibernate
+ *  compacts its state but cannot drop that frame. */
+async function enterLoop<S>(mod: ServerModule<S, any>, state: S, opts?: EnterLoopOptions): Promise<never> {
+  if (!mod || typeof mod !== 'object') throw new TypeError('GenServer.enterLoop: expected a callback module');
+  const me = self();
+  if (opts?.name !== undefined && whereis(opts.name) !== me) throw new ProcessExit('process_not_registered');
+  const server = new Server<S>(mod);
+  server.state = state;
+  server.parent = processInfo(me)!.parent ?? me;
+  server.measure();
+  let r = server.next(opts ?? {}, 'enterLoop');
+  for (;;) {
+    if (isThenable(r)) await r;
+    r = server.onMessage(await receive());
+  }
+}
+
 export type { RequestId, RequestIds, Response, Answered, ResponseTimeout } from './gen_server_requests.ts';
 
 export const GenServer = {
@@ -410,6 +438,7 @@ export const GenServer = {
   start<S, A>(mod: ServerModule<S, A>, arg: A, opts?: StartOptions): StartResult {
     return start(mod, arg, opts, false);
   },
+  enterLoop,
   /** Starts a server linked to the caller. */
   startLink<S, A>(mod: ServerModule<S, A>, arg: A, opts?: StartOptions): StartResult {
     return start(mod, arg, opts, true);
