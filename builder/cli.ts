@@ -160,7 +160,7 @@ ${EXIT_CODES}`,
     .argument('[app]', 'a directory whose package.json has a "mote" field, or an entry .ts/.js file', '.')
     .option('-o, --output <image>', 'the image to write (default: <name>.img)')
     .option('--no-typecheck', 'skip the TypeScript type check (on by default: type errors fail the build)')
-    .option('--no-minify', 'keep whitespace and syntax as written')
+    .option('--no-minify', 'a development build: process.env.NODE_ENV is "development" (the code is never minified, so stack lines match the source)')
     .option('--boot-layer <elf>', 'the boot layer to pack (default: the one `npm run build` makes)')
     .option('--json', 'print the manifest as JSON')
     .addHelpText('after', '\nExamples:\n  $ mote build -o app.img\n  $ mote build images/lazy --no-typecheck -o lazy.img\n  $ mote build src/main.ts -o main.img')

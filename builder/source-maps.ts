@@ -86,9 +86,10 @@ function displayPath(abs: string): string {
   return (rel.startsWith('..') ? abs : rel).split(sep).join('/');
 }
 
-/** Rewrites a stream of console output line by line. A partial line that
- *  could be a frame (one that starts a line indented, as QuickJS indents
- *  them) waits for its end, at most HOLD_MS: a serial line splits writes
+/** Rewrites a stream of console output line by line (a line ends at \n or
+ *  \r). A partial line that could be a frame (one that starts a line
+ *  indented, as QuickJS indents them) waits for its end, but never more
+ *  than HOLD_MS from when it began to wait: a serial line splits writes
  *  anywhere. Anything else, such as a prompt or a key echoed mid-line, is
  *  passed on at once. */
 export function lineRewriter(rewrite: FrameRewriter, write: (text: string) => void): { push(text: string): void; end(): void } {
@@ -107,15 +108,20 @@ export function lineRewriter(rewrite: FrameRewriter, write: (text: string) => vo
   return {
     push(text) {
       const all = held + text;
-      const cut = all.lastIndexOf('\n') + 1;
+      const cut = Math.max(all.lastIndexOf('\n'), all.lastIndexOf('\r')) + 1;
       const tail = all.slice(cut);
       if (cut > 0) atLineStart = true;
       held = atLineStart && /^\s/.test(tail) ? tail : '';
       const out = rewrite(all.slice(0, cut)) + (held ? '' : tail);
       if (out) write(out);
       if (tail && !held) atLineStart = false;
-      clearTimeout(timer);
-      timer = held ? setTimeout(flush, HOLD_MS) : undefined;
+      if (!held) {
+        clearTimeout(timer);
+        timer = undefined;
+      } else if (!timer || cut > 0) {
+        clearTimeout(timer);
+        timer = setTimeout(flush, HOLD_MS); // a new wait: the old one ended with its line
+      }
     },
     end: flush,
   };
