@@ -112,7 +112,7 @@ ${table(['machine', 'mote hello', 'Linux hello', 'Linux ÷ mote'], mem)}
 function bootMissing(b: BootSection): string[] {
   const out: string[] = [];
   for (const [name, m] of Object.entries(b.machines)) {
-    if (m.linuxHangs) out.push(`${m.linuxHangs} of ${b.runs} Linux boots on ${name} hung (no exit within ${b.linuxTimeoutMs / 1000} s): the median is of the ${m.linuxMs.length} that finished`);
+    if (m.linuxHangs) out.push(`${m.linuxHangs} of ${b.runs} Linux boots on ${name} hung (no exit within ${b.linuxTimeoutMs / 1000} s)${m.linuxMs.length ? `: the median is of the ${m.linuxMs.length} that finished` : ''}`);
     if (!m.linuxMs.length) out.push(`Linux's launch to exit on ${name}: no boot finished`);
     if (m.linuxSmallestMiB === null) out.push(`Linux's smallest -m on ${name}: ${m.linuxMs.length ? `the search's first boot, at ${b.linuxMaxMiB} MiB, ${m.linuxSmallestHangs ? 'hung' : 'printed no hello line'}` : 'not searched, no timed boot got through'}`);
   }
