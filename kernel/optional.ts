@@ -26,25 +26,35 @@
  */
 import { platform } from './platform.ts';
 
-/** Heap bytes declared for the optional modules loaded so far (or loading). */
-let committed = 0;
+/** Heap bytes declared for the optional modules loaded so far (or loading),
+ *  by name: a module loaded twice counts once. Kept per host, as a node is
+ *  (the unit tests run several hosts in one process). */
+const committedOn = new WeakMap<object, Map<string, number>>();
+
+function committedMap(): Map<string, number> {
+  let m = committedOn.get(platform());
+  if (!m) committedOn.set(platform(), (m = new Map()));
+  return m;
+}
 
 export async function loadOptional<T>(name: string, load: () => Promise<T>): Promise<T | null> {
   const declared = platform().manifest().memory;
   const need = declared?.optional?.[name];
-  if (need !== undefined) {
+  const committed = committedMap();
+  const reserves = need !== undefined && !committed.has(name);
+  if (reserves) {
     const limit = platform().memory().heapLimit;
-    const base = (declared?.min ?? 0) + committed;
+    const base = (declared?.min ?? 0) + [...committed.values()].reduce((a, b) => a + b, 0);
     if (base + need > limit) {
       refuse(name, `it needs ${kib(need)} KiB of heap (mote.memory.optional.${name}) beside the ${kib(base)} KiB declared before it, and this RAM gives ${kib(limit)} KiB`);
       return null;
     }
-    committed += need; // before the await: a second load at the same time sees it
+    committed.set(name, need); // before the await: a second load at the same time sees it
   }
   try {
     return await load();
   } catch (e) {
-    if (need !== undefined) committed -= need;
+    if (reserves) committed.delete(name);
     refuse(name, describe(e));
     return null;
   }

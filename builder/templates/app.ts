@@ -140,7 +140,8 @@ mote, change that path.
     npm test                           # test/counter.test.ts, run inside an image
 
 Types: \`tsconfig.json\` makes \`mote\` and the guest's globals (console,
-timers) resolve in an editor and for \`tsc --noEmit\`, with no Node types:
+timers) resolve in an editor and for \`tsc --noEmit\` (\`npm i -D typescript\` first:
+the app does not carry TypeScript itself), with no Node types:
 the guest has no Node. \`mote build\` checks the same way (\`--no-typecheck\`
 skips it).
 

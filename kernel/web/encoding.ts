@@ -38,7 +38,8 @@ function unfinishedTail(b: Uint8Array): number {
   for (let back = 1; back <= Math.min(3, b.length); back++) {
     const byte = b[b.length - back];
     if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back
-    const need = byte >= 0xf0 && byte <= 0xf4 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc2 ? 2 : 1;
+    // A lead byte and how long its sequence is; 0xc0, 0xc1 and 0xf5.. lead nothing.
+    const need = byte >= 0xf0 && byte <= 0xf4 ? 4 : byte >= 0xe0 && byte <= 0xef ? 3 : byte >= 0xc2 && byte <= 0xdf ? 2 : 1;
     return need > back ? back : 0;
   }
   return 0;

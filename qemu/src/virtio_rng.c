@@ -10,6 +10,7 @@
 #define QUEUE_REQUEST  0
 #define CHUNK          64                      /* bytes asked for at a time */
 #define WAIT_NS        1000000000ull           /* a device silent this long has failed */
+#define EMPTY_MAX      100                     /* as has one answering with no bytes this often */
 
 static struct virtio_transport dev;
 static struct vring queue;
@@ -36,6 +37,7 @@ int vrng_init(void)
 /* Fill out[0, len) from the device; -1 if it stops answering. */
 int vrng_read(uint8_t *out, size_t len)
 {
+    int empty = 0;                               /* answers with no bytes, in a row */
     while (len) {
         queue.desc[0] = (struct vring_desc){ (uintptr_t)chunk, CHUNK, VRING_DESC_F_WRITE, 0 };
         vring_offer(&queue, 0);
@@ -54,8 +56,10 @@ int vrng_read(uint8_t *out, size_t len)
         memcpy(out, chunk, n);
         out += n;
         len -= n;
-        if (got == 0 && clock_ns() > deadline)
-            return -1;
+        if (n == 0 && ++empty > EMPTY_MAX)
+            return -1;                           /* a device that answers with nothing has failed */
+        if (n)
+            empty = 0;
     }
     return 0;
 }

@@ -4,7 +4,9 @@
 // would be carried, and run, by every such app).
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { bundle } from '../../builder/bundle.ts';
+import { webGlobals } from '../../builder/web-globals.ts';
 
 const dir = join(import.meta.dirname, 'fixtures/web-cost');
 const text = async (f: string) => new TextDecoder().decode((await bundle(join(dir, f), { shape: 'module' })).files[0]![1]);
@@ -43,5 +45,12 @@ describe('Web API globals cost nothing unless named', () => {
     const out = await text('uses-encoder.ts');
     expect(out).toMatch(/TextEncoder/);
     for (const name of ['url', 'clone', 'events', 'abort']) expect(out, name).not.toMatch(marks[name]);
+  });
+
+  it('installWebGlobals (for eval\'d code, the shell) installs exactly the APIs the bundler injects', () => {
+    const injected = Object.keys(webGlobals().define).map((k) => k.replace(/^globalThis\./, '')).sort();
+    const source = readFileSync(join(import.meta.dirname, '../../kernel/web_globals.ts'), 'utf8');
+    const listed = /const apis: Record<string, unknown> = \{([^}]*)\}/.exec(source)![1]!.split(',').map((n) => n.trim()).filter(Boolean).sort();
+    expect(listed).toEqual(injected);
   });
 });
