@@ -34,6 +34,9 @@ export class ConsoleInput {
   }
 
   private readonly onData = (chunk: string | Buffer) => {
+    // An empty chunk would be read as "no input now", and the engine would
+    // sleep with the rest still queued (an empty stdin string, then 0x04).
+    if (chunk.length === 0) return;
     this.queue.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
     this.wake();
   };

@@ -150,8 +150,9 @@ class WasmRun {
   private sleepUntil(deadline: number): Promise<void> {
     const budgetLeft = this.opts.timeoutMs ? this.opts.timeoutMs - this.now() : Infinity;
     const ms = Math.min(deadline - this.now(), budgetLeft, FOREVER_MS);
-    if (ms <= 0) return Promise.resolve();
     const signal = this.opts.signal;
+    // Aborted already (during the turn): its event has fired, none will come.
+    if (ms <= 0 || signal?.aborted) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(t);
