@@ -4,7 +4,7 @@
  * (killed, logged), the engine's interrupt, or running out of memory
  * (out_of_memory.ts).
  */
-import { type Proc } from './process.ts';
+import { type Proc, state } from './process.ts';
 import { die, reasonOf, isOutOfMemory, ProcessExit } from './signals.ts';
 import { config } from './tunables.ts';
 import { guardPassed } from './guard.ts';
@@ -19,15 +19,22 @@ export function runaway(p: Proc, ms: number): void {
   die(p, 'killed');
 }
 
+/** Is `e` QuickJS's interrupt (the guard's, or the host stopping)? */
+export function isInterrupt(e: unknown): boolean {
+  return e instanceof Error && e.name === 'InternalError' && e.message === 'interrupted';
+}
+
 /** p's body or handler threw (or its promise rejected with) `e`. */
 export function crash(p: Proc, e: unknown): void {
   if (!p.alive) return;
   // QuickJS's interrupt (the hosts' guard) can surface as a rejection of the
   // async body before the host calls onTrip: it is the runaway kill.
-  if (e instanceof Error && e.name === 'InternalError' && e.message === 'interrupted') {
+  if (isInterrupt(e)) {
     // Unless the guard's deadline has passed, the host interrupted for its
     // own reasons (exit, --timeout, Ctrl-C) and stops next: no runaway line.
-    if (guardPassed()) return runaway(p, now() - p.sliceStart);
+    // Nor is p blamed while another process runs: the interrupt was that
+    // one's, which tripped() kills, and it only unwound p's frames.
+    if (guardPassed() && (state.current === null || state.current === p)) return runaway(p, now() - p.sliceStart);
     return die(p, 'killed');
   }
   const reason = reasonOf(e);

@@ -34,7 +34,7 @@ import { heapShort, relieve } from './pressure.ts';
 import { config } from './tunables.ts';
 import { clockAtSwitch, dropClock, now } from './clock.ts';
 import { armGuard, disarmGuard } from './guard.ts';
-import { crash, runaway } from './crash.ts';
+import { crash, runaway, isInterrupt } from './crash.ts';
 import { outOfMemory, nodeOutOfMemory } from './out_of_memory.ts';
 import { push, take, anyQueued } from './run_queue.ts';
 
@@ -121,7 +121,55 @@ export function mayPollOn(p: Proc): boolean {
 export function blocked(p: Proc): void {
   const wasInFlight = inFlight === p;
   endSlice(p);
-  if (wasInFlight) runLoop();
+  if (wasInFlight) runSoon();
+}
+
+// The next process must never run on another's stack (p's receive, or the
+// promise reaction that saw p's body end): QuickJS's interrupt cannot be
+// caught, so a runaway there would unwind that caller's frames too (its body
+// rejected, it was blamed), or reject a promise nobody handles (metal then
+// stops). So blocked/bodyDone/handlerDone wake the driver, one long-lived
+// async function that runs the loop from a promise job of its own; one
+// engine promise and one job per switch, as a `then` would cost, but its
+// failure has a handler. An interrupt ends the driver (tripped() then arms
+// a turn); the next wake starts a new one.
+const EnginePromise = (async () => {})().constructor as PromiseConstructor;
+let driving = false;
+/** Resolves the driver's wait, while it waits. */
+let wake: (() => void) | null = null;
+function captureWake(resolve: () => void): void {
+  wake = resolve;
+}
+
+async function drive(): Promise<void> {
+  for (;;) {
+    await new EnginePromise<void>(captureWake);
+    runLoop();
+  }
+}
+
+function driverEnded(e: unknown): void {
+  driving = false;
+  wake = null;
+  if (!isOutOfMemory(e) && !isInterrupt(e)) throw e;
+  armTurnOrStop(); // the next turn runs the loop
+}
+
+/** Runs the loop from the driver's next job (at once if it runs already). */
+function runSoon(): void {
+  if (looping || state.halted) return; // the running loop goes on by itself
+  try {
+    if (!driving) {
+      driving = true;
+      drive().then(undefined, driverEnded);
+    }
+    const w = wake;
+    wake = null;
+    if (w) w(); // else woken already: its job is queued
+  } catch (e) {
+    if (!isOutOfMemory(e)) throw e;
+    armTurnOrStop();
+  }
 }
 
 function turn(): void {
@@ -162,7 +210,21 @@ export function runLoop(): void {
   }
   if (state.halted) return;
   if (inFlight || anyQueued()) armTurnOrStop();
-  if (!inFlight) disarmGuard();
+  if (!inFlight) {
+    disarmGuard();
+    if (idleHook && !anyQueued()) idleHook();
+  }
+}
+
+let idleHook: (() => void) | null = null;
+/** Called whenever the scheduler has nothing to run (deadlock.ts). */
+export function onIdle(f: () => void): void {
+  idleHook = f;
+}
+
+/** Is a process running or queued to run? */
+export function anythingToRun(): boolean {
+  return inFlight !== null || anyQueued();
 }
 
 /** The next turn must be armed, or nothing would run again: if the timer
@@ -331,7 +393,7 @@ function bodyDone(p: Proc, result: unknown, failed: boolean): void {
   } catch (e) {
     lost(p, e);
   }
-  if (wasInFlight) runLoop();
+  if (wasInFlight) runSoon();
 }
 
 function handlerDone(p: Proc, failed: boolean, err: unknown): void {
@@ -345,5 +407,5 @@ function handlerDone(p: Proc, failed: boolean, err: unknown): void {
   } catch (e) {
     lost(p, e);
   }
-  if (wasInFlight) runLoop();
+  if (wasInFlight) runSoon();
 }

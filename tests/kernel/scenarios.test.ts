@@ -12,6 +12,12 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'harness
 /** Lines a scenario must also print (log lines the cases cannot see). */
 const mustPrint: Record<string, RegExp[]> = {
   limits: [/^\[error\] process <0\.\d+\.0> ran \d+ ms without yielding \(limit 100 ms\): killed$/m],
+  // Each runaway is named in its own log line, and nothing else is blamed.
+  runaway_bystander: [
+    /^\[error\] process (<0\.\d+\.0>) ran \d+ ms without yielding \(limit 100 ms\): killed\n(?:(?!\[error\])[^\n]*\n)*?runaway was \1$/m,
+    /^\[error\] process (<0\.\d+\.0>) ran \d+ ms without yielding \(limit 100 ms\): killed\n(?:(?!\[error\])[^\n]*\n)*?second runaway was \1$/m,
+    /^(?![^]*(?:^|\n)\[error\] <0\.\d+\.0> process <)/, // no process logged as another's runaway
+  ],
   services: [/^\[warning\] <0\.\d+\.0> visible warning \{ n: 1 \}$/m],
   otp_gen_server: [
     /^\[notice\] <0\.\d+\.0> \*DBG\* got call from <0\.\d+\.0>: started_p$/m,
