@@ -37,4 +37,14 @@ describe('the runaway guard, metal', () => {
     expect(r.output).toContain('spinner: killed\nafter: normal\n');
     expect(r.status).toBe(3);
   });
+
+  it('kills only the runaway, not the process that ran before it (the scenario runaway_bystander)', async () => {
+    const r = await boot(await buildImage(join(__dirname, '../kernel/fixtures/scenarios/runaway_bystander.ts'), 'runaway-bystander'));
+    const runaways = [...r.output.matchAll(/^\[error\] (.*)$/gm)].map((m) => m[1]);
+    const named = [...r.output.matchAll(/^(?:second )?runaway was (<0\.\d+\.0>)$/gm)].map((m) => m[1]);
+    expect(named, r.output).toHaveLength(2);
+    expect(runaways, r.output).toEqual(named.map((pid) => expect.stringMatching(new RegExp(`^process ${pid!.replace(/\./g, '\\.')} ran \\d+ ms without yielding \\(limit 100 ms\\): killed$`))));
+    expect(r.output, r.output).not.toMatch(/^not ok/m);
+    expect(r.status, r.output).toBe(0);
+  });
 });
