@@ -15,6 +15,7 @@ import { guestLimitsPlugin } from './guest-limits.ts';
 import { KERNEL_ENTRY, PRELUDE } from './paths.ts';
 import { loadOrder, modulePriorities } from './priorities.ts';
 import { webApiBytes, webGlobals } from './web-globals.ts';
+import { webVendorPlugin } from './web-vendor.ts';
 
 /** The module the manifest names as the entry. */
 export const ENTRY_MODULE = 'main.js';
@@ -79,7 +80,8 @@ function sharedOptions(minify: boolean): BuildOptions {
     // As esbuild defines it for the browser: libraries such as immer test
     // process.env.NODE_ENV, and there is no `process` here.
     define: { 'process.env.NODE_ENV': minify ? '"production"' : '"development"', ...webGlobals().define },
-    plugins: [guestLimitsPlugin()], // Node built-ins and top-level await: say what to write instead
+    // Node built-ins and top-level await: say what to write instead; the Web APIs' CommonJS libraries as lazy ES modules
+    plugins: [guestLimitsPlugin(), webVendorPlugin()],
     logLevel: 'silent',
   };
 }
@@ -130,6 +132,7 @@ export async function bundle(entry: string, opts: BundleOptions = {}): Promise<B
     maps,
     webApis: webApiBytes(
       Object.values(result.metafile!.outputs).flatMap((o) => Object.entries(o.inputs).map(([input, { bytesInOutput }]): [string, number] => [resolve(workDir, input), bytesInOutput])),
+      [...code.values()].map((c) => new TextDecoder().decode(c)).join('\n'),
     ),
   };
 }

@@ -13,6 +13,8 @@ export interface WebGlobals {
   files: string[];
   /** `globalThis.NAME` → `NAME`, for every exported name. */
   define: Record<string, string>;
+  /** Each file's name (such as 'url') → the names it exports. */
+  exports: Record<string, string[]>;
 }
 
 let cached: WebGlobals | undefined;
@@ -22,22 +24,22 @@ export function webGlobals(): WebGlobals {
   const names = existsSync(WEB_GLOBALS) ? readdirSync(WEB_GLOBALS).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort() : [];
   const files = names.map((f) => join(WEB_GLOBALS, f));
   const define: Record<string, string> = {};
+  const exports: Record<string, string[]> = {};
   for (const file of files) {
-    for (const m of readFileSync(file, 'utf8').matchAll(/^export (?:class|const|function) (\w+)/gm)) {
-      define[`globalThis.${m[1]}`] = m[1]!;
-    }
+    const names = [...readFileSync(file, 'utf8').matchAll(/^export (?:class|const|function) (\w+)/gm)].map((m) => m[1]!);
+    for (const name of names) define[`globalThis.${name}`] = name;
+    exports[basename(file, '.ts')] = names;
   }
-  return (cached = { files, define });
+  return (cached = { files, define, exports });
 }
 
-/** The libraries a Web API file is built on: their code counts as its own. */
+/** The libraries a Web API file is built on, when bundled as they are: their code counts as its own. */
 const LIBRARIES: Record<string, string> = { 'core-js-pure': 'url', '@ungap/structured-clone': 'clone' };
-/** Below this, a file's bytes in the bundle are only esbuild's empty wrapper. */
-const WRAPPER_BYTES = 256;
-
 /** Which Web API an input of the bundle belongs to (its kernel/web/ file's
  *  name, such as 'url'), or undefined for any other input. */
 function webApiOf(input: string): string | undefined {
+  const vendored = /mote-vendor:(\w+)$/.exec(input); // builder/web-vendor.ts: the library, as its API's
+  if (vendored) return vendored[1];
   const rel = relative(WEB_GLOBALS, input).split('\\').join('/');
   if (!rel.startsWith('..') && !rel.includes('/')) return basename(rel, '.ts');
   const lib = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input.split('\\').join('/'))?.[1];
@@ -45,12 +47,16 @@ function webApiOf(input: string): string | undefined {
 }
 
 /** Bytes of code each Web API adds to the bundle, from esbuild's metafile
- *  (inputs as absolute paths): only the APIs the app names. */
-export function webApiBytes(inputs: Iterable<[string, number]>): Record<string, number> {
+ *  (inputs as absolute paths), for the APIs whose exports `code` defines:
+ *  a file the app does not name is still there as esbuild's empty wrapper
+ *  where the bundle wraps its modules. */
+export function webApiBytes(inputs: Iterable<[string, number]>, code: string): Record<string, number> {
   const bytes: Record<string, number> = {};
   for (const [input, n] of inputs) {
     const api = webApiOf(input);
     if (api) bytes[api] = (bytes[api] ?? 0) + n;
   }
-  return Object.fromEntries(Object.entries(bytes).filter(([, n]) => n >= WRAPPER_BYTES).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const { exports } = webGlobals();
+  const defined = (api: string) => (exports[api] ?? []).some((name) => new RegExp(`\\b(?:var|let|const|class|function) ${name}\\b`).test(code));
+  return Object.fromEntries(Object.entries(bytes).filter(([api]) => defined(api)).sort(([a], [b]) => (a < b ? -1 : 1)));
 }

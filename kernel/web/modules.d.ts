@@ -37,12 +37,16 @@ interface CoreJsURLSearchParams {
   toString(): string;
 }
 
-// esbuild bundles a require() of these, evaluated where it is called (url.ts).
-declare function require(id: 'core-js-pure/web/url.js'): {
-  new (url: string | CoreJsURL, base?: string | CoreJsURL): CoreJsURL;
-  canParse(url: string, base?: string): boolean;
-  parse(url: string, base?: string): CoreJsURL | null;
-};
-declare function require(id: 'core-js-pure/web/url-search-params.js'): {
-  new (init?: string | Record<string, string> | Iterable<[string, string]> | CoreJsURLSearchParams): CoreJsURLSearchParams;
-};
+// builder/web-vendor.ts: core-js-pure's URL as an ES module, its code run at load().
+declare module 'mote-vendor:url' {
+  export function load(): {
+    URL: {
+      new (url: string | CoreJsURL, base?: string | CoreJsURL): CoreJsURL;
+      canParse(url: string, base?: string): boolean;
+      parse(url: string, base?: string): CoreJsURL | null;
+    };
+    URLSearchParams: {
+      new (init?: string | Record<string, string> | Iterable<[string, string]> | CoreJsURLSearchParams): CoreJsURLSearchParams;
+    };
+  };
+}

@@ -41,6 +41,11 @@ describe('Web API globals cost nothing unless named', () => {
     expect(Object.keys(await apis('uses-encoder.ts'))).toEqual(['encoding']);
   });
 
+  it('hello carries no module wrappers: a CommonJS require() anywhere makes esbuild wrap every module', async () => {
+    const out = new TextDecoder().decode((await bundle(join(import.meta.dirname, '../../images/hello/main.ts'))).files[0]![1]);
+    expect(out).not.toMatch(/__esm\(|__commonJS\(/);
+  });
+
   it('an app naming TextEncoder carries the encoding file only', async () => {
     const out = await text('uses-encoder.ts');
     expect(out).toMatch(/TextEncoder/);
