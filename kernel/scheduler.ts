@@ -124,15 +124,17 @@ export function blocked(p: Proc): void {
   if (wasInFlight) runSoon();
 }
 
-// The next process must never run on another's stack (p's receive, or the
+// A process's JS must never run on another's stack (p's receive, or the
 // promise reaction that saw p's body end): QuickJS's interrupt cannot be
 // caught, so a runaway there would unwind that caller's frames too (its body
 // rejected, it was blamed), or reject a promise nobody handles (metal then
-// stops). So blocked/bodyDone/handlerDone wake the driver, one long-lived
-// async function that runs the loop from a promise job of its own; one
-// engine promise and one job per switch, as a `then` would cost, but its
-// failure has a handler. An interrupt ends the driver (tripped() then arms
-// a turn); the next wake starts a new one.
+// stops). So blocked/bodyDone/handlerDone run the loop on their stack only
+// while it resumes waiters (a resolve: the body runs on in a job of its own,
+// the message path's common case); a body's start or a handler's message is
+// handed over to the driver, one long-lived async function that runs the
+// loop from a promise job of its own (one engine promise and one job, as a
+// `then` would cost, but its failure has a handler). An interrupt ends the
+// driver (tripped() then arms a turn); the next hand-over starts a new one.
 const EnginePromise = (async () => {})().constructor as PromiseConstructor;
 let driving = false;
 /** Resolves the driver's wait, while it waits. */
@@ -155,9 +157,17 @@ function driverEnded(e: unknown): void {
   armTurnOrStop(); // the next turn runs the loop
 }
 
+/** The process taken to run next, waiting for the driver's job. It stays
+ *  `queued`, so that it is not pushed again meanwhile. */
+let handedOver: Proc | null = null;
+
+/** Would p's step run its JS at once (not a waiter's resolve)? */
+function runsJsNow(p: Proc): boolean {
+  return p.start !== null || (p.waiter === null && p.handler !== null);
+}
+
 /** Runs the loop from the driver's next job (at once if it runs already). */
-function runSoon(): void {
-  if (looping || state.halted) return; // the running loop goes on by itself
+function wakeDriver(): void {
   try {
     if (!driving) {
       driving = true;
@@ -170,6 +180,11 @@ function runSoon(): void {
     if (!isOutOfMemory(e)) throw e;
     armTurnOrStop();
   }
+}
+
+/** The loop, from a caller's stack: as far as it runs no process's JS. */
+function runSoon(): void {
+  runLoop(true);
 }
 
 function turn(): void {
@@ -190,13 +205,19 @@ function turn(): void {
   runLoop();
 }
 
-export function runLoop(): void {
+export function runLoop(onCallersStack = false): void {
   if (looping || state.halted) return;
   looping = true;
   try {
-    while (!inFlight && budget > 0 && anyQueued() && !state.halted) {
+    while (!inFlight && budget > 0 && (handedOver !== null || anyQueued()) && !state.halted) {
       if (timerDue()) break;
-      const p = take();
+      const p = handedOver ?? take();
+      handedOver = null;
+      if (onCallersStack && p.alive && runsJsNow(p)) {
+        handedOver = p;
+        wakeDriver();
+        break;
+      }
       p.queued = false;
       if (!p.alive) continue;
       try {
@@ -209,8 +230,8 @@ export function runLoop(): void {
     looping = false;
   }
   if (state.halted) return;
-  if (inFlight || anyQueued()) armTurnOrStop();
-  if (!inFlight) {
+  if (inFlight || handedOver !== null || anyQueued()) armTurnOrStop();
+  if (!inFlight && handedOver === null) {
     disarmGuard();
     if (idleHook && !anyQueued()) idleHook();
   }
@@ -224,7 +245,7 @@ export function onIdle(f: () => void): void {
 
 /** Is a process running or queued to run? */
 export function anythingToRun(): boolean {
-  return inFlight !== null || anyQueued();
+  return inFlight !== null || handedOver !== null || anyQueued();
 }
 
 /** The next turn must be armed, or nothing would run again: if the timer
