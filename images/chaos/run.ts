@@ -21,7 +21,9 @@ async function chaos(p: ChaosParams): Promise<number> {
   logger.setLevel(p.log); // every kill would log its restart
   const t0 = monotonicTime();
   const clients = Array.from({ length: p.clients }, (_, c) => spawn(() => client(c, p.keys, p.workers, mixSeed(p.seed, c), me)));
-  const mk = spawn(() => monkey(members(shape), p.rate, mixSeed(p.seed, 0xc4a05), me));
+  // High priority: woken by its timer, it runs next, not after every
+  // client in the run queue (so its kills keep to the schedule).
+  const mk = spawn(() => monkey(members(shape), p.rate, mixSeed(p.seed, 0xc4a05), me), { priority: 'high' });
   const early = await receive<DownMessage>({ type: 'DOWN', ref: rootRef }, { after: p.durationMs });
   stopMonkey(mk);
   const mr = (await receive<{ report: MonkeyReport }>({ type: 'monkey_report' })).report;
