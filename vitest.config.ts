@@ -1,6 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // kernel/web/url.ts's library, which the builder's bundle makes (builder/web-vendor.ts).
+    alias: { 'mote-vendor:url': fileURLToPath(new URL('./tests/support/vendor-url.ts', import.meta.url)) },
+  },
   test: {
     include: ['tests/**/*.test.ts'],
     // QEMU boots under TCG on most machines: give them room, never skip them.
