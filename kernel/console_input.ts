@@ -194,3 +194,8 @@ function hookDeaths(): void {
     if (changed) serve();
   });
 }
+
+/** Is the host asked for console input (someone waits for it)? */
+export function inputWanted(): boolean {
+  return asking;
+}

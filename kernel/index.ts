@@ -2,6 +2,7 @@
  * mote's public API: what apps import as "mote" (the builder aliases the
  * name to this file). Erlang's process model, with TypeScript names.
  */
+import './deadlock.ts'; // a node stuck with nothing to wake it says so
 export { Exit, PLATFORM_ABI } from './platform.ts';
 export type { Platform, MemoryInfo, Manifest, ManifestModule } from './platform.ts';
 
