@@ -5,6 +5,7 @@
 // same run; medians of N runs and ratios to BEAM.
 //   npx vite-node bench/kernel/run.ts [--runs 3] [--scale 1] [--engines node,hosted,metal,beam]
 import { build } from 'esbuild';
+import { webVendorPlugin } from '../../builder/web-vendor.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,6 +64,7 @@ async function bundle(format: 'iife' | 'esm'): Promise<string> {
     alias: { mote: join(MOTE_ROOT, 'kernel/index.ts') },
     inject: [join(MOTE_ROOT, 'kernel/prelude.ts')],
     define: { BENCH_SIZES: JSON.stringify(sizes) },
+    plugins: [webVendorPlugin()], // kernel/web/url.ts's library, as builder/bundle.ts gives it
     logLevel: 'silent',
   });
   return r.outputFiles[0]!.text;

@@ -9,6 +9,7 @@
 //   git worktree add --detach /tmp/kernel-old <commit>
 //   npx vite-node bench/kernel/side-by-side.ts --old /tmp/kernel-old [--runs 5] [--scale 0.2] [--engines node,hosted]
 import { build } from 'esbuild';
+import { webVendorPlugin } from '../../builder/web-vendor.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
@@ -45,6 +46,7 @@ async function bundle(root: string, format: 'iife' | 'esm'): Promise<string> {
     alias: { mote: join(root, 'kernel/index.ts') },
     inject: [join(root, 'kernel/prelude.ts')],
     define: { BENCH_SIZES: JSON.stringify(sizes) },
+    plugins: [webVendorPlugin()], // kernel/web/url.ts's library, as builder/bundle.ts gives it
     logLevel: 'silent',
   });
   return r.outputFiles[0]!.text;
