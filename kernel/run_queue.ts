@@ -46,13 +46,18 @@ const normal = queues[NORMAL];
 let total = 0;
 /** Of those, at high or max: most nodes have none, so one test skips both. */
 let urgent = 0;
+/** Of those, at low. */
+let lows = 0;
 /** Normal processes taken since a low one waited or ran. */
 let normalsTaken = 0;
 
 export function push(p: Proc): void {
   queues[p.priority].items.push(p);
   total++;
-  if (p.priority >= HIGH) urgent++;
+  if (p.priority !== NORMAL) {
+    if (p.priority >= HIGH) urgent++;
+    else lows++;
+  }
 }
 
 /** Is any process queued? */
@@ -63,16 +68,18 @@ export function anyQueued(): boolean {
 /** The next process to run; only when anyQueued(). */
 export function take(): Proc {
   total--;
+  // The common case first, with no call: only normal processes queued.
+  if (urgent === 0 && lows === 0) {
+    normalsTaken = 0;
+    return normal.take();
+  }
   if (urgent > 0) {
     urgent--;
     return queues[MAX].size() > 0 ? queues[MAX].take() : queues[HIGH].take();
   }
-  if (low.size() === 0) {
-    normalsTaken = 0;
-    return normal.take();
-  }
   if (normal.size() === 0 || normalsTaken >= NORMALS_PER_LOW) {
     normalsTaken = 0;
+    lows--;
     return low.take();
   }
   normalsTaken++;
