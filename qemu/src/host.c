@@ -289,6 +289,20 @@ static JSContext *context;
    *deadline the time to sleep until (a frame's interrupt or an input byte may
    end the sleep sooner). Powers off when nothing is left to wait for. Metal
    turns it in host_run; the wasm target's driver turns it from Node. */
+/* How many bytes at the end of buf[0, n) begin a UTF-8 character that is not
+   finished yet (0 to 3). */
+static int utf8_unfinished(const char *buf, int n)
+{
+    for (int back = 1; back <= 3 && back <= n; back++) {
+        unsigned char c = (unsigned char)buf[n - back];
+        if ((c & 0xc0) == 0x80)
+            continue;                        /* a continuation byte: look further back */
+        int need = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 1;
+        return need > back ? back : 0;
+    }
+    return 0;
+}
+
 static void fire_timer(JSContext *ctx)
 {
     JSValue fn = host.timer_handler;
@@ -325,12 +339,23 @@ int host_turn(uint64_t *deadline_out)
     timer_went_last = 0;
     int wants_input = JS_IsFunction(ctx, host.input_handler);
     if (wants_input) {
-        char buf[256];
-        int n = console_read(buf, sizeof buf);
+        /* The UART hands over bytes as they come: a character of several
+           UTF-8 bytes may be split between reads. Its first bytes wait in
+           `held` for the rest, so the handler never gets half of one. */
+        static char held[3];
+        static int nheld;
+        char buf[256 + sizeof held];
+        memcpy(buf, held, (size_t)nheld);
+        int n = console_read(buf + nheld, 256);
         if (n > 0) {
-            JSValue text = JS_NewStringLen(ctx, buf, (size_t)n);
-            call(ctx, host.input_handler, 1, &text);
-            JS_FreeValue(ctx, text);
+            n += nheld;
+            nheld = utf8_unfinished(buf, n);
+            memcpy(held, buf + n - nheld, (size_t)nheld);
+            if (n > nheld) {
+                JSValue text = JS_NewStringLen(ctx, buf, (size_t)(n - nheld));
+                call(ctx, host.input_handler, 1, &text);
+                JS_FreeValue(ctx, text);
+            }
             return 1;
         }
     }
