@@ -13,6 +13,25 @@ import { moteSync, root, tempDir } from '../cli/support.ts';
 import { formatSize } from '../../builder/size.ts';
 import { crashed, disagrees, edgeSizes, hung, imageApps, known, SWEEP_PLAN, SWEEP_SIZES, type SweepRun } from './plan.ts';
 
+const USAGE = `usage: npm run sweep [-- --jobs 2] [--images hello,echo] [--timeout 60] [--no-edges] [--verbose] [--boot-layer ELF]
+  every image in images/ at 1M..32M in 1M steps, 1500K, 2047K and 7M+4K, then the edges of
+  mote inspect's prediction, on QEMU and hosted; exits 1 if any run crashed, hung or disagreed`;
+const VALUED = new Set(['--jobs', '--images', '--timeout', '--boot-layer']);
+const SWITCHES = new Set(['--no-edges', '--verbose']);
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i]!;
+  if (a === '--') continue; // npm's, passed on by the script
+  if (a === '--help' || a === '-h') {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (VALUED.has(a)) i++;
+  else if (!SWITCHES.has(a)) {
+    console.error(`sweep: unknown argument ${a}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
   return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
