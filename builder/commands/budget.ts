@@ -1,7 +1,7 @@
 // mote budget IMAGE [--sizes 8M,12M,16M,20M] [--host qemu|hosted|both] [--status N] [--net none]
 //   [--env NAME=value] [--ready TEXT] [--jobs N] [--json] [-- ARGS]
 import { agrees, budgetImage, type BudgetHost, type BudgetReport, type BudgetRun } from '../budget.ts';
-import { CliExit } from '../errors.ts';
+import { CliError, CliExit } from '../errors.ts';
 import { checkHostedRam } from '../hosted/engine.ts';
 import { checkMachineRam } from '../qemu.ts';
 import { inspectImage } from '../inspect.ts';
@@ -21,6 +21,8 @@ export interface BudgetFlags extends GuestFlags {
 }
 
 export async function budgetCommand(path: string, appArgs: string[], flags: BudgetFlags): Promise<number> {
+  // An empty line would match before the server said anything: every run would count as crashed.
+  if (flags.ready !== undefined && flags.ready.trim() === '') throw new CliError('--ready: give the line the server prints once it is up, such as "listening on port 80"', CliExit.Usage);
   const hosts: BudgetHost[] = flags.host === 'both' ? ['qemu', 'hosted'] : [flags.host];
   if (hosts.includes('hosted')) for (const ram of flags.sizes) checkHostedRam(ram, `--sizes ${formatSize(ram)} with --host ${flags.host}`);
   if (hosts.includes('qemu')) for (const ram of flags.sizes) checkMachineRam(ram, `--sizes ${formatSize(ram)}`);

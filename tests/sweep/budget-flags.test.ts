@@ -40,6 +40,12 @@ describe('mote budget --ready: a server counts as running once it prints the lin
     expect(r.status).toBe(1);
   }, 300_000);
 
+  it('an empty line is a usage error: it would match before the server said anything', () => {
+    const r = moteSync(['budget', echo, '--ready', ' ']);
+    expect(r.stderr).toBe('mote: error: --ready: give the line the server prints once it is up, such as "listening on port 80"\n');
+    expect(r.status).toBe(2);
+  });
+
   it('a line never printed is a hang at the timeout', async () => {
     const r = await mote(['budget', echo, '--json', '--sizes', '8M', '--host', 'hosted', '--timeout', '2', '--ready', 'never printed']);
     const [run] = JSON.parse(r.stdout).runs as Run[];
