@@ -40,7 +40,8 @@ export function timesBeam(r: Record<string, number | string>, e: string): number
 }
 
 const ms = (x: number) => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x.toFixed(1)) : 'missing');
-const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : 'missing');
+// A figure of 0 is one that was never measured (no run finished), not a zero.
+const ratio = (a: number, b: number) => (a > 0 && b > 0 && Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : 'missing');
 const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
 const mib = (b: number) => `${(b / (1 << 20)).toFixed(2)} MiB`;
 const num = (x: number | string | undefined) => (typeof x === 'number' && Number.isFinite(x) ? (Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(3)) : 'missing');
