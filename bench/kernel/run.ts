@@ -4,8 +4,6 @@
 // Linux program, qemu/build/mote-native) and BEAM (erl), all in the
 // same run; medians of N runs and ratios to BEAM.
 //   npx vite-node bench/kernel/run.ts [--runs 3] [--scale 1] [--engines node,hosted,metal,beam]
-import { build } from 'esbuild';
-import { webVendorPlugin } from '../../builder/web-vendor.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +14,7 @@ import { BOOT_LAYER, compileModule, MOTE_ROOT } from '../../builder/pack.ts';
 import { bootImage } from '../../builder/qemu.ts';
 import { writeTar } from '../../builder/tar.ts';
 import { runHosted } from '../../builder/hosted/index.ts';
+import { bundleWorkloads, workloadSizes } from './workloads.ts';
 import { createNodeHost } from '../../tests/support/node-host.ts';
 
 if (process.argv.includes('--help')) {
@@ -36,15 +35,7 @@ const runs = Number(arg('runs', '3'));
 const scale = Number(arg('scale', '1'));
 const engines = arg('engines', 'node,hosted,metal,beam').split(',');
 
-const sizes = {
-  idle: Math.round(10_000 * scale),
-  pingpong: Math.round(100_000 * scale),
-  ringProcs: 10_000,
-  ringHops: Math.round(1_000_000 * scale),
-  selective: Math.round(1_000 * scale),
-  restarts: Math.round(5_000 * scale),
-  ets: Math.round(1_000_000 * scale),
-};
+const sizes = workloadSizes(scale);
 
 type Results = Record<string, { value: number; unit: string }>;
 
@@ -55,19 +46,6 @@ function parse(out: string): Results {
     r[j.name] = { value: j.value, unit: j.unit };
   }
   return r;
-}
-
-async function bundle(format: 'iife' | 'esm'): Promise<string> {
-  const r = await build({
-    entryPoints: [join(MOTE_ROOT, 'bench/kernel/fixtures/workloads.ts')],
-    bundle: true, write: false, format, platform: 'neutral', target: 'es2020',
-    alias: { mote: join(MOTE_ROOT, 'kernel/index.ts') },
-    inject: [join(MOTE_ROOT, 'kernel/prelude.ts')],
-    define: { BENCH_SIZES: JSON.stringify(sizes) },
-    plugins: [webVendorPlugin()], // kernel/web/url.ts's library, as builder/bundle.ts gives it
-    logLevel: 'silent',
-  });
-  return r.outputFiles[0]!.text;
 }
 
 async function runNode(code: string): Promise<Results> {
@@ -130,8 +108,8 @@ const median = (xs: number[]) => {
 };
 
 const all: Record<string, Results[]> = {};
-const iife = await bundle('iife');
-const esm = await bundle('esm');
+const iife = await bundleWorkloads(sizes, 'iife');
+const esm = await bundleWorkloads(sizes, 'esm');
 for (let i = 0; i < runs; i++) {
   for (const e of engines) {
     const t0 = performance.now();

@@ -8,12 +8,11 @@
 // figure on a shared machine).
 //   git worktree add --detach /tmp/kernel-old <commit>
 //   npx vite-node bench/kernel/side-by-side.ts --old /tmp/kernel-old [--runs 5] [--scale 0.2] [--engines node,hosted]
-import { build } from 'esbuild';
-import { webVendorPlugin } from '../../builder/web-vendor.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
 import { MOTE_ROOT } from '../../builder/paths.ts';
+import { bundleWorkloads, workloadSizes } from './workloads.ts';
 
 const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,30 +26,9 @@ if (!oldRoot || !existsSync(join(oldRoot, 'kernel/index.ts'))) {
 const runs = Number(arg('runs', '5'));
 const scale = Number(arg('scale', '0.2'));
 const engines = arg('engines', 'node,hosted').split(',');
-const sizes = {
-  idle: Math.round(10_000 * scale),
-  pingpong: Math.round(100_000 * scale),
-  ringProcs: 10_000,
-  ringHops: Math.round(1_000_000 * scale),
-  selective: Math.round(1_000 * scale),
-  restarts: Math.round(5_000 * scale),
-  ets: Math.round(1_000_000 * scale),
-};
+const sizes = workloadSizes(scale);
 const kernels = { old: oldRoot, new: MOTE_ROOT };
 type Side = keyof typeof kernels;
-
-async function bundle(root: string, format: 'iife' | 'esm'): Promise<string> {
-  const r = await build({
-    entryPoints: [join(MOTE_ROOT, 'bench/kernel/fixtures/workloads.ts')],
-    bundle: true, write: false, format, platform: 'neutral', target: 'es2020',
-    alias: { mote: join(root, 'kernel/index.ts') },
-    inject: [join(root, 'kernel/prelude.ts')],
-    define: { BENCH_SIZES: JSON.stringify(sizes) },
-    plugins: [webVendorPlugin()], // kernel/web/url.ts's library, as builder/bundle.ts gives it
-    logLevel: 'silent',
-  });
-  return r.outputFiles[0]!.text;
-}
 
 function parse(out: string): Record<string, number> {
   const r: Record<string, number> = {};
@@ -92,7 +70,7 @@ async function runQuickJS({ runHosted }: Hosts, code: string): Promise<Record<st
 const code = {} as Record<Side, { iife: string; esm: string }>;
 const hosts = {} as Record<Side, Hosts>;
 for (const side of ['old', 'new'] as const) {
-  code[side] = { iife: await bundle(kernels[side], 'iife'), esm: await bundle(kernels[side], 'esm') };
+  code[side] = { iife: await bundleWorkloads(sizes, 'iife', kernels[side]), esm: await bundleWorkloads(sizes, 'esm', kernels[side]) };
   hosts[side] = await hostsOf(kernels[side]);
 }
 

@@ -1,0 +1,36 @@
+// The kernel's workloads as both kernel benches run them (run.ts, and
+// side-by-side.ts against another checkout): their sizes at a scale, and
+// the fixture bundled against a checkout's kernel. One place, so the two
+// benches always measure the same work.
+import { build } from 'esbuild';
+import { join } from 'node:path';
+import { MOTE_ROOT } from '../../builder/paths.ts';
+import { webVendorPlugin } from '../../builder/web-vendor.ts';
+
+export type WorkloadSizes = Record<'idle' | 'pingpong' | 'ringProcs' | 'ringHops' | 'selective' | 'restarts' | 'ets', number>;
+
+export function workloadSizes(scale: number): WorkloadSizes {
+  return {
+    idle: Math.round(10_000 * scale),
+    pingpong: Math.round(100_000 * scale),
+    ringProcs: 10_000,
+    ringHops: Math.round(1_000_000 * scale),
+    selective: Math.round(1_000 * scale),
+    restarts: Math.round(5_000 * scale),
+    ets: Math.round(1_000_000 * scale),
+  };
+}
+
+/** bench/kernel/fixtures/workloads.ts bundled against the kernel of the checkout at `root`. */
+export async function bundleWorkloads(sizes: WorkloadSizes, format: 'iife' | 'esm', root = MOTE_ROOT): Promise<string> {
+  const r = await build({
+    entryPoints: [join(MOTE_ROOT, 'bench/kernel/fixtures/workloads.ts')],
+    bundle: true, write: false, format, platform: 'neutral', target: 'es2020',
+    alias: { mote: join(root, 'kernel/index.ts') },
+    inject: [join(root, 'kernel/prelude.ts')],
+    define: { BENCH_SIZES: JSON.stringify(sizes) },
+    plugins: [webVendorPlugin()], // kernel/web/url.ts's library, as builder/bundle.ts gives it
+    logLevel: 'silent',
+  });
+  return r.outputFiles[0]!.text;
+}
