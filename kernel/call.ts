@@ -1,10 +1,14 @@
 /**
  * The generic call protocol (OTP's gen:call), under every behaviour:
- * the caller monitors the server, sends a tagged request
- * `{ $call: tag, from: { pid, ref }, req }`, and waits for
- * `{ $reply: ref, value }` or the server's DOWN. If neither comes within the
- * timeout (default 5000 ms), the caller exits with
- * `{ timeout: { call, ms } }` (a reply that comes later is dropped); if the server dies, with `{ exit: reason, call }`
+ * the caller monitors the server, the monitor's ref being also an alias of
+ * the caller for as long as the monitor lasts (OTP 24's `{alias,
+ * demonitor}`), sends a tagged request
+ * `{ $call: tag, from: { pid, ref, alias: true }, req }`, and waits for
+ * `{ $reply: ref, value }`, sent to the alias, or the server's DOWN. If
+ * neither comes within the timeout (default 5000 ms), the caller removes
+ * the monitor, which ends the alias, so a reply that comes later is dropped
+ * at its send, takes a reply that came just in time, or else exits with
+ * `{ timeout: { call, ms } }`; if the server dies, with `{ exit: reason, call }`
  * (`exit` is `noproc` if there is no such process, `calling_self` if the
  * caller is the server itself: both at once, as gen:call does).
  */
@@ -12,7 +16,6 @@ import { Pid, Ref } from './term.ts';
 import { send, receive, monitor, demonitor, TIMEOUT, self } from './process_api.ts';
 import { ProcessExit, type DownMessage } from './signals.ts';
 import { resolveProc } from './registry.ts';
-import { lookup, type Proc } from './process.ts';
 
 export const DEFAULT_CALL_TIMEOUT = 5000;
 
@@ -20,6 +23,9 @@ export const DEFAULT_CALL_TIMEOUT = 5000;
 export interface From {
   pid: Pid;
   ref: Ref;
+  /** The reply goes to `ref`, an alias of the caller (OTP's
+   *  `[alias|Mref]` tag), not to `pid`. */
+  alias?: true;
 }
 
 export interface CallRequest {
@@ -41,17 +47,18 @@ export async function call(dest: Pid | string, tag: string, req: unknown, timeou
   if (!p) throw new ProcessExit({ exit: 'noproc', call: desc });
   // As gen:call: calling oneself could only time out, so it exits at once.
   if (p.pid === self()) throw new ProcessExit({ exit: 'calling_self', call: desc });
-  const ref = monitor(p.pid);
+  const ref = monitor(p.pid, { alias: 'demonitor' });
   try {
-    send(p.pid, { $call: tag, from: { pid: self(), ref }, req } satisfies CallRequest);
+    send(p.pid, { $call: tag, from: { pid: self(), ref, alias: true }, req } satisfies CallRequest);
   } catch (e) {
     demonitor(ref, { flush: true }); // a request that cannot be copied leaves no monitor behind
     throw e;
   }
   const m = await receive([{ $reply: ref }, { type: 'DOWN', ref }], { after: timeout });
   if (m === TIMEOUT) {
-    demonitor(ref, { flush: true });
-    abandon(ref);
+    demonitor(ref, { flush: true }); // and the alias: a later reply is dropped
+    const late = await receive({ $reply: ref }, { after: 0 });
+    if (late !== TIMEOUT) return (late as { value: unknown }).value;
     throw new ProcessExit({ timeout: { call: desc, ms: timeout } });
   }
   if ((m as DownMessage).type === 'DOWN') throw new ProcessExit({ exit: (m as DownMessage).reason, call: desc });
@@ -59,30 +66,9 @@ export async function call(dest: Pid | string, tag: string, req: unknown, timeou
   return (m as { value: unknown }).value;
 }
 
-// Calls given up on (timed out), by caller: a late reply to one is dropped,
-// as OTP 24+ drops it (replies go to an alias the caller deactivates), so
-// it never lingers in the caller's mailbox. Gone with the caller; a server
-// that never replies would let the set grow, so it keeps the latest only.
-const abandoned = new WeakMap<Proc, Set<number>>();
-const ABANDONED_KEPT = 256;
-let anyAbandoned = false; // until a call times out, replies skip the lookup
-
-export function abandon(ref: Ref): void {
-  const me = lookup(self());
-  if (!me) return;
-  anyAbandoned = true;
-  let refs = abandoned.get(me);
-  if (!refs) abandoned.set(me, (refs = new Set()));
-  refs.add(ref.id);
-  if (refs.size > ABANDONED_KEPT) refs.delete(refs.values().next().value!);
-}
-
-/** Answers a call. */
+/** Answers a call: to the caller's alias, so a caller that gave up (timed
+ *  out) never gets it. */
 export function reply(from: From, value: unknown): void {
   if (!from || !(from.pid instanceof Pid) || !(from.ref instanceof Ref)) throw new TypeError('reply: expected the From a handler was given');
-  if (anyAbandoned) {
-    const caller = lookup(from.pid);
-    if (caller && abandoned.get(caller)?.delete(from.ref.id)) return;
-  }
-  send(from.pid, { $reply: from.ref, value });
+  send(from.alias === true ? from.ref : from.pid, { $reply: from.ref, value });
 }

@@ -10,8 +10,8 @@ export { Pid, Ref, Binary, Socket, TermError, SHARED_BINARY_MIN } from './term.t
 export { ANY, type Matcher } from './match.ts';
 export type { Reason } from './reasons.ts';
 export {
-  spawn, spawnLink, spawnMonitor, self, send, receive, sleep, exit, link, unlink, monitor, demonitor,
-  trapExit, setPriority, isAlive, processInfo, TIMEOUT, type Timeout, type SpawnOptions, type ProcessInfo, type Priority,
+  spawn, spawnLink, spawnMonitor, self, send, receive, sleep, exit, link, unlink, monitor, demonitor, alias, unalias,
+  type MonitorOptions, type AliasOptions, trapExit, setPriority, isAlive, processInfo, TIMEOUT, type Timeout, type SpawnOptions, type ProcessInfo, type Priority,
 } from './process_api.ts';
 export { ProcessExit, type ExitMessage, type DownMessage } from './signals.ts';
 export { register, unregister, whereis, registered } from './registry.ts';

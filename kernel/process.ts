@@ -60,6 +60,12 @@ export class Proc {
    *  operation: its context was lost (see scheduler.ts). */
   detached = false;
   waiter: Waiter | null = null;
+  /** The receive mark (OTP's recv_mark): the ref a monitor, alias or
+   *  spawnRequest made last, and the message last in the mailbox then
+   *  (null: it was empty). A receive that matches only on that ref starts
+   *  after that message: nothing queued before the ref can carry it. */
+  markRef: Ref | null = null;
+  markAt: Copied | null = null;
   /** The body to start, until it has started. */
   start: (() => unknown) | null = null;
   handler: Handler | null = null;

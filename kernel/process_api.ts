@@ -6,7 +6,8 @@ import { Proc, procs, state, procMemory, me, caller, runAs, type Handler, type R
 import type { Matcher } from './match.ts';
 import { copyTerm, Pid, Ref } from './term.ts';
 import { enqueue, charge } from './scheduler.ts';
-import { receive as schedReceive, TIMEOUT, type Timeout } from './receive.ts';
+import { receive as schedReceive, markReceive, lastMessage, TIMEOUT, type Timeout } from './receive.ts';
+import { addAlias, removeAlias, aliasTarget, monitorEnded } from './alias.ts';
 import { die, reasonOf, sendExit, link as linkProcs, unlink as unlinkProcs, monitor as monitorProc, demonitor as demonitorProc, ProcessExit } from './signals.ts';
 import { enqueueMessage } from './mailbox.ts';
 import { checkLimits } from './limits.ts';
@@ -75,7 +76,10 @@ export function spawnLink(body: () => unknown, opts?: SpawnOptions): Pid {
 export function spawnMonitor(body: () => unknown, opts?: SpawnOptions): { pid: Pid; ref: Ref } {
   const parent = me('spawnMonitor');
   const pid = spawn(body, opts);
-  return { pid, ref: monitorProc(parent, procs.get(pid.id), pid, null) };
+  const last = lastMessage(parent);
+  const ref = monitorProc(parent, procs.get(pid.id), pid, null);
+  markReceive(parent, ref, last);
+  return { pid, ref };
 }
 
 /**
@@ -104,13 +108,14 @@ export function self(): Pid {
   return me('self').pid;
 }
 
-/** Sends a copy of `msg` to a pid or registered name; returns `msg`. A dead
- *  pid drops it silently; an unknown name throws; a dead sender (one that
- *  caught its own exit) gets its exit again and sends nothing. */
-export function send<T>(dest: Pid | string, msg: T): T {
+/** Sends a copy of `msg` to a pid, a registered name or an alias; returns
+ *  `msg`. A dead pid, or an alias no longer active, drops it silently; an
+ *  unknown name throws; a dead sender (one that caught its own exit) gets
+ *  its exit again and sends nothing. */
+export function send<T>(dest: Pid | string | Ref, msg: T): T {
   const cur = state.current;
   if (cur !== null && !cur.alive) throw new ProcessExit(cur.exitReason); // caller(), inline: the hottest path
-  const p = resolveProc(dest, 'send');
+  const p = dest instanceof Ref ? aliasTarget(dest) : resolveProc(dest, 'send');
   if (!p && typeof dest === 'string') throw new Error(`send: no process is registered as "${dest}"`);
   const m = copyTerm(msg, 'send');
   if (cur) charge(cur);
@@ -185,11 +190,61 @@ export function unlink(pid: Pid): void {
  *  pid. A monitor taken by name gets its DOWN with `name` set (OTP's
  *  `{Name, Node}`), the process's `pid` beside it; a name with no process
  *  gets DOWN noproc at once, its `pid` one that never named a process. */
-export function monitor(dest: Pid | string): Ref {
+export function monitor(dest: Pid | string, opts?: MonitorOptions): Ref {
   const p = me('monitor');
+  const mode = opts === undefined ? undefined : monitorAlias(opts);
   const t = resolveProc(dest, 'monitor');
-  if (dest instanceof Pid) return monitorProc(p, t, dest, null);
-  return monitorProc(p, t, t ? t.pid : new Pid(), dest);
+  const last = lastMessage(p);
+  const ref = dest instanceof Pid ? monitorProc(p, t, dest, null) : monitorProc(p, t, t ? t.pid : new Pid(), dest);
+  // A monitor whose DOWN is already sent (noproc) ends its alias at once.
+  if (mode && (mode === 'explicit_unalias' || p.monitors?.has(ref.id))) addAlias(p, ref, mode);
+  markReceive(p, ref, last);
+  return ref;
+}
+
+export interface MonitorOptions {
+  /** The monitor's ref is also an alias of the caller (OTP's
+   *  `{alias, Mode}`): until `unalias` (explicit_unalias), until the
+   *  monitor ends by demonitor or DOWN (demonitor), or also until a
+   *  message sent through it arrives, which removes the monitor too
+   *  (reply_demonitor). */
+  alias?: 'explicit_unalias' | 'demonitor' | 'reply_demonitor';
+}
+
+function monitorAlias(opts: MonitorOptions): MonitorOptions['alias'] {
+  if (opts === null || typeof opts !== 'object') throw new TypeError('monitor: options must be an object ({ alias })');
+  const a = opts.alias;
+  if (a !== undefined && a !== 'explicit_unalias' && a !== 'demonitor' && a !== 'reply_demonitor') {
+    throw new TypeError(`monitor: alias must be 'explicit_unalias', 'demonitor' or 'reply_demonitor', got ${String(a)}`);
+  }
+  return a;
+}
+
+export interface AliasOptions {
+  /** Deactivated only by `unalias` (the default, OTP's explicit_unalias). */
+  explicitUnalias?: boolean;
+  /** Deactivated also when the first message sent through it arrives
+   *  (OTP's `reply`). */
+  reply?: boolean;
+}
+
+/** erlang:alias/0,1: a new alias of the caller. `send(alias, msg)` reaches
+ *  the caller while the alias is active, and is dropped after. */
+export function alias(opts?: AliasOptions): Ref {
+  if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new TypeError('alias: options must be an object ({ explicitUnalias, reply })');
+  if (opts?.reply && opts.explicitUnalias) throw new TypeError('alias: reply and explicitUnalias exclude each other');
+  const p = me('alias');
+  const ref = new Ref();
+  addAlias(p, ref, opts?.reply ? 'reply' : 'explicit_unalias');
+  markReceive(p, ref, lastMessage(p));
+  return ref;
+}
+
+/** erlang:unalias/1: deactivates an alias of the caller, however it was
+ *  made; true if it was active. A monitor's alias goes, the monitor stays. */
+export function unalias(alias: Ref): boolean {
+  if (!(alias instanceof Ref)) throw new TypeError(`unalias: expected a ref, got ${String(alias)}`);
+  return removeAlias(me('unalias'), alias);
 }
 
 export interface DemonitorOptions {
@@ -206,7 +261,9 @@ export interface DemonitorOptions {
 export function demonitor(ref: Ref, opts?: DemonitorOptions): boolean {
   if (!(ref instanceof Ref)) throw new TypeError(`demonitor: expected a ref, got ${String(ref)}`);
   if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new TypeError('demonitor: options must be an object ({ flush, info })');
-  const active = demonitorProc(me('demonitor'), ref, opts?.flush === true);
+  const p = me('demonitor');
+  const active = demonitorProc(p, ref, opts?.flush === true);
+  monitorEnded(p, ref);
   return opts?.info === true ? active : true;
 }
 

@@ -13,6 +13,7 @@
 import { addTimer, removeTimer } from './timers.ts';
 import { Proc, me, TIMEOUT, type Timeout, type Waiter } from './process.ts';
 import { compileMatchers, type Matcher } from './match.ts';
+import type { Ref, Copied } from './term.ts';
 import { takeMessage, onArrival } from './mailbox.ts';
 import { onDeath } from './signals.ts';
 import { grew } from './pressure.ts';
@@ -60,7 +61,7 @@ export function receive(matchers: Matcher | Matcher[] | null, opts: ReceiveOptio
     throw new TypeError(`receive: after must be a number >= 0 or Infinity, got ${String(after)}`);
   }
   const test = compileMatchers(list);
-  const found = scan(p, test, p.head);
+  const found = scan(p, test, list !== null && p.markRef !== null && onlyOn(list, p.markRef) ? markedStart(p) : p.head);
   // Taken at once (no switch) while the slice lasts.
   if (found >= 0 && mayGoOn(p)) {
     charge(p);
@@ -90,13 +91,58 @@ function receiveTimedOut(p: Proc, w: Waiter): void {
   }
 }
 
+/** Messages a receive has tested, since the node started (a count for
+ *  tests: call_with_huge_message_queue). */
+let examined = 0;
+export function messagesExamined(): number {
+  return examined;
+}
+
 function scan(p: Proc, test: ((v: unknown) => boolean) | null, from: number): number {
   const box = p.mailbox;
   if (!test) return from < box.length ? from : -1;
   for (let i = from; i < box.length; i++) {
+    examined++;
     if (test(box[i].value)) return i;
   }
   return -1;
+}
+
+/** The last message in p's mailbox (null: none), taken before a ref is
+ *  made (a monitor of no process queues its DOWN as it makes the ref). */
+export function lastMessage(p: Proc): Copied | null {
+  return p.head < p.mailbox.length ? p.mailbox[p.mailbox.length - 1]! : null;
+}
+
+/** Marks p's mailbox for `ref` (OTP's recv_mark) at `last`, what
+ *  lastMessage gave just before the ref was made: a receive that matches
+ *  only on the ref need not look at that message or any before it. */
+export function markReceive(p: Proc, ref: Ref, last: Copied | null): void {
+  p.markRef = ref;
+  p.markAt = last;
+}
+
+/** Does every matcher name `ref` as one of its fields' values? Then no
+ *  message queued before the ref was made can match. */
+function onlyOn(list: Matcher[], ref: Ref): boolean {
+  for (const m of list) {
+    if (typeof m !== 'object' || Object.getPrototypeOf(m) !== Object.prototype) return false;
+    let names = false;
+    for (const k in m) if ((m as Record<string, unknown>)[k] === ref) names = true;
+    if (!names) return false;
+  }
+  return list.length > 0;
+}
+
+/** Where a receive on the mark's ref starts: after the message that was
+ *  last when it was made, found from the end (so the search costs what
+ *  arrived since); if that message was taken meanwhile, the head. */
+function markedStart(p: Proc): number {
+  const at = p.markAt;
+  if (at === null) return p.head;
+  const box = p.mailbox;
+  for (let i = box.length - 1; i >= p.head; i--) if (box[i] === at) return i + 1;
+  return p.head;
 }
 
 /** A message reached p's mailbox (already pushed): p's limits, the node's

@@ -45,6 +45,10 @@ export interface DownMessage {
  *  frees its name, tables and sockets go with their owner. */
 export const onDeath: ((p: Proc, reason: Reason) => void)[] = [];
 
+/** Hooks run when a monitor ends by its DOWN (alias.ts: a monitor's alias
+ *  goes with it). */
+export const onMonitorDown: ((watcher: Proc, ref: Ref) => void)[] = [];
+
 type Pending = { to: Proc; from: Pid; reason: Reason; link: boolean };
 const pending: Pending[] = [];
 let propagating = false;
@@ -63,6 +67,7 @@ export function die(p: Proc, reason: Reason): void {
   if (p.monitoredBy) {
     for (const { ref, watcher, name } of p.monitoredBy.values()) {
       watcher.monitors?.delete(ref.id);
+      for (const hook of onMonitorDown) hook(watcher, ref);
       deliver(watcher, down(ref, p.pid, name, r));
     }
   }
@@ -143,7 +148,8 @@ export function demonitor(watcher: Proc, ref: Ref, flush: boolean): boolean {
     watcher.monitors!.delete(ref.id);
     m.target.monitoredBy?.delete(ref.id);
   }
-  if (flush) {
+  // An active monitor has sent no DOWN: only an ended one may have one queued.
+  if (flush && !m) {
     for (let i = watcher.head; i < watcher.mailbox.length; i++) {
       const v = watcher.mailbox[i].value as DownMessage;
       if (v && typeof v === 'object' && v.type === 'DOWN' && v.ref === ref) {

@@ -13,16 +13,15 @@
  * Responses: `{ reply: value }`, or `{ error: { reason, server } }` if the
  * server died first (reason noproc if there was none). A late reply to a
  * request receiveResponse gave up on is dropped when the server sends it,
- * as a late call reply is (call.ts): OTP deactivates the request's alias,
- * mote, having no aliases yet, keeps the abandoned refs by caller and the
- * reply is not delivered. waitResponse keeps the request, so its reply still
- * comes.
+ * as a late call reply is (call.ts): the request's monitor is also an alias
+ * of the caller, which giving the request up ends. waitResponse keeps the
+ * request, so its reply still comes.
  */
 import { Pid, Ref } from '../term.ts';
 import { send, receive, monitor, demonitor, self, TIMEOUT } from '../process_api.ts';
 import type { DownMessage } from '../signals.ts';
 import { monotonicTime } from '../system.ts';
-import { resolveProc, abandon } from './internal.ts';
+import { resolveProc } from './internal.ts';
 import type { Reason } from '../reasons.ts';
 
 type ServerRef = Pid | string;
@@ -76,11 +75,10 @@ function afterMs(t: ResponseTimeout, what: string): number {
 
 type Reply = { $reply: Ref; value: unknown };
 
-/** Gives a request up: no DOWN for it, and its reply, if it ever comes, is
- *  dropped at the server's send (OTP: unalias). */
+/** Gives a request up: no DOWN for it, and with the monitor its alias
+ *  goes, so its reply, if it ever comes, is dropped at the server's send. */
 function drop(id: RequestId): void {
   demonitor(id.ref, { flush: true });
-  abandon(id.ref);
 }
 
 /** The response a message carries for a ref, or null if it carries none. */
@@ -106,9 +104,9 @@ export function makeRequests(tag: string) {
   function sendRequest<L>(server: ServerRef, req: unknown, label: L, reqIds: RequestIds<L>): RequestIds<L>;
   function sendRequest<L>(server: ServerRef, req: unknown, ...rest: [L, RequestIds<L>] | []): RequestId | RequestIds<L> {
     const p = resolveProc(server, 'GenServer.sendRequest');
-    const ref = monitor(server); // no such process: DOWN noproc, the error response
+    const ref = monitor(server, { alias: 'demonitor' }); // no such process: DOWN noproc, the error response
     try {
-      if (p) send(p.pid, { $call: tag, from: { pid: self(), ref }, req });
+      if (p) send(p.pid, { $call: tag, from: { pid: self(), ref, alias: true }, req });
     } catch (e) {
       demonitor(ref, { flush: true }); // a request that cannot be copied leaves no monitor behind
       throw e;

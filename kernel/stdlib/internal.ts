@@ -5,9 +5,8 @@
 
 /** A behaviour's process (gen_server), its heap-limit measuring. */
 export { spawnHandler, hasHeapLimit, reportStateBytes } from '../process_api.ts';
-/** The generic call protocol under GenServer.call and sys; `abandon` drops
- *  the late reply of a request given up on (receiveResponse). */
-export { call, reply, isCall, abandon, DEFAULT_CALL_TIMEOUT, type From } from '../call.ts';
+/** The generic call protocol under GenServer.call and sys. */
+export { call, reply, isCall, DEFAULT_CALL_TIMEOUT, type From } from '../call.ts';
 /** A thrown value as an exit reason. */
 export { reasonOf } from '../signals.ts';
 /** A pid or a name to its process, without sending (stop, sendRequest). */

@@ -1,0 +1,76 @@
+/**
+ * Process aliases (OTP 24's alias/unalias, EEP 53): a Ref that, while
+ * active, names the process that made it, so `send(alias, msg)` reaches
+ * that process; once deactivated, a message sent to it is dropped. A call
+ * replies through one, so a reply that comes after the caller gave up never
+ * reaches its mailbox.
+ *
+ * How an alias ends, by mode (OTP's options):
+ *   - `explicit_unalias`: only by `unalias` (or its owner's death);
+ *   - `reply`: also when the first message sent through it is delivered;
+ *   - `demonitor` (a monitor's alias, the ref being the monitor's): also
+ *     when the monitor ends, by demonitor or by its DOWN;
+ *   - `reply_demonitor`: as `demonitor`, and a message delivered through it
+ *     also removes the monitor.
+ */
+import { Proc } from './process.ts';
+import { Ref } from './term.ts';
+import { onDeath, onMonitorDown, demonitor } from './signals.ts';
+
+export type AliasMode = 'explicit_unalias' | 'reply' | 'demonitor' | 'reply_demonitor';
+
+interface Alias {
+  owner: Proc;
+  mode: AliasMode;
+}
+
+const aliases = new Map<number, Alias>();
+/** Each owner's active aliases, so that its death ends them. */
+const owned = new WeakMap<Proc, Set<number>>();
+
+/** Makes `ref` an alias of `owner`. */
+export function addAlias(owner: Proc, ref: Ref, mode: AliasMode): void {
+  aliases.set(ref.id, { owner, mode });
+  let mine = owned.get(owner);
+  if (!mine) owned.set(owner, (mine = new Set()));
+  mine.add(ref.id);
+}
+
+/** Deactivates `ref` if it is an alias of `owner`; true if it was. */
+export function removeAlias(owner: Proc, ref: Ref): boolean {
+  const a = aliases.get(ref.id);
+  if (!a || a.owner !== owner) return false;
+  aliases.delete(ref.id);
+  owned.get(owner)?.delete(ref.id);
+  return true;
+}
+
+/** The process a message sent to `ref` goes to, or undefined (no alias, or
+ *  not active: the message is dropped). Deactivates a reply alias, as the
+ *  message it returns the owner for is delivered. */
+export function aliasTarget(ref: Ref): Proc | undefined {
+  const a = aliases.get(ref.id);
+  if (!a) return undefined;
+  const owner = a.owner;
+  if (a.mode === 'reply' || a.mode === 'reply_demonitor') {
+    removeAlias(owner, ref);
+    if (a.mode === 'reply_demonitor') demonitor(owner, ref, false);
+  }
+  return owner;
+}
+
+/** The monitor `ref` of `watcher` ended (demonitor): its alias goes too,
+ *  unless made to last until unalias. */
+export function monitorEnded(watcher: Proc, ref: Ref): void {
+  const a = aliases.get(ref.id);
+  if (a && a.owner === watcher && a.mode !== 'explicit_unalias' && a.mode !== 'reply') removeAlias(watcher, ref);
+}
+
+onMonitorDown.push(monitorEnded);
+
+onDeath.push((p: Proc) => {
+  const mine = owned.get(p);
+  if (!mine) return;
+  for (const id of mine) aliases.delete(id);
+  owned.delete(p);
+});
