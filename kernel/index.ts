@@ -13,6 +13,7 @@ export {
   spawn, spawnLink, spawnMonitor, self, send, receive, sleep, exit, link, unlink, monitor, demonitor, alias, unalias,
   type MonitorOptions, type AliasOptions, trapExit, setPriority, isAlive, processInfo, TIMEOUT, type Timeout, type SpawnOptions, type ProcessInfo, type Priority,
 } from './process_api.ts';
+export { spawnRequest, spawnRequestAbandon, type SpawnRequestOptions, type SpawnReply } from './spawn_request.ts';
 export { ProcessExit, type ExitMessage, type DownMessage } from './signals.ts';
 export { register, unregister, whereis, registered } from './registry.ts';
 export { sendAfter, startTimer, readTimer, cancelTimer, type TimeoutMessage } from './send_after.ts';

@@ -127,9 +127,9 @@ function down(ref: Ref, pid: Pid, name: string | null, reason: Reason): DownMess
 }
 
 /** `watcher` monitors `target` (`targetPid`), taken by `name` or by pid
- *  (null). No live target: DOWN noproc at once. */
-export function monitor(watcher: Proc, target: Proc | undefined, targetPid: Pid, name: string | null): Ref {
-  const ref = new Ref();
+ *  (null), under `ref` (a new one unless given: spawnRequest's monitor is
+ *  its request id). No live target: DOWN noproc at once. */
+export function monitor(watcher: Proc, target: Proc | undefined, targetPid: Pid, name: string | null, ref = new Ref()): Ref {
   if (!target || !target.alive) {
     deliver(watcher, down(ref, targetPid, name, 'noproc'));
     return ref;
