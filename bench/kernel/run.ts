@@ -5,17 +5,12 @@
 // same run; medians of N runs and ratios to BEAM.
 //   npx vite-node bench/kernel/run.ts [--runs 3] [--scale 1] [--engines node,hosted,metal,beam]
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createContext, runInContext } from 'node:vm';
-import { writeImage } from '../../builder/image.ts';
-import { BOOT_LAYER, compileModule, MOTE_ROOT } from '../../builder/pack.ts';
-import { bootImage } from '../../builder/qemu.ts';
-import { writeTar } from '../../builder/tar.ts';
-import { runHosted } from '../../builder/hosted/index.ts';
+import { MOTE_ROOT } from '../../builder/pack.ts';
 import { bundleWorkloads, workloadSizes } from './workloads.ts';
-import { createNodeHost } from '../../tests/support/node-host.ts';
+import { median, parse, runOn, type Results } from './engines.ts';
 
 if (process.argv.includes('--help')) {
   console.log(`usage: npx vite-node bench/kernel/run.ts [--runs 3] [--scale 1] [--engines node,hosted,metal,beam]
@@ -37,62 +32,6 @@ const engines = arg('engines', 'node,hosted,metal,beam').split(',');
 
 const sizes = workloadSizes(scale);
 
-type Results = Record<string, { value: number; unit: string }>;
-
-function parse(out: string): Results {
-  const r: Results = {};
-  for (const m of out.matchAll(/^BENCH (.*)$/gm)) {
-    const j = JSON.parse(m[1]!) as { name: string; value: number; unit: string };
-    r[j.name] = { value: j.value, unit: j.unit };
-  }
-  return r;
-}
-
-async function runNode(code: string): Promise<Results> {
-  const host = createNodeHost();
-  const ctx = createContext({ __mote: host.platform, console: undefined });
-  const r = await host.run(() => runInContext(code, ctx));
-  if (r.code !== 0) throw new Error(`node run failed (${r.code}): ${r.output}\n${r.error}`);
-  return parse(r.output);
-}
-
-async function runQuickJS(code: string): Promise<Results> {
-  const bytes = new TextEncoder().encode(code);
-  const manifest = { format: 1, name: 'bench', version: '0.0.0', entry: 'main.js', modules: [{ name: 'main.js', size: bytes.length, priority: 0 }] };
-  const r = await runHosted({ manifest, files: new Map([['main.js', bytes]]) }, { memoryBytes: 1024 << 20, timeoutMs: 600_000 });
-  if (r.status !== 0) throw new Error(`hosted run failed (${r.status}): ${r.output}`);
-  return parse(r.output);
-}
-
-/** The image metal and native run: the boot layer with the workloads as its payload. */
-async function benchImage(code: string): Promise<string> {
-  const bytes = new TextEncoder().encode(code);
-  const manifest = { format: 1, name: 'bench', version: '0.0.0', entry: 'main.js', modules: [{ name: 'main.js', size: bytes.length, priority: 0 }] };
-  const tar = await writeTar([
-    ['manifest.json', new TextEncoder().encode(JSON.stringify(manifest))],
-    ['main.js', bytes],
-    ['main.js.qbc', compileModule(join(MOTE_ROOT, 'qemu/build/mote-qjsc'), 'main.js', bytes)],
-  ]);
-  const image = join(mkdtempSync(join(tmpdir(), 'mote-bench-metal-')), 'bench.img');
-  writeFileSync(image, writeImage(readFileSync(BOOT_LAYER), tar));
-  return image;
-}
-
-/** The boot layer in QEMU (TCG here: see bootImage's accel), with 1 GiB of RAM. */
-async function runMetal(code: string): Promise<Results> {
-  const r = await bootImage(await benchImage(code), { memory: 1024 << 20, stdio: 'pipe', timeoutMs: 1_800_000 });
-  if (r.status !== 0) throw new Error(`metal run failed (${r.status}): ${r.output}`);
-  return parse(r.output);
-}
-
-/** The same image and host core as a Linux program (qemu/build/mote-native,
- *  `make -C qemu native`), the budget metal has at 1 GiB: what a real KVM host approaches. */
-async function runNative(code: string): Promise<Results> {
-  const image = await benchImage(code);
-  const out = execFileSync(join(MOTE_ROOT, 'qemu/build/mote-native'), [image, '--ram', '1024M'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  return parse(out);
-}
-
 function runBeam(): Results {
   const dir = mkdtempSync(join(tmpdir(), 'mote-bench-erl-'));
   execFileSync('erlc', ['-o', dir, ...['workloads', 'workloads_idle', 'workloads_sup'].map((m) => join(MOTE_ROOT, `bench/kernel/${m}.erl`))]);
@@ -102,18 +41,13 @@ function runBeam(): Results {
   return parse(out);
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
 const all: Record<string, Results[]> = {};
 const iife = await bundleWorkloads(sizes, 'iife');
 const esm = await bundleWorkloads(sizes, 'esm');
 for (let i = 0; i < runs; i++) {
   for (const e of engines) {
     const t0 = performance.now();
-    const r = e === 'node' ? await runNode(iife) : e === 'hosted' ? await runQuickJS(esm) : e === 'metal' ? await runMetal(esm) : e === 'native' ? await runNative(esm) : runBeam();
+    const r = e === 'beam' ? runBeam() : await runOn(e, { iife, esm });
     (all[e] ??= []).push(r);
     console.error(`run ${i + 1}/${runs} ${e}: ${Math.round(performance.now() - t0)} ms`);
   }

@@ -22,13 +22,18 @@ export function workloadSizes(scale: number): WorkloadSizes {
 }
 
 /** bench/kernel/fixtures/workloads.ts bundled against the kernel of the checkout at `root`. */
-export async function bundleWorkloads(sizes: WorkloadSizes, format: 'iife' | 'esm', root = MOTE_ROOT): Promise<string> {
+export function bundleWorkloads(sizes: WorkloadSizes, format: 'iife' | 'esm', root = MOTE_ROOT): Promise<string> {
+  return bundleFixture('workloads.ts', { BENCH_SIZES: JSON.stringify(sizes) }, format, root);
+}
+
+/** A bench/kernel/fixtures/ app bundled against the kernel of the checkout at `root`, with `define`. */
+export async function bundleFixture(fixture: string, define: Record<string, string>, format: 'iife' | 'esm', root = MOTE_ROOT): Promise<string> {
   const r = await build({
-    entryPoints: [join(MOTE_ROOT, 'bench/kernel/fixtures/workloads.ts')],
+    entryPoints: [join(MOTE_ROOT, 'bench/kernel/fixtures', fixture)],
     bundle: true, write: false, format, platform: 'neutral', target: 'es2020',
     alias: { mote: join(root, 'kernel/index.ts') },
     inject: [join(root, 'kernel/prelude.ts')],
-    define: { BENCH_SIZES: JSON.stringify(sizes) },
+    define,
     plugins: [webVendorPlugin()], // kernel/web/url.ts's library, as builder/bundle.ts gives it
     logLevel: 'silent',
   });

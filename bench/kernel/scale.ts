@@ -1,0 +1,86 @@
+// The scale bench (issue 11): ets tables of 10k to 1M entries beside a
+// plain Map on the same engine (insert and lookup rates, and ets / Map as a
+// ratio), and N idle async processes (µs per spawn, heap bytes per
+// process) beside BEAM's; every engine in the same run, medians of N runs.
+//   npx vite-node bench/kernel/scale.ts [--runs 3] [--engines node,hosted,native,beam]
+//     [--tables 10000,100000,300000,1000000] [--spawn 1000,10000,100000,1000000] [--ram 1024]
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MOTE_ROOT } from '../../builder/paths.ts';
+import { bundleFixture } from './workloads.ts';
+import { median, parse, runOn, type Results } from './engines.ts';
+
+const USAGE = `usage: npx vite-node bench/kernel/scale.ts [--runs 3] [--engines node,hosted,native,beam]
+    [--tables 10000,100000,300000,1000000] [--spawn 1000,10000,100000,1000000] [--ram 1024]
+  --runs N      runs per engine; medians are reported
+  --engines L   any of node, hosted, native (make -C qemu native), metal (QEMU), beam (erl: the spawn case only)
+  --tables L    table sizes (entries); '' for none
+  --spawn L     idle process counts; '' for none
+  --ram MiB     the RAM hosted, native and metal run with (default 1024: 1M idle processes must fit)
+Results: a table here and bench/results/scale.json.`;
+
+const argv = process.argv.slice(2);
+if (argv.includes('--help')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const known = new Set(['--runs', '--engines', '--tables', '--spawn', '--ram']);
+for (let i = 0; i < argv.length; i += 2) {
+  if (!known.has(argv[i]!) || argv[i + 1] === undefined) {
+    console.error(`scale: unknown or incomplete argument ${argv[i]}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const arg = (name: string, dflt: string): string => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1]! : dflt;
+};
+const list = (s: string): number[] => s.split(',').filter((x) => x !== '').map(Number);
+const runs = Number(arg('runs', '3'));
+const engines = arg('engines', 'node,hosted,native,beam').split(',');
+const sizes = { tables: list(arg('tables', '10000,100000,300000,1000000')), spawn: list(arg('spawn', '1000,10000,100000,1000000')) };
+const ramBytes = Number(arg('ram', '1024')) * (1 << 20);
+if (![runs, ramBytes, ...sizes.tables, ...sizes.spawn].every((n) => Number.isInteger(n) && n > 0)) {
+  console.error('scale: --runs, --ram and the sizes must be positive integers');
+  process.exit(2);
+}
+
+function runBeam(): Results {
+  if (sizes.spawn.length === 0) return {};
+  const dir = mkdtempSync(join(tmpdir(), 'mote-bench-erl-'));
+  execFileSync('erlc', ['-o', dir, join(MOTE_ROOT, 'bench/kernel/scale.erl')]);
+  // +P: room for the largest count (BEAM's default limit is 262,144 processes).
+  const out = execFileSync('erl', ['+P', String(Math.max(...sizes.spawn) * 2 + 1024), '-noshell', '-pa', dir, '-eval', `scale:main([${sizes.spawn.join(',')}])`], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  return parse(out);
+}
+
+const define = { SCALE_SIZES: JSON.stringify(sizes) };
+const bundle = { iife: await bundleFixture('scale.ts', define, 'iife'), esm: await bundleFixture('scale.ts', define, 'esm') };
+const all: Record<string, Results[]> = {};
+for (let i = 0; i < runs; i++) {
+  for (const e of engines) {
+    const t0 = performance.now();
+    const r = e === 'beam' ? runBeam() : await runOn(e, bundle, ramBytes);
+    (all[e] ??= []).push(r);
+    console.error(`run ${i + 1}/${runs} ${e}: ${Math.round(performance.now() - t0)} ms`);
+  }
+}
+
+const names = [...new Set(engines.flatMap((e) => all[e]!.flatMap((r) => Object.keys(r))))];
+const table: Record<string, Record<string, number | string>> = {};
+for (const n of names) {
+  const unit = engines.map((e) => all[e]![0]![n]?.unit).find((u) => u !== undefined)!;
+  const row: Record<string, number | string> = { unit };
+  for (const e of engines) {
+    const xs = all[e]!.map((r) => r[n]?.value).filter((v): v is number => v !== undefined);
+    if (xs.length > 0) row[e] = median(xs);
+  }
+  table[n] = row;
+}
+console.table(table);
+const outDir = join(MOTE_ROOT, 'bench/results');
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'scale.json'), JSON.stringify({ runs, sizes, engines, ramBytes, medians: table, raw: all }, null, 2));
+console.log('written bench/results/scale.json');
