@@ -19,4 +19,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 bash scripts/fetch-lwip.sh               # lwIP's source, for the boot layer's network
+bash scripts/fetch-quickjs.sh            # QuickJS 2025-04-26's source, for QUICKJS=2025 (qemu/Makefile)
 npm ci --no-audit --no-fund

@@ -206,6 +206,28 @@ static void handle_exception(JSContext *ctx)
     host_die_uncaught(ctx, err, "uncaught exception");
 }
 
+/* QuickJS 2024 on (the header has JS_EVAL_FLAG_ASYNC) evaluates a module to
+   a promise: an error the entry module throws rejects it, and the promise of
+   the module's body before it, instead of coming back as an exception. It is
+   still an uncaught exception (or the guard's abort), not an unhandled
+   rejection, so those rejections are taken back out of the list. */
+static void check_entry_result(JSContext *ctx, JSValueConst r)
+{
+#ifdef JS_EVAL_FLAG_ASYNC
+    if (!JS_IsObject(r) || JS_PromiseState(ctx, (JSValue)r) != JS_PROMISE_REJECTED)
+        return;
+    JSValue reason = JS_PromiseResult(ctx, (JSValue)r);
+    for (int i = nrejected - 1; i >= 0; i--)
+        if (JS_VALUE_GET_TAG(rejected_reason[i]) == JS_VALUE_GET_TAG(reason) &&
+            JS_VALUE_GET_PTR(rejected_reason[i]) == JS_VALUE_GET_PTR(reason))
+            track_rejection(ctx, rejected[i], reason, 1, NULL);
+    JS_Throw(ctx, reason);
+    handle_exception(ctx);
+#else
+    (void)ctx; (void)r;
+#endif
+}
+
 static void call(JSContext *ctx, JSValueConst fn, int argc, JSValueConst *argv)
 {
     JSValue f = JS_DupValue(ctx, fn);            /* the handler may replace itself */
@@ -435,6 +457,7 @@ void host_start(uint64_t total_ram)
     JSValue r = JS_EvalFunction(ctx, m);
     if (JS_IsException(r))
         handle_exception(ctx);
+    check_entry_result(ctx, r);
     JS_FreeValue(ctx, r);
 }
 
