@@ -5,7 +5,7 @@
 import type { Machine } from '../../builder/qemu.ts';
 import { FLOOR, smallestHelloMemory, wallMs, writeHello } from '../boot-times.ts';
 import { median } from '../stats.ts';
-import { bootLinux, buildLinuxHello, smallestLinuxMemory } from './linux-boot.ts';
+import { bootLinux, buildLinuxHello, linuxCommandLine, smallestLinuxMemory } from './linux-boot.ts';
 
 export interface MachineBoot {
   floorMs: number[];
@@ -29,19 +29,22 @@ export interface BootSection {
   helloBytes: number;
   linuxKernelBytes: number;
   linuxInitrdBytes: number;
+  /** The kernel's command line, both machines (absent before it carried the TSC's rate). */
+  linuxCommandLine?: string;
   machines: Record<Machine, MachineBoot>;
 }
 
 export async function bootSection(o: { runs: number; linuxTimeoutMs: number; linuxMaxMiB: number; dir: string; log: (s: string) => void }): Promise<BootSection> {
   const { path: hello, bytes: helloBytes } = await writeHello(o.dir);
   const sizes = buildLinuxHello();
+  const commandLine = linuxCommandLine();
   const machines = {} as Record<Machine, MachineBoot>;
   for (const machine of ['microvm', 'pc'] as const) {
     const m = { floorMs: [] as number[], helloMs: [] as number[], linuxMs: [] as number[], linuxHangs: 0, linuxSilent: 0 };
     for (let i = 0; i < o.runs; i++) {
       m.floorMs.push(await wallMs(FLOOR, machine, 'tcg'));
       m.helloMs.push(await wallMs(hello, machine, 'tcg'));
-      const l = await bootLinux(machine, 256, o.linuxTimeoutMs);
+      const l = await bootLinux(machine, 256, o.linuxTimeoutMs, commandLine);
       if ('hang' in l) m.linuxHangs++;
       else if (!l.printed) m.linuxSilent++;
       else m.linuxMs.push(l.ms);
@@ -51,7 +54,7 @@ export async function bootSection(o: { runs: number; linuxTimeoutMs: number; lin
     const hangs = { n: 0 };
     // Each probe that hangs costs the timeout twice: not searched where no
     // timed boot got through.
-    const linuxSmallestMiB = m.linuxMs.length ? await smallestLinuxMemory(machine, o.linuxMaxMiB, o.linuxTimeoutMs, hangs) : null;
+    const linuxSmallestMiB = m.linuxMs.length ? await smallestLinuxMemory(machine, o.linuxMaxMiB, o.linuxTimeoutMs, commandLine, hangs) : null;
     o.log(`boot ${machine}: smallest -m hello ${helloSmallestBytes / 1024} KiB, linux ${linuxSmallestMiB ?? 'none'} MiB (${hangs.n} hangs)`);
     machines[machine] = {
       ...m,
@@ -61,5 +64,5 @@ export async function bootSection(o: { runs: number; linuxTimeoutMs: number; lin
       linuxSmallestHangs: hangs.n,
     };
   }
-  return { runs: o.runs, linuxTimeoutMs: o.linuxTimeoutMs, linuxMaxMiB: o.linuxMaxMiB, helloBytes, linuxKernelBytes: sizes.kernelBytes, linuxInitrdBytes: sizes.initrdBytes, machines };
+  return { runs: o.runs, linuxTimeoutMs: o.linuxTimeoutMs, linuxMaxMiB: o.linuxMaxMiB, helloBytes, linuxKernelBytes: sizes.kernelBytes, linuxInitrdBytes: sizes.initrdBytes, linuxCommandLine: commandLine, machines };
 }

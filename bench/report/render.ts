@@ -63,16 +63,29 @@ process, the references too, waited for a core. That is why each figure is set b
 run, alternating with it, and why the ratios are the figures to read, not the milliseconds.`;
 }
 
+/** A measured minimum beside its prediction: "2.38 MiB (2.20 predicted)". */
+function minimum(measured: number | null | undefined, predicted: number, top: string): string {
+  if (measured === undefined) return `${mib(predicted)} (predicted; not measured)`;
+  if (measured === null) return `missing: did not run at ${top} (${(predicted / (1 << 20)).toFixed(2)} predicted)`;
+  return `${mib(measured)} (${(predicted / (1 << 20)).toFixed(2)} predicted)`;
+}
+
 function images(rows: ImageRow[], plot: string): string {
+  const measured = rows.some((r) => r.measured);
+  const jobs = rows.filter((r) => Object.keys(r.env).length).map((r) => `${r.name} ${Object.entries(r.env).map(([k, v]) => `${k}=${v}`).join(' ')}`).join('; ');
   return `## Per image
 
-Each image in \`images/\` as \`mote build\` builds it. Boot and full minimum are \`mote inspect\`'s predictions (the RAM
-below which the image is refused, and at which it runs fully; an app that declares \`mote.memory\` gets its declaration).
+Each image in \`images/\` as \`mote build\` builds it. ${measured ? `Boot minimum: the least RAM at which the image boots and runs its job to
+its end (or, for a server, to its ready line), degraded or not; full minimum: the least at which it runs fully (\`mote budget\`'s
+classes: no "mote: degraded" line, the status it ends with when all goes well). Both measured on QEMU (TCG, microvm), searched
+in 64 KiB steps (\`bench/report/ram-minimums.ts\`: a bisection over \`mote budget\`'s runs), beside \`mote inspect\`'s predictions
+(an app that declares \`mote.memory\` gets its declaration).` : `Boot and full minimum are \`mote inspect\`'s predictions (the RAM
+below which the image is refused, and at which it runs fully; an app that declares \`mote.memory\` gets its declaration).`}
 Launch to first output is QEMU's (TCG, microvm, -m 16M), median of ${rows[0]?.firstOutputMs.length ?? 0}, alternating with the floor (an
-empty kernel that powers off at once) launched to its exit. Images whose first line is a result run a small job: ${rows.filter((r) => Object.keys(r.env).length).map((r) => `${r.name} ${Object.entries(r.env).map(([k, v]) => `${k}=${v}`).join(' ')}`).join('; ')}.
+empty kernel that powers off at once) launched to its exit. Images whose first line is a result run a small job${measured ? ', for the minimums too' : ''}: ${jobs}.
 
 ${table(['image', 'size', 'boot minimum', 'full minimum', 'launch to first output', 'floor', 'first output ÷ floor'], rows.map((r) => [
-  r.name, kib(r.bytes), mib(r.bootMinBytes), mib(r.fullMinBytes), `${ms(r.medians.firstOutputMs)} ms`, `${ms(r.medians.floorMs)} ms`, ratio(r.medians.firstOutputMs, r.medians.floorMs),
+  r.name, kib(r.bytes), minimum(r.measured?.bootMinBytes, r.bootMinBytes, '64 MiB'), minimum(r.measured?.fullMinBytes, r.fullMinBytes, '64 MiB'), `${ms(r.medians.firstOutputMs)} ms`, `${ms(r.medians.floorMs)} ms`, ratio(r.medians.firstOutputMs, r.medians.floorMs),
 ]))}
 
 ![boot time by image](${plot})`;
@@ -95,8 +108,11 @@ QEMU launch to exit under the same QEMU and accelerator (TCG), median of ${b.run
 the floor (an empty kernel that powers off at once), mote's \`images/hello\`, and Debian's kernel (\`linux-image-amd64\`)
 booting an initramfs whose \`/init\` runs the static \`qjs\` (the same QuickJS 2021-03-27 sources, musl, built by
 \`bench/linux-vm/setup.sh\`) on a one-line \`hello.js\`, then \`poweroff -f\` (\`bench/report/linux-hello.sh\`). Linux runs at -m 256M,
-mote at -m 8M. Debian's kernel hangs at TSC calibration on plain \`-M microvm\`, so it gets \`-M microvm,pit=on,pic=on,rtc=on\`;
-every Linux boot is cut off after ${b.linuxTimeoutMs / 1000} s and counted as a hang, not timed.
+mote at -m 8M. ${b.linuxCommandLine ? `Both machines are plain (\`-M microvm\`, \`-M pc\`, as mote gets) and the kernel's command line is
+\`${b.linuxCommandLine}\`: on microvm, which has no HPET or ACPI PM timer, Debian's 6.1 hung in \`calibrate_delay()\`
+whenever its TSC calibration against the PIT failed (most boots on a busy machine), so it is told the TSC's rate (TCG's guest TSC
+is the host's; \`bench/linux-vm/tsc-khz.c\` measures it) and not to check the TSC against jiffies.` : 'It got `-M microvm,pit=on,pic=on,rtc=on` and no TSC rate, which hung on a busy machine.'}
+Every Linux boot is cut off after ${b.linuxTimeoutMs / 1000} s and counted as a hang, not timed.
 
 ${table(['machine', 'floor', 'mote hello', 'hello ÷ floor', 'Linux hello', 'Linux ÷ mote', 'Linux hangs'], rows)}
 
@@ -176,7 +192,9 @@ against 25 MB for vega with vega-lite (whose Node run once did not exit) and 68 
   if (d.orbit) parts.push(orbit(d.orbit));
   if (d.aco) parts.push(aco(d.aco));
   for (const [name, out] of Object.entries(d.extras)) parts.push(`## ${name} (its own output)\n\n\`\`\`\n${out.trim()}\n\`\`\``);
-  const missing = [...d.missing, ...(d.boot ? bootMissing(d.boot) : [])];
+  const unmeasured = (d.images ?? []).flatMap((r) => (r.measured && (r.measured.bootMinBytes === null || r.measured.fullMinBytes === null)
+    ? [`${r.name}'s ${r.measured.fullMinBytes === null ? 'full' : 'boot'} minimum: it did not run ${r.measured.fullMinBytes === null ? 'fully ' : ''}at 64 MiB (${r.measured.failures.at(-1) ?? ''})`] : []));
+  const missing = [...d.missing, ...unmeasured, ...(d.boot ? bootMissing(d.boot) : [])];
   parts.push(`## Not measured\n\n${missing.length ? missing.map((m) => `- ${m}`).join('\n') : 'Nothing: every section above was measured in this run.'}`);
   return parts.join('\n\n') + '\n';
 }
