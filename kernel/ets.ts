@@ -23,7 +23,7 @@
  * fails in its caller, with an Error, past the table's `maxMemory`, or when
  * the heap stays short even after that relief: a table never stops the node.
  */
-import { procs, state } from './process.ts';
+import { procs, caller } from './process.ts';
 import { deliver } from './mailbox.ts';
 import { copyTerm, Pid, Tid, type Copied } from './term.ts';
 import { termEq } from './term_eq.ts';
@@ -33,6 +33,8 @@ import { Table, tables, named, own, drop, find, get, put, removeRow, removeValue
 export { Tid };
 export type { TableType, Access, TableOptions };
 export * from './ets_scan.ts';
+export { safeFixtable } from './ets_fix.ts';
+import { safeFixed } from './ets_fix.ts';
 
 export function newTable(opts: TableOptions = {}): Tid {
   if (opts === null || typeof opts !== 'object') throw new TypeError('ets.newTable: options must be an object');
@@ -57,7 +59,8 @@ export function newTable(opts: TableOptions = {}): Tid {
   const t = new Table(type, access, opts.name ?? null, null, heir);
   t.maxMemory = maxMemory;
   t.keypos = keypos;
-  if (state.current) own(t, state.current);
+  const p = caller(); // a dead process (it caught its own exit) gets its exit again
+  if (p) own(t, p);
   tables.set(t.tid.id, t);
   if (t.name !== null) named.set(t.name, t);
   return t.tid;
@@ -299,7 +302,8 @@ export function updateElement(table: Tid | string, key: Key, fields: Record<stri
 /** The table, if the caller owns it (as give_away and setopts ask). */
 function owner(what: string, ref: Tid | string): Table {
   const t = find(what, ref);
-  if (!state.current || state.current !== t.owner) throw new Error(`${what}: only the owner of table ${t.name ?? String(t.tid)} may do this`);
+  const p = caller();
+  if (!p || p !== t.owner) throw new Error(`${what}: only the owner of table ${t.name ?? String(t.tid)} may do this`);
   return t;
 }
 
@@ -389,14 +393,30 @@ export interface TableInfo {
   keypos: number | null;
 }
 
+/** One item of ets:info/2: a TableInfo field, or `fixed` (is the table
+ *  fixed by safeFixtable?) or `safe_fixed` (false, or `{ time, procs }`:
+ *  when it was first fixed, monotonic ms, and each fixing process with its
+ *  count). */
+export type InfoItem = keyof TableInfo | 'fixed' | 'safe_fixed';
+
 /** Anyone may ask, whatever the access; undefined if there is no such
- *  table (deleted, or its owner died), as with ets:info/1. */
-export function info(table: Tid | string): TableInfo | undefined {
+ *  table (deleted, or its owner died), as with ets:info/1,2. */
+export function info(table: Tid | string): TableInfo | undefined;
+export function info(table: Tid | string, item: 'safe_fixed'): ReturnType<typeof safeFixed> | undefined;
+export function info<K extends keyof TableInfo>(table: Tid | string, item: K): TableInfo[K] | undefined;
+export function info(table: Tid | string, item: 'fixed'): boolean | undefined;
+export function info(table: Tid | string, item?: InfoItem): unknown {
   if (!(table instanceof Tid) && typeof table !== 'string') throw new TypeError(`ets.info: expected a table id or name, got ${String(table)}`);
   const t = table instanceof Tid ? tables.get(table.id) : named.get(table);
+  if (item !== undefined && !INFO_ITEMS.includes(item)) throw new TypeError(`ets.info: unknown item ${String(item)}`);
   if (!t) return undefined;
-  return { id: t.tid, name: t.name, type: t.type, access: t.access, owner: t.owner?.pid ?? null, heir: t.heir?.proc.pid ?? null, size: t.count, memory: TABLE_BYTES + t.bytes, keypos: t.keypos || null };
+  if (item === 'fixed') return t.fixes !== null;
+  if (item === 'safe_fixed') return safeFixed(t);
+  const all: TableInfo = { id: t.tid, name: t.name, type: t.type, access: t.access, owner: t.owner?.pid ?? null, heir: t.heir?.proc.pid ?? null, size: t.count, memory: TABLE_BYTES + t.bytes, keypos: t.keypos || null };
+  return item === undefined ? all : all[item];
 }
+
+const INFO_ITEMS: string[] = ['id', 'name', 'type', 'access', 'owner', 'heir', 'size', 'memory', 'keypos', 'fixed', 'safe_fixed'];
 
 export function allTables(): Tid[] {
   return [...tables.values()].map((t) => t.tid);

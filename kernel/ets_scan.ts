@@ -105,7 +105,7 @@ function chunk(t: Table, from: Continuation): Selection | EndOfTable {
     const rows = from.rows;
     for (let i = from.pos; i < rows.length; i++) {
       const r = rows[i];
-      if (t.hash.get(keyId(r.key)) !== r) continue; // deleted since
+      if (r.dead || t.hash.get(keyId(r.key)) !== r) continue; // deleted since
       for (let j = i === from.pos ? from.val : 0; j < r.vals.length; j++) {
         const e = shown(r, r.vals[j]);
         if (!pred(e[0], e[1])) continue;
@@ -236,7 +236,7 @@ export function first(table: Tid | string): Key | undefined {
     const k = t.tree.first();
     return k === undefined ? undefined : copyKey(k);
   }
-  for (const r of t.hash.values()) return copyKey(r.key);
+  for (const r of t.rows()) return copyKey(r.key);
   return undefined;
 }
 
@@ -248,7 +248,7 @@ export function last(table: Tid | string): Key | undefined {
     return k === undefined ? undefined : copyKey(k);
   }
   let k: Key | undefined;
-  for (const r of t.hash.values()) k = r.key;
+  for (const r of t.rows()) k = r.key;
   return k === undefined ? undefined : copyKey(k);
 }
 
@@ -269,16 +269,18 @@ function step(what: string, table: Tid | string, key: Key, dir: 1 | -1): Key | u
     const n = dir === 1 ? t.tree.next(k) : t.tree.prev(k);
     return n === undefined ? undefined : copyKey(n);
   }
+  // A fixed table keeps a row deleted meanwhile in place, dead: a walk
+  // steps from it to the next live one (ets_fix.ts).
   const id = keyId(k);
   let before: Row | undefined;
   let found = false;
   for (const [i, r] of t.hash) {
-    if (found) return copyKey(r.key);
+    if (found && !r.dead) return copyKey(r.key);
     if (i === id) {
       if (dir === -1) return before ? copyKey(before.key) : undefined;
       found = true;
     }
-    before = r;
+    if (!r.dead) before = r;
   }
   if (!found) throw new Error(`${what}: key ${JSON.stringify(k)} is not in the table`);
   return undefined;

@@ -3,7 +3,7 @@
  * ets_scan.ts (walks): the table records, lookup by id or name with the
  * access check, and writing entries with their memory accounting.
  */
-import { Proc, state, type Reason } from './process.ts';
+import { Proc, state, caller as callingProc, type Reason } from './process.ts';
 import { holdBinaries, releaseBinaries } from './binaries.ts';
 import { Pid, Tid, type Copied } from './term.ts';
 import { termEq } from './term_eq.ts';
@@ -39,6 +39,9 @@ export interface TableOptions {
 export interface Row {
   key: Key;
   vals: Copied[];
+  /** Deleted while the table was fixed (ets_fix.ts): kept in place, so
+   *  that a walk can step past it, but no longer in the table. */
+  dead?: true;
 }
 
 export const ENTRY_BYTES = 48;
@@ -54,6 +57,12 @@ export class Table {
   maxMemory = 0;
   /** 1-based key position of a tuple table; 0 for a key-value table. */
   keypos = 0;
+  /** safeFixtable's fixations by process (count each), null when not fixed. */
+  fixes: Map<Proc, number> | null = null;
+  /** When the table was first fixed (monotonic ms). */
+  fixedAt = 0;
+  /** Rows deleted while fixed, still in `hash` (dead). */
+  ghosts = 0;
   constructor(
     readonly type: TableType,
     readonly access: Access,
@@ -64,16 +73,23 @@ export class Table {
     this.tree = type === 'ordered_set' ? new Treap<Key, Row>(compareKeys) : null;
   }
   row(k: Key): Row | undefined {
-    return this.tree ? this.tree.get(k) : this.hash.get(keyId(k));
+    if (this.tree) return this.tree.get(k);
+    const r = this.hash.get(keyId(k));
+    return r?.dead ? undefined : r;
   }
   /** Every row; for ordered_set, with `after`, those with greater keys only. */
   rows(after?: Key): Iterable<Row> {
-    return this.tree ? mapIter(this.tree.entries(after), (e) => e[1]) : this.hash.values();
+    if (this.tree) return mapIter(this.tree.entries(after), (e) => e[1]);
+    return this.ghosts > 0 ? live(this.hash.values()) : this.hash.values();
   }
   /** Every row, last first. O(n) extra for the hash types (a copy of the order). */
   rowsReversed(): Iterable<Row> {
-    return this.tree ? mapIter(this.tree.entriesReversed(), (e) => e[1]) : [...this.hash.values()].reverse();
+    return this.tree ? mapIter(this.tree.entriesReversed(), (e) => e[1]) : [...this.rows()].reverse();
   }
+}
+
+function* live(rows: Iterable<Row>): Generator<Row> {
+  for (const r of rows) if (!r.dead) yield r;
 }
 
 function* mapIter<A, B>(it: Iterable<A>, f: (a: A) => B): Generator<B> {
@@ -133,7 +149,7 @@ export function find(what: string, ref: Tid | string): Table {
 
 export function get(what: string, ref: Tid | string, write: boolean): Table {
   const t = find(what, ref);
-  const caller = state.current;
+  const caller = callingProc(); // a dead process (it caught its own exit) gets its exit again
   // One reduction per operation, as a send costs: a loop of table calls
   // that polls now and then yields at the poll once its slice is spent.
   if (caller) reduction(caller);
@@ -153,7 +169,11 @@ export function put(t: Table, key: Key, val: Copied): void {
   if (!r) {
     r = { key, vals: [] };
     if (t.tree) t.tree.set(key, r);
-    else t.hash.set(keyId(key), r);
+    else {
+      const id = keyId(key);
+      if (t.ghosts > 0 && t.hash.get(id)?.dead) t.ghosts--; // back where it was deleted
+      t.hash.set(id, r);
+    }
   }
   if (t.type === 'set' || t.type === 'ordered_set') {
     for (const old of r.vals) remove(t, old);
@@ -174,7 +194,20 @@ export function remove(t: Table, val: Copied): void {
 export function removeRow(t: Table, r: Row): void {
   for (const v of r.vals) remove(t, v);
   if (t.tree) t.tree.delete(r.key);
-  else t.hash.delete(keyId(r.key));
+  else if (t.fixes) {
+    // Fixed: the row stays where it is, dead, until the last unfix.
+    r.vals = [];
+    r.dead = true;
+    t.ghosts++;
+  } else t.hash.delete(keyId(r.key));
+}
+
+/** The last fixation went: the rows deleted meanwhile leave for good. */
+export function unfixed(t: Table): void {
+  t.fixes = null;
+  if (t.ghosts === 0) return;
+  for (const [id, r] of t.hash) if (r.dead) t.hash.delete(id);
+  t.ghosts = 0;
 }
 
 /** Before a write that grows `t` by about `bytes`: throws, the table
