@@ -1,20 +1,18 @@
 // CLI and hosted-runner figures, each against a reference in the same run:
 //   - CLI start-up (`mote --version`) against bare `node -e ""`;
 //   - `mote run hello.img` against `mote boot hello.img` (QEMU, TCG);
-//   - a hosted run of hello in-process against the floor (a bare
-//     quickjs-emscripten runtime evaluating the same bundle, no platform);
+//   - a hosted run of hello in-process against the floor (the same engine
+//     booting a payload whose entry module is empty: no kernel);
 //   - the smallest RAM at which hello runs, hosted and on metal;
 //   - what one `memory()` call costs hosted.
 // Medians of N runs.   npx vite-node bench/cli.ts [--runs 10]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { newQuickJSWASMModule } from 'quickjs-emscripten';
 import { runHosted } from '../builder/hosted/index.ts';
 import { readImage } from '../builder/image.ts';
 import { MOTE_ROOT } from '../builder/pack.ts';
 import { bootImage } from '../builder/qemu.ts';
-import { PLATFORM_ABI } from '../kernel/platform.ts';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 10;
 const out = join(MOTE_ROOT, 'bench/results');
@@ -57,17 +55,12 @@ for (let i = 0; i < runs; i++) {
   if (r.output !== 'hello from mote\n') throw new Error(`hosted hello printed ${JSON.stringify(r.output)}`);
   hostedTimes.push(r.wallMs);
 }
-const source = new TextDecoder().decode(img.files.get('main.js'));
+const empty = { manifest: { ...img.manifest, modules: [] }, files: new Map([['main.js', '']]) };
 const floorTimes: number[] = [];
 for (let i = 0; i < runs; i++) {
-  const t0 = performance.now();
-  const mod = await newQuickJSWASMModule();
-  const ctx = mod.newContext();
-  ctx.evalCode(`globalThis.__mote = { write() {}, manifest() { return {} }, abi: ${PLATFORM_ABI}, host: "floor" };`).dispose();
-  const r = ctx.evalCode(source, 'main.js', { type: 'module' });
-  if (r.error) throw new Error(`floor: the bundle failed: ${JSON.stringify(ctx.dump(r.error))}`);
-  r.dispose();
-  floorTimes.push(performance.now() - t0);
+  const r = await runHosted(empty, { memoryBytes: 8 << 20 });
+  if (r.status !== 0 || r.output !== '') throw new Error(`floor: the empty payload gave ${r.status}: ${JSON.stringify(r.output)}`);
+  floorTimes.push(r.wallMs);
 }
 report.inProcess = { hostedHelloMs: median(hostedTimes), floorMs: median(floorTimes) };
 console.log(`in-process hello: hosted ${median(hostedTimes).toFixed(1)} ms, floor ${median(floorTimes).toFixed(1)} ms`);

@@ -104,8 +104,6 @@ try {
   const erlMissing = await step('setup', () => ensureErl(log));
   for (const s of SECTIONS) if (!sections.includes(s)) missing.push(`${s}: not among this run's --sections`);
   const machine = await step('machine', describeMachine);
-  // Every step and child runs hosted on the same engine, whatever the default becomes mid-run.
-  process.env.MOTE_ENGINE = machine.hostedEngine;
   const engines = erlMissing ? kernelEngines.filter((e) => e !== 'beam') : kernelEngines;
   if (erlMissing) missing.push(`BEAM (the actor micro-benchmarks' and Orbit's reference): ${erlMissing}`);
   const data: ReportData = {

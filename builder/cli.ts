@@ -218,7 +218,7 @@ Examples:
 
   cli
     .command('run')
-    .description('run an image hosted in Node (quickjs-emscripten): same platform, console and exit status, no QEMU')
+    .description('run an image hosted in Node (the boot layer\'s QuickJS and host in WebAssembly): same platform, console and exit status, no QEMU')
     .argument('<image>', 'an image written by mote build')
     .argument('[args...]', "the app's arguments, after --")
     .addOption(new Option('-m, --memory <size>', 'RAM budget, as for boot').default(16 << 20, '16M').argParser(size))

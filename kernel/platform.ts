@@ -8,7 +8,7 @@
  * kernel, the stdlib and the app) and whatever hosts it:
  *
  *   - the boot layer on bare x86 (`qemu/`, C, host name "metal");
- *   - the hosted runner on quickjs-emscripten (`builder/hosted/`, "hosted");
+ *   - the hosted runner: the boot layer's host core in WebAssembly (`builder/hosted/`, "hosted");
  *   - plain Node, for unit tests (`tests/support/`, "node").
  *
  * Every host installs one object of type `Platform` as `globalThis.__mote`

@@ -3,7 +3,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { QEMU, kvmWorks } from '../../builder/qemu.ts';
-import { hostedEngine, type HostedEngine } from '../../builder/hosted/engine-choice.ts';
 
 export interface Machine {
   cpu: string;
@@ -15,8 +14,8 @@ export interface Machine {
   accel: 'kvm' | 'tcg';
   kvmNote: string;
   loadBefore: number[];
-  /** What `mote run` and every hosted figure ran on (MOTE_ENGINE, fixed for the whole run). */
-  hostedEngine: HostedEngine;
+  /** What `mote run` and every hosted figure ran on (wasm since quickjs-emscripten was retired; older reports may say emscripten). */
+  hostedEngine: 'wasm' | 'emscripten';
 }
 
 /** OTP's release and ERTS version, or null when erl is missing. */
@@ -55,6 +54,6 @@ export async function describeMachine(): Promise<Machine> {
     accel: 'tcg',
     kvmNote: kvm ? 'KVM usable here, but every figure is TCG' : 'KVM not usable for the guest here (no /dev/kvm or its probe failed)',
     loadBefore: loadavg(),
-    hostedEngine: hostedEngine(),
+    hostedEngine: 'wasm',
   };
 }

@@ -53,7 +53,7 @@ function machine(d: ReportData): string {
 
 ${table(['', ''], [
   ['CPU', m.cpu], ['cores', String(m.cores)], ['QEMU', m.qemu], ['accelerator', `${m.accel} (${m.kvmNote})`],
-  ['hosted engine', m.hostedEngine === 'wasm' ? 'wasm (the boot layer\'s QuickJS and C host core in WebAssembly; MOTE_ENGINE=wasm)' : 'quickjs-emscripten (MOTE_ENGINE=emscripten)'], ['OTP', m.otp ? `OTP ${m.otp}, ERTS ${m.erts}` : 'missing (erl not found)'], ['Node', m.node],
+  ['hosted engine', m.hostedEngine === 'emscripten' ? 'quickjs-emscripten (before it was retired)' : 'wasm (the boot layer\'s QuickJS and C host core in WebAssembly)'], ['OTP', m.otp ? `OTP ${m.otp}, ERTS ${m.erts}` : 'missing (erl not found)'], ['Node', m.node],
   ['load average (1, 5, 15 min)', `before ${m.loadBefore.map((x) => x.toFixed(1)).join(', ')}; after ${d.loadAfter.map((x) => x.toFixed(1)).join(', ')}`],
 ])}
 

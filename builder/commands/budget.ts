@@ -2,7 +2,7 @@
 //   [--env NAME=value] [--ready TEXT] [--jobs N] [--json] [-- ARGS]
 import { agrees, budgetImage, type BudgetHost, type BudgetReport, type BudgetRun } from '../budget.ts';
 import { CliError, CliExit } from '../errors.ts';
-import { checkHostedRam } from '../hosted/engine.ts';
+import { checkHostedRam } from '../hosted/limits.ts';
 import { checkMachineRam } from '../qemu.ts';
 import { inspectImage } from '../inspect.ts';
 import { formatSize } from '../size.ts';

@@ -11,8 +11,8 @@
 import { spawnSync } from 'node:child_process';
 import { Transform } from 'node:stream';
 import { Exit } from '../../kernel/platform.ts';
-import { checkHostedRam } from '../hosted/engine.ts';
-import { INTERRUPTED } from '../hosted/run.ts';
+import { INTERRUPTED } from '../hosted/types.ts';
+import { checkHostedRam } from '../hosted/limits.ts';
 import { runHosted } from '../hosted/index.ts';
 import { readImage } from '../image.ts';
 import { frameRewriter, lineRewriter, moduleCode } from '../source-maps.ts';

@@ -1,7 +1,7 @@
 // The hosted runner's inputs and outputs.
 import type { Manifest } from '../../kernel/platform.ts';
 import type { HostedMemory } from './ram-model.ts';
-import type { PayloadFiles } from './modules.ts';
+import type { PayloadFiles } from './files.ts';
 
 /** What an image carries, in memory: the manifest and the modules by name. */
 export interface Payload {
@@ -11,6 +11,9 @@ export interface Payload {
   /** Bytes of the payload's tar, for the memory figures; estimated if absent. */
   tarBytes?: number;
 }
+
+/** The status of a run stopped through `signal` (128 + SIGINT, as shells say). */
+export const INTERRUPTED = 130;
 
 export interface HostedOptions {
   /** The RAM budget, as QEMU's -m would give it, in bytes. */
@@ -26,7 +29,7 @@ export interface HostedOptions {
   timeoutMs?: number;
   /** Aborting it stops the run at once with status 130 (Ctrl-C). */
   signal?: AbortSignal;
-  /** Report unhandled rejections (default true); see rejections.ts. */
+  /** Report unhandled rejections (default true); metal always reports them. */
   trackRejections?: boolean;
   /** The network (default on): false gives the guest none, so its listens
    *  and connects fail with 'enetdown', as `--net none` does in QEMU. */

@@ -32,8 +32,8 @@ static int parse_ipv4(const char *s, struct netdev_ip *out)
     return 0;
 }
 
-/* The argument checks the hosted runner's glue makes too (builder/hosted/glue.ts),
-   with the same errors, so an app fails alike on both. */
+/* The argument checks, with the errors apps see; the hosted runner's wasm
+   engine compiles this file too, so an app fails alike on both. */
 static int ip_arg(JSContext *ctx, JSValueConst v, struct netdev_ip *out, const char *what)
 {
     const char *s = JS_ToCString(ctx, v);

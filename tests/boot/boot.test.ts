@@ -1,12 +1,9 @@
 // The boot layer's acceptance: images boot in QEMU for real and behave as
 // docs/ARCHITECTURE.md says, on microvm and pc.
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundleApp } from '../../builder/pack.ts';
 import { Exit } from '../../kernel/platform.ts';
-import { boot, buildImage, workDir } from '../support/guest.ts';
+import { boot, buildImage } from '../support/guest.ts';
 
 const fixture = (name: string) => join(__dirname, 'fixtures', name);
 
@@ -47,18 +44,7 @@ describe('exit statuses', () => {
   });
 });
 
-describe('the engine matches node', () => {
-  it('prints the conformance script byte for byte as node does', async () => {
-    const bundle = join(workDir, 'conformance.mjs');
-    writeFileSync(bundle, await bundleApp(fixture('conformance.ts')));
-    const expected = execFileSync(process.execPath, [bundle], { encoding: 'utf8' });
-    expect(expected).toContain('timeout 50');
-    // QuickJS holds the 100,000-entry Map in about 19 MiB.
-    const r = await boot(await buildImage(fixture('conformance.ts')), { memory: 32 << 20 });
-    expect(r.output).toBe(expected);
-    expect(r.status).toBe(0);
-  });
-});
+// The engine conformance script: tests/platform/conformance.test.ts (metal, hosted and node).
 
 describe('time', () => {
   // The TSC (time) and the LAPIC timer (waits) are calibrated against the PIT

@@ -16,7 +16,6 @@ describe('a busy node', () => {
 
   const runs: Array<[string, string[], Record<string, string>]> = [
     ['run (the wasm engine, which shares host.c)', ['run'], {}],
-    ['run on quickjs-emscripten (its own loop, builder/hosted/run.ts)', ['run'], { MOTE_ENGINE: 'emscripten' }],
     ['boot on microvm', ['boot', '--machine', 'microvm'], {}],
     ['boot on pc', ['boot', '--machine', 'pc'], {}],
   ];

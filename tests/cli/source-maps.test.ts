@@ -1,9 +1,8 @@
 // Stack frames mapped back to the TypeScript (issue 13): mote build writes
 // IMAGE.map beside the image; the frames a guest prints map to src lines.
 // Both hosts run QuickJS 2021-03-27 (hosted on the wasm engine, issue 10),
-// which prints a line and no column; quickjs-emscripten's engine
-// (MOTE_ENGINE=emscripten) prints line:column, which maps as well.
-import { describe, expect, it, vi } from 'vitest';
+// which prints a line and no column.
+import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readImage } from '../../builder/image.ts';
@@ -36,17 +35,13 @@ describe('source maps', () => {
     const img = await readImage(readFileSync(image));
     const rewrite = frameRewriter(image, await modulesOf(image))!;
     expect(rewrite).toBeDefined();
-    const runIt = () => runHosted({ manifest: img.manifest, files: img.files, tarBytes: img.tar.length }, { memoryBytes: 8 << 20, timeoutMs: 30_000 });
-    const hosted = (await runIt()).output;
-    vi.stubEnv('MOTE_ENGINE', 'emscripten');
-    const emscripten = (await runIt()).output;
-    vi.unstubAllEnvs();
+    const hosted = (await runHosted({ manifest: img.manifest, files: img.files, tarBytes: img.tar.length }, { memoryBytes: 8 << 20, timeoutMs: 30_000 })).output;
     const metal = (await bootImage(image, { memory: 8 << 20, stdio: 'pipe', timeoutMs: 60_000 })).output;
     const frames = (out: string) => rewrite(out).split('\n').filter((l) => /^\s+at /.test(l));
     const file = 'tests/cli/fixtures/crash/main.ts';
-    for (const [host, out] of [['hosted', hosted], ['emscripten', emscripten], ['metal', metal]] as const) {
-      // quickjs-emscripten's frames end line:column, 2021-03-27's a line only.
-      expect(frames(out)[0], `${host}\n${out}`).toMatch(host === 'emscripten' ? /^    at inner \(tests\/cli\/fixtures\/crash\/main\.ts:6:\d+\)$/ : /^    at inner \(tests\/cli\/fixtures\/crash\/main\.ts:6\)$/);
+    expect(hosted).toBe(metal);
+    for (const [host, out] of [['hosted', hosted], ['metal', metal]] as const) {
+      expect(frames(out)[0], `${host}\n${out}`).toMatch(/^    at inner \(tests\/cli\/fixtures\/crash\/main\.ts:6\)$/);
       expect(frames(out).slice(1, 4).every((l) => l.includes(`${file}:8`)), `${host}\n${rewrite(out)}`).toBe(true);
       expect(frames(out)[4], host).toContain(`${file}:11`);
       expect(frames(out).length, host).toBe(5);

@@ -1,4 +1,4 @@
-// The hosted heap's rescue window (builder/hosted/rescue.ts): running out of
+// The hosted heap's rescue window (alloc.c's OOM_RESCUE, metal's): running out of
 // memory one small allocation at a time gives JS a real, catchable error, as
 // on metal (tests/boot/boot.test.ts runs the same fixture), never null.
 import { join } from 'node:path';

@@ -1,38 +1,19 @@
 // The wasm engine (qemu/wasm/ and builder/hosted/wasm/): the boot layer's
-// own QuickJS and C host core, built for wasm32 and run by Node. It gives
-// every platform case metal's status and output, reads an image's own
-// bytecode (the bytes mote-qjsc wrote for metal), and hosted runs go to it
-// unless MOTE_ENGINE=emscripten.
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+// own QuickJS and C host core, built for wasm32 and run by Node, the hosted
+// runner's engine. It reads an image's own bytecode (the bytes mote-qjsc
+// wrote for metal); the platform cases and the conformance script are
+// tests/hosted/platform.test.ts's and engine.test.ts's.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { readImage } from '../../builder/image.ts';
-import { bundleApp } from '../../builder/pack.ts';
-import { runHosted } from '../../builder/hosted/index.ts';
-import { hostedEngine } from '../../builder/hosted/engine-choice.ts';
 import { runWasm } from '../../builder/hosted/wasm/index.ts';
 import { Exit } from '../../kernel/platform.ts';
-import { buildImage, workDir } from '../support/guest.ts';
-import { platformCases } from '../platform/cases.ts';
+import { buildImage } from '../support/guest.ts';
 import { payloadOf } from './support.ts';
 
 const run = (source: string, memoryBytes = 8 << 20) => runWasm(payloadOf(source), { memoryBytes, timeoutMs: 20_000 });
 
-describe('platform interface on the wasm engine', () => {
-  for (const c of platformCases) {
-    it(c.name, async () => {
-      const r = await runWasm(payloadOf(c.source), { memoryBytes: 8 << 20, stdin: c.input, commandLine: c.commandLine, timeoutMs: 20_000 });
-      if (typeof c.output === 'string') expect(r.output).toBe(c.output);
-      else expect(r.output).toMatch(c.output);
-      expect(r.status).toBe(c.status);
-    });
-  }
-});
-
 describe('the wasm engine', () => {
-  afterEach(() => vi.unstubAllEnvs());
-
   it("runs images/hello from the image's own bytecode", async () => {
     const img = await readImage(readFileSync(await buildImage('images/hello', 'hello')));
     const files = new Map<string, Uint8Array | string>(img.files);
@@ -51,17 +32,6 @@ describe('the wasm engine', () => {
     expect(damaged.status).toBe(Exit.Uncaught);
     // What JS_ReadObject says depends on what the flipped byte was part of.
     expect(damaged.output).toMatch(/^mote: uncaught exception: (SyntaxError|InternalError): /);
-  });
-
-  it("prints the engine conformance script byte for byte as node does (tests/boot/'s, which metal passes)", async () => {
-    const fixture = join(__dirname, '../boot/fixtures/conformance.ts');
-    const bundle = join(workDir, 'conformance-wasm.mjs');
-    writeFileSync(bundle, await bundleApp(fixture));
-    const expected = execFileSync(process.execPath, [bundle], { encoding: 'utf8' });
-    const img = await readImage(readFileSync(await buildImage(fixture, 'conformance')));
-    const r = await runWasm({ manifest: img.manifest, files: img.files }, { memoryBytes: 32 << 20, timeoutMs: 30_000 });
-    expect(r.output).toBe(expected);
-    expect(r.status).toBe(0);
   });
 
   it('reports a rejection nobody handles, as metal does (never-awaited async main, a promise the engine made)', async () => {
@@ -135,17 +105,5 @@ describe('the wasm engine', () => {
     expect(refused.output).toMatch(/^mote: refusing to boot: 7807 KiB of RAM, \d+ KiB free for the heap, 8192 KiB needed\n$/);
     expect(refused.status).toBe(Exit.TooLittleMemory);
     expect((await runWasm(p, { memoryBytes: 12 << 20 })).output).toBe('ran\n');
-  });
-
-  it('is what runHosted uses by default and under MOTE_ENGINE=wasm; a bad MOTE_ENGINE is refused in one line', async () => {
-    // (3.75).toString(16) tells the engines apart: 2021-03-27 prints 3.75, quickjs-emscripten's 3.c.
-    const probe = payloadOf(`__mote.write((3.75).toString(16) + "\\n");`);
-    vi.stubEnv('MOTE_ENGINE', 'wasm');
-    expect((await runHosted(probe, { memoryBytes: 8 << 20 })).output).toBe('3.75\n');
-    vi.stubEnv('MOTE_ENGINE', '');
-    expect((await runHosted(probe, { memoryBytes: 8 << 20 })).output).toBe('3.75\n');
-    vi.stubEnv('MOTE_ENGINE', 'emscripten');
-    expect((await runHosted(probe, { memoryBytes: 8 << 20 })).output).toBe('3.c\n');
-    expect(() => hostedEngine({ MOTE_ENGINE: 'v8' })).toThrow(/^MOTE_ENGINE=v8 is not an engine: give wasm or emscripten$/);
   });
 });

@@ -16,7 +16,7 @@ type Api = {
  *  are set in the order of their delays, and the later ones from the
  *  callbacks before them, so that no stall of a busy machine can reorder
  *  them (a 10 ms timeout set after a 20 ms interval, or a 50 ms one among the
- *  interval's firings, raced; see tests/boot/fixtures/conformance.ts). */
+ *  interval's firings, raced; see tests/platform/fixtures/conformance.ts). */
 function program(api: Api, log: string[], done: () => void): void {
   api.setTimeout(() => log.push('t0a'), 0);
   api.setTimeout(() => {

@@ -6,7 +6,7 @@
  *     prelude installs console and timers over it, as on bare QuickJS;
  *   - "quickjs": bundled as the builder bundles apps (its modules, split at
  *     each dynamic import) and run by the hosted runner (builder/hosted) on
- *     quickjs-emscripten, in real time.
+ *     the wasm engine (metal's QuickJS and C host), in real time.
  * Both bundle through the builder's one bundling path (builder/bundle.ts).
  * Each run gets fresh kernel state.
  */

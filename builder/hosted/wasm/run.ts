@@ -8,8 +8,7 @@
 import { COMMAND_LINE_MAX, Exit } from '../../../kernel/platform.ts';
 import { NodeNet } from '../net.ts';
 import { hostedMemory, type HostedMemory } from '../ram-model.ts';
-import { INTERRUPTED } from '../run.ts';
-import type { HostedOptions, HostedResult, Payload } from '../types.ts';
+import { INTERRUPTED, type HostedOptions, type HostedResult, type Payload } from '../types.ts';
 import { ConsoleInput } from './console-input.ts';
 import { deviceImports, EngineStop } from './devices.ts';
 import { engineModule, type EngineExports } from './module.ts';
@@ -85,7 +84,7 @@ class WasmRun {
   private async boot(): Promise<never> {
     const ram = this.opts.memoryBytes;
     if (ram < this.mem.imageEnd + 4096) {
-      // As the QEMU runner (qemu.ts checkFits) and the other hosted engine refuse it.
+      // As the QEMU runner refuses it (qemu.ts checkFits).
       this.write(
         `mote: refusing to boot: the image needs ${Math.ceil((this.mem.imageEnd + 4096) / 1024)} KiB of RAM to load (itself and a page above it), ${Math.floor(ram / 1024)} KiB given\n`,
       );
