@@ -3,6 +3,7 @@
  * name to this file). Erlang's process model, with TypeScript names.
  */
 import './deadlock.ts'; // a node stuck with nothing to wake it says so
+import './host_copy.ts'; // messages copied in the host's code where it can
 export { Exit, PLATFORM_ABI } from './platform.ts';
 export type { Platform, MemoryInfo, Manifest, ManifestModule } from './platform.ts';
 

@@ -1,8 +1,8 @@
 /**
- * The mote platform interface, ABI version 4 (2: hosts enforce the
+ * The mote platform interface, ABI version 5 (2: hosts enforce the
  * manifest's declared memory, see `Manifest.memory`; 3: the network, `net`;
  * 4: `commandLine`, 0x04 on the console input as the end of input, and
- * `random`).
+ * `random`; 5: `copy`, a message's deep copy in the host's code).
  *
  * This file is the whole contract between the JavaScript side of mote (the
  * kernel, the stdlib and the app) and whatever hosts it:
@@ -42,7 +42,7 @@
  * Bump `PLATFORM_ABI` on any change to this file and to qemu/include/mote.h.
  */
 
-export const PLATFORM_ABI = 4;
+export const PLATFORM_ABI = 5;
 
 /**
  * Exit statuses. An app exits with 0..99 through `exit`; the codes from 100 up
@@ -209,6 +209,27 @@ export interface Platform {
    *  Throws an Error that says so when the machine has no such source; a
    *  host MUST NOT fall back to guessable bytes. */
   random(into: Uint8Array): void;
+
+  /** A deep copy of plain data, made in the host's code (a message's copy
+   *  is most of its cost in JS): the kernel's copy (kernel/term.ts) for the
+   *  terms it covers, so that the kernel need walk only the others. It
+   *  copies primitives (strings and bigints are immutable: the same value),
+   *  arrays (`length` elements, a hole read as undefined) and plain objects
+   *  (prototype Object.prototype or null; own enumerable string keys, each
+   *  defined on the copy, so "__proto__" stays a key), recursively; an
+   *  object whose prototype is one of `shared` (at most 8) is not copied
+   *  but passed as it is. It returns false, having run no JS code, when the
+   *  term holds anything else: a symbol, a symbol key, a function, any other
+   *  object (Map, typed array, class instance), a proxy, an accessor
+   *  property, a cycle, or nesting deeper than 64; the kernel copies that
+   *  term itself. Otherwise it sets `into.value` to the copy and `into.size`
+   *  to the term's size estimate as kernel/term.ts counts it (16 per object
+   *  or shared value, 16 + 8 per element per array, 8 + key length per
+   *  property, 16 + length per string, 16 per bigint, 8 per other
+   *  primitive, except an array's numbers, booleans and undefined) and
+   *  returns true. The kernel may call it detached (`this` undefined).
+   *  Throws only what the engine throws (out of memory). */
+  copy(value: unknown, shared: readonly object[], into: { value: unknown; size: number }): boolean;
 
   /** Milliseconds since the host started, fractional, never decreasing. */
   monotonicMs(): number;

@@ -179,22 +179,43 @@ class CopyFail {
 // a getter that sends from inside a walk gets its own).
 let spare: Walk | null = null;
 
+/** The host's copy of plain data (the platform's `copy`), given by the host
+ *  glue above (host_copy.ts): it copies what it can, the walk below the rest. */
+type HostCopy = (value: unknown, shared: readonly object[], into: Copied) => boolean;
+let hostCopy: HostCopy | null = null;
+let findHostCopy: (() => HostCopy) | null = null;
+
+/** Sets where copyTerm finds the host's copy, looked up at its first use. */
+export function useHostCopy(find: () => HostCopy): void {
+  findHostCopy = find;
+  hostCopy = null;
+}
+
+/** Kernel values that pass by reference, as the host's copy is told them. */
+const SHARED: readonly object[] = Object.freeze([Pid.prototype, Ref.prototype, Tid.prototype, Socket.prototype]);
+
 /** Copies `value` as a message or table entry. `what` names the caller for
  *  errors ("send", "ets:insert"). */
 export function copyTerm(value: unknown, what: string): Copied {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) {
     return { value, size: primSize(value), binaries: null };
   }
+  const r: Copied = { value: undefined, size: 0, binaries: null };
+  if (findHostCopy !== null) {
+    hostCopy = findHostCopy();
+    findHostCopy = null;
+  }
+  if (hostCopy !== null && hostCopy(value, SHARED, r)) return r;
   const w: Walk = spare ?? { size: 0, binaries: null, open: [] };
   spare = null;
-  let v: unknown;
   try {
-    v = walk(value, w);
+    r.value = walk(value, w);
   } catch (e) {
     if (e instanceof CopyFail) throw new TermError(`${what}: cannot copy ${e.problem} at ${where(e.path)}`);
     throw e;
   }
-  const r: Copied = { value: v, size: w.size, binaries: w.binaries };
+  r.size = w.size;
+  r.binaries = w.binaries;
   w.size = 0;
   w.binaries = null;
   spare = w;

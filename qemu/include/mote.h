@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MOTE_PLATFORM_ABI     4   /* bump with kernel/platform.ts */
+#define MOTE_PLATFORM_ABI     5   /* bump with kernel/platform.ts */
 #define MOTE_FORMAT_VERSION   2   /* image format, docs/ARCHITECTURE.md */
 
 /* Exit statuses (docs/ARCHITECTURE.md). 0..99 belong to the app. */

@@ -21,6 +21,8 @@ struct host_state {
 extern struct host_state host;
 
 void host_api_install(JSContext *ctx);                      /* globalThis.__mote */
+void host_copy_install(JSContext *ctx);                     /* what __mote.copy compares with */
+JSValue host_copy(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv); /* __mote.copy */
 void host_modules_install(JSRuntime *rt);                    /* import resolution */
 JSValue host_module_source(JSContext *ctx, const char *name);/* eval-ready module or exception */
 void test_hooks_install(JSContext *ctx);                    /* test build only */

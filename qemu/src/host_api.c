@@ -1,4 +1,4 @@
-/* host_api.c: the platform object (kernel/platform.ts, ABI 4) that the boot
+/* host_api.c: the platform object (kernel/platform.ts, ABI 5) that the boot
    layer installs as globalThis.__mote. The event loop in host.c acts on what
    these functions record. */
 #include "host.h"
@@ -166,12 +166,14 @@ static const JSCFunctionListEntry api[] = {
     JS_CFUNC_DEF("exit", 1, api_exit),
     JS_CFUNC_DEF("commandLine", 0, api_command_line),
     JS_CFUNC_DEF("random", 1, api_random),
+    JS_CFUNC_DEF("copy", 3, host_copy),                    /* host_copy.c */
 };
 
 void host_api_install(JSContext *ctx)
 {
     JSValue global = JS_GetGlobalObject(ctx);
     JSValue obj = JS_NewObject(ctx);
+    host_copy_install(ctx);
     JS_SetPropertyFunctionList(ctx, obj, api, sizeof api / sizeof api[0]);
     JS_DefinePropertyValueStr(ctx, obj, "net", host_net_object(ctx), JS_PROP_ENUMERABLE);   /* host_net.c */
     JS_SetPropertyStr(ctx, global, "__mote", obj);

@@ -20,6 +20,7 @@ import { randomFillSync } from 'node:crypto';
 import { types } from 'node:util';
 import type { Manifest, MemoryInfo, NetHandler, Platform } from '../../kernel/platform.ts';
 import { PLATFORM_ABI, Exit } from '../../kernel/platform.ts';
+import { nodeCopy } from './node-copy.ts';
 import { NodeNet } from '../../builder/hosted/net.ts';
 import type { HostedOptions } from '../../builder/hosted/types.ts';
 
@@ -110,6 +111,7 @@ export function createNodeHost(opts: NodeHostOptions = {}): NodeHost {
     },
     manifest: () => opts.manifest ?? DEFAULT_MANIFEST,
     commandLine: () => opts.commandLine ?? '',
+    copy: nodeCopy,
     random(into) {
       // isUint8Array, not instanceof: a scenario's arrays come from its vm context's realm.
       if (!types.isUint8Array(into)) throw new TypeError('random: the argument must be a Uint8Array');
