@@ -9,29 +9,56 @@
 import { Exit, platform } from './platform.ts';
 import { state, type Proc } from './process.ts';
 import { die } from './signals.ts';
-import { heapLimit, heapShort, relieve } from './pressure.ts';
+import { heapLimit, heapShort, relieve, weight } from './pressure.ts';
+import { spendReserve } from './oom_reserve.ts';
 import * as logger from './logger.ts';
 
 /** p ran the VM out of memory, or the kernel did on p's behalf: p dies with
- *  out_of_memory. If the heap is still short (the memory is held elsewhere),
- *  the process the kernel counts the most against dies too. If then there is
- *  not even room to record the death and say so, what fills the heap is
- *  nothing the kernel can free, and the node stops (nodeOutOfMemory). */
+ *  out_of_memory, in the room the kernel's reserve gives back. If the heap
+ *  is still short (the memory is held elsewhere), the process the kernel
+ *  counts the most against dies too. If then there is not even room to
+ *  record the death and say so, what fills the heap is nothing the kernel
+ *  can free, and the node stops (nodeOutOfMemory). */
 export function outOfMemory(p: Proc): void {
+  spendReserve();
+  let line = '';
   try {
+    line = deathLine(p);
     if (p.alive) die(p, 'out_of_memory');
     if (heapShort()) relieve(heapLimit() / 32);
-    logger.error(`process ${p.pid} ran the VM out of memory: killed (out_of_memory)`);
+    logger.error(line);
   } catch {
     // Still no room: whoever holds the most goes, then one more try.
     try {
       if (!relieve(heapLimit() / 32)) throw new Error('nothing to relieve');
-      logger.error(`process ${p.pid} ran the VM out of memory: killed (out_of_memory)`);
+      if (p.alive) die(p, 'out_of_memory');
+      logger.error(line || `process ${p.pid} ran the VM out of memory: killed (out_of_memory)`);
     } catch {
       nodeOutOfMemory();
     }
   }
 }
+
+/** The line that names p's memory, built before its death drops it. */
+function deathLine(p: Proc): string {
+  const heap = platform().memory();
+  const held = p.alive ? `; it held ${weight(p)} bytes (${p.queueLen()} messages queued)` : '';
+  return `process ${p.pid} ran the VM out of memory: killed (out_of_memory)${held}, with the heap at ${heap.heapUsed} of ${heap.heapLimit} bytes`;
+}
+
+/** What this path calls must exist before the heap is full: QuickJS creates
+ *  a host function, as most built-in methods, at its first use, which fails
+ *  with the heap full, and the heap's limit is read once, into an object.
+ *  So the platform's functions are made here, at load, and the limit read:
+ *  else the node's stop could throw instead of stopping (its `exit` never
+ *  made), and the process's rejection was then reported unhandled (100). */
+function prepare(): void {
+  const host = globalThis.__mote as unknown as Record<string, unknown> | undefined;
+  if (!host) return; // the kernel imported outside a host (unit tests)
+  for (const name of Object.getOwnPropertyNames(host)) void host[name];
+  heapLimit();
+}
+prepare();
 
 /** The kernel could not even record a death (the heap is full of what other
  *  processes hold): the node cannot keep its promises, so it stops. The line

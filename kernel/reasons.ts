@@ -32,15 +32,27 @@ export function reasonOf(e: unknown): Reason {
   return { error: 'thrown', value: travelling(e) };
 }
 
+/** The engine's own words for running out: QuickJS's InternalError, V8's
+ *  RangeError on a huge buffer. */
+const OUT_OF_MEMORY = 'out of memory';
+const V8_BUFFER = 'Array buffer allocation failed';
+
+/** Is `e` the engine running out of memory? It runs while the heap is
+ *  exhausted, so it allocates nothing: plain comparisons, and a string
+ *  method created at load (a regex literal is a new object at every run, and
+ *  QuickJS creates some built-ins at first use). The kernel's own "...: out
+ *  of memory: ..." errors (ets's refused insert) count too. */
 export function isOutOfMemory(e: unknown): boolean {
-  // QuickJS throws InternalError "out of memory"; V8 a RangeError on huge
-  // allocations. QuickJS throws null when it cannot even allocate that error
-  // (the boot layer keeps a rescue window for it, the hosted engine cannot),
-  // so a thrown null is taken for running out too: the same reason on every
-  // host. (A program's own `throw null` ends its process as out_of_memory.)
+  // QuickJS throws null when it cannot even allocate its error (the boot
+  // layer keeps a rescue window for it, the hosted engine cannot), so a
+  // thrown null is taken for running out too: the same reason on every host.
+  // (A program's own `throw null` ends its process as out_of_memory.)
   if (e === null) return true;
-  return e instanceof Error && /out of memory|Array buffer allocation failed/i.test(e.message);
+  if (!(e instanceof Error)) return false;
+  const m: unknown = e.message;
+  return m === OUT_OF_MEMORY || m === V8_BUFFER || (typeof m === 'string' && m.indexOf(OUT_OF_MEMORY) >= 0);
 }
+isOutOfMemory(new Error(`${OUT_OF_MEMORY}.`)); // at load: whatever it uses exists before the heap is full
 
 /** A reason as it may travel in a message: copied, or as text if it cannot. */
 export function travelling(r: Reason): Reason {

@@ -36,6 +36,7 @@ import { clockAtSwitch, dropClock, now } from './clock.ts';
 import { armGuard, disarmGuard } from './guard.ts';
 import { crash, runaway, isInterrupt } from './crash.ts';
 import { outOfMemory, nodeOutOfMemory } from './out_of_memory.ts';
+import { refillReserve } from './oom_reserve.ts';
 import { push, take, anyQueued } from './run_queue.ts';
 
 let looping = false;
@@ -136,6 +137,10 @@ export function blocked(p: Proc): void {
 // `then` would cost, but its failure has a handler). An interrupt ends the
 // driver (tripped() then arms a turn); the next hand-over starts a new one.
 const EnginePromise = (async () => {})().constructor as PromiseConstructor;
+// QuickJS creates a built-in method at its first use, which fails with the
+// heap full: follow's `then` (first used at the first body's start, perhaps
+// as that body ran the heap full) is made here, at load.
+if (typeof EnginePromise.prototype.then !== 'function') throw new Error('scheduler: the engine has no Promise.prototype.then');
 let driving = false;
 /** Resolves the driver's wait, while it waits. */
 let wake: (() => void) | null = null;
@@ -192,6 +197,7 @@ function turn(): void {
   turnTimer = 0;
   dropClock();
   if (state.halted) return;
+  refillReserve();
   if (inFlight) {
     // Promise jobs all ran and it never called back: it awaits a foreign
     // promise, or, with the heap short, the engine lost its continuation
@@ -372,19 +378,42 @@ function runHandler(p: Proc, h: Handler): void {
 const ignore = (): void => {};
 
 /** Waits for p's promise. If even that cannot be allocated, p's continuation
- *  is lost: p dies (lost), and once that has freed memory the promise gets a
- *  handler after all, or its rejection would stop the host as unhandled. */
+ *  is lost: p dies with out_of_memory, and once that has freed memory the
+ *  promise gets a handler after all, or its rejection (an async body that
+ *  ran the heap full has one) would stop the host as unhandled. Nothing
+ *  here throws: this is the kernel's own start of a body or a message, never
+ *  where running out surfaces. */
 function follow(p: Proc, r: PromiseLike<unknown>, ok: () => void, fail: (e: unknown) => void): void {
   try {
     r.then(ok, fail);
+    return;
   } catch (e) {
-    lost(p, e);
-    try {
-      r.then(ignore, ignore);
-    } catch {
-      nodeOutOfMemory(); // p's death freed nothing: what fills the heap outlives it
-    }
+    release(p);
+    // A thenable of the program's whose then throws: p's own failure.
+    if (!isOutOfMemory(e)) return crash(p, e);
   }
+  outOfMemory(p);
+  handleAnyway(r);
+}
+
+/** Gives r a handler that ignores it, or stops the node if even that finds
+ *  no memory after the largest process has died too. */
+function handleAnyway(r: PromiseLike<unknown>): void {
+  try {
+    r.then(ignore, ignore);
+    return;
+  } catch {
+    // p's death freed too little: the largest holder goes, then one more try
+  }
+  try {
+    if (relieve(0)) {
+      r.then(ignore, ignore);
+      return;
+    }
+  } catch {
+    // nothing more to free
+  }
+  nodeOutOfMemory(); // what fills the heap outlives every process
 }
 
 /** The scheduler's own work for p failed (it could not allocate what it
