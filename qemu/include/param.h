@@ -4,6 +4,9 @@
 
 #define STACK_SIZE        (256 * 1024)  /* C stack for QuickJS; its limit is set a margin below */
 #define STACK_MARGIN      (32 * 1024)   /* headroom left for C below the JS stack limit */
+#ifndef JS_STACK_LIMIT                  /* QuickJS's stack limit (the wasm build sets its own: wasm_compat.h) */
+#define JS_STACK_LIMIT    (STACK_SIZE - STACK_MARGIN)
+#endif
 #define MAX_REGIONS       16            /* RAM regions taken from the memory map */
 #define MIN_HEAP          (512 * 1024)  /* below this, refuse to start the engine */
 #define HEAP_RESERVE      (48 * 1024)   /* kept back from JS: the host's own needs and OOM_RESCUE */

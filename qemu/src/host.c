@@ -435,7 +435,7 @@ void host_start(uint64_t total_ram)
         mote_fatal(MOTE_EXIT_TOO_LITTLE_MEMORY, "not enough memory to start the JS engine (%lu bytes of heap)", heap_capacity());
     runtime = rt;
     JS_SetMemoryLimit(rt, host.heap_limit);
-    JS_SetMaxStackSize(rt, STACK_SIZE - STACK_MARGIN);
+    JS_SetMaxStackSize(rt, JS_STACK_LIMIT);
     JS_SetInterruptHandler(rt, interrupt, NULL);
     if (host_track_rejections)
         JS_SetHostPromiseRejectionTracker(rt, track_rejection, NULL);

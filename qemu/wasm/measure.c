@@ -55,7 +55,7 @@ EXPORT("mote_measure_open") double mote_measure_open(void)
     JSRuntime *rt = JS_NewRuntime2(&counted, NULL);
     if (!rt)
         return -1;
-    JS_SetMaxStackSize(rt, STACK_SIZE - STACK_MARGIN);
+    JS_SetMaxStackSize(rt, JS_STACK_LIMIT);
     JS_SetModuleLoaderFunc(rt, NULL, empty_module, NULL);
     measuring = JS_NewContext(rt);
     return measuring ? (double)heap_used() : -1;

@@ -1,6 +1,7 @@
 // Platform conformance cases: small programs written against globalThis.__mote
 // alone (kernel/platform.ts), with the output and status every host must give.
-// The boot layer in QEMU (tests/platform/metal.test.ts) and the hosted runner
+// The boot layer in QEMU (tests/platform/metal.test.ts, which also runs each
+// image hosted and wants the same bytes and status) and the hosted runner
 // (tests/hosted/platform.test.ts) run all of them. Plain Node's test host
 // leaves rejections to vitest, so it does not.
 import { Exit, PLATFORM_ABI } from '../../kernel/platform.ts';
@@ -157,6 +158,46 @@ export const platformCases: PlatformCase[] = [
     name: 'a rejection handled later in the same turn is not reported',
     source: `const p = Promise.reject(new Error("x")); Promise.resolve().then(() => p.catch(() => __mote.write("handled\\n")));`,
     output: 'handled\n',
+    status: 0,
+  },
+  {
+    name: 'a never-awaited async function that throws is an unhandled rejection: 100',
+    source: `async function main() { throw new Error("boom"); } main();`,
+    output: /^mote: unhandled promise rejection: Error: boom\n\s+at main \(/,
+    status: Exit.Uncaught,
+  },
+  {
+    name: 'a handler on a promise the engine made, with none for its rejection: 100',
+    source: `Promise.reject(new Error("no handler")).then(() => {});`,
+    output: /^mote: unhandled promise rejection: Error: no handler\n/,
+    status: Exit.Uncaught,
+  },
+  {
+    name: 'running out of memory at the cap is a catchable InternalError, never null; the program goes on',
+    source: `
+      const keep = [];
+      let caught;
+      try { for (;;) keep.push(new Array(4096).fill(keep.length)); } catch (e) { caught = e; }
+      keep.length = 0;
+      __mote.write((caught === null ? "null" : caught.name + ": " + caught.message) + "\\n");
+      try { "x".repeat(50e6); __mote.write("a 50 MB string fit\\n"); } catch (e) { __mote.write("50 MB: " + e.name + ": " + e.message + "\\n"); }
+      __mote.write("still alive\\n");`,
+    output: 'InternalError: out of memory\n50 MB: InternalError: out of memory\nstill alive\n',
+    status: 0,
+  },
+  {
+    name: 'running out of memory uncaught: 100 and the error, not a trap',
+    source: `const keep = []; for (;;) keep.push(new Array(4096).fill(0));`,
+    output: /^mote: uncaught exception: InternalError: out of memory\n/,
+    status: Exit.Uncaught,
+  },
+  {
+    name: 'deep recursion ends in the engine\'s stack overflow, at the same depth on every host',
+    source: `
+      let depth = 0;
+      function down() { depth++; down(); }
+      try { down(); } catch (e) { __mote.write("depth " + depth + ": " + e.name + ": " + e.message + "\\n"); }`,
+    output: /^depth \d{3}: InternalError: stack overflow\n$/,
     status: 0,
   },
   {

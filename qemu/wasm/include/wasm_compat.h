@@ -9,4 +9,11 @@
 #define FE_DOWNWARD 0x400
 #define FE_UPWARD   0x800
 size_t malloc_usable_size(void *p);
+/* QuickJS's stack check sees only wasm's shadow stack in linear memory (the
+   interpreter's frames and locals whose address is taken); the rest of each
+   C frame lives on V8's own stack. A JS call takes about half the shadow
+   stack it takes of metal's stack, so the limit is that share of metal's,
+   and JS recursion stops at the same depth on both hosts (tests/platform/
+   cases.ts, "stack overflow"). */
+#define JS_STACK_LIMIT (109 * 1024 + 320)
 #endif
