@@ -1,5 +1,5 @@
 // The load generator: clients that call the service back to back, never
-// pausing, each on keys of its own (so each key has one writer and a last
+// pausing while a server answers, each on keys of its own (so each key has one writer and a last
 // acknowledged version). A put writes version n+1 of its key, whether the
 // put before it was answered or not; a get checks that the table never
 // gives back a version older than the last acknowledged one.
@@ -47,7 +47,17 @@ export async function client(c: number, keys: number, workers: number, seed: num
     } catch (e) {
       if (!(e instanceof ProcessExit)) throw e;
       const reason = e.reason as { exit?: unknown };
-      if (reason && reason.exit === 'noproc') s.refused++;
+      if (reason && reason.exit === 'noproc') {
+        // No server under the name: it is being restarted. Wait a
+        // millisecond (or for the stop) before the next call. A refused
+        // call blocks nowhere and costs next to no reductions, so a client
+        // that went straight on spun through its whole slice, and the
+        // restart waited behind every such client at each of its steps
+        // (under TCG restores took up to a second, and the monkey found
+        // nothing it could kill at a third of its ticks).
+        s.refused++;
+        if ((await receive(STOP, { after: 1 })) !== TIMEOUT) break;
+      }
     }
   }
   send(report, { type: 'client_stats', client: c, stats: { ...s, acked } });

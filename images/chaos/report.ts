@@ -35,7 +35,7 @@ export function report(p: ChaosParams, stats: ClientStats[], mr: MonkeyReport, e
   for (const level of [1, 2, 3]) console.log(`level ${level}: ${mr.killsByLevel[level]} kills, ${mr.restartsByLevel[level]} restarts`);
   const pct = mr.expected ? ((100 * kills) / mr.expected).toFixed(1) : '100.0';
   console.log(`monkey: ${kills} kills of ${mr.expected} expected (${pct}%); its timer fired ${mr.lateMedian.toFixed(1)} ms late (median), ${mr.lateMax.toFixed(1)} ms at most`);
-  console.log(`monkey: ticks skipped: ${mr.skippedLate} for a late timer, ${mr.skippedRestoring} waiting for restarts (the longest restore took ${mr.restoreMaxMs.toFixed(1)} ms)`);
+  console.log(`monkey: ticks: ${mr.madeUp} made up for a late timer, ${mr.skippedLate} skipped (later still), ${mr.noVictim} with no process it could kill; the longest restore took ${mr.restoreMaxMs.toFixed(1)} ms`);
   const gaveUp = typeof early === 'object' && early.reason === 'shutdown' ? [...new Set([...mr.gaveUp, 'chaos.root'])] : mr.gaveUp;
   if (gaveUp.length > 0) {
     console.log(`chaos: supervisors past their restart intensity (${p.intensity} per ${p.periodMs} ms): ${gaveUp.join(', ')}`);

@@ -23,6 +23,8 @@ export interface Member {
 }
 
 export const ROOT = 'chaos.root';
+/** The two subtrees that hold the table between them (store.ts). */
+export const REPLICAS = ['replica_a', 'replica_b'];
 const poolName = (p: number) => `pool_${p}`;
 
 /** Every process of the tree but the root, with its level and parent. */

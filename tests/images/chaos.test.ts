@@ -1,8 +1,9 @@
 // images/chaos at a small scale on both hosts at 8M: under the monkey,
 // killing at every level of the tree, no acknowledged write is lost, no
 // read goes back in time, every kill is restarted and the node lives to
-// report. Asserts the counts the image reports, never its rates: the
-// machine running the tests may be slow and busy.
+// report, and the monkey keeps its rate. Asserts the counts the image
+// reports, its rate only as counted on the monkey's own ticks: the machine
+// running the tests may be slow and busy.
 import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -37,8 +38,19 @@ describe('images/chaos', () => {
       const [ackedKeys, lostWrites, stale] = num(out, /writes: \d+ made, (\d+) keys with an acknowledged write, (\d+) of them lost; (\d+) reads older/);
       expect(ackedKeys).toBeGreaterThan(0);
       expect([lostWrites, stale]).toEqual([0, 0]);
-      const [kills] = num(out, /monkey: (\d+) kills of \d+ expected/);
+      const [kills, expected] = num(out, /monkey: (\d+) kills of (\d+) expected/);
       expect(kills).toBeGreaterThanOrEqual(3); // the levels take turns, so each got one
+      // The monkey keeps its rate under a flat-out load, judged on its own
+      // ticks, not on wall time: a timer a few periods late is made up, so a
+      // busy machine (the node descheduled) costs no kills; a timer starved
+      // for longer (3 to 15 kills in 6 s before the scheduler yielded to due
+      // timers) shows as ticks skipped. Every tick is a kill, skipped, or
+      // found nothing it could kill (a restart under way on both sides).
+      const [, skipped, noVictim] = num(out, /monkey: ticks: (\d+) made up for a late timer, (\d+) skipped \(later still\), (\d+) with no process it could kill/);
+      expect(kills + skipped + noVictim, out).toBeGreaterThanOrEqual(expected - 1);
+      expect(kills + skipped + noVictim, out).toBeLessThanOrEqual(expected + 1);
+      expect(skipped, out).toBeLessThanOrEqual(expected / 10);
+      expect(kills, out).toBeGreaterThanOrEqual(0.75 * expected);
       let total = 0;
       for (const level of [1, 2, 3]) {
         const [k, restarts] = num(out, new RegExp(`level ${level}: (\\d+) kills, (\\d+) restarts`));
