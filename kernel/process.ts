@@ -32,6 +32,8 @@ export interface Handler {
   onMessage(msg: any): unknown;
   /** Name shown by processInfo as the current behaviour. */
   behaviour: string;
+  /** Set while the behaviour waits hibernated (processInfo's hibernated). */
+  hibernated?: boolean;
 }
 
 export type Status = 'runnable' | 'running' | 'waiting' | 'exiting';

@@ -302,6 +302,10 @@ export interface ProcessInfo {
   registeredName: string | null;
   /** "async" for a process body, else the behaviour's name. */
   behaviour: string;
+  /** A behaviour waiting hibernated (OTP: its current_function is
+   *  erlang:hibernate/3): a gen_server after a `hibernate` result, or idle
+   *  for its `hibernateAfter`, until its next message. */
+  hibernated: boolean;
   trapExit: boolean;
   priority: Priority;
   reductions: number;
@@ -321,6 +325,7 @@ export function processInfo(pid: Pid): ProcessInfo | undefined {
     monitoredBy: p.monitoredBy ? [...p.monitoredBy.values()].map((m) => m.watcher.pid) : [],
     registeredName: p.name,
     behaviour: p.handler ? p.handler.behaviour : 'async',
+    hibernated: p.handler?.hibernated === true,
     trapExit: p.trapExit,
     priority: PRIORITIES[p.priority]!,
     reductions: p.reductions,

@@ -81,6 +81,10 @@ export interface StartOptions extends Omit<SpawnOptions, 'link'> {
    *  `{ error: 'timeout' }`. init is synchronous, so start returns when
    *  init does, not at the deadline. Default Infinity. */
   timeout?: number;
+  /** ms without a message after which the server hibernates by itself
+   *  (OTP's hibernate_after), as a `hibernate` result would; a result's
+   *  `timeout` comes first. Default Infinity: never. */
+  hibernateAfter?: number;
 }
 
 export type StartResult = { ok: Pid } | { error: Reason } | { ignore: true };
@@ -153,6 +157,13 @@ class Server<S> {
   declare badResult?: string;
   /** Set by sys.trace. */
   declare traced?: boolean;
+  /** The start's hibernateAfter, and the idle timer it arms (a message of
+   *  an older one is stale, as a timeout's). */
+  declare hibernateAfter?: number;
+  declare idle?: Ref | null;
+  declare idleSeq?: number;
+  /** Set while hibernated (processInfo's hibernated). */
+  declare hibernated?: boolean;
   /** Set by sys.statistics. */
   declare stats?: { startTime: number; reductions: number; messagesIn: number; messagesOut: number };
   constructor(readonly mod: ServerModule<S, any>) {}
@@ -229,7 +240,15 @@ class Server<S> {
     }
     if (r.timeout !== undefined && r.timeout !== Infinity) this.arm(r.timeout);
     if (r.hibernate === true) this.hibernate();
+    else if (this.hibernateAfter !== undefined && !this.timer) this.armIdle();
     return undefined;
+  }
+
+  /** hibernateAfter: an idle timer, whose message hibernates the server. */
+  armIdle(): void {
+    const seq = (this.idleSeq ?? 0) + 1;
+    this.idleSeq = seq;
+    this.idle = sendAfter(this.hibernateAfter!, self(), { $idle: TAG, seq });
   }
 
   /** OTP's hibernate, as far as mote needs one: an idle server holds no
@@ -238,6 +257,7 @@ class Server<S> {
   hibernate(): void {
     this.state = compact(this.state);
     this.measure();
+    this.hibernated = true;
   }
 
   arm(ms: number): void {
@@ -295,7 +315,20 @@ class Server<S> {
 
   handle(msg: any): unknown {
     const mod = this.mod;
+    // A system message leaves a hibernated server hibernated, as in OTP.
     if (isCall(msg, SYS_TAG)) return handleSystem(this, msg.req as { op: string }, msg.from);
+    if (msg && typeof msg === 'object' && msg.$idle === TAG) {
+      if (this.idle && msg.seq === this.idleSeq) {
+        this.idle = null;
+        this.hibernate();
+      }
+      return undefined;
+    }
+    if (this.hibernated) this.hibernated = false;
+    if (this.idle) {
+      cancelTimer(this.idle);
+      this.idle = null;
+    }
     if (msg && typeof msg === 'object' && msg.$timeout === TAG) {
       if (!this.timer || msg.seq !== this.timerSeq) return undefined; // stale
       this.timer = null;
@@ -323,7 +356,7 @@ class Server<S> {
     }
     if (!mod.handleInfo) {
       logger.warning(`gen_server ${self()} received an unexpected message:`, msg);
-      return undefined;
+      return this.next({}, 'handleInfo');
     }
     return this.run(() => mod.handleInfo!(msg, this.state), (r: NoReply<S>) => this.noreply('handleInfo', r));
   }
@@ -344,11 +377,14 @@ function start<S, A>(mod: ServerModule<S, A>, arg: A, opts: StartOptions | undef
   // servers budget (tests/kernel/quickjs.test.ts) more than it had.
   const timeout = opts?.timeout ?? Infinity;
   if (timeout !== Infinity && (typeof timeout !== 'number' || !(timeout >= 0))) throw new TypeError(`GenServer.start: timeout must be a number >= 0 or Infinity, got ${String(timeout)}`);
+  const hibernateAfter = opts?.hibernateAfter ?? Infinity;
+  if (hibernateAfter !== Infinity && (typeof hibernateAfter !== 'number' || !(hibernateAfter >= 0))) throw new TypeError(`GenServer.start: hibernateAfter must be a number >= 0 or Infinity, got ${String(hibernateAfter)}`);
   const name = opts?.name;
   // As OTP: a name already taken gives the holder's pid, and no process.
   const holder = name !== undefined ? whereis(name) : undefined;
   if (holder) return { error: { already_started: holder } };
   const server = new Server<S>(mod);
+  if (hibernateAfter !== Infinity) server.hibernateAfter = hibernateAfter;
   let ignored = false;
   let pid: Pid;
   const t0 = timeout === Infinity ? 0 : monotonicTime();
@@ -377,10 +413,7 @@ function start<S, A>(mod: ServerModule<S, A>, arg: A, opts: StartOptions | undef
       if (r.continue !== undefined) {
         server.pending = { value: r.continue };
         send(self(), { $wake: TAG });
-      } else {
-        if (r.timeout !== undefined && r.timeout !== Infinity) server.arm(r.timeout);
-        if (r.hibernate === true) server.hibernate();
-      }
+      } else server.next(r, 'init');
     }, { ...opts, link });
   } catch (e) {
     if (ignored) return { ignore: true };
