@@ -1,5 +1,5 @@
 // Kernel benchmarks: the workloads of issue 3 on plain Node (V8, node host),
-// hosted (QuickJS on quickjs-emscripten, the hosted runner), metal (the boot
+// hosted (the wasm engine: metal's QuickJS and host core), metal (the boot
 // layer in QEMU: TCG unless a usable KVM exists), native (the boot layer as a
 // Linux program, qemu/build/mote-native) and BEAM (erl), all in the
 // same run; medians of N runs and ratios to BEAM.
