@@ -4,7 +4,7 @@
  * | type          | per key                         | order                |
  * | ------------- | ------------------------------- | -------------------- |
  * | set           | one value                       | insertion            |
- * | ordered_set   | one value (treap, O(log n))     | key order            |
+ * | ordered_set   | one value (B+ tree, O(log n))   | key order            |
  * | bag           | distinct values                 | insertion            |
  * | duplicate_bag | values, duplicates kept         | insertion            |
  *
@@ -110,9 +110,17 @@ function write(what: string, t: Table, batch: [Key, Copied][]): void {
 export function insert(table: Tid | string, key: Key, value: unknown): void;
 export function insert(table: Tid | string, entries: [Key, unknown][]): void;
 export function insert(table: Tid | string, tuples: unknown[]): void;
-export function insert(table: Tid | string, _a: unknown, _b?: unknown): void {
+export function insert(table: Tid | string, ...entry: unknown[]): void {
   const t = get('ets.insert', table, true);
-  write('ets.insert', t, batchOf('ets.insert', t, arguments));
+  if (entry.length === 2 && t.keypos === 0) {
+    // One entry, as most inserts are: no batch to build.
+    const k = checkKey('ets.insert', entry[0]);
+    const v = copyTerm(entry[1], 'ets.insert');
+    charge('ets.insert', t, ENTRY_BYTES + v.size);
+    put(t, k, v);
+    return;
+  }
+  write('ets.insert', t, batchOf('ets.insert', t, [table, ...entry]));
 }
 
 /** As insert, but only if none of the keys is in the table (in any type):
@@ -132,7 +140,15 @@ export function insertNew(table: Tid | string, _a: unknown, _b?: unknown): boole
 export function lookup(table: Tid | string, key: Key): unknown[] {
   const t = get('ets.lookup', table, false);
   const r = t.row(checkKey('ets.lookup', key));
-  return r ? r.vals.map((v) => copyTerm(v.value, 'ets.lookup').value) : [];
+  if (r === undefined) return [];
+  const out = new Array<unknown>(r.vals.length);
+  for (let i = 0; i < out.length; i++) out[i] = copyOut(r.vals[i].value);
+  return out;
+}
+
+/** A stored value handed out: primitives as they are, the rest copied. */
+function copyOut(v: unknown): unknown {
+  return v === null || typeof v !== 'object' ? v : copyTerm(v, 'ets.lookup').value;
 }
 
 /** The one value under `key` for set tables, or undefined. */

@@ -84,6 +84,8 @@ function rank(k: Key): number {
 }
 
 export function compareKeys(a: Key, b: Key): number {
+  // The common case first: an ordered_set of numbers or of strings.
+  if (typeof a === typeof b && (typeof a === 'number' || typeof a === 'string')) return a < b ? -1 : a > b ? 1 : 0;
   const ra = rank(a);
   const rb = rank(b);
   if (ra !== rb) return ra - rb;

@@ -7,7 +7,7 @@ import { Proc, state, caller as callingProc, type Reason } from './process.ts';
 import { holdBinaries, releaseBinaries } from './binaries.ts';
 import { Pid, Tid, type Copied } from './term.ts';
 import { termEq } from './term_eq.ts';
-import { Treap } from './treap.ts';
+import { KeyOrder } from './ets_order.ts';
 import { compareKeys, keyId, type Key } from './ets_keys.ts';
 import { onDeath } from './signals.ts';
 import { deliver } from './mailbox.ts';
@@ -50,8 +50,11 @@ export const TABLE_BYTES = 200;
 
 export class Table {
   readonly tid = new Tid();
+  /** Every row by its key's id (keyId), in every type: a read or write of
+   *  one key never walks the order. */
   hash = new Map<unknown, Row>();
-  tree: Treap<Key, Row> | null;
+  /** ordered_set only: the same rows in key order. */
+  tree: KeyOrder<Key, Row> | null;
   bytes = 0;
   count = 0;
   maxMemory = 0;
@@ -70,12 +73,11 @@ export class Table {
     public owner: Proc | null,
     public heir: { proc: Proc; data: Copied } | null,
   ) {
-    this.tree = type === 'ordered_set' ? new Treap<Key, Row>(compareKeys) : null;
+    this.tree = type === 'ordered_set' ? new KeyOrder<Key, Row>(compareKeys) : null;
   }
   row(k: Key): Row | undefined {
-    if (this.tree) return this.tree.get(k);
-    const r = this.hash.get(keyId(k));
-    return r?.dead ? undefined : r;
+    const r = this.hash.get(typeof k === 'number' ? k : keyId(k));
+    return r === undefined || r.dead ? undefined : r;
   }
   /** Every row; for ordered_set, with `after`, those with greater keys only. */
   rows(after?: Key): Iterable<Row> {
@@ -165,21 +167,20 @@ export function same(a: Copied, b: Copied): boolean {
 }
 
 export function put(t: Table, key: Key, val: Copied): void {
-  let r = t.row(key);
-  if (!r) {
-    r = { key, vals: [] };
-    if (t.tree) t.tree.set(key, r);
-    else {
-      const id = keyId(key);
-      if (t.ghosts > 0 && t.hash.get(id)?.dead) t.ghosts--; // back where it was deleted
-      t.hash.set(id, r);
-    }
-  }
-  if (t.type === 'set' || t.type === 'ordered_set') {
-    for (const old of r.vals) remove(t, old);
-    r.vals = [];
+  const id = typeof key === 'number' ? key : keyId(key);
+  const r = t.hash.get(id);
+  if (r === undefined || r.dead) {
+    if (r !== undefined) t.ghosts--; // back where it was deleted (ets_fix.ts)
+    const row: Row = { key, vals: [val] };
+    t.hash.set(id, row);
+    if (t.tree) t.tree.set(key, row);
+  } else if (t.type === 'set' || t.type === 'ordered_set') {
+    // In place, as replaceValue writes: the row keeps its one array.
+    for (let i = 0; i < r.vals.length; i++) remove(t, r.vals[i]);
+    r.vals.length = 1;
+    r.vals[0] = val;
   } else if (t.type === 'bag' && r.vals.some((v) => same(v, val))) return;
-  r.vals.push(val);
+  else r.vals.push(val);
   t.count++;
   t.bytes += ENTRY_BYTES + val.size;
   if (val.binaries) holdBinaries(val.binaries);
@@ -193,8 +194,11 @@ export function remove(t: Table, val: Copied): void {
 
 export function removeRow(t: Table, r: Row): void {
   for (const v of r.vals) remove(t, v);
-  if (t.tree) t.tree.delete(r.key);
-  else if (t.fixes) {
+  if (t.tree) {
+    // A walk of an ordered_set goes by key: nothing to keep in place.
+    t.hash.delete(keyId(r.key));
+    t.tree.delete(r.key);
+  } else if (t.fixes) {
     // Fixed: the row stays where it is, dead, until the last unfix.
     r.vals = [];
     r.dead = true;

@@ -4,8 +4,9 @@
 // process) beside BEAM's; every engine in the same run, medians of N runs.
 //   npx vite-node bench/kernel/scale.ts [--runs 3] [--engines node,hosted,native,beam]
 //     [--tables 10000,100000,300000,1000000] [--spawn 1000,10000,100000,1000000] [--ram 1024]
+//     [--old DIR] (another checkout's kernel beside this one, in turns: before and after in one run)
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MOTE_ROOT } from '../../builder/paths.ts';
@@ -19,6 +20,8 @@ const USAGE = `usage: npx vite-node bench/kernel/scale.ts [--runs 3] [--engines 
   --tables L    table sizes (entries); '' for none
   --spawn L     idle process counts; '' for none
   --ram MiB     the RAM hosted, native and metal run with (default 1024: 1M idle processes must fit)
+  --old DIR     also run the kernel of the checkout at DIR (git worktree add --detach DIR <commit>),
+                in turns with this one on the same engines; its columns are ENGINE:old
 Results: a table here and bench/results/scale.json.`;
 
 const argv = process.argv.slice(2);
@@ -26,7 +29,7 @@ if (argv.includes('--help')) {
   console.log(USAGE);
   process.exit(0);
 }
-const known = new Set(['--runs', '--engines', '--tables', '--spawn', '--ram']);
+const known = new Set(['--runs', '--engines', '--tables', '--spawn', '--ram', '--old']);
 for (let i = 0; i < argv.length; i += 2) {
   if (!known.has(argv[i]!) || argv[i + 1] === undefined) {
     console.error(`scale: unknown or incomplete argument ${argv[i]}\n${USAGE}`);
@@ -56,24 +59,36 @@ function runBeam(): Results {
   return parse(out);
 }
 
+const oldRoot = arg('old', '');
+if (oldRoot && !existsSync(join(oldRoot, 'kernel/index.ts'))) {
+  console.error('scale: --old must name a checkout with a kernel/ (git worktree add --detach DIR <commit>)');
+  process.exit(2);
+}
 const define = { SCALE_SIZES: JSON.stringify(sizes) };
-const bundle = { iife: await bundleFixture('scale.ts', define, 'iife'), esm: await bundleFixture('scale.ts', define, 'esm') };
+const bundleAt = async (root: string) => ({ iife: await bundleFixture('scale.ts', define, 'iife', root), esm: await bundleFixture('scale.ts', define, 'esm', root) });
+const kernels: [string, { iife: string; esm: string }][] = [['', await bundleAt(MOTE_ROOT)]];
+if (oldRoot) kernels.push([':old', await bundleAt(oldRoot)]);
+const columns = engines.flatMap((e) => (e === 'beam' ? [e] : kernels.map(([tag]) => e + tag)));
 const all: Record<string, Results[]> = {};
 for (let i = 0; i < runs; i++) {
+  // In turns (old, new, then new, old...), so that a busy machine slows both alike.
+  const turn = i % 2 ? [...kernels].reverse() : kernels;
   for (const e of engines) {
-    const t0 = performance.now();
-    const r = e === 'beam' ? runBeam() : await runOn(e, bundle, ramBytes);
-    (all[e] ??= []).push(r);
-    console.error(`run ${i + 1}/${runs} ${e}: ${Math.round(performance.now() - t0)} ms`);
+    for (const [tag, bundle] of e === 'beam' ? [['', null] as const] : turn) {
+      const t0 = performance.now();
+      const r = bundle === null ? runBeam() : await runOn(e, bundle, ramBytes);
+      (all[e + tag] ??= []).push(r);
+      console.error(`run ${i + 1}/${runs} ${e + tag}: ${Math.round(performance.now() - t0)} ms`);
+    }
   }
 }
 
-const names = [...new Set(engines.flatMap((e) => all[e]!.flatMap((r) => Object.keys(r))))];
+const names = [...new Set(columns.flatMap((e) => all[e]!.flatMap((r) => Object.keys(r))))];
 const table: Record<string, Record<string, number | string>> = {};
 for (const n of names) {
-  const unit = engines.map((e) => all[e]![0]![n]?.unit).find((u) => u !== undefined)!;
+  const unit = columns.map((e) => all[e]![0]![n]?.unit).find((u) => u !== undefined)!;
   const row: Record<string, number | string> = { unit };
-  for (const e of engines) {
+  for (const e of columns) {
     const xs = all[e]!.map((r) => r[n]?.value).filter((v): v is number => v !== undefined);
     if (xs.length > 0) row[e] = median(xs);
   }
@@ -82,5 +97,5 @@ for (const n of names) {
 console.table(table);
 const outDir = join(MOTE_ROOT, 'bench/results');
 mkdirSync(outDir, { recursive: true });
-writeFileSync(join(outDir, 'scale.json'), JSON.stringify({ runs, sizes, engines, ramBytes, medians: table, raw: all }, null, 2));
+writeFileSync(join(outDir, 'scale.json'), JSON.stringify({ runs, sizes, engines, old: oldRoot || null, ramBytes, medians: table, raw: all }, null, 2));
 console.log('written bench/results/scale.json');

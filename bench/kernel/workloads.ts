@@ -31,6 +31,7 @@ export async function bundleFixture(fixture: string, define: Record<string, stri
   const r = await build({
     entryPoints: [join(MOTE_ROOT, 'bench/kernel/fixtures', fixture)],
     bundle: true, write: false, format, platform: 'neutral', target: 'es2020',
+    mainFields: ['module', 'main'], // as builder/bundle.ts resolves packages (the kernel's sorted-btree has main only)
     alias: { mote: join(root, 'kernel/index.ts') },
     inject: [join(root, 'kernel/prelude.ts')],
     define,
