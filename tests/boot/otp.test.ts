@@ -7,7 +7,7 @@ import { boot, buildImage } from '../support/guest.ts';
 import { parseReport } from '../support/scenario-runner.ts';
 
 describe('the OTP cases on metal', () => {
-  for (const suite of ['otp_supervisor', 'otp_gen_server', 'otp_ets']) {
+  for (const suite of ['otp_supervisor', 'otp_gen_server', 'otp_ets', 'otp_process']) {
     it(`pass ${suite} at 32M, as on the Node hosts`, async () => {
       const image = await buildImage(join(import.meta.dirname, `../kernel/fixtures/scenarios/${suite}.ts`), suite);
       const r = await boot(image, { memory: 32 << 20, timeoutMs: 170_000 });
