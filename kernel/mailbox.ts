@@ -55,6 +55,12 @@ export function takeMessage(p: Proc, i: number): Copied {
   }
   p.queuedBytes -= m.size;
   if (m.binaries) releaseBinaries(m.binaries);
+  // The receive mark (receive.ts) is at this message: it can no longer be
+  // found, and must not keep the message alive.
+  if (p.markAt === m) {
+    p.markRef = null;
+    p.markAt = null;
+  }
   return m;
 }
 
