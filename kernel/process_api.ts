@@ -51,10 +51,11 @@ function newProc(what: string, opts: SpawnOptions | undefined): Proc {
   const maxMbox = checkLimit(what, 'maxMailboxLen', opts?.maxMailboxLen);
   const priority = opts?.priority === undefined ? -1 : checkPriority(what, opts.priority);
   const p = new Proc(parent ? parent.pid : null);
+  // Only what differs from Proc's defaults: a field set costs the record.
   if (priority >= 0) p.priority = priority;
-  p.maxHeapSize = maxHeap;
-  p.maxMailboxLen = maxMbox;
-  p.trapExit = opts?.trapExit === true;
+  if (maxHeap !== 0) p.maxHeapSize = maxHeap;
+  if (maxMbox !== 0) p.maxMailboxLen = maxMbox;
+  if (opts?.trapExit === true) p.trapExit = true;
   procs.set(p.pid.id, p);
   if (opts?.link && parent) linkProcs(parent, p);
   return p;
