@@ -17,7 +17,7 @@ import { writeHello } from './boot-times.ts';
 /** The boot's steps, in the order they run: a function counts everything it
  *  calls (kmain: all of the boot layer's C, start32: the page tables). */
 const STEPS = [
-  'start32', 'kmain', 'payload_init', 'clock_init', 'JS_NewRuntime2', 'JS_NewContext', 'host_api_install', 'JS_ParseJSON',
+  'start32', 'kmain', 'boot_layer_check', 'payload_init', 'clock_init', 'JS_NewRuntime2', 'JS_NewContext', 'host_api_install', 'JS_ParseJSON',
   'host_module_source', 'JS_EvalFunction', 'host_turn',
 ];
 

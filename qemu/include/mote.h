@@ -109,6 +109,7 @@ int vrng_read(uint8_t *out, size_t len);      /* -1 if it stops answering */
 void        payload_init(void);                               /* validates or dies */
 const char *payload_find(const char *name, size_t *size);     /* NULL if absent */
 uintptr_t   payload_end(void);                                /* first byte after it */
+void        boot_layer_check(void);                           /* boot_check.c: its own code as built, or dies */
 
 /* host.c: QuickJS, the platform object and the event loop. */
 _Noreturn void host_run(uint64_t total_ram);    /* metal: host_start, then host_turn for ever */

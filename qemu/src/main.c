@@ -18,6 +18,7 @@ _Noreturn void kmain(uint32_t start_info, uint32_t loader_magic)
     int n = memmap_read(start_info, ram, MAX_REGIONS, &total_ram);
     cmdline_read(start_info);                     /* -append, copied before the heap covers it */
     cpu_unmap_null_page();                        /* NULL faults from here on */
+    boot_layer_check();                           /* its own code as built, or stop */
     payload_init();                               /* validate the archive or stop */
     uintptr_t image_end = (payload_end() + 4095) & ~(uintptr_t)4095;
     for (int i = 0; i < n; i++) {                 /* the heap is all RAM but the image */

@@ -55,6 +55,18 @@ describe('bad images', () => {
     expect(r.status).toBe(Exit.PayloadCorrupt);
   });
 
+  it('a changed byte in the boot layer\'s code, booted raw: status 102 from the boot layer itself', async () => {
+    // The runner refuses it first (below); booted without that check, as
+    // qemu -kernel would, the boot layer's own checksum of its text segment
+    // (src/boot_check.c) stops it before it runs anything of the image. The
+    // byte is in QuickJS's code, which nothing runs before the check.
+    const bytes = await good();
+    bytes[0x1000 + 0x40000] ^= 0x01;
+    const r = await boot(save(bytes, 'code.img'), { validate: false });
+    expect(r.output).toBe('mote: boot layer: checksum mismatch (corrupt image: its code is not as built)\n');
+    expect(r.status).toBe(Exit.PayloadCorrupt);
+  });
+
   it('a truncated image: status 103 from the runner (QEMU itself would only say it cannot load it)', async () => {
     const bytes = await good();
     const cut = bytes.subarray(0, bytes.length - 700);
