@@ -67,7 +67,7 @@ export function heapShort(): boolean {
  *  and then, look at the heap and kill the largest process if it is short. */
 export function grew(bytes: number): void {
   grown += bytes;
-  if (grown * 64 < limit() || state.halted) return;
+  if (grown * 64 < (heapLimitCache || limit()) || state.halted) return;
   grown = 0;
   if (heapShort()) relieve(limit() / 32);
 }

@@ -11,7 +11,7 @@
  * receiver if its wait matches; a death drops the process's wait.
  */
 import { addTimer, removeTimer } from './timers.ts';
-import { Proc, me, TIMEOUT, type Timeout, type Waiter } from './process.ts';
+import { Proc, me, state, TIMEOUT, type Timeout, type Waiter } from './process.ts';
 import { compileMatchers, type Matcher } from './match.ts';
 import type { Ref, Copied } from './term.ts';
 import { takeMessage, onArrival } from './mailbox.ts';
@@ -46,6 +46,28 @@ export interface ReceiveOptions {
  * messages if none given). Others stay queued in arrival order.
  */
 export function receive(matchers: Matcher | Matcher[] | null, opts: ReceiveOptions | undefined): Promise<unknown> {
+  if (matchers === null && opts === undefined) return receiveAny();
+  return receiveSome(matchers, opts);
+}
+
+/** receive() of any message, with no timeout: the message path's common
+ *  case, without the matchers' set-up. */
+function receiveAny(): Promise<unknown> {
+  const p = state.current;
+  if (p === null || !p.alive || !p.busy) return receiveSome(null, undefined); // its errors
+  if (p.head < p.mailbox.length && mayGoOn(p)) {
+    charge(p);
+    return EnginePromise.resolve(takeMessage(p, p.head).value);
+  }
+  const promise = new EnginePromise(captureResolve);
+  const w: Waiter = { test: null, scanned: p.mailbox.length, found: p.head < p.mailbox.length ? p.head : -1, timedOut: false, timer: 0, resolve: captured! };
+  captured = null;
+  p.waiter = w;
+  blocked(p);
+  return promise;
+}
+
+function receiveSome(matchers: Matcher | Matcher[] | null, opts: ReceiveOptions | undefined): Promise<unknown> {
   const p = me('receive');
   if (!p.busy) throw new Error('receive: the process is not running (a behaviour\'s init cannot receive)');
   const list = matchers === null || matchers === undefined ? null : Array.isArray(matchers) ? matchers : [matchers];
@@ -148,9 +170,18 @@ function markedStart(p: Proc): number {
 /** A message reached p's mailbox (already pushed): p's limits, the node's
  *  memory pressure, then p's wait. */
 onArrival((p, m) => {
-  if (!checkLimits(p)) return;
+  if ((p.maxMailboxLen > 0 || p.maxHeapSize > 0) && !checkLimits(p)) return;
   grew(m.size);
-  if (p.alive) wake(p);
+  if (!p.alive) return;
+  const w = p.waiter;
+  // The common case inline: a receive of any message, waiting.
+  if (w !== null && w.test === null && w.found < 0 && !w.timedOut) {
+    if (w.scanned < p.mailbox.length) {
+      w.found = w.scanned; // what scan finds with no test
+      if (!p.busy) enqueue(p);
+    }
+    w.scanned = p.mailbox.length;
+  } else wake(p);
 });
 
 function wake(p: Proc): void {

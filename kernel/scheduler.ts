@@ -37,7 +37,7 @@ import { armGuard, disarmGuard } from './guard.ts';
 import { crash, runaway, isInterrupt } from './crash.ts';
 import { outOfMemory, nodeOutOfMemory } from './out_of_memory.ts';
 import { refillReserve } from './oom_reserve.ts';
-import { push, take, anyQueued } from './run_queue.ts';
+import { push, take, anyQueued, total as queuedCount } from './run_queue.ts';
 
 let looping = false;
 let turnArmed = false;
@@ -52,7 +52,7 @@ export function enqueue(p: Proc): void {
   if (p.queued || !p.alive || state.halted) return;
   p.queued = true;
   push(p);
-  armTurn();
+  if (!turnArmed) armTurn();
 }
 
 /** One reduction, charged to p's slice and to the turn. A send costs one,
@@ -121,8 +121,9 @@ export function mayPollOn(p: Proc): boolean {
 /** p waits in receive: let the next process run. */
 export function blocked(p: Proc): void {
   const wasInFlight = inFlight === p;
-  endSlice(p);
-  if (wasInFlight) runSoon();
+  const t = clockAtSwitch();
+  endSlice(p, t);
+  if (wasInFlight) runLoop(true, t);
 }
 
 // A process's JS must never run on another's stack (p's receive, or the
@@ -166,11 +167,6 @@ function driverEnded(e: unknown): void {
  *  `queued`, so that it is not pushed again meanwhile. */
 let handedOver: Proc | null = null;
 
-/** Would p's step run its JS at once (not a waiter's resolve)? */
-function runsJsNow(p: Proc): boolean {
-  return p.start !== null || (p.waiter === null && p.handler !== null);
-}
-
 /** Runs the loop from the driver's next job (at once if it runs already). */
 function wakeDriver(): void {
   try {
@@ -211,15 +207,19 @@ function turn(): void {
   runLoop();
 }
 
-export function runLoop(onCallersStack = false): void {
+/** `t`: the clock at this switch, if the caller has just read it. */
+export function runLoop(onCallersStack = false, t = NaN): void {
   if (looping || state.halted) return;
   looping = true;
   try {
-    while (!inFlight && budget > 0 && (handedOver !== null || anyQueued()) && !state.halted) {
-      if (timerDue()) break;
+    while (inFlight === null && budget > 0 && (handedOver !== null || queuedCount > 0) && !state.halted) {
+      if (t !== t) t = clockAtSwitch(); // NaN: not read for this switch yet
+      if (dueOther(t, turnTimer)) break;
       const p = handedOver ?? take();
       handedOver = null;
-      if (onCallersStack && p.alive && runsJsNow(p)) {
+      if (onCallersStack && p.alive && (p.start !== null || (p.waiter === null && p.handler !== null))) {
+        // Its step would run its JS at once (a body's start, a handler's
+        // message), not a waiter's resolve: the driver's job runs it.
         handedOver = p;
         wakeDriver();
         break;
@@ -227,17 +227,18 @@ export function runLoop(onCallersStack = false): void {
       p.queued = false;
       if (!p.alive) continue;
       try {
-        step(p);
+        step(p, t);
       } catch (e) {
         lost(p, e);
       }
+      t = NaN;
     }
   } finally {
     looping = false;
   }
   if (state.halted) return;
-  if (inFlight || handedOver !== null || anyQueued()) armTurnOrStop();
-  if (!inFlight && handedOver === null) {
+  if (!turnArmed && (inFlight !== null || handedOver !== null || queuedCount > 0)) armTurnOrStop();
+  if (inFlight === null && handedOver === null) {
     disarmGuard();
     if (idleHook && !anyQueued()) idleHook();
   }
@@ -283,10 +284,10 @@ function tripped(): void {
 }
 
 /** Ends p's slice: runaway check, then requeue if it has more to do. */
-function endSlice(p: Proc): void {
+function endSlice(p: Proc, t = clockAtSwitch()): void {
   release(p);
   if (!p.alive) return;
-  const ms = clockAtSwitch() - p.sliceStart;
+  const ms = t - p.sliceStart;
   if (ms > config.runawayMs) return runaway(p, ms);
   if (runnable(p)) enqueue(p);
 }
@@ -301,13 +302,25 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   return v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function';
 }
 
-function step(p: Proc): void {
+function step(p: Proc, t: number): void {
   state.current = p;
   p.sliceLeft = config.sliceReductions;
-  p.sliceStart = clockAtSwitch();
-  armGuard(p.sliceStart, tripped);
-  if (p.start) startBody(p, p.start);
-  else if (p.waiter) resumeWaiter(p, p.waiter);
+  p.sliceStart = t;
+  armGuard(t, tripped);
+  const w = p.waiter;
+  if (w !== null && w.found >= 0 && w.timer === 0) {
+    // The message path's common case: a waiter whose message came.
+    p.waiter = null;
+    const value = takeMessage(p, w.found).value;
+    state.current = p;
+    p.busy = true;
+    inFlight = p;
+    p.sliceLeft--;
+    p.reductions++;
+    budget--;
+    w.resolve(value);
+  } else if (p.start) startBody(p, p.start);
+  else if (w) resumeWaiter(p, w);
   else if (p.handler) runHandler(p, p.handler);
   else endSlice(p);
 }

@@ -5,10 +5,15 @@
 // differ), so that a busy machine slows both alike. Prints medians and
 // bests of each workload and the CPU time each run took (this process's
 // user + system time: it waits for no other process, so it is the steadier
-// figure on a shared machine).
+// figure on a shared machine; not for native, a process of its own).
+// `native` runs each side's own qemu/build/mote-native on an image packed
+// with that side's boot layer and module compiler (`make -C qemu native`
+// in both checkouts).
 //   git worktree add --detach /tmp/kernel-old <commit>
-//   npx vite-node bench/kernel/side-by-side.ts --old /tmp/kernel-old [--runs 5] [--scale 0.2] [--engines node,hosted]
-import { existsSync } from 'node:fs';
+//   npx vite-node bench/kernel/side-by-side.ts --old /tmp/kernel-old [--runs 5] [--scale 0.2] [--engines node,hosted,native]
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
 import { MOTE_ROOT } from '../../builder/paths.ts';
@@ -26,6 +31,11 @@ if (!oldRoot || !existsSync(join(oldRoot, 'kernel/index.ts'))) {
 const runs = Number(arg('runs', '5'));
 const scale = Number(arg('scale', '0.2'));
 const engines = arg('engines', 'node,hosted').split(',');
+const unknown = engines.filter((e) => !['node', 'hosted', 'native'].includes(e));
+if (unknown.length > 0) {
+  console.error(`side-by-side: unknown engine ${unknown.join(', ')} (node, hosted, native)`);
+  process.exit(2);
+}
 const sizes = workloadSizes(scale);
 const kernels = { old: oldRoot, new: MOTE_ROOT };
 type Side = keyof typeof kernels;
@@ -40,15 +50,22 @@ function parse(out: string): Record<string, number> {
 }
 
 interface Hosts {
+  root: string;
   runHosted: typeof import('../../builder/hosted/index.ts').runHosted;
   createNodeHost: typeof import('../../tests/support/node-host.ts').createNodeHost;
+  pack: typeof import('../../builder/pack.ts');
+  writeImage: typeof import('../../builder/image.ts').writeImage;
+  writeTar: typeof import('../../builder/tar.ts').writeTar;
 }
 
-/** A checkout's own hosted runner and node host. */
+/** A checkout's own hosted runner, node host and image packing. */
 async function hostsOf(root: string): Promise<Hosts> {
   const { runHosted } = await import(join(root, 'builder/hosted/index.ts'));
   const { createNodeHost } = await import(join(root, 'tests/support/node-host.ts'));
-  return { runHosted, createNodeHost };
+  const pack = await import(join(root, 'builder/pack.ts'));
+  const { writeImage } = await import(join(root, 'builder/image.ts'));
+  const { writeTar } = await import(join(root, 'builder/tar.ts'));
+  return { root, runHosted, createNodeHost, pack, writeImage, writeTar };
 }
 
 async function runNode({ createNodeHost }: Hosts, code: string): Promise<Record<string, number>> {
@@ -67,6 +84,21 @@ async function runQuickJS({ runHosted }: Hosts, code: string): Promise<Record<st
   return parse(r.output);
 }
 
+/** The side's image (its boot layer, its bytecode) on its own native engine,
+ *  with the budget metal has at 1 GiB, as run.ts's native engine runs it. */
+async function runNative(h: Hosts, code: string): Promise<Record<string, number>> {
+  const bytes = new TextEncoder().encode(code);
+  const manifest = { format: 1, name: 'bench', version: '0.0.0', entry: 'main.js', modules: [{ name: 'main.js', size: bytes.length, priority: 0 }] };
+  const tar = await h.writeTar([
+    ['manifest.json', new TextEncoder().encode(JSON.stringify(manifest))],
+    ['main.js', bytes],
+    ['main.js.qbc', h.pack.compileModule(join(h.root, 'qemu/build/mote-qjsc'), 'main.js', bytes)],
+  ]);
+  const image = join(mkdtempSync(join(tmpdir(), 'mote-side-by-side-')), 'bench.img');
+  writeFileSync(image, h.writeImage(readFileSync(join(h.root, 'qemu/build/mote-boot.elf')), tar));
+  return parse(execFileSync(join(h.root, 'qemu/build/mote-native'), [image, '--ram', '1024M'], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+}
+
 const code = {} as Record<Side, { iife: string; esm: string }>;
 const hosts = {} as Record<Side, Hosts>;
 for (const side of ['old', 'new'] as const) {
@@ -80,9 +112,11 @@ for (let i = 0; i < runs; i++) {
   for (const engine of engines) {
     for (const side of i % 2 === 0 ? (['old', 'new'] as const) : (['new', 'old'] as const)) {
       const cpu0 = process.cpuUsage();
-      const r = engine === 'node' ? await runNode(hosts[side], code[side].iife) : await runQuickJS(hosts[side], code[side].esm);
+      const r = engine === 'node' ? await runNode(hosts[side], code[side].iife)
+        : engine === 'native' ? await runNative(hosts[side], code[side].esm)
+          : await runQuickJS(hosts[side], code[side].esm);
       const cpu = process.cpuUsage(cpu0);
-      r.cpu_ms_per_run = (cpu.user + cpu.system) / 1000;
+      if (engine !== 'native') r.cpu_ms_per_run = (cpu.user + cpu.system) / 1000;
       for (const [name, v] of Object.entries(r)) (results[`${engine} ${name}`] ??= { old: [], new: [] })[side].push(v);
       console.error(`run ${i + 1}/${runs} ${engine} ${side}`);
     }
