@@ -106,9 +106,13 @@ export class Proc {
 }
 
 /** Approximate bytes of an idle process record with its pid and the object
- *  or frame it waits in. bench/kernel measures ~500 bytes per idle gen_server
- *  and ~1,400 per idle async body on QuickJS; this is the figure processInfo
- *  and memory() add per process, before queued messages and state. */
+ *  or frame it waits in: the figure processInfo and memory() add per
+ *  process, before queued messages and state. bench/kernel measures ~500
+ *  bytes per idle gen_server; an idle async body (bench/kernel/scale.ts)
+ *  takes ~2,600 hosted (wasm32) and ~3,900 on native QuickJS (x86-64), most
+ *  of it the engine's: the async frame and its promises (~1,400 hosted),
+ *  the body's `then` with its two closures (~850), the record and its pid
+ *  (~250), the receive's promise and Waiter. */
 export const PROC_BASE_BYTES = 600;
 
 export function procMemory(p: Proc): number {
@@ -142,6 +146,9 @@ Object.assign(Proc.prototype, {
   stateBytes: 0,
   priority: 1,
 });
+
+/** A Waiter that ended with nothing referring to it, for the next receive. */
+export const spare = { waiter: null as Waiter | null };
 
 export const state = {
   current: null as Proc | null,
