@@ -6,7 +6,7 @@ import { Proc, procs, state, procMemory, me, caller, runAs, type Handler, type R
 import type { Matcher } from './match.ts';
 import { copyTerm, Pid, Ref } from './term.ts';
 import { enqueue, charge } from './scheduler.ts';
-import { receive as schedReceive, markReceive, lastMessage, TIMEOUT, type Timeout } from './receive.ts';
+import { receive as schedReceive, receiveAny, markReceive, lastMessage, TIMEOUT, type Timeout } from './receive.ts';
 import { addAlias, removeAlias, aliasTarget, monitorEnded } from './alias.ts';
 import { die, reasonOf, sendExit, link as linkProcs, unlink as unlinkProcs, monitor as monitorProc, demonitor as demonitorProc, ProcessExit } from './signals.ts';
 import { enqueueMessage } from './mailbox.ts';
@@ -138,6 +138,7 @@ export function receive(matchers?: Matcher | Matcher[] | null, opts?: { after?: 
   if (opts === undefined && typeof matchers === 'object' && matchers !== null && 'after' in matchers && isAfterOnly(matchers)) {
     throw new TypeError(`receive: { after: ${(matchers as { after: number }).after} } is a pattern here; for a timeout pass it second: receive(null, { after: ... })`);
   }
+  if (matchers === undefined && opts === undefined) return receiveAny();
   return schedReceive(matchers ?? null, opts);
 }
 

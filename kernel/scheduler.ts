@@ -27,7 +27,7 @@
  * calls it makes later, outside any process, throw a clear error.
  */
 import { addTimer, removeTimer, dueOther, type TimerId } from './timers.ts';
-import { Proc, state, TIMEOUT, type Handler, type Waiter } from './process.ts';
+import { Proc, state, spare, TIMEOUT, type Handler, type Waiter } from './process.ts';
 import { takeMessage } from './mailbox.ts';
 import { die, isOutOfMemory } from './signals.ts';
 import { heapShort, relieve } from './pressure.ts';
@@ -318,7 +318,12 @@ function step(p: Proc, t: number): void {
     p.sliceLeft--;
     p.reductions++;
     budget--;
-    w.resolve(value);
+    const resolve = w.resolve;
+    // Nothing refers to w any more (it had no timer): the next receive may reuse it.
+    w.test = null;
+    w.resolve = ignore;
+    spare.waiter = w;
+    resolve(value);
   } else if (p.start) startBody(p, p.start);
   else if (w) resumeWaiter(p, w);
   else if (p.handler) runHandler(p, p.handler);
