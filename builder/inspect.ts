@@ -7,11 +7,8 @@ import type { Manifest, ManifestModule } from '../kernel/platform.ts';
 import { bootFootprintOf, FIRMWARE_HOLES, hostedMemory, refusedBelow, smallestBudgetFor } from './hosted/ram-model.ts';
 import { measureModules } from './hosted/measure.ts';
 import { readImage, type Image } from './image.ts';
+import { countedModules, startNeed } from './start-need.ts';
 
-/** Heap an app needs beyond its compiled modules just to run a first turn:
- *  the prelude's and kernel's first objects, the GC's slack. A rule of thumb
- *  (measured: hello runs in ~60 KiB over its modules). */
-export const WORKSPACE = 128 * 1024;
 /** Predictions are rounded up to this. */
 const ROUND = 64 * 1024;
 
@@ -50,7 +47,12 @@ export interface InspectReport {
   imageBytes: number;
   tarBytes: number;
   build: Record<string, string>;
-  declared: Manifest['memory'] | null;
+  /** What package.json declares (mote.memory). */
+  declared: Omit<NonNullable<Manifest['memory']>, 'start'> | null;
+  /** The heap `mote build` measured the app to need to start (memory.start,
+   *  start-need.ts), which every host enforces; null in an image built
+   *  before it was measured. */
+  startNeed: number | null;
   /** Code each Web API the app names adds to its modules (kernel/web/ file → bytes). */
   webApis: Record<string, number>;
   map: MapRow[];
@@ -70,14 +72,16 @@ function ramFor(manifest: Manifest, tarBytes: number, heap: number): number {
 export function predict(manifest: Manifest, tarBytes: number, baseline: number, modules: ModuleReport[]): Prediction {
   const refused = refusedBelow(hostedMemory(manifest, tarBytes, 0));
   const sum = (ms: ModuleReport[]) => ms.reduce((n, m) => n + m.heapCost, 0);
-  const first = modules.filter((m) => m.priority === 0);
-  // The app's declared needs are heap bytes (platform.ts), and both hosts
-  // enforce them exactly (host.c check_declared_memory): below `min` they
-  // refuse to boot, below `full` they say "degraded". So those thresholds are
-  // exact; the measured ones are estimates, rounded up.
-  const declared = manifest.memory ?? {};
+  // The app's declared needs and its measured start need are heap bytes
+  // (platform.ts), and both hosts enforce them exactly (host.c
+  // check_declared_memory): below `min` or `start` they refuse to boot,
+  // below `full` they say "degraded". So every threshold is exact.
+  const { start, ...declared } = manifest.memory ?? {};
   const exact = (heap: number | undefined) => (heap ? smallestBudgetFor(ramFor(manifest, tarBytes, heap)) : 0);
-  const bootMin = Math.max(refused, exact(declared.min), roundUp(ramFor(manifest, tarBytes, baseline + sum(first) + WORKSPACE)));
+  // An image built before the start need was measured: the same figure,
+  // estimated here, rounded up, enforced by no host.
+  const startMin = start ? exact(start) : roundUp(ramFor(manifest, tarBytes, startNeed(baseline + sum(countedModules(manifest, modules)), false, manifest.boot)));
+  const bootMin = Math.max(refused, exact(declared.min), startMin);
   // An optional module loads while the heap holds min and the needs of those
   // before it and its own (kernel/optional.ts): exact, as min and full are.
   let before = declared.min ?? 0;
@@ -85,7 +89,9 @@ export function predict(manifest: Manifest, tarBytes: number, baseline: number, 
     before += need;
     return { name, need, loadsFrom: Math.max(bootMin, exact(before)) };
   });
-  const fullMin = Math.max(bootMin, exact(declared.full), exact(before), roundUp(ramFor(manifest, tarBytes, baseline + sum(modules) + WORKSPACE)));
+  // Past the start need the app runs fully, unless it declares more: the
+  // start need counts every module but declared optional ones (start-need.ts).
+  const fullMin = Math.max(bootMin, exact(declared.full), exact(before));
   return { refusedBelow: refused, bootMin, fullMin, optional };
 }
 
@@ -94,6 +100,11 @@ export function expectedOutcome(p: Prediction, ram: number): Outcome {
   if (ram < p.bootMin) return 'refused';
   if (ram < p.fullMin) return 'degraded';
   return 'full';
+}
+
+function declaredOf(manifest: Manifest): InspectReport['declared'] {
+  const { start: _, ...declared } = manifest.memory ?? {};
+  return Object.keys(declared).length ? declared : null;
 }
 
 export async function inspectImage(bytes: Uint8Array): Promise<InspectReport> {
@@ -130,7 +141,8 @@ export async function inspectImage(bytes: Uint8Array): Promise<InspectReport> {
     imageBytes: bytes.length,
     tarBytes,
     build: manifest.build ?? {},
-    declared: manifest.memory ?? null,
+    declared: declaredOf(manifest),
+    startNeed: manifest.memory?.start ?? null,
     webApis: manifest.webApis ?? {},
     map,
     modules,

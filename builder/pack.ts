@@ -12,6 +12,7 @@ import { footprintPath, readFootprint } from './footprint.ts';
 import { FORMAT_VERSION, writeImage } from './image.ts';
 import { BOOT_LAYER, KERNEL_ENTRY, MOTE_ROOT } from './paths.ts';
 import { resolveApp } from './resolve-app.ts';
+import { measureStartNeed, withStartNeed } from './start-need.ts';
 import { writeTar } from './tar.ts';
 
 // Importers outside the builder (tests, benches) find these here.
@@ -86,11 +87,15 @@ export async function packApp(opts: PackOptions): Promise<Packed> {
     ...(boot ? { boot } : {}),
   };
   const compiler = join(dirname(bootLayer), 'mote-qjsc');
-  const files: Array<[string, Uint8Array]> = [
-    ['manifest.json', new TextEncoder().encode(JSON.stringify(manifest, null, 2) + '\n')],
+  const modules: Array<[string, Uint8Array]> = [
     ...bundled.files,
     ...bundled.files.map(([name, code]): [string, Uint8Array] => [`${name}.qbc`, compileModule(compiler, name, code)]),
   ];
+  const withManifest = (m: Manifest): Array<[string, Uint8Array]> => [['manifest.json', new TextEncoder().encode(JSON.stringify(m, null, 2) + '\n')], ...modules];
+  // The heap it needs to start is measured on the image as it would be without it (start-need.ts).
+  const start = await measureStartNeed(writeImage(bootBytes, await writeTar(withManifest(manifest))), bundled.network);
+  const measured = withStartNeed(manifest, start);
+  const files = withManifest(measured);
   const image = writeImage(bootBytes, await writeTar(files));
-  return { image, manifest, files, maps: bundled.maps, modules: bundled.files };
+  return { image, manifest: measured, files, maps: bundled.maps, modules: bundled.files };
 }

@@ -157,8 +157,10 @@ export interface Manifest {
    *  boot with one line and `Exit.TooLittleMemory`; below `full` it prints
    *  one line starting "mote: degraded:" and runs the app. `optional`: the
    *  heap each optional module needs once loaded (kernel/optional.ts, which
-   *  checks it; hosts ignore it). */
-  memory?: { min?: number; full?: number; optional?: Record<string, number> };
+   *  checks it; hosts ignore it). `start`: the heap `mote build` measured
+   *  the app to need to start (builder/start-need.ts); hosts refuse below
+   *  it as below `min`. */
+  memory?: { min?: number; full?: number; optional?: Record<string, number>; start?: number };
   /** A static IPv4 address for the boot layer's network instead of DHCP
    *  (package.json "mote.net"); netmask defaults to 255.255.255.0. The Node
    *  hosts use the machine's own network and ignore it. */

@@ -42,6 +42,7 @@ export function renderReport(path: string, r: InspectReport): string {
     const needs = [r.declared.min && `min ${formatSize(r.declared.min)}`, r.declared.full && `full ${formatSize(r.declared.full)}`, optional.length && `optional ${optional.join(', ')}`];
     lines.push(`declared needs: ${needs.filter(Boolean).join(', ')}`);
   }
+  if (r.startNeed) lines.push(`measured start need: ${formatSize(r.startNeed)} of heap (mote build; every host refuses below it)`);
   lines.push('', 'predicted RAM (-m)');
   // Below bootMin every boot is refused (107): by the boot layer itself below
   // refusedBelow, above it by what the app needs to start.
@@ -52,8 +53,8 @@ export function renderReport(path: string, r: InspectReport): string {
   for (const m of r.predicted.optional) lines.push(`  loads ${m.name.padEnd(14)} ${formatSize(m.loadsFrom)}  (needs ${formatSize(m.need)} of heap)`);
   lines.push(`  runs fully           ${formatSize(r.predicted.fullMin)}`);
   if (!r.declared?.full) {
-    // The measured figures see the compiled modules, never what the app allocates as it runs.
-    lines.push('  (estimated from the compiled modules; what the app allocates as it runs is not seen:');
+    // The measured figures see the loaded modules, never what the app allocates as it runs.
+    lines.push(`  (${r.startNeed ? 'from the start need' : 'estimated from the compiled modules'}; what the app allocates as it runs beyond it is not seen:`);
     lines.push('   declare it in package.json, "mote": {"memory": {"min": "1M", "full": "4M"}}, for exact figures)');
   }
   return lines.join('\n') + '\n';

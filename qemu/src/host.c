@@ -258,17 +258,21 @@ static double declared(JSContext *ctx, JSValueConst memory, const char *field)
     return n > 0 ? n : 0;
 }
 
-/* The memory the app declares (package.json "mote.memory", heap bytes): below
-   `min` the app cannot start, so refuse to boot; below `full` it starts, and
-   the console says it runs degraded. `mote inspect` predicts both. */
+/* The memory the app needs, in heap bytes (Manifest.memory): below `min`
+   (package.json "mote.memory") or `start` (what mote build measured its
+   start to need) it cannot start, so refuse to boot, saying how much more
+   RAM it needs; below `full` it starts, and the console says it runs
+   degraded. `mote inspect` predicts all three. */
 static void check_declared_memory(JSContext *ctx, JSValueConst manifest)
 {
     JSValue memory = JS_GetPropertyStr(ctx, manifest, "memory");
-    double min = declared(ctx, memory, "min"), full = declared(ctx, memory, "full");
+    double min = declared(ctx, memory, "min"), start = declared(ctx, memory, "start"), full = declared(ctx, memory, "full");
     JS_FreeValue(ctx, memory);
-    if (min > (double)host.heap_limit)
-        mote_fatal(MOTE_EXIT_TOO_LITTLE_MEMORY, "refusing to boot: the app needs %lu KiB of heap to start (mote.memory.min), this RAM gives %lu KiB",
-                   (unsigned long)(min / 1024), host.heap_limit / 1024);
+    double need = min > start ? min : start;
+    if (need > (double)host.heap_limit)
+        mote_fatal(MOTE_EXIT_TOO_LITTLE_MEMORY, "refusing to boot: the app needs %lu KiB of heap to start (%s), this RAM gives %lu KiB: it needs %lu KiB more RAM",
+                   (unsigned long)(need / 1024), min >= start ? "mote.memory.min" : "measured by mote build", host.heap_limit / 1024,
+                   (unsigned long)((need - (double)host.heap_limit + 1023) / 1024));
     if (full > (double)host.heap_limit) {
         char line[160];
         snprintf(line, sizeof line, "mote: degraded: the app asks for %lu KiB of heap to run fully (mote.memory.full), this RAM gives %lu KiB\n",

@@ -24,7 +24,7 @@ describe('mote inspect', () => {
     for (const area of ['boot layer code and read-only data', 'C stack', 'QuickJS baseline heap', 'module main.js (priority 0)', 'firmware holes']) {
       expect(r.stdout).toContain(area);
     }
-    expect(r.stdout).toMatch(/predicted RAM \(-m\)\n  refused below +\S+\n  boots to a console +\S+\n  runs fully +\S+\n  \(estimated from the compiled modules; .*\n   declare it in package\.json, "mote": \{"memory": \{"min": "1M", "full": "4M"\}\}, for exact figures\)\n$/);
+    expect(r.stdout).toMatch(/predicted RAM \(-m\)\n  refused below +\S+\n  boots to a console +\S+\n  runs fully +\S+\n  \(from the start need; .*\n   declare it in package\.json, "mote": \{"memory": \{"min": "1M", "full": "4M"\}\}, for exact figures\)\n$/);
   });
 
   it('--json gives the same figures as data, consistent with the manifest', async () => {
@@ -122,7 +122,7 @@ describe('mote budget', () => {
     expect(moteSync(['build', app, '-o', image]).status).toBe(0);
     const { predicted } = JSON.parse(moteSync(['inspect', image, '--json']).stdout);
     expect(predicted.fullMin - predicted.bootMin).toBe(1 << 20);
-    expect(moteSync(['inspect', image]).stdout).toMatch(/declared needs: min 1M, full 2M\n\npredicted RAM \(-m\)\n.*\n.*\n  runs fully +\S+\n$/);
+    expect(moteSync(['inspect', image]).stdout).toMatch(/declared needs: min 1M, full 2M\nmeasured start need: \S+ of heap \(mote build; every host refuses below it\)\n\npredicted RAM \(-m\)\n.*\n.*\n  runs fully +\S+\n$/);
     // Every refusal lies below bootMin, and the text says so.
     const refusedLine = moteSync(['inspect', image]).stdout.split('\n').find((l) => l.startsWith('  refused below'))!;
     expect(refusedLine).toBe(`  refused below        ${formatSize(predicted.bootMin)}  (the boot layer alone would start at ${formatSize(predicted.refusedBelow)}; the app's needs raise it)`);

@@ -5,7 +5,7 @@
 // prediction, then the counts for the grid and the edges; exits 1 if there is
 // any. Too slow for every CI run: the test suite runs tests/sweep/sweep.test.ts's subset.
 //
-//   npm run sweep [-- --jobs 2] [--images hello,echo] [--timeout 60] [--no-edges] [--verbose]
+//   npm run sweep [-- --jobs 2] [--images hello,echo] [--timeout 60] [--no-edges | --edges-only] [--verbose]
 //     [--boot-layer ELF]   (a boot layer other than the one npm run build made)
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -13,11 +13,11 @@ import { moteSync, root, tempDir } from '../cli/support.ts';
 import { formatSize } from '../../builder/size.ts';
 import { crashed, disagrees, edgeSizes, hung, imageApps, known, SWEEP_PLAN, SWEEP_SIZES, type SweepRun } from './plan.ts';
 
-const USAGE = `usage: npm run sweep [-- --jobs 2] [--images hello,echo] [--timeout 60] [--no-edges] [--verbose] [--boot-layer ELF]
-  every image in images/ at 1M..32M in 1M steps, 1500K, 2047K and 7M+4K, then the edges of
+const USAGE = `usage: npm run sweep [-- --jobs 2] [--images hello,echo] [--timeout 60] [--no-edges | --edges-only] [--verbose] [--boot-layer ELF]
+  every image in images/ at 1M..32M in 1M steps, 1500K, 2047K and 7M+4K (the grid), then the edges of
   mote inspect's prediction, on QEMU and hosted; exits 1 if any run crashed, hung or disagreed`;
 const VALUED = new Set(['--jobs', '--images', '--timeout', '--boot-layer']);
-const SWITCHES = new Set(['--no-edges', '--verbose']);
+const SWITCHES = new Set(['--no-edges', '--edges-only', '--verbose']);
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i]!;
   if (a === '--') continue; // npm's, passed on by the script
@@ -63,6 +63,11 @@ const jobs = flag('--jobs', '2');
 const timeout = flag('--timeout', '60');
 const apps = flag('--images', imageApps().join(',')).split(',');
 const edges = !process.argv.includes('--no-edges');
+const gridToo = !process.argv.includes('--edges-only');
+if (!edges && !gridToo) {
+  console.error(`sweep: --no-edges and --edges-only leave nothing to run\n${USAGE}`);
+  process.exit(2);
+}
 const verbose = process.argv.includes('--verbose'); // a crashed run's last lines
 const bootLayer = flag('--boot-layer', '');
 const dir = tempDir();
@@ -96,7 +101,11 @@ for (const app of apps) {
   const t = performance.now();
   const grid = new Set(SWEEP_SIZES);
   const edge = edges ? edgeSizes(JSON.parse(moteSync(['inspect', image, '--json']).stdout).predicted).filter((n) => !grid.has(n)) : [];
-  const sizes = [...SWEEP_SIZES, ...edge].map((n) => `${n / 1024}K`).join(',');
+  const sizes = [...(gridToo ? SWEEP_SIZES : []), ...edge].map((n) => `${n / 1024}K`).join(',');
+  if (!sizes) {
+    console.log(`${app}: every edge is on the grid; nothing to run`);
+    continue;
+  }
   const r = await budget(image, ['--sizes', sizes, '--host', 'both', '--json', '--jobs', jobs, '--timeout', timeout, ...plan]);
   if (typeof r === 'string') {
     console.log(`${app}: ${r}`);

@@ -1,10 +1,11 @@
 // The memory sweep's subset for every test run (issue 9): each image in
-// images/ on both hosts at three of the sweep's sizes, through `mote budget`:
-// no crash, no hang, each outcome as `mote inspect` predicts. The full sweep
+// images/ on both hosts at three of the sweep's sizes and either side of its
+// least RAM to boot, through `mote budget`: no crash, no hang, each outcome
+// as `mote inspect` predicts. The full sweep
 // (1M..32M in 1M steps, the odd sizes and each prediction's edges) takes
 // about ten minutes on a busy 2-core box: `npm run sweep`.
 import { describe, expect, it } from 'vitest';
-import { buildCli, mote } from '../cli/support.ts';
+import { buildCli, mote, moteSync } from '../cli/support.ts';
 import { buildImage } from '../images/support.ts';
 import { crashed, disagrees, hung, imageApps, known, SWEEP_PLAN, SWEEP_SIZES, type SweepRun } from './plan.ts';
 
@@ -27,15 +28,18 @@ describe('the memory sweep', () => {
   });
 
   for (const app of imageApps()) {
-    it(`${app}: no crash, no hang, as predicted, at 2047K, 7M+4K and 16M on both hosts`, async () => {
+    it(`${app}: no crash, no hang, as predicted, at 2047K, 7M+4K, 16M and either side of its least RAM on both hosts`, async () => {
       const image = buildImage(app);
-      const sizes = SUBSET.map((n) => `${n / K}K`).join(',');
+      // Where inspect's least RAM to boot is (the start need: builder/start-need.ts), and the KiB below.
+      const { bootMin } = JSON.parse(moteSync(['inspect', image, '--json']).stdout).predicted;
+      const edge = [Math.ceil(bootMin / K) * K - K, Math.ceil(bootMin / K) * K].filter((n) => !SUBSET.includes(n));
+      const sizes = [...SUBSET, ...edge].map((n) => `${n / K}K`).join(',');
       const r = await mote(['budget', image, '--sizes', sizes, '--host', 'both', '--json', '--jobs', '2', '--timeout', '120', ...SWEEP_PLAN[app]!]);
       const runs = (JSON.parse(r.stdout) as { runs: SweepRun[] }).runs;
       // A finding already reported (plan.ts's KNOWN) does not fail this subset; any other does.
       const bad = runs.filter((x) => (crashed(x) || hung(x) || disagrees(x)) && !known(app, x)).map((x) => `${x.host} ${x.ram / K}K ${x.outcome} (predicted ${x.expected}): ${x.detail}\n  ${(x.tail ?? []).join('\n  ')}`);
       expect(bad).toEqual([]);
-      expect(runs).toHaveLength(SUBSET.length * 2);
+      expect(runs).toHaveLength((SUBSET.length + edge.length) * 2);
       if (!runs.some((x) => known(app, x))) expect(r.status).toBe(0);
     }, 600_000);
   }
