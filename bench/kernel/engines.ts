@@ -26,8 +26,9 @@ export function parse(out: string): Results {
   return r;
 }
 
-export async function runNode(code: string): Promise<Results> {
-  const host = createNodeHost();
+export async function runNode(code: string, memoryBytes?: number): Promise<Results> {
+  // The node host tells the kernel a 64 MiB heap unless told otherwise.
+  const host = createNodeHost(memoryBytes ? { memory: { totalRam: memoryBytes, heapLimit: memoryBytes } } : {});
   const ctx = createContext({ __mote: host.platform, console: undefined });
   const r = await host.run(() => runInContext(code, ctx));
   if (r.code !== 0) throw new Error(`node run failed (${r.code}): ${r.output}\n${r.error}`);
@@ -74,7 +75,7 @@ export async function runNative(code: string, memoryBytes = 1024 << 20): Promise
 /** One run of the bundle on `engine` (node and hosted take the IIFE and ESM bundles alike). */
 export function runOn(engine: string, bundle: { iife: string; esm: string }, memoryBytes?: number): Promise<Results> {
   switch (engine) {
-    case 'node': return runNode(bundle.iife);
+    case 'node': return runNode(bundle.iife, memoryBytes);
     case 'hosted': return runQuickJS(bundle.esm, memoryBytes);
     case 'metal': return runMetal(bundle.esm, memoryBytes);
     case 'native': return runNative(bundle.esm, memoryBytes);
