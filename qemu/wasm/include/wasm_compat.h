@@ -15,5 +15,5 @@ size_t malloc_usable_size(void *p);
    stack it takes of metal's stack, so the limit is that share of metal's,
    and JS recursion stops at the same depth on both hosts (tests/platform/
    cases.ts, "stack overflow"). */
-#define JS_STACK_LIMIT (109 * 1024 + 320)
+#define JS_STACK_LIMIT (109 * 1024 + 160)
 #endif
