@@ -25,12 +25,18 @@ interface Alias {
 }
 
 const aliases = new Map<number, Alias>();
-/** Each owner's active aliases, so that its death ends them. */
+/** Each owner's aliases that do not end with a monitor, so that its death
+ *  ends them; an alias that ends with its monitor goes, at the owner's
+ *  death, with the owner's monitors (a call's alias costs no entry here). */
 const owned = new WeakMap<Proc, Set<number>>();
 
-/** Makes `ref` an alias of `owner`. */
+const endsWithMonitor = (mode: AliasMode): boolean => mode === 'demonitor' || mode === 'reply_demonitor';
+
+/** Makes `ref` an alias of `owner`; a `demonitor` or `reply_demonitor` one
+ *  is the ref of a monitor `owner` holds. */
 export function addAlias(owner: Proc, ref: Ref, mode: AliasMode): void {
   aliases.set(ref.id, { owner, mode });
+  if (endsWithMonitor(mode)) return;
   let mine = owned.get(owner);
   if (!mine) owned.set(owner, (mine = new Set()));
   mine.add(ref.id);
@@ -41,7 +47,7 @@ export function removeAlias(owner: Proc, ref: Ref): boolean {
   const a = aliases.get(ref.id);
   if (!a || a.owner !== owner) return false;
   aliases.delete(ref.id);
-  owned.get(owner)?.delete(ref.id);
+  if (!endsWithMonitor(a.mode)) owned.get(owner)?.delete(ref.id);
   return true;
 }
 
@@ -59,16 +65,19 @@ export function aliasTarget(ref: Ref): Proc | undefined {
   return owner;
 }
 
-/** The monitor `ref` of `watcher` ended (demonitor): its alias goes too,
- *  unless made to last until unalias. */
+/** The monitor `ref` of `watcher` ended (demonitor or DOWN): its alias goes
+ *  too, unless made to last until unalias. */
 export function monitorEnded(watcher: Proc, ref: Ref): void {
+  if (aliases.size === 0) return;
   const a = aliases.get(ref.id);
-  if (a && a.owner === watcher && a.mode !== 'explicit_unalias' && a.mode !== 'reply') removeAlias(watcher, ref);
+  if (a && a.owner === watcher && endsWithMonitor(a.mode)) aliases.delete(ref.id);
 }
 
 onMonitorDown.push(monitorEnded);
 
 onDeath.push((p: Proc) => {
+  if (aliases.size === 0) return;
+  if (p.monitors) for (const id of p.monitors.keys()) aliases.delete(id); // its monitors' aliases
   const mine = owned.get(p);
   if (!mine) return;
   for (const id of mine) aliases.delete(id);

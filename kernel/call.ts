@@ -19,6 +19,9 @@ import { resolveProc } from './registry.ts';
 
 export const DEFAULT_CALL_TIMEOUT = 5000;
 
+/** A call's monitor is its reply alias while it lasts (one object for all calls). */
+const ALIAS_WHILE_MONITORED = { alias: 'demonitor' } as const;
+
 /** Who asked: pass to `reply` to answer later. */
 export interface From {
   pid: Pid;
@@ -47,7 +50,7 @@ export async function call(dest: Pid | string, tag: string, req: unknown, timeou
   if (!p) throw new ProcessExit({ exit: 'noproc', call: desc });
   // As gen:call: calling oneself could only time out, so it exits at once.
   if (p.pid === self()) throw new ProcessExit({ exit: 'calling_self', call: desc });
-  const ref = monitor(p.pid, { alias: 'demonitor' });
+  const ref = monitor(p.pid, ALIAS_WHILE_MONITORED);
   try {
     send(p.pid, { $call: tag, from: { pid: self(), ref, alias: true }, req } satisfies CallRequest);
   } catch (e) {
