@@ -11,7 +11,7 @@
  * receiver if its wait matches; a death drops the process's wait.
  */
 import { addTimer, removeTimer } from './timers.ts';
-import { Proc, me, state, TIMEOUT, type Timeout, type Waiter } from './process.ts';
+import { Proc, me, state, spare, TIMEOUT, type Timeout, type Waiter } from './process.ts';
 import { compileMatchers, type Matcher } from './match.ts';
 import type { Ref, Copied } from './term.ts';
 import { takeMessage, onArrival } from './mailbox.ts';
@@ -52,7 +52,7 @@ export function receive(matchers: Matcher | Matcher[] | null, opts: ReceiveOptio
 
 /** receive() of any message, with no timeout: the message path's common
  *  case, without the matchers' set-up. */
-function receiveAny(): Promise<unknown> {
+export function receiveAny(): Promise<unknown> {
   const p = state.current;
   if (p === null || !p.alive || !p.busy) return receiveSome(null, undefined); // its errors
   if (p.head < p.mailbox.length && mayGoOn(p)) {
@@ -60,7 +60,15 @@ function receiveAny(): Promise<unknown> {
     return EnginePromise.resolve(takeMessage(p, p.head).value);
   }
   const promise = new EnginePromise(captureResolve);
-  const w: Waiter = { test: null, scanned: p.mailbox.length, found: p.head < p.mailbox.length ? p.head : -1, timedOut: false, timer: 0, resolve: captured! };
+  const found = p.head < p.mailbox.length ? p.head : -1;
+  let w = spare.waiter;
+  if (w !== null) {
+    spare.waiter = null;
+    w.scanned = p.mailbox.length;
+    w.found = found;
+    w.timedOut = false;
+    w.resolve = captured!;
+  } else w = { test: null, scanned: p.mailbox.length, found, timedOut: false, timer: 0, resolve: captured! };
   captured = null;
   p.waiter = w;
   blocked(p);
