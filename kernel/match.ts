@@ -34,6 +34,10 @@ function matchPattern(pat: Record<string, unknown>, v: unknown): boolean {
   return true;
 }
 
+/** A test that is `msg[key] === want` for an object message: receive's
+ *  scan runs it inline, without a call per queued message. */
+export type KeyTest = ((v: unknown) => boolean) & { key?: string; want?: unknown };
+
 /** One test for a receive's matchers, compiled once per receive so that
  *  scanning a long mailbox does not redo the pattern's set-up per message. */
 export function compileMatchers(list: Matcher[] | null): ((msg: unknown) => boolean) | null {
@@ -57,7 +61,10 @@ function compileOne(m: Matcher): (v: unknown) => boolean {
     const identity = want !== null && typeof want === 'object' && !Array.isArray(want) && Object.getPrototypeOf(want) !== Object.prototype;
     const primitive = typeof want !== 'object' && typeof want !== 'function' && want !== undefined && want !== ANY && want === want;
     if (identity || want === null || primitive) {
-      return (v) => v !== null && typeof v === 'object' && (v as Record<string, unknown>)[k] === want;
+      const f: KeyTest = (v) => v !== null && typeof v === 'object' && (v as Record<string, unknown>)[k] === want;
+      f.key = k;
+      f.want = want;
+      return f;
     }
   }
   return (v) => matchPattern(m, v);

@@ -74,11 +74,19 @@ export function spawnLink(body: () => unknown, opts?: SpawnOptions): Pid {
   return spawn(body, { ...opts, link: true });
 }
 
-export function spawnMonitor(body: () => unknown, opts?: SpawnOptions): { pid: Pid; ref: Ref } {
+export interface SpawnMonitorOptions extends SpawnOptions {
+  /** The monitor's options (OTP's spawn_opt `{monitor, Opts}`): `{ alias }`,
+   *  as `monitor` takes them. */
+  monitor?: MonitorOptions;
+}
+
+export function spawnMonitor(body: () => unknown, opts?: SpawnMonitorOptions): { pid: Pid; ref: Ref } {
   const parent = me('spawnMonitor');
+  const mode = opts?.monitor === undefined ? undefined : monitorAlias(opts.monitor);
   const pid = spawn(body, opts);
   const last = lastMessage(parent);
   const ref = monitorProc(parent, procs.get(pid.id), pid, null);
+  if (mode) addAlias(parent, ref, mode);
   markReceive(parent, ref, last);
   return { pid, ref };
 }
@@ -116,7 +124,7 @@ export function self(): Pid {
 export function send<T>(dest: Pid | string | Ref, msg: T): T {
   const cur = state.current;
   if (cur !== null && !cur.alive) throw new ProcessExit(cur.exitReason); // caller(), inline: the hottest path
-  const p = dest instanceof Ref ? aliasTarget(dest) : resolveProc(dest, 'send');
+  const p = dest instanceof Pid ? procs.get(dest.id) : dest instanceof Ref ? aliasTarget(dest) : resolveProc(dest, 'send');
   if (!p && typeof dest === 'string') throw new Error(`send: no process is registered as "${dest}"`);
   const m = copyTerm(msg, 'send');
   if (cur) charge(cur);

@@ -12,7 +12,7 @@
  */
 import { addTimer, removeTimer } from './timers.ts';
 import { Proc, me, state, spare, TIMEOUT, type Timeout, type Waiter } from './process.ts';
-import { compileMatchers, type Matcher } from './match.ts';
+import { compileMatchers, type KeyTest, type Matcher } from './match.ts';
 import type { Ref, Copied } from './term.ts';
 import { takeMessage, onArrival } from './mailbox.ts';
 import { onDeath } from './signals.ts';
@@ -133,6 +133,21 @@ export function messagesExamined(): number {
 function scan(p: Proc, test: ((v: unknown) => boolean) | null, from: number): number {
   const box = p.mailbox;
   if (!test) return from < box.length ? from : -1;
+  const k = (test as KeyTest).key;
+  if (k !== undefined) {
+    // A single-key pattern (receive({ ref }), { mark: i }): inline, no call per message.
+    const want = (test as KeyTest).want;
+    const n = box.length;
+    for (let i = from; i < n; i++) {
+      const v = box[i].value as Record<string, unknown>;
+      if (v !== null && typeof v === 'object' && v[k] === want) {
+        examined += i - from + 1;
+        return i;
+      }
+    }
+    examined += n - from;
+    return -1;
+  }
   for (let i = from; i < box.length; i++) {
     examined++;
     if (test(box[i].value)) return i;
