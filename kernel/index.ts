@@ -12,7 +12,7 @@ export { ANY, type Matcher } from './match.ts';
 export type { Reason } from './reasons.ts';
 export {
   spawn, spawnLink, spawnMonitor, self, send, receive, sleep, exit, link, unlink, monitor, demonitor, alias, unalias,
-  type MonitorOptions, type AliasOptions, trapExit, setPriority, isAlive, processInfo, TIMEOUT, type Timeout, type SpawnOptions, type ProcessInfo, type Priority,
+  type MonitorOptions, type SpawnMonitorOptions, type AliasOptions, trapExit, setPriority, isAlive, processInfo, TIMEOUT, type Timeout, type SpawnOptions, type ProcessInfo, type Priority,
 } from './process_api.ts';
 export { spawnRequest, spawnRequestAbandon, type SpawnRequestOptions, type SpawnReply } from './spawn_request.ts';
 export { ProcessExit, type ExitMessage, type DownMessage } from './signals.ts';
