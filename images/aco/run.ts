@@ -2,10 +2,10 @@
 // colony the best schedule so far, takes their bests in colony order, and
 // keeps the lowest (the lower colony on a tie). At the end: the best total
 // weighted tardiness and its schedule.
-import { demonitor, getenv, halt, logger, monitor, monotonicTime, receive, self, send, sleep, spawn, spawnMonitor, whereis, type DownMessage, type Ref } from 'mote';
+import { TIMEOUT, demonitor, getenv, halt, logger, monitor, monotonicTime, receive, self, send, sleep, spawn, spawnMonitor, whereis, type DownMessage, type Pid, type Ref } from 'mote';
 import { colonyName, type Best, type Round } from './colony.ts';
 import { monkey, stopMonkey } from './monkey.ts';
-import { startTree } from './tree.ts';
+import { restartFlags, startTree } from './tree.ts';
 import { edd, readInstance, tardiness, type Instance } from './wt.ts';
 
 export interface AcoParams {
@@ -58,11 +58,16 @@ async function ask(c: number, msg: Round): Promise<Asked> {
   }
 }
 
-async function master(inst: Instance, p: AcoParams): Promise<void> {
+/** A colony that died before it answered, told to the run's first process
+ *  (without the monkey: with it, deaths are what it does), so that a run
+ *  whose tree gives up can say what kept dying. */
+type ColonyDown = { type: 'colony_down'; colony: number; reason: unknown };
+
+async function master(inst: Instance, p: AcoParams, runner: Pid): Promise<void> {
   const n = inst.p.length;
   const eddCost = tardiness(inst, edd(inst));
   const acs = { q0: 0.9, rho: 0.1, tau0: 1 / (n * Math.max(eddCost, 1)) };
-  const tree = startTree({ inst, acs, ants: p.ants, iterations: p.iterations, seed: p.seed }, p.colonies);
+  const tree = startTree({ inst, acs, ants: p.ants, iterations: p.iterations, seed: p.seed }, p.colonies, restartFlags(p.monkeyMs > 0));
   if (!('ok' in tree)) throw new Error(`aco: the tree did not start: ${JSON.stringify(tree)}`);
   console.log(`aco: ${n} jobs, ${p.colonies} colonies x ${p.ants} ants, ${p.rounds} rounds x ${p.iterations} iterations, seed ${p.seed}; EDD gives ${eddCost}`);
   const t0 = monotonicTime();
@@ -86,6 +91,7 @@ async function master(inst: Instance, p: AcoParams): Promise<void> {
           if (!best || m.best.cost < best.cost) (best = m.best), (from = c);
           break;
         }
+        if (!mk) send(runner, { type: 'colony_down', colony: c, reason: m.reason } satisfies ColonyDown);
         resent++;
         asked[c] = await ask(c, asked[c].msg);
       }
@@ -104,6 +110,26 @@ async function master(inst: Instance, p: AcoParams): Promise<void> {
   console.log(`aco: schedule ${best!.order.join(' ')}`);
 }
 
+const show = (r: unknown) => (typeof r === 'string' ? r : JSON.stringify(r));
+
+/** Of the colony deaths the master told, the last with a cause of its own
+ *  (not the kill of its supervisor's shutdown). */
+async function lastColonyDeath(): Promise<ColonyDown | null> {
+  let last: ColonyDown | null = null;
+  for (;;) {
+    const m = await receive<ColonyDown>({ type: 'colony_down' }, { after: 0 });
+    if (m === TIMEOUT) return last;
+    if (!last || (m.reason !== 'killed' && m.reason !== 'shutdown')) last = m;
+  }
+}
+
+/** The master's end in one line: when its tree gave up (passed its restart
+ *  intensity), what kept dying and why. */
+function failure(reason: unknown, death: ColonyDown | null): string {
+  if (reason === 'shutdown' && death) return `colony ${death.colony} kept dying (${show(death.reason)}) until its supervisors passed their restart intensity`;
+  return show(reason);
+}
+
 /** Reads the instance and runs the master in a process of its own; a bad
  *  parameter or instance stops the node with status 2, a crash with 3. */
 export function runMain(data: string, jobs: number, p: AcoParams | string): void {
@@ -116,10 +142,11 @@ export function runMain(data: string, jobs: number, p: AcoParams | string): void
       console.log((e as Error).message);
       return halt(2);
     }
-    const { ref } = spawnMonitor(() => master(inst, p));
+    const runner = self();
+    const { ref } = spawnMonitor(() => master(inst, p, runner));
     const down = await receive<DownMessage>({ type: 'DOWN', ref });
     if (down.reason !== 'normal') {
-      console.log(`aco: failed: ${typeof down.reason === 'string' ? down.reason : JSON.stringify(down.reason)}`);
+      console.log(`aco: failed: ${failure(down.reason, await lastColonyDeath())}`);
       halt(3);
     }
     halt(0);
