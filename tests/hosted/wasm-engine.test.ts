@@ -45,6 +45,14 @@ describe('the wasm engine', () => {
     expect(r.output).toBe(exprs.map((e) => String((0, eval)(e))).join(' ') + '\n');
   });
 
+  it('words running out of Node\'s stack under the engine as metal words its C stack overflow: 105', async () => {
+    // QuickJS's check sees only the shadow stack; a parse nested this deep
+    // takes little of it and much of V8's (metal throws at 287 levels).
+    const r = await run(`(0, eval)("(".repeat(5000) + "1" + ")".repeat(5000));`);
+    expect(r.output).toMatch(/^mote: C stack overflow \(Node's stack, under the wasm engine\) in js_parse/);
+    expect(r.status).toBe(Exit.CpuException);
+  });
+
   it('hands console input to the handler, then 0x04 at its end, as mote boot does', async () => {
     const main = `let got = ""; __mote.onInput((t) => { got += t; if (got.endsWith("\\x04")) { __mote.write(JSON.stringify(got) + "\\n"); __mote.onInput(undefined); } });`;
     const r = await runWasm(payloadOf(main), { memoryBytes: 8 << 20, stdin: 'é\nlast', timeoutMs: 20_000 });

@@ -64,8 +64,10 @@ class WasmRun {
       if (e instanceof EngineStop) status = e.status;
       else if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) {
         // The engine itself faulted (a trap, or Node's own stack ran out
-        // under it): what a CPU exception is on metal.
-        this.write(`mote: the wasm engine faulted: ${e.message}${faultPlace(e)}\n`);
+        // under it): what a CPU exception is on metal, which words a run
+        // out of stack as "mote: C stack overflow (...)" too.
+        const what = e instanceof RangeError ? 'C stack overflow (Node\'s stack, under the wasm engine)' : `the wasm engine faulted: ${e.message}`;
+        this.write(`mote: ${what}${faultPlace(e)}\n`);
         status = Exit.CpuException;
       } else throw e;
     } finally {
