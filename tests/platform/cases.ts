@@ -206,4 +206,38 @@ export const platformCases: PlatformCase[] = [
     output: 'RangeError\n',
     status: 0,
   },
+  {
+    name: 'copy copies plain data deeply, with its size estimate, and passes shared values as they are',
+    source: `
+      const into = { value: undefined, size: 0 };
+      const src = { a: [1, 'xy', null, { b: true }], s: 'str', n: null };
+      const ok = __mote.copy(src, [], into);
+      src.a[3].b = false; src.a.push(9); src.s = 'changed';
+      __mote.write(ok + " " + JSON.stringify(into.value) + " " + into.size + "\\n");
+      class P {}
+      const p = new P();
+      const held = { value: undefined, size: 0 };
+      __mote.write(__mote.copy({ p }, [P.prototype], held) + " " + (held.value.p === p) + " " + held.size + "\\n");
+      const holes = { value: undefined, size: 0 };
+      __mote.copy([1, , 3], [], holes);
+      const bare = { value: undefined, size: 0 };
+      __mote.copy(Object.assign(Object.create(null), JSON.parse('{"__proto__": 1}')), [], bare);
+      __mote.write(holes.value.length + " " + (1 in holes.value) + " " + (Object.getPrototypeOf(bare.value) === null) + " " + Object.keys(bare.value) + "\\n");
+      const nest = (n) => { let v = 0; for (let i = 0; i < n; i++) v = [v]; return v; };
+      __mote.write(__mote.copy(nest(64), [], { value: 0, size: 0 }) + " " + __mote.copy(nest(65), [], { value: 0, size: 0 }) + "\\n");`,
+    // 16, a: 9 + 16 + 4 x 8 + 'xy' 18 + null 8 + { b } 16 + 9 + 8; s: 9 + 19; n: 9 + 8.
+    output: 'true {"a":[1,"xy",null,{"b":true}],"s":"str","n":null} 177\ntrue true 41\n3 true true __proto__\ntrue false\n',
+    status: 0,
+  },
+  {
+    name: 'copy refuses, running none of its code, what it does not copy',
+    source: `
+      let hits = 0;
+      const cyc = {}; cyc.self = cyc;
+      const terms = [new Map(), new Date(0), new Uint8Array(2), [Symbol('s')], { [Symbol('k')]: 1 }, () => 1, cyc,
+        { get g() { hits++; return 1; } }, new Proxy({}, { getPrototypeOf() { hits++; return Object.prototype; } }), new (class Q {})()];
+      __mote.write(terms.map((t) => __mote.copy(t, [], { value: 0, size: 0 })).join(",") + " " + hits + "\\n");`,
+    output: 'false,false,false,false,false,false,false,false,false,false 0\n',
+    status: 0,
+  },
 ];
