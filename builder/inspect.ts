@@ -7,7 +7,7 @@ import type { Manifest, ManifestModule } from '../kernel/platform.ts';
 import { bootFootprintOf, FIRMWARE_HOLES, hostedMemory, refusedBelow, smallestBudgetFor } from './hosted/ram-model.ts';
 import { measureModules } from './hosted/measure.ts';
 import { readImage, type Image } from './image.ts';
-import { countedModules, startNeed } from './start-need.ts';
+import { countedModules, METAL_FACTOR, startNeed, WORKSPACE } from './start-need.ts';
 
 /** Predictions are rounded up to this. */
 const ROUND = 64 * 1024;
@@ -75,12 +75,13 @@ export function predict(manifest: Manifest, tarBytes: number, baseline: number, 
   // The app's declared needs and its measured start need are heap bytes
   // (platform.ts), and both hosts enforce them exactly (host.c
   // check_declared_memory): below `min` or `start` they refuse to boot,
-  // below `full` they say "degraded". So every threshold is exact.
+  // below `full` they say "degraded". So those thresholds are exact.
   const { start, ...declared } = manifest.memory ?? {};
   const exact = (heap: number | undefined) => (heap ? smallestBudgetFor(ramFor(manifest, tarBytes, heap)) : 0);
   // An image built before the start need was measured: the same figure,
   // estimated here, rounded up, enforced by no host.
-  const startMin = start ? exact(start) : roundUp(ramFor(manifest, tarBytes, startNeed(baseline + sum(countedModules(manifest, modules)), false, manifest.boot)));
+  const startHeap = start ?? startNeed(baseline + sum(countedModules(modules)), false, manifest.boot);
+  const startMin = start ? exact(start) : roundUp(ramFor(manifest, tarBytes, startHeap));
   const bootMin = Math.max(refused, exact(declared.min), startMin);
   // An optional module loads while the heap holds min and the needs of those
   // before it and its own (kernel/optional.ts): exact, as min and full are.
@@ -89,9 +90,12 @@ export function predict(manifest: Manifest, tarBytes: number, baseline: number, 
     before += need;
     return { name, need, loadsFrom: Math.max(bootMin, exact(before)) };
   });
-  // Past the start need the app runs fully, unless it declares more: the
-  // start need counts every module but declared optional ones (start-need.ts).
-  const fullMin = Math.max(bootMin, exact(declared.full), exact(before));
+  // The modules loaded later that the app declares no need for: small ones
+  // load in the start need's workspace; past half of it, an estimate of
+  // where they load (no host enforces it; declaring them makes it exact).
+  const later = declared.optional ? 0 : Math.ceil(sum(modules.filter((m) => m.priority !== 0)) * METAL_FACTOR);
+  const laterMin = later > WORKSPACE / 2 ? roundUp(ramFor(manifest, tarBytes, startHeap + later)) : 0;
+  const fullMin = Math.max(bootMin, exact(declared.full), exact(before), laterMin);
   return { refusedBelow: refused, bootMin, fullMin, optional };
 }
 

@@ -43,19 +43,17 @@ export function startNeed(loaded: number, network: boolean, boot: BootFootprint 
 }
 
 /** The modules a start need counts: those the entry loads with it
- *  (priority 0) when the app declares what its optional modules need (its
- *  ladder's later rungs are then those declarations, kernel/optional.ts);
- *  otherwise every module, loaded later or not, so that at the start need
- *  the app runs fully. */
-export function countedModules<M extends ManifestModule>(manifest: Manifest, modules: M[]): M[] {
-  return manifest.memory?.optional ? modules.filter((m) => m.priority === 0) : modules;
+ *  (priority 0). One loaded later (an import()ed chunk, kernel/optional.ts)
+ *  may fail to load and leave the app degraded, which is not a refusal. */
+export function countedModules<M extends ManifestModule>(modules: M[]): M[] {
+  return modules.filter((m) => m.priority === 0);
 }
 
 /** Measures an image's start need: its modules are loaded, never run. */
 export async function measureStartNeed(image: Uint8Array, network: boolean): Promise<number> {
   const { manifest, files } = await readImage(image);
   const measured = await measureModules(manifest.modules, files);
-  const loaded = measured.baseline + countedModules(manifest, manifest.modules).reduce((n, m) => n + (measured.costs.get(m.name) ?? 0), 0);
+  const loaded = measured.baseline + countedModules(manifest.modules).reduce((n, m) => n + (measured.costs.get(m.name) ?? 0), 0);
   return startNeed(loaded, network, manifest.boot);
 }
 
