@@ -12,7 +12,7 @@
 
 /* virtio_net.c */
 extern volatile int net_irq_seen;                     /* set by isr_net (isr.S) */
-int      vnet_init(uint8_t mac[6]);                   /* find, negotiate, start; 0 if a device is there */
+int      vnet_init(uint8_t mac[6]);                   /* find, negotiate, start; 0 if a device is there, -1 if none, -2 if its buffers did not fit */
 uint8_t *vnet_tx_buffer(int *slot);                   /* room for one frame, NULL if the ring is full */
 void     vnet_tx_interrupts(int on);                  /* wake the loop as sent frames free slots */
 void     vnet_tx_commit(int slot, size_t len);        /* send the frame written there */
@@ -22,7 +22,7 @@ int      vnet_work_waiting(void);                     /* frames in or slots free
 
 /* net_if.c */
 struct net_config { ip4_addr_t address, netmask, gateway; };  /* address 0: use DHCP */
-int  net_start(const struct net_config *cfg);         /* 0 with a device, -1 without */
+int  net_start(const struct net_config *cfg);         /* 0 with a device, -1 without, -2 if its buffers did not fit */
 int  net_up(void);                                    /* a device was found */
 void net_poll(void);                                  /* packets in, lwIP's timers */
 int  net_work_waiting(void);                          /* net_poll has work now: do not halt */

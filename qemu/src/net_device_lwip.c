@@ -5,6 +5,7 @@
 #include <string.h>
 #include "net.h"
 #include "net_device.h"
+#include "mote.h"
 
 _Static_assert(NET_LISTENING == (int)NETDEV_LISTENING && NET_ACCEPTED == (int)NETDEV_ACCEPTED &&
                NET_CONNECTED == (int)NETDEV_CONNECTED && NET_DATA == (int)NETDEV_DATA &&
@@ -22,7 +23,8 @@ static ip4_addr_t ip_of(const struct netdev_ip *ip)
 void netdev_start(const struct netdev_config *cfg)
 {
     struct net_config c = { ip_of(&cfg->address), ip_of(&cfg->netmask), ip_of(&cfg->gateway) };
-    net_start(&c);                         /* no device: every socket gets 'enetdown' */
+    if (net_start(&c) == -2)               /* else no device: every socket gets 'enetdown' too */
+        console_puts("mote: the network did not start: its buffers did not fit in the heap (about 125 KiB); every socket ends in 'enetdown'\n");
 }
 
 void netdev_address(char out[16]) { net_address(out); }

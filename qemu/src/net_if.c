@@ -82,8 +82,9 @@ static void take_frame(const uint8_t *frame, size_t len)
 
 int net_start(const struct net_config *cfg)
 {
-    if (vnet_init(mac) < 0)
-        return -1;
+    int device = vnet_init(mac);
+    if (device < 0)
+        return device;                            /* -1: no device, -2: no heap for its buffers */
     lwip_init();
     if (!netif_add(&netif, &cfg->address, &cfg->netmask, &cfg->gateway, NULL, interface_init, ethernet_input))
         return -1;

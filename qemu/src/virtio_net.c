@@ -54,7 +54,7 @@ int vnet_init(uint8_t mac[6])
     if (setup_queue(QUEUE_RX, &rx) < 0 || setup_queue(QUEUE_TX, &tx) < 0 ||
         !(rx_slots = slots(NET_RX_SLOTS)) || !(tx_slots = slots(NET_TX_SLOTS))) {
         dev.set_status(&dev, VIRTIO_STATUS_FAILED);
-        return -1;
+        return -2;                                                     /* its rings or buffers did not fit */
     }
     rx_count = rx.size < NET_RX_SLOTS ? (int)rx.size : NET_RX_SLOTS;
     tx_count = tx.size < NET_TX_SLOTS ? (int)tx.size : NET_TX_SLOTS;
