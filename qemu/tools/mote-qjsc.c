@@ -57,6 +57,12 @@ int main(int argc, char **argv)
         return 1;
     }
     JS_SetModuleLoaderFunc(rt, NULL, stand_in, NULL);
+#ifdef JS_STRIP_SOURCE
+    /* QuickJS 2025-04-26 writes each function's source into its bytecode
+       unless told not to (2021-03-27 never does): the image carries the
+       source beside it already, and the heap would hold it twice. */
+    JS_SetStripInfo(rt, JS_STRIP_SOURCE);
+#endif
     JSValue m = JS_Eval(ctx, src, len, argv[1], JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
     if (JS_IsException(m)) {
         JSValue e = JS_GetException(ctx);
