@@ -9,6 +9,7 @@ import { LimitError } from './errors.ts';
 import type { PortMapping } from './hosted/types.ts';
 import { ImageError, readImage } from './image.ts';
 import { BOOT_LAYER } from './pack.ts';
+import { consoleFifo } from './console-fifo.ts';
 import { hostForwardFailure, netArgs } from './qemu-net.ts';
 
 export const QEMU = process.env.MOTE_QEMU ?? 'qemu-system-x86_64';
@@ -202,7 +203,12 @@ function launch(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): Pr
   const markDir = opts.debugExit === false ? undefined : mkdtempSync(join(tmpdir(), 'mote-qemu-'));
   const exitMarkFile = markDir && join(markDir, 'debugcon');
   const stdin = piped || opts.stdin ? 'pipe' : 'inherit';
-  const child = spawn(QEMU, qemuArgs(image, { ...opts, exitMarkFile }), { stdio: piped ? 'pipe' : [stdin, opts.onOutput ? 'pipe' : 'inherit', 'pipe'] });
+  const fifoDir = piped || opts.onOutput ? markDir ?? mkdtempSync(join(tmpdir(), 'mote-qemu-')) : undefined;
+  const fifo = fifoDir ? consoleFifo(fifoDir) : undefined;
+  const child = spawn(QEMU, qemuArgs(image, { ...opts, exitMarkFile }), { stdio: [stdin, fifo ? fifo.writeFd : 'inherit', 'pipe'] });
+  fifo?.closeWriteEnd();
+  if (fifoDir && fifoDir !== markDir) rmSync(fifoDir, { recursive: true, force: true });
+  const outputDone = new Promise<void>((resolve) => (fifo ? fifo.output.once('close', () => resolve()) : resolve()));
   track(child);
   let output = '';
   let stderr = '';
@@ -215,7 +221,7 @@ function launch(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): Pr
   };
   if (opts.signal?.aborted) abort();
   else opts.signal?.addEventListener('abort', abort, { once: true });
-  child.stdout?.setEncoding('utf8').on('data', (s: string) => {
+  fifo?.output.setEncoding('utf8').on('data', (s: string) => {
     output += s;
     opts.onOutput?.(s);
   });
@@ -248,7 +254,7 @@ function launch(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): Pr
       cleanPowerOff();
       reject(new QemuError(`could not start ${QEMU}: ${e.message}`));
     });
-    child.on('close', (code, signal) => {
+    child.on('close', (code, signal) => void outputDone.then(() => {
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', abort);
       untrack(child);
@@ -270,7 +276,7 @@ function launch(image: string, opts: BootOptions & { accel: 'kvm' | 'tcg' }): Pr
           .then((line) => reject(new QemuError(line ?? `${QEMU} failed: ${why}`)));
       }
       resolve({ status, output, stderr, wallMs });
-    });
+    }));
   });
 }
 

@@ -58,10 +58,7 @@ describe('the engine conformance script', () => {
     const h = await runHosted({ manifest: img.manifest, files: img.files, tarBytes: img.tar.length }, { memoryBytes: 32 << 20, timeoutMs: 60_000 });
     expect(h.status, h.output).toBe(0);
     hosted = h.output;
-    // No network: with QEMU's user networking attached, a loaded machine lost
-    // runs of console output under TCG (2 boots in 8 here), though this
-    // script never touches the network; without it, none in 8.
-    const m = await boot(image, { memory: 32 << 20, timeoutMs: 120_000, net: false });
+    const m = await boot(image, { memory: 32 << 20, timeoutMs: 120_000 });
     expect(m.status, m.output).toBe(0);
     metal = m.output;
   }, 240_000);
