@@ -8,6 +8,7 @@
 
 #define COPY_DEPTH_MAX 64               /* deeper terms are the JS copy's (its stack, not the C stack) */
 #define COPY_SHARED_MAX 8               /* prototypes of the kernel's immutable values */
+#define COPY_GUARD_EVERY 4096           /* elements and keys between looks at the runaway guard */
 
 enum { COPIED = 0, REFUSED = 1, FAILED = -1 };   /* FAILED: a JS exception is pending */
 
@@ -23,6 +24,7 @@ struct copy {
     JSContext *ctx;
     int64_t size;                               /* term.ts's estimate, term for term the same */
     int depth;
+    uint32_t until_guard;                       /* elements and keys left before the next look */
     void *open[COPY_DEPTH_MAX];                 /* objects being copied: one again is a cycle */
 };
 
@@ -36,6 +38,17 @@ static int64_t string_length(JSContext *ctx, JSValueConst s)
 }
 
 static int copy_value(struct copy *c, JSValueConst v, JSValue *out, int in_array);
+
+/* The guard's interrupt (host.c) never reaches a copy in C: one past the
+   guard's deadline is refused, and the kernel's copy in JS, which the
+   interrupt does reach, starts and is stopped as any runaway is. */
+static int past_guard(struct copy *c)
+{
+    if (--c->until_guard > 0)
+        return 0;
+    c->until_guard = COPY_GUARD_EVERY;
+    return host.guard_deadline_ns && clock_ns() > host.guard_deadline_ns;
+}
 
 /* The kernel's immutable values (Pid, Ref...): instances of `shared` pass as they are. */
 static int is_shared(void *proto)
@@ -89,6 +102,10 @@ static int copy_object(struct copy *c, JSValueConst obj, int null_proto, JSValue
         r = FAILED;
     c->size += 16;
     for (uint32_t i = 0; i < n && r == COPIED; i++) {
+        if (past_guard(c)) {
+            r = REFUSED;
+            break;
+        }
         if (!tab[i].is_enumerable)
             continue;
         JSValue key = JS_AtomToString(ctx, tab[i].atom), val, copy;
@@ -132,6 +149,10 @@ static int copy_array(struct copy *c, JSValueConst arr, JSValue *out)
     c->size += 16 + 8 * (int64_t)n;
     int r = COPIED;
     for (uint32_t i = 0; i < n && r == COPIED; i++) {
+        if (past_guard(c)) {
+            r = REFUSED;
+            break;
+        }
         JSAtom key = JS_NewAtomUInt32(ctx, i);
         JSValue val = JS_UNDEFINED, copy;
         int got = key == JS_ATOM_NULL ? -1 : own_value(ctx, arr, key, &val);
@@ -251,7 +272,7 @@ JSValue host_copy(JSContext *ctx, JSValueConst this, int argc, JSValueConst *arg
         return JS_ThrowTypeError(ctx, "copy: into must be an object");
     if (take_shared(ctx, argv[1]))
         return JS_EXCEPTION;
-    struct copy c = { .ctx = ctx };
+    struct copy c = { .ctx = ctx, .until_guard = COPY_GUARD_EVERY };
     JSValue out;
     int r = copy_value(&c, argv[0], &out, 0);
     if (r == FAILED)

@@ -24,6 +24,20 @@ describe('kernel on QuickJS only', () => {
     expect(r.code, r.output).toBe(3);
   });
 
+  it("a send whose copy runs past the guard is stopped at the guard, the host's copy included", async () => {
+    // The copy of 2**32 - 1 holes in C, which the guard's interrupt never
+    // reached, ran ~12.7 s at 512M before the heap ran out and the guard
+    // killed it (~215 ms now): the bound is 25 times the limit, so a loaded
+    // box's stalls do not reach it.
+    const r = await runScenario(join(dir, 'copy-runaway.ts'), 'quickjs', 512 << 20);
+    const ran = /\[error\] process <0\.\d+\.0> ran (\d+) ms without yielding \(limit 200 ms\): killed/.exec(r.output);
+    expect(ran, r.output).not.toBeNull();
+    expect(Number(ran![1])).toBeLessThan(5000);
+    expect(r.output).toContain('copier: killed');
+    expect(r.output).not.toContain('copier: sent');
+    expect(r.code, r.output).toBe(3);
+  }, 60_000);
+
   it('a heap full of what outlives the process: a clear stop or a named death, never a silent 0', async () => {
     // The filler's death frees nothing (the array is module-level). With the
     // host's rescue window (alloc.c's OOM_RESCUE) the kernel can still log
