@@ -13,6 +13,7 @@ import type { RunFlags } from './commands/run.ts';
 import { ArgumentError, CliError, CliExit, formatDiagnostic, ImageError, LimitError, MoteError, StoppedError } from './errors.ts';
 import type { PortMapping } from './hosted/types.ts';
 import { addPublish } from './publish.ts';
+import { endQuietlyWhenStdoutCloses } from './stdout-closed.ts';
 import { parseSize, parseSizes } from './size.ts';
 import { envOption, GUEST_HELP, logLevelOption } from './commands/guest-options.ts';
 
@@ -37,7 +38,8 @@ Exit status:
              an image: corrupt 102, truncated 103, no entry 104, format too
              new 108
   124        boot, run: --timeout passed
-  128+n      boot, run: mote was stopped by signal n (Ctrl-C: 130)
+  128+n      boot, run: mote was stopped by signal n (Ctrl-C: 130); 141 when
+             the reader of its output closed it (\`| head -1\`), as SIGPIPE
   1          build, inspect, budget: the command failed (budget: a run crashed
              or disagreed with inspect's prediction); boot: QEMU could not
              start (a -p host port in use, a bad --qemu-arg)
@@ -280,6 +282,7 @@ Examples:
   return cli;
 }
 
+endQuietlyWhenStdoutCloses();
 // A bare `mote` asks for help: give it on stdout, as --help does.
 if (process.argv.length <= 2) program().outputHelp();
 else await program().parseAsync(process.argv);

@@ -87,6 +87,11 @@ function onStopSignal(sig: StopSignal): void {
   for (const child of live) child.kill(sig);
 }
 
+/** Kills every guest at once: mote is about to exit and cannot wait for them. */
+export function stopGuestsNow(): void {
+  for (const child of live) child.kill('SIGKILL');
+}
+
 function track(child: ChildProcess): void {
   if (live.size === 0) for (const sig of Object.keys(SIGNAL_NUMBER) as StopSignal[]) process.on(sig, onStopSignal);
   live.add(child);
