@@ -340,12 +340,7 @@ function startBody(p: Proc, body: () => unknown): void {
     return bodyDone(p, e, true);
   }
   if (isThenable(r)) {
-    follow(
-      p,
-      r,
-      () => bodyDone(p, 'normal', false),
-      (e) => bodyDone(p, e, true),
-    );
+    follow(p, r, true);
   } else {
     bodyDone(p, 'normal', false);
   }
@@ -376,12 +371,7 @@ function runHandler(p: Proc, h: Handler): void {
       break;
     }
     if (isThenable(r)) {
-      follow(
-        p,
-        r,
-        () => handlerDone(p, false, undefined),
-        (e) => handlerDone(p, true, e),
-      );
+      follow(p, r, false);
       return;
     }
     release(p);
@@ -395,15 +385,18 @@ function runHandler(p: Proc, h: Handler): void {
 
 const ignore = (): void => {};
 
-/** Waits for p's promise. If even that cannot be allocated, p's continuation
- *  is lost: p dies with out_of_memory, and once that has freed memory the
- *  promise gets a handler after all, or its rejection (an async body that
- *  ran the heap full has one) would stop the host as unhandled. Nothing
- *  here throws: this is the kernel's own start of a body or a message, never
- *  where running out surfaces. */
-function follow(p: Proc, r: PromiseLike<unknown>, ok: () => void, fail: (e: unknown) => void): void {
+/** Waits for p's promise: its body's (`body`) or a handler's. If even that
+ *  cannot be allocated, p's continuation is lost: p dies with out_of_memory,
+ *  and once that has freed memory the promise gets a handler after all, or
+ *  its rejection (an async body that ran the heap full has one) would stop
+ *  the host as unhandled. Nothing here throws: this is the kernel's own
+ *  start of a body or a message, never where running out surfaces. The
+ *  reactions are made inside the try: made by the caller, their closures'
+ *  allocation failed outside it (oom-kept at 9M-22M on the wasm engine). */
+function follow(p: Proc, r: PromiseLike<unknown>, body: boolean): void {
   try {
-    r.then(ok, fail);
+    if (body) r.then(() => bodyDone(p, 'normal', false), (e) => bodyDone(p, e, true));
+    else r.then(() => handlerDone(p, false, undefined), (e) => handlerDone(p, true, e));
     return;
   } catch (e) {
     release(p);
