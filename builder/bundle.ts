@@ -12,7 +12,7 @@ import type { BuildOptions, Message } from 'esbuild';
 import type { ManifestModule } from '../kernel/platform.ts';
 import { BuildError, displayPath, type Diagnostic } from './errors.ts';
 import { guestLimitsPlugin } from './guest-limits.ts';
-import { KERNEL_ENTRY, KERNEL_SOCKETS, PRELUDE } from './paths.ts';
+import { KERNEL_ENTRY, PRELUDE } from './paths.ts';
 import { loadOrder, modulePriorities } from './priorities.ts';
 import { webApiBytes, webGlobals } from './web-globals.ts';
 import { webVendorPlugin } from './web-vendor.ts';
@@ -44,9 +44,6 @@ export interface Bundle {
   modules: ManifestModule[];
   /** Bytes of code each Web API the app names adds (kernel/web/ file name → bytes). */
   webApis: Record<string, number>;
-  /** The code reaches the kernel's socket table (kernel/sockets.ts), so it
-   *  may start the network and pay its heap (start-need.ts). */
-  network: boolean;
   /** Each module's source map (esbuild's, sources as absolute paths): the
    *  image never carries them; `mote build` writes them beside it. */
   maps: Map<string, SourceMapJson>;
@@ -127,15 +124,16 @@ export async function bundle(entry: string, opts: BundleOptions = {}): Promise<B
       return [nameOf(f.path).replace(/\.map$/, ''), map];
     }),
   );
-  const inputs = Object.values(result.metafile!.outputs).flatMap((o) => Object.entries(o.inputs).map(([input, { bytesInOutput }]): [string, number] => [resolve(workDir, input), bytesInOutput]));
   const priority = modulePriorities(result.metafile!.outputs, ENTRY_MODULE, nameOf, keyOf);
   const names = loadOrder(code.keys(), priority, ENTRY_MODULE);
   return {
     files: names.map((n) => [n, code.get(n)!]),
     modules: names.map((n) => ({ name: n, size: code.get(n)!.length, priority: priority.get(n) ?? 1 })),
     maps,
-    webApis: webApiBytes(inputs, [...code.values()].map((c) => new TextDecoder().decode(c)).join('\n')),
-    network: inputs.some(([input, n]) => input === KERNEL_SOCKETS && n > 0),
+    webApis: webApiBytes(
+      Object.values(result.metafile!.outputs).flatMap((o) => Object.entries(o.inputs).map(([input, { bytesInOutput }]): [string, number] => [resolve(workDir, input), bytesInOutput])),
+      [...code.values()].map((c) => new TextDecoder().decode(c)).join('\n'),
+    ),
   };
 }
 

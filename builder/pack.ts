@@ -12,7 +12,7 @@ import { footprintPath, readFootprint } from './footprint.ts';
 import { FORMAT_VERSION, writeImage } from './image.ts';
 import { BOOT_LAYER, KERNEL_ENTRY, MOTE_ROOT } from './paths.ts';
 import { resolveApp } from './resolve-app.ts';
-import { measureStartNeed, withStartNeed } from './start-need.ts';
+import { measureStartNeed, startsNetwork, withStartNeed } from './start-need.ts';
 import { writeTar } from './tar.ts';
 
 // Importers outside the builder (tests, benches) find these here.
@@ -93,7 +93,7 @@ export async function packApp(opts: PackOptions): Promise<Packed> {
   ];
   const withManifest = (m: Manifest): Array<[string, Uint8Array]> => [['manifest.json', new TextEncoder().encode(JSON.stringify(m, null, 2) + '\n')], ...modules];
   // The heap it needs to start is measured on the image as it would be without it (start-need.ts).
-  const start = await measureStartNeed(writeImage(bootBytes, await writeTar(withManifest(manifest))), bundled.network);
+  const start = await measureStartNeed(writeImage(bootBytes, await writeTar(withManifest(manifest))), startsNetwork(bundled.files));
   const measured = withStartNeed(manifest, start);
   const files = withManifest(measured);
   const image = writeImage(bootBytes, await writeTar(files));

@@ -11,8 +11,6 @@ export const BOOT_LAYER = join(MOTE_ROOT, 'qemu/build/mote-boot.elf');
 export const KERNEL_ENTRY = join(MOTE_ROOT, 'kernel/index.ts');
 /** Injected into every bundle: console and timers over the platform. */
 export const PRELUDE = join(MOTE_ROOT, 'kernel/prelude.ts');
-/** The kernel's socket table: a bundle holding it may start the network. */
-export const KERNEL_SOCKETS = join(MOTE_ROOT, 'kernel/sockets.ts');
 /** The Web APIs (kernel/web/), injected too: esbuild includes each file only
  *  when the app names one of its exports, so an app that uses none pays nothing. */
 export const WEB_GLOBALS = join(MOTE_ROOT, 'kernel/web');

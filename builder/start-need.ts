@@ -8,7 +8,7 @@
 // The figure is what the wasm engine measures (hosted/measure.ts: the
 // runtime, the context and each module loaded, not run), scaled to metal,
 // plus a workspace for what the app allocates as it starts, plus the
-// network's heap when the app's code reaches the socket table. The scale
+// network's heap when the app's code opens a socket. The scale
 // covers two things loading does not show: metal's larger objects (8-byte
 // pointers and values where wasm32 has 4; heap in use after the top level,
 // metal over wasm: 1.23 for an app of 3,000 functions, 1.22 for hello) and
@@ -34,6 +34,18 @@ export const METAL_FACTOR = 2.1;
 /** Heap beyond the loaded modules for the app's start: the kernel's first
  *  processes and tables, what the app allocates at load, the GC's slack. */
 export const WORKSPACE = 160 * 1024;
+
+/** A call that starts the network (host_net.c's start_once), as the kernel's
+ *  socket table makes it (`platform().net.listen(`) or an app on the
+ *  platform alone (`__mote.net.connect(`). The socket table itself is in
+ *  every bundle (the deadlock notice asks it whether a socket is open), its
+ *  calls only where gen_tcp or gen_udp opens a socket. */
+const NETWORK_CALL = /\bnet\.(?:listen|connect|udpOpen|address)\(/;
+
+/** Whether the bundle's code may start the network, and so pay its heap. */
+export function startsNetwork(files: Array<[string, Uint8Array]>): boolean {
+  return files.some(([, code]) => NETWORK_CALL.test(new TextDecoder().decode(code)));
+}
 
 /** The heap an app needs to start on metal: `loaded` is what the wasm
  *  engine measured (baseline and the counted modules), `network` whether
