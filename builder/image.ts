@@ -258,5 +258,10 @@ function manifestProblem(m: unknown, files: Map<string, Uint8Array>): string | n
     }
   }
   if (o.memory !== undefined && (typeof o.memory !== 'object' || o.memory === null)) return 'has "memory" that is not an object';
+  // Every host compares these with its heap (host.c): each a byte count.
+  for (const k of ['min', 'start', 'full'] as const) {
+    const n = o.memory?.[k];
+    if (n !== undefined && !(Number.isSafeInteger(n) && n >= 0)) return `has "memory.${k}" that is not a number of bytes: ${JSON.stringify(n) ?? String(n)}`;
+  }
   return null;
 }

@@ -269,14 +269,16 @@ static void check_declared_memory(JSContext *ctx, JSValueConst manifest)
     double min = declared(ctx, memory, "min"), start = declared(ctx, memory, "start"), full = declared(ctx, memory, "full");
     JS_FreeValue(ctx, memory);
     double need = min > start ? min : start;
+    if (need > 0x1p53)
+        need = 0x1p53;                           /* a crafted manifest's: kept where KiB still print (unsigned long is 32 bits on wasm32) */
     if (need > (double)host.heap_limit)
-        mote_fatal(MOTE_EXIT_TOO_LITTLE_MEMORY, "refusing to boot: the app needs %lu KiB of heap to start (%s), this RAM gives %lu KiB: it needs %lu KiB more RAM",
-                   (unsigned long)(need / 1024), min >= start ? "mote.memory.min" : "measured by mote build", host.heap_limit / 1024,
-                   (unsigned long)((need - (double)host.heap_limit + 1023) / 1024));
+        mote_fatal(MOTE_EXIT_TOO_LITTLE_MEMORY, "refusing to boot: the app needs %llu KiB of heap to start (%s), this RAM gives %lu KiB: it needs %llu KiB more RAM",
+                   (unsigned long long)(need / 1024), min >= start ? "mote.memory.min" : "measured by mote build", host.heap_limit / 1024,
+                   (unsigned long long)((need - (double)host.heap_limit + 1023) / 1024));
     if (full > (double)host.heap_limit) {
         char line[160];
-        snprintf(line, sizeof line, "mote: degraded: the app asks for %lu KiB of heap to run fully (mote.memory.full), this RAM gives %lu KiB\n",
-                 (unsigned long)(full / 1024), host.heap_limit / 1024);
+        snprintf(line, sizeof line, "mote: degraded: the app asks for %llu KiB of heap to run fully (mote.memory.full), this RAM gives %lu KiB\n",
+                 (unsigned long long)((full > 0x1p53 ? 0x1p53 : full) / 1024), host.heap_limit / 1024);
         console_puts(line);
     }
 }

@@ -28,6 +28,8 @@ beforeAll(async () => {
   await withManifest('null-manifest.img', 'null');
   await withManifest('bad-modules.img', JSON.stringify({ ...img.manifest, modules: 'x' }));
   await withManifest('missing-module.img', JSON.stringify({ ...img.manifest, modules: [...img.manifest.modules, { name: 'gone.js', size: 10, priority: 1 }] }));
+  await withManifest('string-start.img', JSON.stringify({ ...img.manifest, memory: { ...img.manifest.memory, start: '9M' } }));
+  await withManifest('huge-start.img', JSON.stringify({ ...img.manifest, memory: { ...img.manifest.memory, start: 2 ** 52 } }));
 });
 
 function fixture(name: string, edit: (b: Buffer) => Buffer): string {
@@ -105,6 +107,13 @@ const cases: Array<{ name: string; make: () => string; status: number; message: 
     status: Exit.PayloadCorrupt,
     message: /^mote: error: corrupt image: manifest\.json lists module 'gone\.js', which is not in the payload\n$/,
   },
+  {
+    // The hosts ignored it (not a number) where inspect printed it as the need.
+    name: 'a manifest whose memory.start is not a number of bytes',
+    make: () => join(dir, 'string-start.img'),
+    status: Exit.PayloadCorrupt,
+    message: /^mote: error: corrupt image: manifest\.json has "memory\.start" that is not a number of bytes: "9M"\n$/,
+  },
   // The ELF program headers (at 64, 56 bytes each: code, PVH note, data, payload).
   // QEMU trusts them: each of these crashed QEMU, hung the guest or triple-faulted it.
   {
@@ -165,5 +174,15 @@ describe('images that cannot be read', () => {
     const r = moteSync(['inspect', sub]);
     expect(r.stderr).toBe(`mote: error: ${sub} is a directory, not an image\n`);
     expect(r.status).toBe(1);
+  });
+});
+
+describe('a start need past any RAM', () => {
+  // 4 PiB: the refusal's figures were 32-bit on the wasm engine (unsigned
+  // long), where it read 'needs 0 KiB of heap ... 0 KiB more RAM'.
+  it('is refused with its figures whole, 107', () => {
+    const r = moteSync(['run', join(dir, 'huge-start.img'), '-m', '8M']);
+    expect(r.stdout + r.stderr).toMatch(/^mote: refusing to boot: the app needs 4398046511104 KiB of heap to start \(measured by mote build\), this RAM gives \d+ KiB: it needs 43980465\d{5} KiB more RAM\n$/);
+    expect(r.status).toBe(Exit.TooLittleMemory);
   });
 });
