@@ -2,8 +2,14 @@
    640 KiB) is added here as a region; QuickJS and libc allocate from it.
    Boundary-tag blocks with segregated free lists: exact bins of 16 bytes up
    to 1 KiB, then one bin per power of two, and a bitmap of non-empty bins.
-   Freed blocks coalesce with free neighbours at once, so a region that is
-   free again is one block again. */
+   Freed blocks coalesce with free neighbours, so a region that is free
+   again is one block again. In front of that sits a cache: a small block
+   freed goes onto a list per exact size (still marked in use, so nothing
+   coalesces with it), and the next allocation of that size takes it back
+   without splitting or merging. The cache holds at most CACHE_BYTES, and
+   before an allocation fails it is emptied into the free lists and the
+   allocation tried again, so it never makes the heap run out sooner. A
+   cached block is free for the counts: heap_used() drops when it is freed. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -15,6 +21,8 @@
 #define SMALL_BINS  64                        /* 16-byte steps below 1 KiB */
 #define NBINS       (SMALL_BINS + 48)
 #define IN_USE      ((size_t)1)
+#define CACHED_MAX  512                       /* blocks up to this size (header included) are cached */
+#define CACHE_BYTES (64 << 10)                /* the most the cache holds */
 #define MAX_ALLOC   ((uint64_t)SIZE_MAX < (1ull << 40) ? (uint64_t)SIZE_MAX / 2 : 1ull << 40)  /* larger: refused, no overflow */
 
 /* The header is prev_size and size; the list links exist only while the block
@@ -33,6 +41,8 @@ _Static_assert(HDR == 16, "host.c counts a 16-byte header per allocation");
 static struct block *bins[NBINS];
 static uint64_t nonempty[(NBINS + 63) / 64];
 static size_t capacity, used;
+static struct block *cache[CACHED_MAX / ALIGN + 1];   /* by size / ALIGN, linked through next */
+static size_t cached;                                 /* bytes in the cache */
 
 static size_t size_of(const struct block *b) { return b->size & ~IN_USE; }
 static int in_use(const struct block *b) { return b->size & IN_USE; }
@@ -143,10 +153,37 @@ static size_t need_for(size_t n)
     return need < MIN_BLOCK ? MIN_BLOCK : need;
 }
 
+static void release(struct block *b);
+
+/* Every cached block back to the free lists, coalesced. */
+static void flush_cache(void)
+{
+    for (size_t i = 0; i < sizeof cache / sizeof cache[0]; i++)
+        while (cache[i]) {
+            struct block *b = cache[i];
+            cache[i] = b->next;
+            release(b);
+        }
+    cached = 0;
+}
+
 void *heap_alloc(size_t n)
 {
     size_t need = need_for(n);
-    struct block *b = need ? take(need) : NULL;
+    if (!need)
+        return NULL;
+    struct block *b;
+    if (need <= CACHED_MAX && (b = cache[need / ALIGN])) {
+        cache[need / ALIGN] = b->next;
+        cached -= need;
+        used += need;
+        return (char *)b + HDR;
+    }
+    b = take(need);
+    if (!b && cached) {
+        flush_cache();
+        b = take(need);
+    }
     if (!b)
         return NULL;
     set_size(b, size_of(b), IN_USE);
@@ -162,6 +199,19 @@ void heap_free(void *p)
     struct block *b = (struct block *)((char *)p - HDR);
     size_t size = size_of(b);
     used -= size;
+    if (size <= CACHED_MAX && cached + size <= CACHE_BYTES) {
+        b->next = cache[size / ALIGN];
+        cache[size / ALIGN] = b;
+        cached += size;
+        return;
+    }
+    release(b);
+}
+
+/* A block back to the free lists, merged with its free neighbours. */
+static void release(struct block *b)
+{
+    size_t size = size_of(b);
     struct block *next = after(b);
     if (!in_use(next)) {
         bin_remove(next);
@@ -175,6 +225,21 @@ void heap_free(void *p)
     }
     set_size(b, size, 0);
     bin_insert(b);
+}
+
+/* Grow b to `need` bytes into a free block after it, if there is one big enough. */
+static int grow_in_place(struct block *b, size_t need)
+{
+    size_t size = size_of(b);
+    struct block *next = after(b);
+    if (in_use(next) || size + size_of(next) < need)
+        return 0;
+    bin_remove(next);
+    used -= size;
+    set_size(b, size + size_of(next), IN_USE);
+    trim(b, need);
+    used += size_of(b);
+    return 1;
 }
 
 void *heap_realloc(void *p, size_t n)
@@ -192,19 +257,14 @@ void *heap_realloc(void *p, size_t n)
         used += size_of(b);
         return p;
     }
-    struct block *next = after(b);
-    if (!in_use(next) && size + size_of(next) >= need) {  /* grow in place */
-        bin_remove(next);
-        used -= size;
-        set_size(b, size + size_of(next), IN_USE);
-        trim(b, need);
-        used += size_of(b);
+    if (grow_in_place(b, need))
         return p;
-    }
     void *q = heap_alloc(n);
     if (q) {
         memcpy(q, p, size - HDR);
         heap_free(p);
+    } else if (grow_in_place(b, need)) {         /* heap_alloc's flush freed a neighbour */
+        return p;
     }
     return q;
 }
