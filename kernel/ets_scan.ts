@@ -272,6 +272,7 @@ function step(what: string, table: Tid | string, key: Key, dir: 1 | -1): Key | u
   // A fixed table keeps a row deleted meanwhile in place, dead: a walk
   // steps from it to the next live one (ets_fix.ts).
   const id = keyId(k);
+  if (dir === 1) return stepOn(what, t, k, id);
   let before: Row | undefined;
   let found = false;
   for (const [i, r] of t.hash) {
@@ -283,5 +284,36 @@ function step(what: string, table: Tid | string, key: Key, dir: 1 | -1): Key | u
     if (!r.dead) before = r;
   }
   if (!found) throw new Error(`${what}: key ${JSON.stringify(k)} is not in the table`);
+  return undefined;
+}
+
+/** Each hash table's last next(): the row it stepped to and the Map's
+ *  iterator just past it. A Map cannot seek to a key, so without it every
+ *  next() scanned from the start and a first/next walk was quadratic (2,000
+ *  rows ran past the 2 s runaway guard). The iterator is used only while
+ *  that row is still its key's: a delete, or a delete and an insert again,
+ *  leaves the key another row or none, and the scan decides as before. */
+const cursors = new WeakMap<Table, { row: Row; it: Iterator<[unknown, Row]> }>();
+
+function stepOn(what: string, t: Table, k: Key, id: unknown): Key | undefined {
+  const c = cursors.get(t);
+  let it: Iterator<[unknown, Row]>;
+  if (c !== undefined && t.hash.get(id) === c.row) it = c.it;
+  else {
+    it = t.hash.entries();
+    for (let n = it.next(); n.value?.[0] !== id; n = it.next()) {
+      if (n.done) throw new Error(`${what}: key ${JSON.stringify(k)} is not in the table`);
+    }
+  }
+  for (let n = it.next(); !n.done; n = it.next()) {
+    const r = n.value[1];
+    if (r.dead) continue;
+    if (c !== undefined) {
+      c.row = r;
+      c.it = it;
+    } else cursors.set(t, { row: r, it });
+    return copyKey(r.key);
+  }
+  cursors.delete(t);
   return undefined;
 }
