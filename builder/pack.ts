@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Manifest } from '../kernel/platform.ts';
+import { PLATFORM_ABI, type Manifest } from '../kernel/platform.ts';
 import { bundle, ENTRY_MODULE, type Bundle } from './bundle.ts';
 import { compileModule } from './bytecode.ts';
 import { BuildError, InputError, SetupError } from './errors.ts';
@@ -49,6 +49,8 @@ async function buildInfo(bootLayer: Uint8Array): Promise<Record<string, string>>
     mote: pkg.version,
     esbuild: esbuild.version,
     bootLayer: createHash('sha256').update(bootLayer).digest('hex').slice(0, 16),
+    // The platform ABI the image's kernel speaks: mote run checks it (hosted/wasm/run.ts).
+    platformAbi: String(PLATFORM_ABI),
   };
 }
 

@@ -49,7 +49,7 @@ describe('mote build', () => {
     for (const m of manifest.modules) expect(img.files.get(m.name)?.length).toBe(m.size);
     // The declared needs, and the start need the build measured (builder/start-need.ts).
     expect(manifest.memory).toEqual({ min: 256 << 10, full: 320 << 10, start: expect.any(Number) });
-    expect(Object.keys(manifest.build ?? {}).sort()).toEqual(['bootLayer', 'esbuild', 'mote']);
+    expect(Object.keys(manifest.build ?? {}).sort()).toEqual(['bootLayer', 'esbuild', 'mote', 'platformAbi']);
     const run = moteSync(['run', out]);
     expect(run.stdout).toBe('entry loaded\nreport: 3 values, min 1, max 3\n');
   });

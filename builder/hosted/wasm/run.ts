@@ -5,7 +5,8 @@
 // that did not says until when to sleep. Console input and output, the
 // clocks and power-off are the module's imports (devices.ts), and so is the
 // network, on the Node hosts' sockets (net-imports.ts, ../net.ts).
-import { COMMAND_LINE_MAX, Exit } from '../../../kernel/platform.ts';
+import { COMMAND_LINE_MAX, Exit, PLATFORM_ABI } from '../../../kernel/platform.ts';
+import { ImageError } from '../../errors.ts';
 import { NodeNet } from '../net.ts';
 import { hostedMemory, type HostedMemory } from '../ram-model.ts';
 import { INTERRUPTED, type HostedOptions, type HostedResult, type Payload } from '../types.ts';
@@ -26,8 +27,21 @@ const BUSY_MS = 50;
 const FOREVER_MS = 2 ** 31 - 1;
 
 export async function runWasm(payload: Payload, opts: HostedOptions): Promise<HostedResult> {
+  checkPlatformAbi(payload);
   const segment = payloadSegment(await payloadTar(payload));
   return new WasmRun(payload, opts, segment).run();
+}
+
+/** An image whose kernel speaks another platform ABI than this engine would
+ *  stop at its kernel's first host call: say so before it starts. Images
+ *  built before the manifest named the ABI are let through. */
+function checkPlatformAbi(payload: Payload): void {
+  const abi = payload.manifest.build?.platformAbi;
+  if (abi === undefined || abi === String(PLATFORM_ABI)) return;
+  throw new ImageError(
+    `the image's kernel speaks platform ABI ${abi} and this mote's hosted engine ABI ${PLATFORM_ABI}: rebuild it with this mote (mote build), or boot it (mote boot runs the image's own boot layer)`,
+    Exit.FormatVersion,
+  );
 }
 
 class WasmRun {
