@@ -269,6 +269,7 @@ function walk(v: unknown, w: Walk): unknown {
   }
   const o = v as object;
   const proto = Object.getPrototypeOf(o);
+  if (w.open.length >= DEEP) return walkDeep(o, proto, w);
   // Plain objects and arrays first: most messages are made of them (neither
   // can be an instance of the kernel's classes below).
   const plain = proto === Object.prototype || proto === null;
@@ -291,17 +292,8 @@ function walk(v: unknown, w: Walk): unknown {
   if (w.open.indexOf(o) !== -1) throw new CopyFail('a cycle (an object that contains itself)');
   w.open.push(o);
   let out: unknown;
-  if (o instanceof Uint8Array && proto === Uint8Array.prototype) {
-    if (o.length >= SHARED_BINARY_MIN) {
-      const b = Binary.from(o);
-      (w.binaries ??= []).push(b);
-      w.size += 32;
-      out = b;
-    } else {
-      w.size += 16 + o.length;
-      out = o.slice();
-    }
-  } else if (o instanceof Date && proto === Date.prototype) {
+  if (o instanceof Uint8Array && proto === Uint8Array.prototype) out = copyBytes(o, w);
+  else if (o instanceof Date && proto === Date.prototype) {
     w.size += 16;
     out = new Date(o.getTime());
   } else if (o instanceof Map && proto === Map.prototype) {
@@ -330,12 +322,210 @@ function walk(v: unknown, w: Walk): unknown {
       throw e;
     }
     out = s;
-  } else {
-    const name = proto && typeof proto.constructor === 'function' ? proto.constructor.name : 'unknown';
-    throw new CopyFail(`an instance of ${name || 'an anonymous class'} (only plain data, Map, Set, Date and Uint8Array travel)`);
-  }
+  } else throw notATerm(proto);
   w.open.pop();
   return out;
+}
+
+/** A shared Binary of bytes from SHARED_BINARY_MIN on, else a copy. */
+function copyBytes(o: Uint8Array, w: Walk): Uint8Array | Binary {
+  if (o.length >= SHARED_BINARY_MIN) {
+    const b = Binary.from(o);
+    (w.binaries ??= []).push(b);
+    w.size += 32;
+    return b;
+  }
+  w.size += 16 + o.length;
+  return o.slice();
+}
+
+function notATerm(proto: { constructor?: unknown } | null): CopyFail {
+  const name = proto && typeof proto.constructor === 'function' ? proto.constructor.name : 'unknown';
+  return new CopyFail(`an instance of ${name || 'an anonymous class'} (only plain data, Map, Set, Date and Uint8Array travel)`);
+}
+
+/** Containers open at which the recursive walk hands over to walkDeep:
+ *  well within any host's stack, past what most messages nest. */
+const DEEP = 32;
+
+const ARRAY = 0;
+const OBJECT = 1;
+const MAP = 2;
+const SET = 3;
+
+/** A container walkDeep has open: where it is in it, and what it made. */
+interface Frame {
+  kind: number;
+  src: object;
+  out: unknown;
+  /** The next element or key (arrays, objects). */
+  i: number;
+  keys: string[] | null;
+  it: Iterator<unknown> | null;
+  /** The key the walk is under: the path, on a failure. */
+  key: string | number;
+  /** A Map's entry: once its key's copy is made (mapKey), its value is
+   *  next, under `label` (the key itself if a string or number). */
+  atValue: boolean;
+  mapKey: unknown;
+  mapValue: unknown;
+  label: string | number;
+}
+
+/** Not a value yet: a container walkDeep opened, its copy to come. */
+const OPENED = Symbol('opened');
+
+/** walk, with its own stack instead of the host's, for what lies past DEEP
+ *  levels: the same copy, size, checks and path, in the same order (each
+ *  getter and trap runs as walk would run it), at any depth. */
+function walkDeep(root: object, rootProto: object | null, w: Walk): unknown {
+  const frames: Frame[] = [];
+  const open = new Set<object>();
+
+  /** Opens `o` if it is a container (OPENED), else copies it as walk does. */
+  const enter = (o: object, proto: object | null): unknown => {
+    const plain = proto === Object.prototype || proto === null;
+    let kind: number;
+    if (plain || (proto === Array.prototype && Array.isArray(o))) kind = plain ? OBJECT : ARRAY;
+    else if (o instanceof Pid || o instanceof Ref || o instanceof Tid || o instanceof Socket) {
+      w.size += 16;
+      return o;
+    } else if (o instanceof Binary) {
+      w.size += 32;
+      (w.binaries ??= []).push(o);
+      return o;
+    } else if (o instanceof Uint8Array && proto === Uint8Array.prototype) return copyBytes(o, w);
+    else if (o instanceof Date && proto === Date.prototype) {
+      w.size += 16;
+      return new Date(o.getTime());
+    } else if (o instanceof Map && proto === Map.prototype) kind = MAP;
+    else if (o instanceof Set && proto === Set.prototype) kind = SET;
+    else throw notATerm(proto);
+    if (open.has(o) || w.open.indexOf(o) !== -1) throw new CopyFail('a cycle (an object that contains itself)');
+    const f: Frame = { kind, src: o, out: null, i: 0, keys: null, it: null, key: '', atValue: false, mapKey: undefined, mapValue: undefined, label: '' };
+    if (kind === OBJECT) {
+      if (Object.getOwnPropertySymbols(o).length > 0) throw new CopyFail('an object with a symbol key');
+      f.out = proto === null ? Object.create(null) : {};
+      f.keys = Object.keys(o);
+      w.size += 16;
+    } else if (kind === ARRAY) {
+      const n = (o as unknown[]).length;
+      f.out = new Array(n);
+      w.size += 16 + 8 * n;
+    } else {
+      w.size += 32;
+      f.out = kind === MAP ? new Map() : new Set();
+      f.it = (o as Iterable<unknown>)[Symbol.iterator]();
+    }
+    frames.push(f);
+    open.add(o);
+    return OPENED;
+  };
+
+  /** walk's cases for a value inside a container. */
+  const child = (x: unknown): unknown => {
+    if (x === null) {
+      w.size += 8;
+      return x;
+    }
+    if (typeof x !== 'object') return walk(x, w);
+    return enter(x, Object.getPrototypeOf(x));
+  };
+
+  /** Puts a finished copy `v` in the container on top. */
+  const put = (f: Frame, v: unknown): void => {
+    if (f.kind === ARRAY) (f.out as unknown[])[f.i++] = v;
+    else if (f.kind === OBJECT) {
+      const k = f.key as string;
+      // An own "__proto__" key must stay a key (see copyObject).
+      if (k === '__proto__') Object.defineProperty(f.out, k, { value: v, writable: true, enumerable: true, configurable: true });
+      else (f.out as Record<string, unknown>)[k] = v;
+      f.i++;
+    } else if (f.kind === MAP) {
+      if (!f.atValue) {
+        f.mapKey = v;
+        f.atValue = true;
+        f.key = f.label;
+      } else {
+        (f.out as Map<unknown, unknown>).set(f.mapKey, v);
+        f.atValue = false;
+        f.mapKey = undefined;
+        f.mapValue = undefined;
+      }
+    } else (f.out as Set<unknown>).add(v);
+  };
+
+  let result = enter(root, rootProto);
+  try {
+    while (frames.length > 0) {
+      const f = frames[frames.length - 1];
+      let x: unknown;
+      if (f.kind === ARRAY) {
+        if (f.i >= (f.out as unknown[]).length) {
+          finish();
+          continue;
+        }
+        f.key = f.i;
+        x = (f.src as unknown[])[f.i];
+        const t = typeof x;
+        // Numbers, booleans and undefined need no walk (sized at the open).
+        if (t === 'number' || t === 'boolean' || t === 'undefined') {
+          put(f, x);
+          continue;
+        }
+      } else if (f.kind === OBJECT) {
+        if (f.i >= f.keys!.length) {
+          finish();
+          continue;
+        }
+        const k = f.keys![f.i];
+        f.key = k;
+        w.size += 8 + k.length;
+        x = (f.src as Record<string, unknown>)[k];
+        const t = typeof x;
+        if (t === 'number' || t === 'boolean' || t === 'undefined') {
+          w.size += 8;
+          put(f, x);
+          continue;
+        }
+      } else if (f.kind === MAP) {
+        if (!f.atValue) {
+          const r = f.it!.next();
+          if (r.done) {
+            finish();
+            continue;
+          }
+          const [k, val] = r.value as [unknown, unknown];
+          f.key = '<map key>';
+          f.label = typeof k === 'string' || typeof k === 'number' ? k : '<map value>';
+          f.mapValue = val;
+          x = k;
+        } else x = f.mapValue;
+      } else {
+        const r = f.it!.next();
+        if (r.done) {
+          finish();
+          continue;
+        }
+        f.key = '<set item>';
+        x = r.value;
+      }
+      const v = child(x);
+      if (v !== OPENED) put(f, v);
+    }
+  } catch (e) {
+    if (e instanceof CopyFail) for (let i = frames.length - 1; i >= 0; i--) e.path.push(frames[i].key);
+    throw e;
+  }
+  return result;
+
+  /** Closes the container on top and puts its copy in the one below. */
+  function finish(): void {
+    const f = frames.pop()!;
+    open.delete(f.src);
+    if (frames.length === 0) result = f.out;
+    else put(frames[frames.length - 1], f.out);
+  }
 }
 
 function copyArray(o: unknown[], w: Walk): unknown[] {
