@@ -324,13 +324,16 @@ class Server<S> {
       }
       return undefined;
     }
+    // A stale timeout (a message overtook it) never happened, as in OTP,
+    // where a timeout is the receive's own: hibernated or idle, the server
+    // stays so, its idle timer still running.
+    if (msg && typeof msg === 'object' && msg.$timeout === TAG && (!this.timer || msg.seq !== this.timerSeq)) return undefined;
     if (this.hibernated) this.hibernated = false;
     if (this.idle) {
       cancelTimer(this.idle);
       this.idle = null;
     }
     if (msg && typeof msg === 'object' && msg.$timeout === TAG) {
-      if (!this.timer || msg.seq !== this.timerSeq) return undefined; // stale
       this.timer = null;
       msg = 'timeout';
     } else if (this.timer) {
