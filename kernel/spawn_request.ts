@@ -2,7 +2,9 @@
  * erlang:spawn_request/2 and spawn_request_abandon/1: a spawn that answers
  * with a message. `spawnRequest(body, opts)` returns a request id (a Ref)
  * and the caller gets `{ type: 'spawn_reply', ref, ok: pid }` (or
- * `{ ..., error: reason }`), `type` being `replyTag` if given. With
+ * `{ ..., error: 'system_limit' }` if the heap had no room for the process:
+ * the kernel has no process count limit), `type` being `replyTag` if given.
+ * Bad options throw at the call, as OTP's badarg. With
  * `monitor`, the monitor's ref is the request id, and its DOWN comes after
  * the reply; with `link`, the link is in place before the reply.
  *
@@ -17,6 +19,7 @@ import { monitor as monitorProc } from './signals.ts';
 import { addAlias } from './alias.ts';
 import { spawn, type SpawnOptions, type MonitorOptions } from './process_api.ts';
 import { markReceive, lastMessage } from './receive.ts';
+import { isOutOfMemory } from './reasons.ts';
 
 export interface SpawnRequestOptions extends SpawnOptions {
   /** Monitor the new process; the monitor's ref is the request id. An
@@ -46,7 +49,18 @@ export function spawnRequest(body: () => unknown, opts?: SpawnRequestOptions): R
   }
   const last = lastMessage(p);
   const ref = new Ref();
-  const pid = spawn(body, spawnOpts);
+  let pid: Pid;
+  try {
+    pid = spawn(body, spawnOpts);
+  } catch (e) {
+    // A bad option throws above or in spawn's checks (OTP's badarg); past
+    // them, what fails is the process itself, the heap with no room for
+    // it: an error reply, as OTP's for a spawn the system cannot make.
+    if (!isOutOfMemory(e)) throw e;
+    if (reply === 'yes' || reply === 'error_only') deliver(p, { type: replyTag, ref, error: 'system_limit' } satisfies SpawnReply);
+    markReceive(p, ref, last);
+    return ref;
+  }
   if (monitor) {
     monitorProc(p, procs.get(pid.id), pid, null, ref);
     const mode = typeof monitor === 'object' ? monitor.alias : undefined;
