@@ -9,6 +9,7 @@ import { die, reasonOf, isOutOfMemory, ProcessExit } from './signals.ts';
 import { config } from './tunables.ts';
 import { guardPassed } from './guard.ts';
 import { outOfMemory, nodeOutOfMemory } from './out_of_memory.ts';
+import { spendReserve } from './oom_reserve.ts';
 import { now } from './clock.ts';
 import * as logger from './logger.ts';
 import { errorText } from './inspect.ts';
@@ -42,11 +43,22 @@ export function crash(p: Proc, e: unknown): void {
   try {
     // Die first: that frees the process's heap, which the log line may need.
     die(p, reason);
-    if (!(e instanceof ProcessExit)) logger.error(`process ${p.pid} crashed:`, e instanceof Error ? errorText(e) : e);
+    sayCrash(p, e);
   } catch (e2) {
     // No room to record the death, or to say so: as outOfMemory.
     if (!isOutOfMemory(e2)) throw e2;
-    if (p.alive) outOfMemory(p);
-    else nodeOutOfMemory();
+    if (p.alive) return outOfMemory(p);
+    // Dead, with no room for its line (the heap is full of what others
+    // hold): the kernel's reserve gives room for one more try.
+    spendReserve();
+    try {
+      sayCrash(p, e);
+    } catch {
+      nodeOutOfMemory();
+    }
   }
+}
+
+function sayCrash(p: Proc, e: unknown): void {
+  if (!(e instanceof ProcessExit)) logger.error(`process ${p.pid} crashed:`, e instanceof Error ? errorText(e) : e);
 }
