@@ -43,7 +43,7 @@ function checkLimit(what: string, name: string, v: unknown): number {
   return v;
 }
 
-function newProc(what: string, opts: SpawnOptions | undefined): Proc {
+function newProc(what: string, opts: SpawnOptions | undefined, body: (() => unknown) | null, handler: Handler | null): Proc {
   if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new TypeError(`${what}: options must be an object`);
   const parent = caller();
   if (opts?.link && !parent) throw new Error(`${what}: link needs a calling process`);
@@ -56,18 +56,28 @@ function newProc(what: string, opts: SpawnOptions | undefined): Proc {
   if (maxHeap !== 0) p.maxHeapSize = maxHeap;
   if (maxMbox !== 0) p.maxMailboxLen = maxMbox;
   if (opts?.trapExit === true) p.trapExit = true;
+  if (handler !== null) p.handler = handler;
+  p.start = body;
   procs.set(p.pid.id, p);
-  if (opts?.link && parent) linkProcs(parent, p);
+  try {
+    if (opts?.link && parent) linkProcs(parent, p);
+    if (body !== null) enqueue(p);
+  } catch (e) {
+    // Atomic: what failed after the insert (an allocation: the link's set,
+    // the run queue's slot) leaves no process that would never run.
+    procs.delete(p.pid.id);
+    parent?.links?.delete(p);
+    p.start = null;
+    p.alive = false;
+    throw e;
+  }
   return p;
 }
 
 /** Starts a process running `body` (usually an async function). */
 export function spawn(body: () => unknown, opts?: SpawnOptions): Pid {
   if (typeof body !== 'function') throw new TypeError(`spawn: body must be a function, got ${typeof body}`);
-  const p = newProc('spawn', opts);
-  p.start = body;
-  enqueue(p);
-  return p.pid;
+  return newProc('spawn', opts, body, null).pid;
 }
 
 export function spawnLink(body: () => unknown, opts?: SpawnOptions): Pid {
@@ -97,8 +107,7 @@ export function spawnMonitor(body: () => unknown, opts?: SpawnMonitorOptions): {
  * If init throws, the process dies with that error and it is rethrown.
  */
 export function spawnHandler(handler: Handler, init: (() => void) | null, opts?: SpawnOptions): Pid {
-  const p = newProc('spawnHandler', opts);
-  p.handler = handler;
+  const p = newProc('spawnHandler', opts, null, handler);
   if (init) {
     try {
       runAs(p, init);
