@@ -1,89 +1,192 @@
 /**
- * The key order of an ordered_set table: a B+ tree (sorted-btree) from key
- * to row. The table finds a row by its key through its hash (ets_table.ts);
- * the tree is walked only for order: first, last, next, prev and scans.
- * Chosen over a treap, a red-black tree (js-sdsl, bintrees) and a persistent
- * one (functional-red-black-tree) by bench on QuickJS: a quarter of their
- * bytes per entry (56 against 208 to 320 on x86-64), the fastest deletes,
- * walks and inserts in random order (bench/kernel/scale.ts, kernel/README.md).
+ * The key order of an ordered_set table. The table finds a row by its key
+ * through its hash (ets_table.ts); the order is asked only by first, last,
+ * next, prev and scans, so it is kept lazily: a new row waits in `pending`,
+ * unsorted, and the next question of order sorts what waits and puts it in
+ * (settle). Filling a table costs a push per row, and a fill then a walk
+ * costs one sort and a B+ tree built in O(n), not a tree insert per row.
+ *
+ * The order lives in a B+ tree (sorted-btree, ets_btree.ts), chosen over a
+ * treap and red-black trees by bench on QuickJS: a quarter of their bytes
+ * per entry, the fastest deletes and walks. Its code loads only at the
+ * first ordered_set (an import(), through loadOptional): an app without one
+ * pays nothing for it. Until it is in (a job later), or if it cannot load,
+ * the order is a sorted array, rebuilt by a merge at each settle.
  */
-import * as sortedBtree from 'sorted-btree';
+import type { Row } from './ets_table.ts';
+import { compareKeys, type Key } from './ets_keys.ts';
+import { loadOptional } from './optional.ts';
+import type { BTree } from './ets_btree.ts';
 
-/** What KeyOrder uses of sorted-btree's BTree. */
-interface BTree<K, V> {
-  readonly size: number;
-  get(key: K): V | undefined;
-  set(key: K, value: V): boolean;
-  delete(key: K): boolean;
-  minKey(): K | undefined;
-  maxKey(): K | undefined;
-  nextHigherKey(key: K): K | undefined;
-  nextLowerKey(key: K): K | undefined;
-  entries(lowestKey?: K): IterableIterator<[K, V]>;
-  entriesReversed(): IterableIterator<[K, V]>;
+type Trees = typeof import('./ets_btree.ts');
+
+let trees: Trees | null = null;
+let loading = false;
+
+function loadTrees(): void {
+  if (loading) return;
+  loading = true;
+  // Refused or failed (a line says so): the sorted array stays the order.
+  void loadOptional('ordered_set', () => import('./ets_btree.ts')).then(
+    (m) => void (trees = m),
+    () => undefined,
+  );
 }
-type BTreeClass = new <K, V>(entries: undefined, compare: (a: K, b: K) => number) => BTree<K, V>;
 
-// A CommonJS module whose class is `exports.default`: an importer that
-// honours __esModule finds the class as the namespace's default, one in a
-// "type": "module" package (esbuild, Node, vitest) finds the exports object
-// there, and the class one level down. (TypeScript too types the two apart.)
-const exported = (sortedBtree as unknown as { default: BTreeClass | { default: BTreeClass } }).default;
-const BTree: BTreeClass = typeof exported === 'function' ? exported : exported.default;
+/** A settle of this many new rows or more, against a tree a quarter their
+ *  number or less, builds the tree anew from both (O(n)) rather than
+ *  putting each in (O(k log n)). */
+const REBUILD = 4;
 
-export class KeyOrder<K, V> {
-  private readonly tree: BTree<K, V>;
-  constructor(private readonly cmp: (a: K, b: K) => number) {
-    this.tree = new BTree<K, V>(undefined, cmp);
+export class KeyOrder {
+  private tree: BTree<Key, Row> | null = null;
+  /** The order while the tree's module is not in: sorted, never changed in
+   *  place (a walk in progress keeps the array it started on). */
+  private sorted: Row[] = [];
+  /** Rows added since the last settle, in no order; some may be dead since. */
+  private pending: Row[] = [];
+  /** A row of `sorted` died since the last settle. */
+  private holes = false;
+  /** Live rows. */
+  size = 0;
+
+  constructor() {
+    loadTrees();
   }
 
-  get size(): number {
-    return this.tree.size;
+  /** A new row: its key is in no live row of the order. */
+  add(row: Row): void {
+    this.pending.push(row);
+    this.size++;
+    // Rows added and deleted and never asked for order would pile up.
+    if (this.pending.length > 2 * this.size + 1024) this.settle();
   }
 
-  get(key: K): V | undefined {
-    return this.tree.get(key);
-  }
-
-  set(key: K, value: V): void {
-    this.tree.set(key, value);
-  }
-
-  delete(key: K): boolean {
-    return this.tree.delete(key);
+  /** A row that left the table (the caller marked it dead). */
+  remove(row: Row): void {
+    this.size--;
+    if (this.tree) this.tree.delete(row.key); // nothing if it still waits
+    else this.holes = true;
   }
 
   /** Smallest key, or undefined. */
-  first(): K | undefined {
-    return this.tree.minKey();
+  first(): Key | undefined {
+    this.settle();
+    return this.tree ? this.tree.minKey() : this.sorted[0]?.key;
   }
 
-  last(): K | undefined {
-    return this.tree.maxKey();
+  last(): Key | undefined {
+    this.settle();
+    return this.tree ? this.tree.maxKey() : this.sorted[this.sorted.length - 1]?.key;
   }
 
   /** Smallest key strictly greater than `key`, or undefined. */
-  next(key: K): K | undefined {
-    return this.tree.nextHigherKey(key);
+  next(key: Key): Key | undefined {
+    this.settle();
+    return this.tree ? this.tree.nextHigherKey(key) : this.sorted[above(this.sorted, key)]?.key;
   }
 
   /** Greatest key strictly smaller than `key`, or undefined. */
-  prev(key: K): K | undefined {
-    return this.tree.nextLowerKey(key);
+  prev(key: Key): Key | undefined {
+    this.settle();
+    return this.tree ? this.tree.nextLowerKey(key) : this.sorted[below(this.sorted, key) - 1]?.key;
   }
 
-  /** In key order; with `after`, only the keys greater than it (found in
-   *  O(log n), so a scan can resume where it stopped). */
-  *entries(after?: K): Generator<[K, V]> {
-    const it = this.tree.entries(after);
-    let e = it.next();
-    // The tree starts at `after` itself when it holds it.
-    if (after !== undefined && !e.done && this.cmp(e.value[0], after) === 0) e = it.next();
-    for (; !e.done; e = it.next()) yield e.value;
+  /** The rows in key order; with `after`, only those with greater keys
+   *  (found in O(log n), so a scan can resume where it stopped). */
+  *rows(after?: Key): Generator<Row> {
+    this.settle();
+    if (this.tree) {
+      const it = this.tree.entries(after);
+      let e = it.next();
+      // The tree starts at `after` itself when it holds it.
+      if (after !== undefined && !e.done && compareKeys(e.value[0], after) === 0) e = it.next();
+      // A tree built anew during the walk leaves this one as it was: skip
+      // what died since.
+      for (; !e.done; e = it.next()) if (!e.value[1].dead) yield e.value[1];
+      return;
+    }
+    const a = this.sorted;
+    for (let i = after === undefined ? 0 : above(a, after); i < a.length; i++) if (!a[i].dead) yield a[i];
   }
 
-  /** In reverse key order. */
-  *entriesReversed(): Generator<[K, V]> {
-    yield* this.tree.entriesReversed();
+  /** The rows in reverse key order. */
+  *rowsReversed(): Generator<Row> {
+    this.settle();
+    if (this.tree) {
+      for (const e of this.tree.entriesReversed()) if (!e[1].dead) yield e[1];
+      return;
+    }
+    const a = this.sorted;
+    for (let i = a.length - 1; i >= 0; i--) if (!a[i].dead) yield a[i];
   }
+
+  /** Puts the waiting rows in the order. */
+  private settle(): void {
+    if (this.pending.length === 0 && !this.holes && (this.tree || !trees)) return;
+    const fresh = sortRows(this.pending.filter((r) => !r.dead));
+    this.pending = [];
+    if (this.tree && fresh.length * REBUILD < this.tree.size) {
+      // (fresh may be empty: every waiting row died.)
+      for (const r of fresh) this.tree.set(r.key, r);
+      return;
+    }
+    const old = this.tree ? this.tree.valuesArray() : this.holes ? this.sorted.filter((r) => !r.dead) : this.sorted;
+    const all = old.length === 0 ? fresh : merge(old, fresh);
+    this.holes = false;
+    if (trees) {
+      this.tree = all.length > 0 ? trees.bulkLoad(all.map((r) => r.key), all, compareKeys) : trees.emptyTree<Key, Row>(compareKeys);
+      this.sorted = [];
+    } else this.sorted = all;
+  }
+}
+
+/** `rows` sorted by key, in place: ascending keys (the common fill) are
+ *  seen in one pass, and number keys compare without compareKeys. */
+function sortRows(rows: Row[]): Row[] {
+  let numbers = true;
+  let ordered = true;
+  for (let i = 0; i < rows.length; i++) {
+    const k = rows[i].key;
+    if (typeof k !== 'number') numbers = false;
+    if (i > 0 && ordered && compareKeys(rows[i - 1].key, k) > 0) ordered = false;
+  }
+  if (ordered) return rows;
+  return rows.sort(numbers ? (a, b) => (a.key as number) - (b.key as number) : (a, b) => compareKeys(a.key, b.key));
+}
+
+/** Two sorted arrays of rows with no key in common, as one. */
+function merge(a: Row[], b: Row[]): Row[] {
+  const out = new Array<Row>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) out[n++] = compareKeys(a[i].key, b[j].key) < 0 ? a[i++] : b[j++];
+  while (i < a.length) out[n++] = a[i++];
+  while (j < b.length) out[n++] = b[j++];
+  return out;
+}
+
+/** The index of the first row whose key is greater than `key`. */
+function above(a: Row[], key: Key): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareKeys(a[mid].key, key) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The index of the first row whose key is not smaller than `key`. */
+function below(a: Row[], key: Key): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareKeys(a[mid].key, key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -8,7 +8,7 @@ import { holdBinaries, releaseBinaries } from './binaries.ts';
 import { Pid, Tid, type Copied } from './term.ts';
 import { termEq } from './term_eq.ts';
 import { KeyOrder } from './ets_order.ts';
-import { compareKeys, keyId, type Key } from './ets_keys.ts';
+import { keyId, type Key } from './ets_keys.ts';
 import { onDeath } from './signals.ts';
 import { deliver } from './mailbox.ts';
 import { chargedTo, deaths, roomFor } from './pressure.ts';
@@ -39,8 +39,9 @@ export interface TableOptions {
 export interface Row {
   key: Key;
   vals: Copied[];
-  /** Deleted while the table was fixed (ets_fix.ts): kept in place, so
-   *  that a walk can step past it, but no longer in the table. */
+  /** No longer in the table: deleted while a hash table was fixed
+   *  (ets_fix.ts), kept in place so that a walk can step past it; or
+   *  deleted from an ordered_set, whose order may still hold it a while. */
   dead?: true;
 }
 
@@ -54,7 +55,7 @@ export class Table {
    *  one key never walks the order. */
   hash = new Map<unknown, Row>();
   /** ordered_set only: the same rows in key order. */
-  tree: KeyOrder<Key, Row> | null;
+  tree: KeyOrder | null;
   bytes = 0;
   count = 0;
   maxMemory = 0;
@@ -73,7 +74,7 @@ export class Table {
     public owner: Proc | null,
     public heir: { proc: Proc; data: Copied } | null,
   ) {
-    this.tree = type === 'ordered_set' ? new KeyOrder<Key, Row>(compareKeys) : null;
+    this.tree = type === 'ordered_set' ? new KeyOrder() : null;
   }
   row(k: Key): Row | undefined {
     const r = this.hash.get(typeof k === 'number' ? k : keyId(k));
@@ -81,21 +82,17 @@ export class Table {
   }
   /** Every row; for ordered_set, with `after`, those with greater keys only. */
   rows(after?: Key): Iterable<Row> {
-    if (this.tree) return mapIter(this.tree.entries(after), (e) => e[1]);
+    if (this.tree) return this.tree.rows(after);
     return this.ghosts > 0 ? live(this.hash.values()) : this.hash.values();
   }
   /** Every row, last first. O(n) extra for the hash types (a copy of the order). */
   rowsReversed(): Iterable<Row> {
-    return this.tree ? mapIter(this.tree.entriesReversed(), (e) => e[1]) : [...this.rows()].reverse();
+    return this.tree ? this.tree.rowsReversed() : [...this.rows()].reverse();
   }
 }
 
 function* live(rows: Iterable<Row>): Generator<Row> {
   for (const r of rows) if (!r.dead) yield r;
-}
-
-function* mapIter<A, B>(it: Iterable<A>, f: (a: A) => B): Generator<B> {
-  for (const a of it) yield f(a);
 }
 
 export const tables = new Map<number, Table>();
@@ -134,7 +131,8 @@ onDeath.push((p: Proc, _r: Reason) => {
 });
 
 export function drop(t: Table): void {
-  for (const r of t.rows()) for (const v of r.vals) if (v.binaries) releaseBinaries(v.binaries);
+  // The hash holds every row (no order needed: an ordered_set is not settled).
+  for (const r of t.hash.values()) for (const v of r.vals) if (v.binaries) releaseBinaries(v.binaries);
   tables.delete(t.tid.id);
   if (t.name !== null) named.delete(t.name);
   if (t.owner) owned.get(t.owner)?.delete(t);
@@ -173,7 +171,7 @@ export function put(t: Table, key: Key, val: Copied): void {
     if (r !== undefined) t.ghosts--; // back where it was deleted (ets_fix.ts)
     const row: Row = { key, vals: [val] };
     t.hash.set(id, row);
-    if (t.tree) t.tree.set(key, row);
+    if (t.tree) t.tree.add(row);
   } else if (t.type === 'set' || t.type === 'ordered_set') {
     // In place, as replaceValue writes: the row keeps its one array.
     for (let i = 0; i < r.vals.length; i++) remove(t, r.vals[i]);
@@ -197,7 +195,8 @@ export function removeRow(t: Table, r: Row): void {
   if (t.tree) {
     // A walk of an ordered_set goes by key: nothing to keep in place.
     t.hash.delete(keyId(r.key));
-    t.tree.delete(r.key);
+    r.dead = true; // it may still wait to be put in the order
+    t.tree.remove(r);
   } else if (t.fixes) {
     // Fixed: the row stays where it is, dead, until the last unfix.
     r.vals = [];
