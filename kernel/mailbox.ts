@@ -11,6 +11,12 @@ import { copyTerm, type Copied } from './term.ts';
 
 let arrival: (p: Proc, m: Copied) => void = () => {};
 
+/** A drained mailbox's array, emptied, for the next process whose mailbox
+ *  fills: a ping-pong drains and refills a mailbox at every message, and a
+ *  new array (with its first growth) costs QuickJS more than the rest of
+ *  the queueing. One at most, so no idle process keeps one. */
+let spareBox: Copied[] | null = null;
+
 /** Sets what a message's arrival sets off (once, by the layer above). */
 export function onArrival(fn: (p: Proc, m: Copied) => void): void {
   arrival = fn;
@@ -19,8 +25,12 @@ export function onArrival(fn: (p: Proc, m: Copied) => void): void {
 /** Queues an already-copied message. */
 export function enqueueMessage(p: Proc, m: Copied): void {
   if (!p.alive) return;
-  if (p.mailbox === EMPTY) p.mailbox = [];
-  p.mailbox.push(m);
+  let box = p.mailbox;
+  if (box === EMPTY) {
+    box = p.mailbox = spareBox ?? [];
+    spareBox = null;
+  }
+  box[box.length] = m; // push without a call
   p.queuedBytes += m.size;
   if (m.binaries) holdBinaries(m.binaries);
   arrival(p, m);
@@ -34,24 +44,34 @@ export function deliver(p: Proc, value: unknown): void {
 
 /** Takes message `i` (an index >= head) out of the mailbox. */
 export function takeMessage(p: Proc, i: number): Copied {
-  const m = p.mailbox[i];
-  if (i === p.head) {
-    p.mailbox[i] = undefined as unknown as Copied;
-    p.head++;
-    if (p.head > 1024 && p.head * 2 > p.mailbox.length) {
-      p.mailbox = p.mailbox.slice(p.head);
-      if (p.waiter) {
-        p.waiter.scanned -= p.head;
-        if (p.waiter.found >= 0) p.waiter.found -= p.head;
+  const box = p.mailbox;
+  const m = box[i];
+  const head = p.head;
+  if (i === head) {
+    if (head + 1 === box.length) {
+      // The last one: the mailbox is empty again, its array kept for the next.
+      box.length = 0;
+      if (spareBox === null) spareBox = box;
+      p.mailbox = EMPTY;
+      if (head !== 0) p.head = 0;
+    } else {
+      box[i] = undefined as unknown as Copied;
+      p.head = head + 1;
+      if (head >= 1024 && (head + 1) * 2 > box.length) {
+        p.mailbox = box.slice(head + 1);
+        if (p.waiter) {
+          p.waiter.scanned -= head + 1;
+          if (p.waiter.found >= 0) p.waiter.found -= head + 1;
+        }
+        p.head = 0;
       }
-      p.head = 0;
     }
   } else {
-    p.mailbox.splice(i, 1);
-  }
-  if (p.head === p.mailbox.length) {
-    p.mailbox = EMPTY;
-    p.head = 0;
+    box.splice(i, 1);
+    if (head === box.length) {
+      p.mailbox = EMPTY;
+      p.head = 0;
+    }
   }
   p.queuedBytes -= m.size;
   if (m.binaries) releaseBinaries(m.binaries);

@@ -13,7 +13,7 @@
 import { addTimer, removeTimer } from './timers.ts';
 import { Proc, me, state, spare, TIMEOUT, type Timeout, type Waiter } from './process.ts';
 import { compileMatchers, type KeyTest, type Matcher } from './match.ts';
-import type { Ref, Copied } from './term.ts';
+import { recycle, type Ref, type Copied } from './term.ts';
 import { takeMessage, onArrival } from './mailbox.ts';
 import { onDeath } from './signals.ts';
 import { grew } from './pressure.ts';
@@ -55,20 +55,25 @@ export function receive(matchers: Matcher | Matcher[] | null, opts: ReceiveOptio
 export function receiveAny(): Promise<unknown> {
   const p = state.current;
   if (p === null || !p.alive || !p.busy) return receiveSome(null, undefined); // its errors
-  if (p.head < p.mailbox.length && mayGoOn(p)) {
+  const head = p.head;
+  const queued = p.mailbox.length;
+  if (head < queued && mayGoOn(p)) {
     charge(p);
-    return EnginePromise.resolve(takeMessage(p, p.head).value);
+    const m = takeMessage(p, head);
+    const value = m.value;
+    recycle(m);
+    return EnginePromise.resolve(value);
   }
   const promise = new EnginePromise(captureResolve);
-  const found = p.head < p.mailbox.length ? p.head : -1;
+  const found = head < queued ? head : -1;
   let w = spare.waiter;
   if (w !== null) {
     spare.waiter = null;
-    w.scanned = p.mailbox.length;
+    w.scanned = queued;
     w.found = found;
     w.timedOut = false;
     w.resolve = captured!;
-  } else w = { test: null, scanned: p.mailbox.length, found, timedOut: false, timer: 0, resolve: captured! };
+  } else w = { test: null, scanned: queued, found, timedOut: false, timer: 0, resolve: captured! };
   captured = null;
   p.waiter = w;
   blocked(p);
@@ -97,7 +102,10 @@ function receiveSome(matchers: Matcher | Matcher[] | null, opts: ReceiveOptions 
   // Taken at once (no switch) while the slice lasts.
   if (found >= 0 && mayGoOn(p)) {
     charge(p);
-    return EnginePromise.resolve(takeMessage(p, found).value);
+    const m = takeMessage(p, found);
+    const value = m.value;
+    recycle(m);
+    return EnginePromise.resolve(value);
   }
   // A poll (after 0, or sleep(0)) costs a reduction like any receive, so a
   // polling loop still yields when its slice is spent, or has run its time.
@@ -203,31 +211,19 @@ onArrival((p, m) => {
   grew(m.size);
   if (!p.alive) return;
   const w = p.waiter;
-  // The common case inline: a receive of any message, waiting.
-  if (w !== null && w.test === null && w.found < 0 && !w.timedOut) {
-    if (w.scanned < p.mailbox.length) {
-      w.found = w.scanned; // what scan finds with no test
+  if (w === null) {
+    if (p.handler !== null && !p.busy) enqueue(p);
+  } else if (w.found < 0 && !w.timedOut) {
+    const n = p.mailbox.length;
+    // The common case inline: a receive of any message finds what arrived.
+    const i = w.test === null ? (w.scanned < n ? w.scanned : -1) : scan(p, w.test, w.scanned);
+    w.scanned = n;
+    if (i >= 0) {
+      w.found = i;
       if (!p.busy) enqueue(p);
     }
-    w.scanned = p.mailbox.length;
-  } else wake(p);
-});
-
-function wake(p: Proc): void {
-  const w = p.waiter;
-  if (w) {
-    if (w.found < 0 && !w.timedOut) {
-      const i = scan(p, w.test, w.scanned);
-      w.scanned = p.mailbox.length;
-      if (i >= 0) {
-        w.found = i;
-        if (!p.busy) enqueue(p);
-      }
-    }
-  } else if (p.handler && !p.busy) {
-    enqueue(p);
   }
-}
+});
 
 /** A dead process waits no more. */
 onDeath.push((p: Proc) => {

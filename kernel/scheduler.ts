@@ -29,6 +29,7 @@
 import { addTimer, removeTimer, dueOther, type TimerId } from './timers.ts';
 import { Proc, state, spare, TIMEOUT, type Handler, type Waiter } from './process.ts';
 import { takeMessage } from './mailbox.ts';
+import { recycle } from './term.ts';
 import { die, isOutOfMemory } from './signals.ts';
 import { heapShort, relieve } from './pressure.ts';
 import { config } from './tunables.ts';
@@ -120,10 +121,39 @@ export function mayPollOn(p: Proc): boolean {
 
 /** p waits in receive: let the next process run. */
 export function blocked(p: Proc): void {
-  const wasInFlight = inFlight === p;
   const t = clockAtSwitch();
-  endSlice(p, t);
-  if (wasInFlight) runLoop(true, t);
+  if (inFlight !== p) return endSlice(p, t);
+  // endSlice and release inline, for the process whose slice this was.
+  p.busy = false;
+  inFlight = null;
+  if (state.current === p) state.current = null;
+  if (p.alive) {
+    const ms = t - p.sliceStart;
+    if (ms > config.runawayMs) runaway(p, ms);
+    else {
+      const w = p.waiter;
+      if (w !== null && (w.found >= 0 || w.timedOut)) enqueue(p);
+    }
+  }
+  // The switch's common case, runLoop's first step inline: the next process
+  // is a waiter whose message came. Anything else is runLoop's to run.
+  if (!looping && handedOver === null && queuedCount > 0 && budget > 0 && !state.halted && !dueOther(t, turnTimer)) {
+    const q = take();
+    const w = q.alive ? q.waiter : null;
+    if (w === null || w.found < 0 || w.timer !== 0) handedOver = q; // still queued: runLoop takes it first
+    else {
+      q.queued = false;
+      try {
+        resumeFound(q, w, t);
+      } catch (e) {
+        lost(q, e);
+        return runLoop(true);
+      }
+      if (!turnArmed) armTurnOrStop();
+      return;
+    }
+  }
+  runLoop(true, t);
 }
 
 // A process's JS must never run on another's stack (p's receive, or the
@@ -211,31 +241,59 @@ function turn(): void {
 export function runLoop(onCallersStack = false, t = NaN): void {
   if (looping || state.halted) return;
   looping = true;
-  try {
-    while (inFlight === null && budget > 0 && (handedOver !== null || queuedCount > 0) && !state.halted) {
-      if (t !== t) t = clockAtSwitch(); // NaN: not read for this switch yet
-      if (dueOther(t, turnTimer)) break;
-      const p = handedOver ?? take();
-      handedOver = null;
-      if (onCallersStack && p.alive && (p.start !== null || (p.waiter === null && p.handler !== null))) {
-        // Its step would run its JS at once (a body's start, a handler's
-        // message), not a waiter's resolve: the driver's job runs it.
-        handedOver = p;
-        wakeDriver();
-        break;
+  // One try for the whole loop (a try per step costs QuickJS more than the
+  // step's checks): `stepping` is the process whose step failed, if any.
+  let stepping: Proc | null = null;
+  for (;;) {
+    try {
+      while (inFlight === null && budget > 0 && (handedOver !== null || queuedCount > 0) && !state.halted) {
+        if (t !== t) t = clockAtSwitch(); // NaN: not read for this switch yet
+        if (dueOther(t, turnTimer)) break;
+        let p = handedOver;
+        if (p !== null) handedOver = null;
+        else p = take();
+        if (!p.alive) {
+          p.queued = false;
+          continue;
+        }
+        const w = p.waiter;
+        if (w !== null && w.found >= 0 && w.timer === 0) {
+          // The message path's common case: a waiter whose message came.
+          p.queued = false;
+          stepping = p;
+          resumeFound(p, w, t);
+        } else if (onCallersStack && (p.start !== null || (w === null && p.handler !== null))) {
+          // Its step would run its JS at once (a body's start, a handler's
+          // message), not a waiter's resolve: the driver's job runs it.
+          handedOver = p;
+          wakeDriver();
+          break;
+        } else {
+          p.queued = false;
+          stepping = p;
+          step(p, t);
+        }
+        stepping = null;
+        t = NaN;
       }
-      p.queued = false;
-      if (!p.alive) continue;
-      try {
-        step(p, t);
-      } catch (e) {
-        lost(p, e);
-      }
+      break;
+    } catch (e) {
+      const p = stepping;
+      stepping = null;
       t = NaN;
+      if (p === null) {
+        looping = false;
+        throw e;
+      }
+      try {
+        lost(p, e);
+      } catch (e2) {
+        looping = false;
+        throw e2;
+      }
     }
-  } finally {
-    looping = false;
   }
+  looping = false;
   if (state.halted) return;
   if (!turnArmed && (inFlight !== null || handedOver !== null || queuedCount > 0)) armTurnOrStop();
   if (inFlight === null && handedOver === null) {
@@ -302,29 +360,36 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   return v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function';
 }
 
+/** A waiter whose message came (and has no timer) resumes with it, for one
+ *  reduction: step's common case, which runLoop calls itself. */
+function resumeFound(p: Proc, w: Waiter, t: number): void {
+  state.current = p;
+  p.sliceLeft = config.sliceReductions - 1;
+  p.sliceStart = t;
+  armGuard(t, tripped);
+  p.waiter = null;
+  const m = takeMessage(p, w.found);
+  p.busy = true;
+  inFlight = p;
+  p.reductions++;
+  budget--;
+  const resolve = w.resolve;
+  // Nothing refers to w any more (it had no timer): the next receive may reuse it.
+  w.test = null;
+  w.resolve = ignore;
+  spare.waiter = w;
+  const value = m.value;
+  recycle(m);
+  resolve(value);
+}
+
 function step(p: Proc, t: number): void {
   state.current = p;
   p.sliceLeft = config.sliceReductions;
   p.sliceStart = t;
   armGuard(t, tripped);
   const w = p.waiter;
-  if (w !== null && w.found >= 0 && w.timer === 0) {
-    // The message path's common case: a waiter whose message came.
-    p.waiter = null;
-    const value = takeMessage(p, w.found).value;
-    state.current = p;
-    p.busy = true;
-    inFlight = p;
-    p.sliceLeft--;
-    p.reductions++;
-    budget--;
-    const resolve = w.resolve;
-    // Nothing refers to w any more (it had no timer): the next receive may reuse it.
-    w.test = null;
-    w.resolve = ignore;
-    spare.waiter = w;
-    resolve(value);
-  } else if (p.start) startBody(p, p.start);
+  if (p.start) startBody(p, p.start);
   else if (w) resumeWaiter(p, w);
   else if (p.handler) runHandler(p, p.handler);
   else endSlice(p);
