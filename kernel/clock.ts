@@ -1,9 +1,9 @@
 /**
  * The clock the scheduler reads at each switch between processes.
  *
- * Host calls are not free (about 5 us each on quickjs-emscripten, where
- * Date.now() is native and costs ~0.2 us), and a ping-pong switches on every
- * message. So a switch reads the host clock again only once Date.now()'s
+ * A host call costs more than Date.now(), which the engine answers without
+ * leaving JS (on the retired quickjs-emscripten, 5 us against 0.2 us), and a
+ * ping-pong switches on every message. So a switch reads the host clock again only once Date.now()'s
  * millisecond has moved, or every 64th switch (should Date.now() stand
  * still); otherwise the last reading stands, at most about a millisecond old.
  * A runaway (runawayMs of wall time) always moves Date.now(), so it is always
