@@ -3,8 +3,11 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: {
-    // kernel/web/url.ts's library, which the builder's bundle makes (builder/web-vendor.ts).
-    alias: { 'mote-vendor:url': fileURLToPath(new URL('./tests/support/vendor-url.ts', import.meta.url)) },
+    // kernel/web/url.ts's and kernel/ets_btree.ts's libraries, which the builder's bundle makes (builder/web-vendor.ts).
+    alias: {
+      'mote-vendor:url': fileURLToPath(new URL('./tests/support/vendor-url.ts', import.meta.url)),
+      'mote-vendor:btree': fileURLToPath(new URL('./tests/support/vendor-btree.ts', import.meta.url)),
+    },
   },
   test: {
     include: ['tests/**/*.test.ts'],

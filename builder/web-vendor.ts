@@ -1,5 +1,6 @@
-// The Web APIs that come from CommonJS libraries, made into one ES module
-// that runs nothing until asked (kernel/web/url.ts imports `mote-vendor:url`).
+// The CommonJS libraries the kernel uses, each made into one ES module
+// that runs nothing until asked (kernel/web/url.ts imports `mote-vendor:url`,
+// kernel/ets_btree.ts `mote-vendor:btree`).
 // A CommonJS require() anywhere in a bundle makes esbuild wrap every module
 // in a lazy initializer, injected files and all: even hello then carried
 // 4 KB of wrappers and ~700 more code blocks for QEMU to translate at boot.
@@ -7,9 +8,11 @@
 // at the first call, and an app that never calls it drops it whole.
 import type { Plugin } from 'esbuild';
 
-/** What each vendor module gives, from which library entry points. */
+/** What each vendor module gives, from which library entry points: the
+ *  entry's default export, or the one named after a '#'. */
 const VENDORED: Record<string, Record<string, string>> = {
   url: { URL: 'core-js-pure/web/url.js', URLSearchParams: 'core-js-pure/web/url-search-params.js' },
+  btree: { BTree: 'sorted-btree/b+tree.js', bulkLoad: 'sorted-btree/extended/bulkLoad.js#bulkLoad' },
 };
 
 const cache = new Map<string, string>();
@@ -19,9 +22,14 @@ async function vendorModule(name: string, resolveDir: string): Promise<string> {
   if (hit !== undefined) return hit;
   const esbuild = await import('esbuild');
   const parts = Object.entries(VENDORED[name]!);
-  const entry = parts.map(([exported, path]) => `export { default as ${exported} } from ${JSON.stringify(path)};`).join('\n');
+  const entry = parts.map(([exported, spec]) => {
+    const [path, name = 'default'] = spec.split('#');
+    return `export { ${name} as ${exported} } from ${JSON.stringify(path)};`;
+  }).join('\n');
   const r = await esbuild.build({
     stdin: { contents: entry, resolveDir, loader: 'js' },
+    // The library's paths (its modules' names in the code) from the importer's folder, not the cwd: the same image from any cwd.
+    absWorkingDir: resolveDir,
     bundle: true,
     write: false,
     format: 'iife',

@@ -3,8 +3,8 @@
  * module of its own: ets_order.ts imports it at the first ordered_set, so
  * an app without one never loads its code (44 KB, about 60 KiB of heap).
  */
-import * as sortedBtree from 'sorted-btree';
-import { bulkLoad as bulk } from 'sorted-btree/extended/bulkLoad.js';
+/// <reference path="./ets_vendor.d.ts" />
+import { load } from 'mote-vendor:btree';
 
 /** What ets_order.ts uses of sorted-btree's BTree. */
 export interface BTree<K, V> {
@@ -20,22 +20,20 @@ export interface BTree<K, V> {
   valuesArray(): V[];
 }
 type BTreeClass = new <K, V>(entries: undefined, compare: (a: K, b: K) => number) => BTree<K, V>;
+type BulkLoad = <K, V>(keys: K[], values: V[], maxNodeSize: number, compare: (a: K, b: K) => number) => BTree<K, V>;
 
-// A CommonJS module whose class is `exports.default`: an importer that
-// honours __esModule finds the class as the namespace's default, one in a
-// "type": "module" package (esbuild, Node, vitest) finds the exports object
-// there, and the class one level down. (TypeScript too types the two apart.)
-const exported = (sortedBtree as unknown as { default: BTreeClass | { default: BTreeClass } }).default;
-const BTreeCtor: BTreeClass = typeof exported === 'function' ? exported : exported.default;
+// The library is CommonJS: bundled apart (builder/web-vendor.ts), it runs
+// here, once, and the rest of the bundle stays plain ES modules.
+const lib = load() as { BTree: BTreeClass; bulkLoad: BulkLoad };
 
 /** Leaves and inner nodes hold up to this many: sorted-btree's default. */
 const NODE_SIZE = 32;
 
 export function emptyTree<K, V>(cmp: (a: K, b: K) => number): BTree<K, V> {
-  return new BTreeCtor<K, V>(undefined, cmp);
+  return new lib.BTree<K, V>(undefined, cmp);
 }
 
 /** A tree of `keys` (strictly ascending) to `values`, built in O(n). */
 export function bulkLoad<K, V>(keys: K[], values: V[], cmp: (a: K, b: K) => number): BTree<K, V> {
-  return bulk(keys, values, NODE_SIZE, cmp) as unknown as BTree<K, V>;
+  return lib.bulkLoad(keys, values, NODE_SIZE, cmp);
 }

@@ -13,7 +13,6 @@
  * pays nothing for it. Until it is in (a job later), or if it cannot load,
  * the order is a sorted array, rebuilt by a merge at each settle.
  */
-import type { Row } from './ets_table.ts';
 import { compareKeys, type Key } from './ets_keys.ts';
 import { loadOptional } from './optional.ts';
 import type { BTree } from './ets_btree.ts';
@@ -33,18 +32,25 @@ function loadTrees(): void {
   );
 }
 
+/** What the order needs of a table's row (ets_table.ts). */
+interface Ordered {
+  readonly key: Key;
+  /** Deleted: the order may still hold it a while. */
+  dead?: true;
+}
+
 /** A settle of this many new rows or more, against a tree a quarter their
  *  number or less, builds the tree anew from both (O(n)) rather than
  *  putting each in (O(k log n)). */
 const REBUILD = 4;
 
-export class KeyOrder {
-  private tree: BTree<Key, Row> | null = null;
+export class KeyOrder<R extends Ordered> {
+  private tree: BTree<Key, R> | null = null;
   /** The order while the tree's module is not in: sorted, never changed in
    *  place (a walk in progress keeps the array it started on). */
-  private sorted: Row[] = [];
+  private sorted: R[] = [];
   /** Rows added since the last settle, in no order; some may be dead since. */
-  private pending: Row[] = [];
+  private pending: R[] = [];
   /** A row of `sorted` died since the last settle. */
   private holes = false;
   /** Live rows. */
@@ -55,7 +61,7 @@ export class KeyOrder {
   }
 
   /** A new row: its key is in no live row of the order. */
-  add(row: Row): void {
+  add(row: R): void {
     this.pending.push(row);
     this.size++;
     // Rows added and deleted and never asked for order would pile up.
@@ -63,7 +69,7 @@ export class KeyOrder {
   }
 
   /** A row that left the table (the caller marked it dead). */
-  remove(row: Row): void {
+  remove(row: R): void {
     this.size--;
     if (this.tree) this.tree.delete(row.key); // nothing if it still waits
     else this.holes = true;
@@ -94,7 +100,7 @@ export class KeyOrder {
 
   /** The rows in key order; with `after`, only those with greater keys
    *  (found in O(log n), so a scan can resume where it stopped). */
-  *rows(after?: Key): Generator<Row> {
+  *rows(after?: Key): Generator<R> {
     this.settle();
     if (this.tree) {
       const it = this.tree.entries(after);
@@ -111,7 +117,7 @@ export class KeyOrder {
   }
 
   /** The rows in reverse key order. */
-  *rowsReversed(): Generator<Row> {
+  *rowsReversed(): Generator<R> {
     this.settle();
     if (this.tree) {
       for (const e of this.tree.entriesReversed()) if (!e[1].dead) yield e[1];
@@ -135,7 +141,7 @@ export class KeyOrder {
     const all = old.length === 0 ? fresh : merge(old, fresh);
     this.holes = false;
     if (trees) {
-      this.tree = all.length > 0 ? trees.bulkLoad(all.map((r) => r.key), all, compareKeys) : trees.emptyTree<Key, Row>(compareKeys);
+      this.tree = all.length > 0 ? trees.bulkLoad(all.map((r) => r.key), all, compareKeys) : trees.emptyTree<Key, R>(compareKeys);
       this.sorted = [];
     } else this.sorted = all;
   }
@@ -143,7 +149,7 @@ export class KeyOrder {
 
 /** `rows` sorted by key, in place: ascending keys (the common fill) are
  *  seen in one pass, and number keys compare without compareKeys. */
-function sortRows(rows: Row[]): Row[] {
+function sortRows<R extends Ordered>(rows: R[]): R[] {
   let numbers = true;
   let ordered = true;
   for (let i = 0; i < rows.length; i++) {
@@ -156,8 +162,8 @@ function sortRows(rows: Row[]): Row[] {
 }
 
 /** Two sorted arrays of rows with no key in common, as one. */
-function merge(a: Row[], b: Row[]): Row[] {
-  const out = new Array<Row>(a.length + b.length);
+function merge<R extends Ordered>(a: R[], b: R[]): R[] {
+  const out = new Array<R>(a.length + b.length);
   let i = 0;
   let j = 0;
   let n = 0;
@@ -168,7 +174,7 @@ function merge(a: Row[], b: Row[]): Row[] {
 }
 
 /** The index of the first row whose key is greater than `key`. */
-function above(a: Row[], key: Key): number {
+function above(a: Ordered[], key: Key): number {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {
@@ -180,7 +186,7 @@ function above(a: Row[], key: Key): number {
 }
 
 /** The index of the first row whose key is not smaller than `key`. */
-function below(a: Row[], key: Key): number {
+function below(a: Ordered[], key: Key): number {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {

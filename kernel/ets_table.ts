@@ -55,7 +55,7 @@ export class Table {
    *  one key never walks the order. */
   hash = new Map<unknown, Row>();
   /** ordered_set only: the same rows in key order. */
-  tree: KeyOrder | null;
+  tree: KeyOrder<Row> | null;
   bytes = 0;
   count = 0;
   maxMemory = 0;
@@ -74,7 +74,7 @@ export class Table {
     public owner: Proc | null,
     public heir: { proc: Proc; data: Copied } | null,
   ) {
-    this.tree = type === 'ordered_set' ? new KeyOrder() : null;
+    this.tree = type === 'ordered_set' ? new KeyOrder<Row>() : null;
   }
   row(k: Key): Row | undefined {
     const r = this.hash.get(typeof k === 'number' ? k : keyId(k));
