@@ -5,7 +5,7 @@
  * waits, it runs after every 8 `normal` ones. The scheduler (scheduler.ts)
  * pushes and takes; nothing else here decides when a process runs.
  *
- * Each queue is an array read from a head index (no shift per take).
+ * Each queue is a ring that doubles when full.
  */
 import type { Proc } from './process.ts';
 
@@ -19,29 +19,43 @@ const MAX = 3;
 /** Normal processes run before a waiting low one gets its turn. */
 const NORMALS_PER_LOW = 8;
 
+/** A ring of processes: push at the tail, take at the head, grown by doubling
+ *  (no array call and no length change per push or take). */
 class Queue {
-  items: (Proc | undefined)[] = [];
+  items: (Proc | undefined)[] = [undefined, undefined, undefined, undefined];
   head = 0;
+  count = 0;
   size(): number {
-    return this.items.length - this.head;
+    return this.count;
+  }
+  push(p: Proc): void {
+    const items = this.items;
+    const n = items.length;
+    if (this.count === n) {
+      // Full: unroll the ring into one twice its size.
+      const grown: (Proc | undefined)[] = new Array(2 * n);
+      for (let i = 0; i < n; i++) grown[i] = items[(this.head + i) & (n - 1)];
+      for (let i = n; i < 2 * n; i++) grown[i] = undefined;
+      this.items = grown;
+      this.head = 0;
+      grown[n] = p;
+    } else items[(this.head + this.count) & (n - 1)] = p;
+    this.count++;
   }
   take(): Proc {
-    const p = this.items[this.head]!;
-    this.items[this.head++] = undefined;
-    if (this.head === this.items.length) {
-      this.items.length = 0;
-      this.head = 0;
-    } else if (this.head > 4096) {
-      this.items.splice(0, this.head);
-      this.head = 0;
-    }
+    const items = this.items;
+    const h = this.head;
+    const p = items[h]!;
+    items[h] = undefined;
+    this.head = (h + 1) & (items.length - 1);
+    this.count--;
     return p;
   }
 }
 
-const queues = [new Queue(), new Queue(), new Queue(), new Queue()];
+/** low, high and max (normal's queue is the ring below). */
+const queues = [new Queue(), null, new Queue(), new Queue()] as Queue[];
 const low = queues[0];
-const normal = queues[NORMAL];
 /** Processes queued, all priorities (read by the scheduler's loop as a
  *  live binding: a call per switch to ask costs more than the answer). */
 export let total = 0;
@@ -52,13 +66,34 @@ let lows = 0;
 /** Normal processes taken since a low one waited or ran. */
 let normalsTaken = 0;
 
+// The normal queue's ring, in module variables: the switch's common case
+// reads them without a field lookup.
+let ring: (Proc | undefined)[] = [undefined, undefined, undefined, undefined];
+let ringMask = 3;
+let ringHead = 0;
+let ringCount = 0;
+
+function growRing(): void {
+  const n = ring.length;
+  const grown: (Proc | undefined)[] = new Array(2 * n);
+  for (let i = 0; i < n; i++) grown[i] = ring[(ringHead + i) & ringMask];
+  for (let i = n; i < 2 * n; i++) grown[i] = undefined;
+  ring = grown;
+  ringMask = 2 * n - 1;
+  ringHead = 0;
+}
+
 export function push(p: Proc): void {
-  queues[p.priority].items.push(p);
+  const priority = p.priority;
   total++;
-  if (p.priority !== NORMAL) {
-    if (p.priority >= HIGH) urgent++;
-    else lows++;
+  if (priority === NORMAL) {
+    if (ringCount > ringMask) growRing();
+    ring[(ringHead + ringCount++) & ringMask] = p;
+    return;
   }
+  queues[priority].push(p);
+  if (priority >= HIGH) urgent++;
+  else lows++;
 }
 
 /** Is any process queued? */
@@ -69,31 +104,35 @@ export function anyQueued(): boolean {
 /** The next process to run; only when anyQueued(). */
 export function take(): Proc {
   total--;
-  // The common case first, with no call: only normal processes queued.
+  // The common case first: only normal processes queued.
   if (urgent === 0 && lows === 0) {
     normalsTaken = 0;
-    // Queue.take inline: this is once per switch.
-    const q = normal;
-    const p = q.items[q.head]!;
-    q.items[q.head++] = undefined;
-    if (q.head === q.items.length) {
-      q.items.length = 0;
-      q.head = 0;
-    } else if (q.head > 4096) {
-      q.items.splice(0, q.head);
-      q.head = 0;
-    }
+    // takeNormal inline: this is once per switch.
+    const h = ringHead;
+    const p = ring[h]!;
+    ring[h] = undefined;
+    ringHead = (h + 1) & ringMask;
+    ringCount--;
     return p;
   }
   if (urgent > 0) {
     urgent--;
     return queues[MAX].size() > 0 ? queues[MAX].take() : queues[HIGH].take();
   }
-  if (normal.size() === 0 || normalsTaken >= NORMALS_PER_LOW) {
+  if (ringCount === 0 || normalsTaken >= NORMALS_PER_LOW) {
     normalsTaken = 0;
     lows--;
     return low.take();
   }
   normalsTaken++;
-  return normal.take();
+  return takeNormal();
+}
+
+function takeNormal(): Proc {
+  const h = ringHead;
+  const p = ring[h]!;
+  ring[h] = undefined;
+  ringHead = (h + 1) & ringMask;
+  ringCount--;
+  return p;
 }
