@@ -17,6 +17,22 @@ let arrival: (p: Proc, m: Copied) => void = () => {};
  *  the queueing. One at most, so no idle process keeps one. */
 let spareBox: Copied[] | null = null;
 
+/** A scan's memo (receive.ts): in `skipProc`'s mailbox no message from its
+ *  head up to `skipEnd` has a value under the key `skipKey` (each is a
+ *  primitive, or a plain object or array whose own `skipKey` is absent or
+ *  undefined, as receive's scan found it: copies are never changed). One
+ *  process at a time; takeMessage keeps the end in step with the queue. */
+export let skipProc: Proc | null = null;
+export let skipKey = '';
+export let skipEnd = 0;
+
+/** receive.ts found the messages from p's head up to `end` without `key`. */
+export function setSkip(p: Proc, key: string, end: number): void {
+  skipProc = p;
+  skipKey = key;
+  skipEnd = end;
+}
+
 /** Sets what a message's arrival sets off (once, by the layer above). */
 export function onArrival(fn: (p: Proc, m: Copied) => void): void {
   arrival = fn;
@@ -47,6 +63,12 @@ export function takeMessage(p: Proc, i: number): Copied {
   const box = p.mailbox;
   const m = box[i];
   const head = p.head;
+  if (p === skipProc) {
+    // The memo's messages keep their order: only their indices move.
+    if (head + 1 === box.length) skipProc = null;
+    else if (i > head && i < skipEnd) skipEnd--;
+    else if (i === head && head >= 1024 && (head + 1) * 2 > box.length) skipEnd -= head + 1;
+  }
   if (i === head) {
     if (head + 1 === box.length) {
       // The last one: the mailbox is empty again, its array kept for the next.
@@ -86,6 +108,7 @@ export function takeMessage(p: Proc, i: number): Copied {
 
 /** p died: its queued messages go, and their binaries with them. */
 export function dropMailbox(p: Proc): void {
+  if (p === skipProc) skipProc = null;
   for (let i = p.head; i < p.mailbox.length; i++) {
     const m = p.mailbox[i];
     if (m?.binaries) releaseBinaries(m.binaries);

@@ -14,7 +14,7 @@ import { addTimer, removeTimer } from './timers.ts';
 import { Proc, me, state, spare, TIMEOUT, type Timeout, type Waiter } from './process.ts';
 import { compileMatchers, type KeyTest, type Matcher } from './match.ts';
 import { recycle, type Ref, type Copied } from './term.ts';
-import { takeMessage, onArrival } from './mailbox.ts';
+import { takeMessage, onArrival, setSkip, skipProc, skipKey, skipEnd } from './mailbox.ts';
 import { onDeath } from './signals.ts';
 import { grew } from './pressure.ts';
 import { checkLimits } from './limits.ts';
@@ -142,25 +142,50 @@ function scan(p: Proc, test: ((v: unknown) => boolean) | null, from: number): nu
   const box = p.mailbox;
   if (!test) return from < box.length ? from : -1;
   const k = (test as KeyTest).key;
-  if (k !== undefined) {
-    // A single-key pattern (receive({ ref }), { mark: i }): inline, no call per message.
-    const want = (test as KeyTest).want;
-    const n = box.length;
-    for (let i = from; i < n; i++) {
-      const v = box[i].value as Record<string, unknown>;
-      if (v !== null && typeof v === 'object' && v[k] === want) {
-        examined += i - from + 1;
-        return i;
-      }
-    }
-    examined += n - from;
-    return -1;
-  }
+  if (k !== undefined) return scanKey(p, k, (test as KeyTest).want, from);
   for (let i = from; i < box.length; i++) {
     examined++;
     if (test(box[i].value)) return i;
   }
   return -1;
+}
+
+/** A single-key pattern (receive({ ref }), { mark: i }), inline with no call
+ *  per message. Its want is never undefined (match.ts), so a message with
+ *  nothing under the key never matches: the scan notes how far from the
+ *  head the messages are such (the mailbox's memo), and the next scan on the
+ *  same key starts there, while no prototype a memo's message can have
+ *  (Object's, Array's) has the key: a receive behind 10,000 queued
+ *  messages of another shape then tests only what came since. */
+function scanKey(p: Proc, k: string, want: unknown, from: number): number {
+  const box = p.mailbox;
+  const n = box.length;
+  const head = p.head;
+  let i = from;
+  if (skipProc === p && skipKey === k && skipEnd > from && !(k in Object.prototype) && !(k in Array.prototype)) i = skipEnd;
+  // Only a scan from the head or the memo's end can extend the memo.
+  let clean = i === head || (skipProc === p && skipKey === k && i === skipEnd);
+  const start = i;
+  let end = i;
+  for (; i < n; i++) {
+    const v = box[i].value as Record<string, unknown>;
+    if (v !== null && typeof v === 'object') {
+      const got = v[k];
+      if (got === want) break;
+      if (clean && (got !== undefined || !memoShape(v))) clean = false;
+    }
+    if (clean) end = i + 1;
+  }
+  examined += i < n ? i - start + 1 : n - start;
+  if (end > start && (end > skipEnd || skipProc !== p || skipKey !== k)) setSkip(p, k, end);
+  return i < n ? i : -1;
+}
+
+/** May a message be in the memo: a plain object or array (whose value under
+ *  a key, once undefined, stays so while their prototypes lack the key)? */
+function memoShape(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null || proto === Array.prototype;
 }
 
 /** The last message in p's mailbox (null: none), taken before a ref is
