@@ -1,7 +1,7 @@
 // Stack frames mapped back to the TypeScript (issue 13): mote build writes
 // IMAGE.map beside the image; the frames a guest prints map to src lines.
-// Both hosts run QuickJS 2021-03-27 (hosted on the wasm engine, issue 10),
-// which prints a line and no column.
+// Both hosts run QuickJS 2025-04-26 (hosted on the wasm engine, issue 10),
+// which prints a line and a column.
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,9 +41,9 @@ describe('source maps', () => {
     const file = 'tests/cli/fixtures/crash/main.ts';
     expect(hosted).toBe(metal);
     for (const [host, out] of [['hosted', hosted], ['metal', metal]] as const) {
-      expect(frames(out)[0], `${host}\n${out}`).toMatch(/^    at inner \(tests\/cli\/fixtures\/crash\/main\.ts:6\)$/);
-      expect(frames(out).slice(1, 4).every((l) => l.includes(`${file}:8`)), `${host}\n${rewrite(out)}`).toBe(true);
-      expect(frames(out)[4], host).toContain(`${file}:11`);
+      expect(frames(out)[0], `${host}\n${out}`).toBe(`    at inner (${file}:6:28)`);
+      expect(frames(out).slice(1, 4), `${host}\n${rewrite(out)}`).toEqual(Array(3).fill(`    at inner (${file}:8:3)`));
+      expect(frames(out)[4], host).toMatch(new RegExp(`^    at <anonymous> \\(${file}:11:\\d+\\)$`));
       expect(frames(out).length, host).toBe(5);
     }
   }, 90_000);
@@ -89,16 +89,16 @@ describe('source maps', () => {
   it('mote run and mote boot print the frames mapped; without the map, as the guest wrote them', async () => {
     const file = 'tests/cli/fixtures/crash/main.ts';
     const run = await mote(['run', image]);
-    expect(run.stdout).toMatch(new RegExp(`^    at inner \\(${file}:6\\)$`, 'm'));
+    expect(run.stdout).toMatch(new RegExp(`^    at inner \\(${file}:6:28\\)$`, 'm'));
     expect(run.stdout).not.toMatch(/main\.js:/);
     expect(run.status).toBe(100);
     const boot = await mote(['boot', image]);
-    expect(boot.stdout).toMatch(new RegExp(`^    at inner \\(${file}:6\\)$`, 'm'));
-    expect(boot.stdout).toMatch(new RegExp(`^    at <anonymous> \\(${file}:11\\)$`, 'm'));
+    expect(boot.stdout).toMatch(new RegExp(`^    at inner \\(${file}:6:28\\)$`, 'm'));
+    expect(boot.stdout).toMatch(new RegExp(`^    at <anonymous> \\(${file}:11:\\d+\\)$`, 'm'));
     expect(boot.status).toBe(100);
     const bare = join(dir, 'bare.img');
     writeFileSync(bare, readFileSync(image));
     const unmapped = await mote(['run', bare]);
-    expect(unmapped.stdout).toMatch(/^    at inner \(main\.js:\d+\)$/m);
+    expect(unmapped.stdout).toMatch(/^    at inner \(main\.js:\d+:\d+\)$/m);
   }, 120_000);
 });

@@ -201,6 +201,18 @@ export const platformCases: PlatformCase[] = [
     status: 0,
   },
   {
+    // The wasm engine's C frames live mostly in V8's stack, out of QuickJS's
+    // sight: these ran out of it, a trap (105), before its check threw.
+    name: 'C recursion nested past the stack throws as JS recursion does, and never faults',
+    source: `
+      const nest = (n) => { let v = 0; for (let i = 0; i < n; i++) v = [v]; return v; };
+      const tries = [() => JSON.stringify(nest(10000)), () => (0, eval)("(".repeat(5000) + "1" + ")".repeat(5000)),
+        () => JSON.parse("[".repeat(100000) + "]".repeat(100000)), () => nest(10000).flat(Infinity)];
+      for (const f of tries) { try { f(); __mote.write("no error\\n"); } catch (e) { __mote.write(e.name + ": " + e.message + "\\n"); } }`,
+    output: 'InternalError: stack overflow\nSyntaxError: stack overflow\nSyntaxError: stack overflow\nInternalError: stack overflow\n',
+    status: 0,
+  },
+  {
     name: 'exit rejects a status outside 0..127',
     source: `try { __mote.exit(300); } catch (e) { __mote.write(e.name + "\\n"); }`,
     output: 'RangeError\n',

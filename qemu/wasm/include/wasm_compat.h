@@ -9,11 +9,15 @@
 #define FE_DOWNWARD 0x400
 #define FE_UPWARD   0x800
 size_t malloc_usable_size(void *p);
-/* QuickJS's stack check sees only wasm's shadow stack in linear memory (the
-   interpreter's frames and locals whose address is taken); the rest of each
-   C frame lives on V8's own stack. A JS call takes about half the shadow
-   stack it takes of metal's stack, so the limit is that share of metal's,
-   and JS recursion stops at the same depth on both hosts (tests/platform/
-   cases.ts, "stack overflow"). */
-#define JS_STACK_LIMIT (109 * 1024 + 160)
+/* QuickJS's stack check sees only wasm's shadow stack in linear memory: a
+   JS call's frame keeps its values there (8-byte values on wasm32, 16 on
+   x86-64), so it takes about half of metal's, and the limit is that share
+   of metal's 224 KiB: JS recursion stops at the same depth on both hosts
+   (tests/platform/cases.ts, "deep recursion"). A C frame keeps little there
+   and the rest in V8's own stack, so each check of a C recursion charges
+   its frame WASM_C_FRAME_CHARGE bytes more (patches/2025-04-26/
+   quickjs-wasm-stack-charge.patch): JSON.stringify of nested arrays then
+   throws near metal's depth, where it ran out of V8's stack first, a trap. */
+#define JS_STACK_LIMIT (112 * 1024 + 256)
+#define WASM_C_FRAME_CHARGE 110
 #endif
