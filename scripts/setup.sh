@@ -4,9 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# clang, lld, wasi-libc and compiler-rt's wasm32 builtins build the wasm engine (qemu/wasm/).
+# clang, lld, wasi-libc and compiler-rt's wasm32 builtins build the wasm engine (qemu/wasm/);
+# the wasm64 builtins its wasm64 build (make -C qemu WASM=64, qemu/wasm/wasm64.mk).
 packages=(qemu-system-x86 musl-tools musl-dev make gcc binutils dpkg-dev xz-utils patch
-          clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32)
+          clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev-wasm64)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -20,4 +21,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 bash scripts/fetch-lwip.sh               # lwIP's source, for the boot layer's network
 bash scripts/fetch-quickjs.sh            # QuickJS 2025-04-26's source, for QUICKJS=2025 (qemu/Makefile)
+bash scripts/fetch-wasi-libc.sh          # wasi-libc's source, whose musl the wasm64 engine compiles
 npm ci --no-audit --no-fund

@@ -8,7 +8,7 @@ import { InputError } from '../errors.ts';
 import type { ManifestModule } from '../../kernel/platform.ts';
 import { HOSTED_MAX_RAM } from './limits.ts';
 import { fileText, type PayloadFiles } from './files.ts';
-import { engineModule } from './wasm/module.ts';
+import { engineMemory, engineModule, type Address } from './wasm/module.ts';
 import { payloadSegment, payloadTar } from './wasm/payload.ts';
 
 const PAGE = 65536;
@@ -29,8 +29,8 @@ export interface ModuleCosts {
 
 interface MeasureExports {
   _initialize(): void;
-  mote_payload_at(): number;
-  mote_cmdline_at(): number;
+  mote_payload_at(): Address;
+  mote_cmdline_at(): Address;
   mote_measure_open(): number;
   mote_measure(nameBytes: number): number;
 }
@@ -44,11 +44,11 @@ export async function measureModules(modules: ManifestModule[], files: PayloadFi
   const module = engineModule();
   const segment = payloadSegment(await payloadTar({ manifest: { format: 2, name: 'measure', version: '0', entry: '', modules: [] }, files }));
   // 2 MiB to start, as a run's (more than the module's data and stack need).
-  const memory = new WebAssembly.Memory({ initial: 32, maximum: Math.floor(HOSTED_MAX_RAM / PAGE) });
+  const memory = engineMemory(32, Math.floor(HOSTED_MAX_RAM / PAGE));
   let console = '';
   const engine = new WebAssembly.Instance(module, measureImports(module, memory, (text) => (console += text))).exports as unknown as MeasureExports;
   engine._initialize();
-  const at = engine.mote_payload_at();
+  const at = Number(engine.mote_payload_at());
   const pages = Math.min(Math.floor(HOSTED_MAX_RAM / PAGE), Math.ceil((at + segment.length + 32 + heap) / PAGE));
   if (pages > memory.buffer.byteLength / PAGE) memory.grow(pages - memory.buffer.byteLength / PAGE);
   new Uint8Array(memory.buffer, at, segment.length).set(segment);
@@ -74,7 +74,7 @@ export async function measureModules(modules: ManifestModule[], files: PayloadFi
     // wrong, so the limit is named instead.
     const tooLarge = () => new InputError(`cannot measure module ${m.name} (${Math.ceil(source.length / 2 ** 20)} MiB of source): compiling it needs more than the ${Math.floor(heap / 2 ** 20)} MiB of heap the hosted engine can give`);
     const name = encoder.encode(m.name);
-    new Uint8Array(memory.buffer, engine.mote_cmdline_at(), name.length).set(name);
+    new Uint8Array(memory.buffer, Number(engine.mote_cmdline_at()), name.length).set(name);
     console = '';
     let cost: number;
     try {

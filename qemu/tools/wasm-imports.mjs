@@ -1,6 +1,9 @@
 // Refuses a wasm module that imports anything but module "mote": its devices
 // and its memory, which the Node driver (builder/hosted/wasm/) provides.
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+
+setFlagsFromString('--experimental-wasm-memory64'); // the wasm64 engine's memory (Node 20)
 
 const path = process.argv[2];
 const imports = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(path)));

@@ -1,13 +1,12 @@
-/* devices.c: the wasm32 target's devices, imports that the Node driver
+/* devices.c: the wasm target's devices, imports that the Node driver
    (builder/hosted/wasm/devices.ts) implements: the console, the clocks and
    power-off. The network device is net_device.c. */
 #include <string.h>
 #include "mote.h"
+#include "import.h"
 
-#define IMPORT(name) __attribute__((import_module("mote"), import_name(name)))
-
-IMPORT("write") void mote_write(const char *s, size_t n);
-IMPORT("read") int mote_read(char *buf, size_t n);          /* bytes of console input, 0 if none */
+IMPORT("write") void mote_write(uint32_t s, uint32_t n);
+IMPORT("read") int mote_read(uint32_t buf, uint32_t n);      /* bytes of console input, 0 if none */
 IMPORT("monotonic_ms") double mote_monotonic_ms(void);      /* since the run began */
 IMPORT("wall_ms") double mote_wall_ms(void);
 IMPORT("exit") void mote_exit(int status);                  /* throws in JS: never returns */
@@ -15,10 +14,10 @@ IMPORT("poll_stop") void mote_poll_stop(void);              /* throws if the run
 IMPORT("random") unsigned int mote_random(void);             /* 32 random bits */
 
 void console_init(void) {}
-void console_write(const char *s, size_t n) { mote_write(s, n); }
-void console_puts(const char *s) { mote_write(s, strlen(s)); }
+void console_write(const char *s, size_t n) { mote_write(wasm_addr(s), (uint32_t)n); }
+void console_puts(const char *s) { console_write(s, strlen(s)); }
 void console_flush(void) {}
-int  console_read(char *buf, size_t n) { return mote_read(buf, n); }
+int  console_read(char *buf, size_t n) { return mote_read(wasm_addr(buf), (uint32_t)n); }
 int  console_in_interrupts(void) { return 1; }              /* input wakes the driver's sleep */
 
 void     clock_init(void) {}

@@ -3,8 +3,9 @@
 #include <stdint.h>
 #include <string.h>
 #include "mote.h"
+#include "import.h"
 
-__attribute__((import_module("mote"), import_name("random"))) unsigned int mote_random(void);
+IMPORT("random") unsigned int mote_random(void);
 
 int entropy_fill(void *buf, size_t len)
 {

@@ -8,8 +8,7 @@
 #include <string.h>
 #include "../src/host.h"
 #include "param.h"
-
-#define EXPORT(name) __attribute__((export_name(name)))
+#include "import.h"
 
 extern const struct mote_payload_header *wasm_payload;  /* start.c */
 uintptr_t mote_payload_at(void);

@@ -1,12 +1,11 @@
-/* start.c: the wasm32 target's kmain, called by the Node driver
+/* start.c: the wasm target's kmain, called by the Node driver
    (builder/hosted/wasm/). Memory is laid out as metal's RAM is: the
    module's own data and stack (its "image"), then the payload the driver
    copied in at mote_payload_at(), then the heap. */
 #include <math.h>
 #include "mote.h"
 #include "param.h"
-
-#define EXPORT(name) __attribute__((export_name(name)))
+#include "import.h"
 
 extern unsigned char __heap_base[];              /* wasm-ld: the first byte after data and stack */
 const struct mote_payload_header *wasm_payload;  /* payload.c reads it from here */

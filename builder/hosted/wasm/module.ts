@@ -1,20 +1,25 @@
 // The wasm engine: the boot layer's own QuickJS and C host core, built for
-// wasm32 by `make -C qemu wasm` (qemu/wasm/). Compiled once per process.
+// wasm32 by `make -C qemu wasm`, or for wasm64 with WASM=64 (qemu/wasm/).
+// Compiled once per process.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { SetupError } from '../../errors.ts';
 import { MOTE_ROOT } from '../../paths.ts';
+import { importsMemory64 } from './memory64.ts';
 
-export const WASM_ENGINE = join(MOTE_ROOT, 'qemu/build/mote-engine.wasm');
+/** The engine's file; MOTE_WASM_ENGINE names another build of it (another
+ *  target, as `make -C qemu B=build/w64 WASM=64 wasm` writes one). */
+export const WASM_ENGINE = process.env.MOTE_WASM_ENGINE || join(MOTE_ROOT, 'qemu/build/mote-engine.wasm');
 
 /** What the module exports (qemu/wasm/start.c). */
 export interface EngineExports {
   /** wasi-libc's start-up (a reactor's constructors). */
   _initialize(): void;
   /** Where the payload segment must be copied before mote_boot. */
-  mote_payload_at(): number;
+  mote_payload_at(): Address;
   /** Where the command line goes (at most CMDLINE_MAX bytes). */
-  mote_cmdline_at(): number;
+  mote_cmdline_at(): Address;
   /** Take the command line, check the payload, lay the heap (refused below
    *  minHeap, the image's boot layer's), start QuickJS, run the entry module;
    *  trackRejections 0 lets unhandled rejections pass. */
@@ -26,11 +31,28 @@ export interface EngineExports {
   mote_heap_used(): number;
 }
 
+/** An address an export returns: a BigInt from the wasm64 engine. */
+export type Address = number | bigint;
+
 let compiled: WebAssembly.Module | undefined;
+let memory64 = false;
 
 export function engineModule(): WebAssembly.Module {
   if (compiled) return compiled;
   if (!existsSync(WASM_ENGINE)) throw new SetupError(`no wasm engine at ${WASM_ENGINE}: run \`npm run build\` first`);
-  compiled = new WebAssembly.Module(readFileSync(WASM_ENGINE));
+  const bytes = readFileSync(WASM_ENGINE);
+  memory64 = importsMemory64(bytes);
+  // Node 20's V8 has memory64 behind a flag, read when a module compiles.
+  if (memory64) setFlagsFromString('--experimental-wasm-memory64');
+  compiled = new WebAssembly.Module(bytes);
   return compiled;
+}
+
+/** The memory the engine imports, in pages of 64 KiB: grown by the driver,
+ *  never past `maximum`. */
+export function engineMemory(initial: number, maximum: number): WebAssembly.Memory {
+  engineModule();
+  const descriptor: WebAssembly.MemoryDescriptor & { index?: 'i64' } = { initial, maximum };
+  if (memory64) descriptor.index = 'i64';
+  return new WebAssembly.Memory(descriptor);
 }

@@ -12,7 +12,7 @@ import { hostedMemory, type HostedMemory } from '../ram-model.ts';
 import { INTERRUPTED, type HostedOptions, type HostedResult, type Payload } from '../types.ts';
 import { ConsoleInput } from './console-input.ts';
 import { deviceImports, EngineStop } from './devices.ts';
-import { engineModule, type EngineExports } from './module.ts';
+import { engineMemory, engineModule, type EngineExports } from './module.ts';
 import { netImports } from './net-imports.ts';
 import { payloadSegment, payloadTar } from './payload.ts';
 
@@ -108,10 +108,7 @@ class WasmRun {
     }
     const module = engineModule();
     const maxPages = Math.floor(ram / PAGE);
-    const memory = new WebAssembly.Memory({
-      initial: Math.min(maxPages, Math.ceil((2 << 20) / PAGE)),
-      maximum: maxPages,
-    });
+    const memory = engineMemory(Math.min(maxPages, Math.ceil((2 << 20) / PAGE)), maxPages);
     const imports = deviceImports({
       memory,
       write: (text) => this.write(text),
@@ -124,7 +121,7 @@ class WasmRun {
     const instance = new WebAssembly.Instance(module, imports);
     const engine = instance.exports as unknown as EngineExports;
     engine._initialize();
-    const at = engine.mote_payload_at();
+    const at = Number(engine.mote_payload_at());
     // The heap metal would have at this RAM, as far as the capped memory holds it.
     const room = maxPages * PAGE - (at + this.segment.length + HEAP_SLACK);
     const heapBytes = Math.max(0, Math.min(this.mem.heapLimit + this.mem.heapReserve + SENTINEL, room));
@@ -133,7 +130,7 @@ class WasmRun {
     if (pages > have) memory.grow(pages - have);
     new Uint8Array(memory.buffer, at, this.segment.length).set(this.segment);
     const line = new TextEncoder().encode(this.opts.commandLine ?? '');
-    new Uint8Array(memory.buffer, engine.mote_cmdline_at(), COMMAND_LINE_MAX).set(line.subarray(0, COMMAND_LINE_MAX));
+    new Uint8Array(memory.buffer, Number(engine.mote_cmdline_at()), COMMAND_LINE_MAX).set(line.subarray(0, COMMAND_LINE_MAX));
     engine.mote_boot(this.mem.totalRam, heapBytes, line.length, this.mem.minHeap, this.opts.trackRejections === false ? 0 : 1);
     return this.loop(engine);
   }

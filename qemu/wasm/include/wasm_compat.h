@@ -20,4 +20,8 @@ size_t malloc_usable_size(void *p);
    throws near metal's depth, where it ran out of V8's stack first, a trap. */
 #define JS_STACK_LIMIT (112 * 1024 + 256)
 #define WASM_C_FRAME_CHARGE 110
+#ifdef __wasm64__                /* wasm64 (wasm/wasm64.mk): a JS call's shadow frame nearly doubles */
+#undef JS_STACK_LIMIT
+#define JS_STACK_LIMIT (207 * 1024 + 256)
+#endif
 #endif
