@@ -11,6 +11,7 @@ import { ImageError, readImage } from './image.ts';
 import { BOOT_LAYER } from './pack.ts';
 import { consoleFifo } from './console-fifo.ts';
 import { hostForwardFailure, netArgs } from './qemu-net.ts';
+import { failIfAsked } from './test-failure.ts';
 
 export const QEMU = process.env.MOTE_QEMU ?? 'qemu-system-x86_64';
 export type Accel = 'auto' | 'kvm' | 'tcg';
@@ -64,6 +65,9 @@ export interface BootOptions {
 // runner) would leave QEMU running with no one to wait for it: forward it,
 // and let the caller report the stop (BootResult.stoppedBy). Once told to
 // stop, mote starts no more guests; a second signal kills them and exits.
+// However else mote ends (an uncaught exception or an unhandled rejection in
+// its own code, a process.exit), its 'exit' kills what is still running: an
+// orphaned QEMU ran on, writing to no one, until its own end if ever.
 export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 const SIGNAL_NUMBER: Record<StopSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 const live = new Set<ChildProcess>();
@@ -93,14 +97,19 @@ export function stopGuestsNow(): void {
 }
 
 function track(child: ChildProcess): void {
-  if (live.size === 0) for (const sig of Object.keys(SIGNAL_NUMBER) as StopSignal[]) process.on(sig, onStopSignal);
+  if (live.size === 0) {
+    for (const sig of Object.keys(SIGNAL_NUMBER) as StopSignal[]) process.on(sig, onStopSignal);
+    process.on('exit', stopGuestsNow);
+  }
   live.add(child);
+  child.once('spawn', () => failIfAsked(child));
 }
 
 function untrack(child: ChildProcess): void {
   live.delete(child);
   if (live.size > 0) return;
   for (const sig of Object.keys(SIGNAL_NUMBER) as StopSignal[]) process.off(sig, onStopSignal);
+  process.off('exit', stopGuestsNow);
   if (exitOnceStopped !== undefined) process.exit(exitOnceStopped);
 }
 
