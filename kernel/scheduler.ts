@@ -26,7 +26,7 @@
  * runs only after all promise jobs) marks it `detached` and moves on; kernel
  * calls it makes later, outside any process, throw a clear error.
  */
-import { addTimer, removeTimer, dueOther, type TimerId } from './timers.ts';
+import { addTimer, removeTimer, dueOther, heapChanges, type TimerId } from './timers.ts';
 import { Proc, state, spare, TIMEOUT, type Handler, type Waiter } from './process.ts';
 import { takeMessage } from './mailbox.ts';
 import { recycle } from './term.ts';
@@ -91,7 +91,23 @@ function armTurn(): void {
  *  switch, so that a due timer waits for one slice at most, never for the
  *  whole run queue, however busy its processes are. */
 function timerDue(): boolean {
-  return dueOther(clockAtSwitch(), turnTimer);
+  return dueAt(clockAtSwitch());
+}
+
+// The last `t` at which no timer but the turn's was due, and the timer
+// heap's changes then: the same answer holds until one of them moves (the
+// clock at a switch moves about once a millisecond), so a switch asks the
+// timers only then.
+let notDueAt = NaN;
+let notDueChanges = -1;
+
+/** Is a timer other than the next turn's due at `t`? */
+function dueAt(t: number): boolean {
+  if (t === notDueAt && heapChanges === notDueChanges) return false;
+  if (dueOther(t, turnTimer)) return true;
+  notDueAt = t;
+  notDueChanges = heapChanges;
+  return false;
 }
 
 /** Checked at every 16th reduction of a slice: has the slice run long enough
@@ -137,7 +153,8 @@ export function blocked(p: Proc): void {
   }
   // The switch's common case, runLoop's first step inline: the next process
   // is a waiter whose message came. Anything else is runLoop's to run.
-  if (!looping && handedOver === null && queuedCount > 0 && budget > 0 && !state.halted && !dueOther(t, turnTimer)) {
+  if (!looping && handedOver === null && queuedCount > 0 && budget > 0 && !state.halted &&
+    ((t === notDueAt && heapChanges === notDueChanges) || !dueAt(t))) {
     const q = take();
     const w = q.alive ? q.waiter : null;
     if (w === null || w.found < 0 || w.timer !== 0) handedOver = q; // still queued: runLoop takes it first
@@ -248,7 +265,7 @@ export function runLoop(onCallersStack = false, t = NaN): void {
     try {
       while (inFlight === null && budget > 0 && (handedOver !== null || queuedCount > 0) && !state.halted) {
         if (t !== t) t = clockAtSwitch(); // NaN: not read for this switch yet
-        if (dueOther(t, turnTimer)) break;
+        if ((t !== notDueAt || heapChanges !== notDueChanges) && dueAt(t)) break;
         let p = handedOver;
         if (p !== null) handedOver = null;
         else p = take();

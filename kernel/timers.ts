@@ -135,13 +135,19 @@ function before(a: Timer, b: Timer): boolean {
   return a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
 }
 
+/** Changes of the heap so far (a push or a removal): the scheduler asks
+ *  dueOther again only once the clock or this has moved. */
+export let heapChanges = 0;
+
 function push(t: Timer): void {
+  heapChanges++;
   t.index = heap.length;
   heap.push(t);
   up(t.index);
 }
 
 function removeAt(i: number): void {
+  heapChanges++;
   const last = heap.pop()!;
   const removed = heap[i];
   if (i < heap.length) {
