@@ -85,13 +85,16 @@ function growRing(): void {
 
 export function push(p: Proc): void {
   const priority = p.priority;
-  total++;
+  // Counted once in: a ring's growth can fail (out of memory), and a count
+  // ahead of the ring made take() return a process that is not there.
   if (priority === NORMAL) {
     if (ringCount > ringMask) growRing();
     ring[(ringHead + ringCount++) & ringMask] = p;
+    total++;
     return;
   }
   queues[priority].push(p);
+  total++;
   if (priority >= HIGH) urgent++;
   else lows++;
 }

@@ -51,8 +51,8 @@ let budget = 0;
 
 export function enqueue(p: Proc): void {
   if (p.queued || !p.alive || state.halted) return;
+  push(p); // first: if the queue cannot grow, p is not marked queued for ever
   p.queued = true;
-  push(p);
   if (!turnArmed) armTurn();
 }
 
