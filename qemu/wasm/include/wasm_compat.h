@@ -23,5 +23,6 @@ size_t malloc_usable_size(void *p);
 #ifdef __wasm64__                /* wasm64 (wasm/wasm64.mk): a JS call's shadow frame nearly doubles */
 #undef JS_STACK_LIMIT
 #define JS_STACK_LIMIT (207 * 1024 + 256)
+#define WASM_C_STACK_MORE (127 * 1024) /* C recursion: V8's stack runs out at a lower share of it */
 #endif
 #endif
