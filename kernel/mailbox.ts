@@ -96,6 +96,7 @@ export function takeMessage(p: Proc, i: number): Copied {
     }
   }
   p.queuedBytes -= m.size;
+  p.heldBytes = m.size;
   if (m.binaries) releaseBinaries(m.binaries);
   // The receive mark (receive.ts) is at this message: it can no longer be
   // found, and must not keep the message alive.
@@ -113,7 +114,9 @@ export function dropMailbox(p: Proc): void {
     const m = p.mailbox[i];
     if (m?.binaries) releaseBinaries(m.binaries);
   }
-  p.mailbox = EMPTY;
-  p.head = 0;
-  p.queuedBytes = 0;
+  // Only what differs from the defaults is written: a field's first write
+  // allocates, and a death must free before it allocates (pressure.ts).
+  if (p.mailbox !== EMPTY) p.mailbox = EMPTY;
+  if (p.head !== 0) p.head = 0;
+  if (p.queuedBytes !== 0) p.queuedBytes = 0;
 }

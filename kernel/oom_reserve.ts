@@ -3,11 +3,11 @@
  * and given back the moment the kernel must act on an out-of-memory (record
  * a death and say so, give a promise its handler), so that it has room to,
  * even when what fills the heap outlives every process. The next turn that
- * finds the heap no longer short takes it again. The host's rescue window
+ * finds room for it takes it again. The host's rescue window
  * (host.c) is for the engine's own error and is spent by the time the
  * kernel sees it.
  */
-import { heapShort } from './pressure.ts';
+import { platform } from './platform.ts';
 
 const RESERVE_BYTES = 8 * 1024;
 let reserve: ArrayBuffer | null = null;
@@ -17,13 +17,25 @@ export function spendReserve(): void {
   reserve = null;
 }
 
-/** Takes the margin again, if it was spent and the heap has room. */
+/** Takes the margin again, if it was spent and the heap has room for it
+ *  and as much again. Not only once the heap is no longer short: a heap
+ *  kept past 7/8 by many small holders never is, and then the next
+ *  out-of-memory found no margin and stopped the node. */
 export function refillReserve(): void {
-  if (reserve !== null || heapShort()) return;
+  if (reserve !== null || !roomForReserve()) return;
   try {
     reserve = new ArrayBuffer(RESERVE_BYTES);
   } catch {
     // not yet: a later turn tries again
+  }
+}
+
+function roomForReserve(): boolean {
+  try {
+    const m = platform().memory();
+    return m.heapUsed + 2 * RESERVE_BYTES <= m.heapLimit;
+  } catch {
+    return false;
   }
 }
 

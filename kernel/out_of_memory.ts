@@ -9,7 +9,7 @@
 import { Exit, platform } from './platform.ts';
 import { state, type Proc } from './process.ts';
 import { die } from './signals.ts';
-import { heapLimit, heapShort, relieve, weight } from './pressure.ts';
+import { heapLimit, heapShort, relieve, relieveAny, weight } from './pressure.ts';
 import { spendReserve } from './oom_reserve.ts';
 import * as logger from './logger.ts';
 
@@ -28,9 +28,10 @@ export function outOfMemory(p: Proc): void {
     if (heapShort()) relieve(heapLimit() / 32);
     logger.error(line);
   } catch {
-    // Still no room: whoever holds the most goes, then one more try.
+    // Still no room: whoever holds the most goes, however little it holds
+    // (the heap is full of what many hold), then one more try.
     try {
-      if (!relieve(heapLimit() / 32)) throw new Error('nothing to relieve');
+      if (!relieveAny()) throw new Error('nothing to relieve');
       if (p.alive) die(p, 'out_of_memory');
       logger.error(line || `process ${p.pid} ran the VM out of memory: killed (out_of_memory)`);
     } catch {

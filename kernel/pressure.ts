@@ -1,20 +1,27 @@
 /**
  * Memory pressure: one process's memory never takes the node down.
  *
- * The kernel counts what each process holds (queued messages, reported
- * state, and the tables it owns). As that count grows, every `heapLimit / 64`
- * bytes it looks at the host's heap figures; once the heap is more than 7/8
- * full, the process holding the most by that count dies with reason
- * `out_of_memory` (its supervisor restarts it) before the heap is full, so
+ * The kernel counts what each process holds (queued messages, the message
+ * it took last, which an async body works on until it takes the next,
+ * reported state, and the tables it owns). As that count grows, every
+ * `heapLimit / 64` bytes it looks at the host's heap figures; once the heap
+ * is more than 7/8 full, the process holding the most by that count dies
+ * with `out_of_memory` (its supervisor restarts it) before the heap is full, so
  * the engine's own "out of memory" rarely surfaces at all. When it does
  * surface somewhere no process can take it (inside the scheduler), the
  * scheduler calls `relieve` to kill the largest process instead.
  *
- * A process holding less than `heapLimit / 32` is never killed for pressure:
- * its death would not give the heap back.
+ * A process holding less than `heapLimit / 32` is not killed for pressure
+ * alone: its death would not give the heap back. Once the engine has run
+ * out and the death of the process that ran it out was not room enough,
+ * the largest holder goes whatever it holds (`relieveAny`): a supervisor
+ * restarting one small process (and those linked to it) costs less than
+ * the node. Nothing here allocates before its victim is dead: with the
+ * heap full, an iterator was enough to stop the node.
  */
 import { platform } from './platform.ts';
-import { Proc, procs, procMemory, state } from './process.ts';
+import { Proc, procs, procMemory, state, EMPTY, PROC_BASE_BYTES } from './process.ts';
+import { dropMailbox } from './mailbox.ts';
 import { die } from './signals.ts';
 import * as logger from './logger.ts';
 
@@ -42,13 +49,13 @@ export const heapLimit = limit;
 
 function charged(p: Proc): number {
   let n = 0;
-  for (const f of chargedTo) n += f(p);
+  for (let i = 0; i < chargedTo.length; i++) n += chargedTo[i](p);
   return n;
 }
 
 /** What the kernel counts against `p`. */
 export function weight(p: Proc): number {
-  return procMemory(p) + charged(p);
+  return procMemory(p) + p.heldBytes + charged(p);
 }
 
 /** Is the heap short (more than 7/8 of its limit in use)? With no room
@@ -89,19 +96,44 @@ export function deaths(): number {
   return killed;
 }
 
+// The search's state, and its callback made once: a `for...of` over the
+// table makes an iterator, and a closure per search is an allocation too.
+let heaviest: Proc | null = null;
+let heaviestBytes = 0;
+function weigh(p: Proc): void {
+  const n = weight(p);
+  if (n >= heaviestBytes) {
+    heaviestBytes = n;
+    heaviest = p;
+  }
+}
+
+/** The process holding the most, if it holds at least `least` bytes. */
+function largest(least: number): Proc | null {
+  heaviest = null;
+  heaviestBytes = least;
+  procs.forEach(weigh);
+  const p: Proc | null = heaviest;
+  heaviest = null; // the search must not keep a dead process alive
+  return p;
+}
+// QuickJS makes a built-in method at its first use, which fails with the
+// heap full: forEach is made here, at load.
+largest(Infinity);
+
+/** The engine ran out and the death of the process that did was not room
+ *  enough: the largest holder of anything past a bare process dies, or
+ *  null if every process holds nothing the kernel counts. */
+export function relieveAny(): Proc | null {
+  return relieve(PROC_BASE_BYTES + 1);
+}
+
 /** Kills the process the kernel counts the most memory against, if it holds
  *  at least `least` bytes. Returns it, or null if none qualifies. */
 export function relieve(least: number): Proc | null {
-  let victim: Proc | null = null;
-  let most = least;
-  for (const p of procs.values()) {
-    const n = weight(p);
-    if (n >= most) {
-      most = n;
-      victim = p;
-    }
-  }
+  const victim = largest(least);
   if (!victim) return null;
+  const most = weight(victim);
   killed++;
   const queued = victim.queueLen();
   const tables = charged(victim);
@@ -111,6 +143,9 @@ export function relieve(least: number): Proc | null {
   } catch {
     // no room for the figures: the death comes first
   }
+  // Its messages go first: die's first writes (alive, the exit reason,
+  // fields a process has on its prototype until then) allocate.
+  if (victim.mailbox !== EMPTY) dropMailbox(victim);
   die(victim, 'out_of_memory');
   try {
     const at = heap ? `the heap at ${heap.heapUsed} of ${heap.heapLimit} bytes` : 'the heap full';

@@ -87,6 +87,9 @@ export class Proc {
   declare maxMailboxLen: number;
   /** Bytes of queued messages. */
   declare queuedBytes: number;
+  /** Bytes of the message taken last: a body holds what it works on until
+   *  it takes the next (pressure.ts counts it). */
+  declare heldBytes: number;
   /** Extra heap a behaviour reports (its state), estimated on demand. */
   declare stateBytes: number;
   /** Index into run_queue.ts's PRIORITIES: 1 is normal. */
@@ -143,6 +146,7 @@ Object.assign(Proc.prototype, {
   maxHeapSize: 0,
   maxMailboxLen: 0,
   queuedBytes: 0,
+  heldBytes: 0,
   stateBytes: 0,
   priority: 1,
 });

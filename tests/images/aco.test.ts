@@ -103,6 +103,32 @@ describe('images/aco', () => {
     expect(bad).toEqual([]);
   }, 900_000);
 
+  // 24 ants a colony just above the RAM the image needs: each ant holds a
+  // copy of the trail (~13 KB hosted), so the heap fills with many small
+  // holders, none past heapLimit / 32. The first out_of_memory killed one
+  // colony; at the next, the kernel found no process big enough to kill,
+  // and its relief allocated before anything was freed (a Map iterator, a
+  // first field write), so the node stopped with 101 at every size here.
+  // Now the largest holder dies however little it holds, its supervisor
+  // restarts the colony, and the run ends 0, or 3 once a colony can never
+  // fit (its supervisors give up, as OTP escalates).
+  it('24 ants just above the image\'s need: a colony dies and is restarted, the run ends 0 or 3 naming it, never 101', async () => {
+    const sizes: Record<string, number[]> = { run: [2560, 2816, 3072], boot: [2816, 3072] };
+    const bad: string[] = [];
+    for (const host of hosts) {
+      for (const kib of sizes[host]!) {
+        const r = await mote([host, image, '-m', `${kib}K`, '--timeout', '300', '-e', 'ANTS=24']);
+        const out = r.stdout + r.stderr;
+        const last = out.trimEnd().split('\n').pop() ?? '';
+        const restarted = /supervisor <0\.\d+\.0>: child colony \(<0\.\d+\.0>\) exited: out_of_memory; restarting/.test(out);
+        const ended = r.status === 0 ? /^aco: schedule [\d ]+$/.test(last) :
+          r.status === 3 && /^aco: failed: colony \d+ kept dying \(out_of_memory\) until its supervisors passed their restart intensity$/.test(last);
+        if (!restarted || !ended) bad.push(`${host} ${kib}K: status ${r.status}, ${restarted ? '' : 'no colony restarted, '}last line: ${last}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  }, 900_000);
+
   it('mote run: bad parameters and a missing instance say so in one line, status 2', async () => {
     await expectRefused(image, [
       [['-e', 'ANTS=0'], 'aco: ANTS must be an integer 1..64, got 0'],
