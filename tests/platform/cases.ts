@@ -242,6 +242,18 @@ export const platformCases: PlatformCase[] = [
     status: 0,
   },
   {
+    name: 'copy fills an array element by element as a[i] = x, as the kernel\'s own copy does: an index setter on Array.prototype sees the element',
+    source: `
+      const seen = [];
+      Object.defineProperty(Array.prototype, '1', { set(v) { seen.push(v); }, get() { return 'inherited'; }, configurable: true });
+      const into = { value: undefined, size: 0 };
+      const ok = __mote.copy([7, 8, 9], [], into);
+      delete Array.prototype[1];
+      __mote.write(ok + " " + seen.join() + " " + into.value.length + " " + Object.keys(into.value) + "\\n");`,
+    output: 'true 8 3 0,2\n',
+    status: 0,
+  },
+  {
     name: 'copy refuses, running none of its code, what it does not copy',
     source: `
       let hits = 0;
