@@ -11,7 +11,7 @@ export type Key = number | bigint | string | boolean | readonly Key[];
 export function checkKey(what: string, k: unknown): Key {
   switch (typeof k) {
     case 'number':
-      if (Number.isNaN(k)) throw new TypeError(`${what}: NaN cannot be a key`);
+      if (k !== k) throw new TypeError(`${what}: NaN cannot be a key`);
       return k;
     case 'bigint':
     case 'string':

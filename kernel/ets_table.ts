@@ -148,7 +148,8 @@ export function find(what: string, ref: Tid | string): Table {
 }
 
 export function get(what: string, ref: Tid | string, write: boolean): Table {
-  const t = find(what, ref);
+  // A table by its id without find's call: every table operation comes here.
+  const t = (ref instanceof Tid && tables.get(ref.id)) || find(what, ref);
   const caller = callingProc(); // a dead process (it caught its own exit) gets its exit again
   // One reduction per operation, as a send costs: a loop of table calls
   // that polls now and then yields at the poll once its slice is spent.
