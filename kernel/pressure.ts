@@ -58,6 +58,15 @@ export function weight(p: Proc): number {
   return procMemory(p) + p.heldBytes + charged(p);
 }
 
+/** The host's heap in use; Infinity if there is no room even for the figures. */
+export function heapInUse(): number {
+  try {
+    return platform().memory().heapUsed;
+  } catch {
+    return Infinity;
+  }
+}
+
 /** Is the heap short (more than 7/8 of its limit in use)? With no room
  *  even for the figures, it is. */
 export function heapShort(): boolean {
@@ -133,7 +142,7 @@ export function relieveAny(): Proc | null {
 export function relieve(least: number): Proc | null {
   const victim = largest(least);
   if (!victim) return null;
-  const most = weight(victim);
+  let most = weight(victim);
   killed++;
   const queued = victim.queueLen();
   const tables = charged(victim);
@@ -143,6 +152,7 @@ export function relieve(least: number): Proc | null {
   } catch {
     // no room for the figures: the death comes first
   }
+  if (heap && heap.heapUsed < most) most = heap.heapUsed; // shared strings, counted per message (limits.ts)
   // Its messages go first: die's first writes (alive, the exit reason,
   // fields a process has on its prototype until then) allocate.
   if (victim.mailbox !== EMPTY) dropMailbox(victim);
