@@ -14,7 +14,9 @@ import { platform } from './platform.ts';
 import { config } from './tunables.ts';
 import { now } from './clock.ts';
 
-let armedAt = -1;
+/** When the guard was last armed (-1: it is off); the scheduler reads it
+ *  to skip the call at a switch that would not re-arm it. */
+export let armedAt = -1;
 
 /** A slice begins at `t`: arms the guard, if due, to call `onTrip`. */
 export function armGuard(t: number, onTrip: () => void): void {

@@ -7,7 +7,7 @@
  */
 import { Proc, EMPTY } from './process.ts';
 import { holdBinaries, releaseBinaries } from './binaries.ts';
-import { copyTerm, type Copied } from './term.ts';
+import { copyTerm, recycle, type Copied } from './term.ts';
 
 let arrival: (p: Proc, m: Copied) => void = () => {};
 
@@ -105,6 +105,16 @@ export function takeMessage(p: Proc, i: number): Copied {
     p.markAt = null;
   }
   return m;
+}
+
+/** Takes message `i` out of the mailbox as takeMessage does and gives its
+ *  value, its record going back to term.ts's pool (nothing else refers to
+ *  a taken message's record: the receive mark lets go of it here). */
+export function takeValue(p: Proc, i: number): unknown {
+  const m = takeMessage(p, i);
+  const value = m.value;
+  recycle(m);
+  return value;
 }
 
 /** p died: its queued messages go, and their binaries with them. */

@@ -13,8 +13,8 @@
 import { addTimer, removeTimer } from './timers.ts';
 import { Proc, me, state, spare, TIMEOUT, type Timeout, type Waiter } from './process.ts';
 import { compileMatchers, type KeyTest, type Matcher } from './match.ts';
-import { recycle, type Ref, type Copied } from './term.ts';
-import { takeMessage, onArrival, setSkip, skipProc, skipKey, skipEnd } from './mailbox.ts';
+import type { Ref, Copied } from './term.ts';
+import { takeValue, onArrival, setSkip, skipProc, skipKey, skipEnd } from './mailbox.ts';
 import { onDeath } from './signals.ts';
 import { grew } from './pressure.ts';
 import { checkLimits } from './limits.ts';
@@ -59,10 +59,7 @@ export function receiveAny(): Promise<unknown> {
   const queued = p.mailbox.length;
   if (head < queued && mayGoOn(p)) {
     charge(p);
-    const m = takeMessage(p, head);
-    const value = m.value;
-    recycle(m);
-    return EnginePromise.resolve(value);
+    return EnginePromise.resolve(takeValue(p, head));
   }
   const promise = new EnginePromise(captureResolve);
   const found = head < queued ? head : -1;
@@ -102,10 +99,7 @@ function receiveSome(matchers: Matcher | Matcher[] | null, opts: ReceiveOptions 
   // Taken at once (no switch) while the slice lasts.
   if (found >= 0 && mayGoOn(p)) {
     charge(p);
-    const m = takeMessage(p, found);
-    const value = m.value;
-    recycle(m);
-    return EnginePromise.resolve(value);
+    return EnginePromise.resolve(takeValue(p, found));
   }
   // A poll (after 0, or sleep(0)) costs a reduction like any receive, so a
   // polling loop still yields when its slice is spent, or has run its time.

@@ -28,13 +28,12 @@
  */
 import { addTimer, removeTimer, dueOther, heapChanges, type TimerId } from './timers.ts';
 import { Proc, state, spare, TIMEOUT, type Handler, type Waiter } from './process.ts';
-import { takeMessage } from './mailbox.ts';
-import { recycle } from './term.ts';
+import { takeMessage, takeValue } from './mailbox.ts';
 import { die, isOutOfMemory } from './signals.ts';
 import { heapShort, relieve } from './pressure.ts';
 import { config } from './tunables.ts';
 import { clockAtSwitch, dropClock, now } from './clock.ts';
-import { armGuard, disarmGuard } from './guard.ts';
+import { armGuard, armedAt, disarmGuard } from './guard.ts';
 import { crash, runaway, isInterrupt } from './crash.ts';
 import { outOfMemory, nodeOutOfMemory } from './out_of_memory.ts';
 import { refillReserve } from './oom_reserve.ts';
@@ -161,7 +160,22 @@ export function blocked(p: Proc): void {
     else {
       q.queued = false;
       try {
-        resumeFound(q, w, t);
+        // resumeFound inline.
+        state.current = q;
+        q.sliceLeft = config.sliceReductions - 1;
+        q.sliceStart = t;
+        if (armedAt === -1 || t - armedAt >= config.runawayMs / 4) armGuard(t, tripped);
+        q.waiter = null;
+        const value = takeValue(q, w.found);
+        q.busy = true;
+        inFlight = q;
+        q.reductions++;
+        budget--;
+        const resolve = w.resolve;
+        w.test = null;
+        w.resolve = ignore;
+        spare.waiter = w;
+        resolve(value);
       } catch (e) {
         lost(q, e);
         return runLoop(true);
@@ -383,9 +397,9 @@ function resumeFound(p: Proc, w: Waiter, t: number): void {
   state.current = p;
   p.sliceLeft = config.sliceReductions - 1;
   p.sliceStart = t;
-  armGuard(t, tripped);
+  if (armedAt === -1 || t - armedAt >= config.runawayMs / 4) armGuard(t, tripped); // its own check, without the call
   p.waiter = null;
-  const m = takeMessage(p, w.found);
+  const value = takeValue(p, w.found);
   p.busy = true;
   inFlight = p;
   p.reductions++;
@@ -395,8 +409,6 @@ function resumeFound(p: Proc, w: Waiter, t: number): void {
   w.test = null;
   w.resolve = ignore;
   spare.waiter = w;
-  const value = m.value;
-  recycle(m);
   resolve(value);
 }
 
