@@ -111,6 +111,8 @@ export function insert(table: Tid | string, key: Key, value: unknown): void;
 export function insert(table: Tid | string, entries: [Key, unknown][]): void;
 export function insert(table: Tid | string, tuples: unknown[]): void;
 export function insert(table: Tid | string, ...entry: unknown[]): void {
+  // (A rest parameter's array is 9% of an insert, but only the count tells
+  // (table, key, undefined) from (table, entries), and `arguments` costs more.)
   const t = get('ets.insert', table, true);
   if (entry.length === 2 && t.keypos === 0) {
     // One entry, as most inserts are: no batch to build, and a number key
