@@ -16,6 +16,8 @@ let arrival: (p: Proc, m: Copied) => void = () => {};
  *  new array (with its first growth) costs QuickJS more than the rest of
  *  the queueing. One at most, so no idle process keeps one. */
 let spareBox: Copied[] | null = null;
+/** Messages past which a drained array is not kept. */
+const SPARE_MAX = 16;
 
 /** A scan's memo (receive.ts): in `skipProc`'s mailbox no message from its
  *  head up to `skipEnd` has a value under the key `skipKey` (each is a
@@ -71,9 +73,12 @@ export function takeMessage(p: Proc, i: number): Copied {
   }
   if (i === head) {
     if (head + 1 === box.length) {
-      // The last one: the mailbox is empty again, its array kept for the next.
-      box.length = 0;
-      if (spareBox === null) spareBox = box;
+      // The last one: the mailbox is empty again, its array kept for the
+      // next if it never held many (an emptied array keeps its storage).
+      if (spareBox === null && head < SPARE_MAX) {
+        box.length = 0;
+        spareBox = box;
+      }
       p.mailbox = EMPTY;
       if (head !== 0) p.head = 0;
     } else {
