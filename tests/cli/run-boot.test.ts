@@ -202,7 +202,9 @@ describe('Ctrl-C', () => {
     child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
     let qemu = 0;
     const poll = setInterval(() => {
-      qemu = Number(spawnSync('pgrep', ['-P', String(child.pid), '-f', 'qemu'], { encoding: 'utf8' }).stdout.trim().split('\n')[0]);
+      // The booting QEMU, not the `qemu --version` probe before it (a signal
+      // then, on a busy machine, came before the runs began).
+      qemu = Number(spawnSync('pgrep', ['-P', String(child.pid), '-f', 'qemu.*-kernel'], { encoding: 'utf8' }).stdout.trim().split('\n')[0]);
       if (qemu) {
         clearInterval(poll);
         setTimeout(() => process.kill(child.pid!, 'SIGTERM'), 300); // mote's pid only
