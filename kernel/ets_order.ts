@@ -89,13 +89,13 @@ export class KeyOrder<R extends Ordered> {
   /** Smallest key strictly greater than `key`, or undefined. */
   next(key: Key): Key | undefined {
     this.settle();
-    return this.tree ? this.tree.nextHigherKey(key) : this.sorted[above(this.sorted, key)]?.key;
+    return this.tree ? this.tree.nextHigherKey(key) : this.sorted[bound(this.sorted, key, true)]?.key;
   }
 
   /** Greatest key strictly smaller than `key`, or undefined. */
   prev(key: Key): Key | undefined {
     this.settle();
-    return this.tree ? this.tree.nextLowerKey(key) : this.sorted[below(this.sorted, key) - 1]?.key;
+    return this.tree ? this.tree.nextLowerKey(key) : this.sorted[bound(this.sorted, key, false) - 1]?.key;
   }
 
   /** The rows in key order; with `after`, only those with greater keys
@@ -113,7 +113,7 @@ export class KeyOrder<R extends Ordered> {
       return;
     }
     const a = this.sorted;
-    for (let i = after === undefined ? 0 : above(a, after); i < a.length; i++) if (!a[i].dead) yield a[i];
+    for (let i = after === undefined ? 0 : bound(a, after, true); i < a.length; i++) if (!a[i].dead) yield a[i];
   }
 
   /** The rows in reverse key order. */
@@ -188,25 +188,15 @@ function merge<R extends Ordered>(a: R[], b: R[]): R[] {
   return out;
 }
 
-/** The index of the first row whose key is greater than `key`. */
-function above(a: Ordered[], key: Key): number {
+/** The index of the first row whose key is greater than `key` (`past`),
+ *  or not smaller than it. */
+function bound(a: Ordered[], key: Key, past: boolean): number {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compareKeys(a[mid].key, key) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The index of the first row whose key is not smaller than `key`. */
-function below(a: Ordered[], key: Key): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareKeys(a[mid].key, key) < 0) lo = mid + 1;
+    const c = compareKeys(a[mid].key, key);
+    if (c < 0 || (past && c === 0)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
