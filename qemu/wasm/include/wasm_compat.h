@@ -22,7 +22,7 @@ size_t malloc_usable_size(void *p);
 #define WASM_C_FRAME_CHARGE 110
 #ifdef __wasm64__                /* wasm64 (wasm/wasm64.mk): a JS call's shadow frame nearly doubles */
 #undef JS_STACK_LIMIT
-#define JS_STACK_LIMIT (207 * 1024 + 256)
+#define JS_STACK_LIMIT (206 * 1024 + 768)
 #define WASM_C_STACK_MORE (127 * 1024) /* C recursion: V8's stack runs out at a lower share of it */
 #endif
 #endif

@@ -1,0 +1,35 @@
+// The driver tells a wasm64 engine (make -C qemu WASM=64) from a wasm32 one
+// by its imported memory's type, before compiling it (Node 20 compiles
+// memory64 only with V8's flag on): builder/hosted/wasm/memory64.ts.
+import { describe, expect, it } from 'vitest';
+import { importsMemory64 } from '../../builder/hosted/wasm/memory64.ts';
+
+const name = (s: string) => [s.length, ...new TextEncoder().encode(s)];
+const section = (id: number, body: number[]) => [id, body.length, ...body];
+
+/** A module importing mote.write (a function of type () -> ()) and then
+ *  env.memory with these limits flags (0x04: memory64), min 1 page. */
+function moduleWithMemory(flags: number, extra: number[] = []): Uint8Array {
+  const types = section(1, [1, 0x60, 0, 0]);
+  const imports = section(2, [2, ...name('mote'), ...name('write'), 0, 0, ...name('env'), ...name('memory'), 2, flags, 1]);
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...extra, ...types, ...imports]);
+}
+
+describe('the wasm engine memory type', () => {
+  it('is wasm32 for a memory with 32-bit addresses', () => {
+    const bytes = moduleWithMemory(0x00);
+    expect(WebAssembly.validate(bytes)).toBe(true); // the bytes are a real module
+    expect(importsMemory64(bytes)).toBe(false);
+  });
+
+  it('is wasm64 for a memory64 one, past the sections before the imports', () => {
+    const custom = section(0, [...name('note'), 1, 2, 3]);
+    expect(importsMemory64(moduleWithMemory(0x04))).toBe(true);
+    expect(importsMemory64(moduleWithMemory(0x04, custom))).toBe(true);
+  });
+
+  it('is wasm32 for a module that imports no memory', () => {
+    const bytes = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...section(1, [1, 0x60, 0, 0])]);
+    expect(importsMemory64(bytes)).toBe(false);
+  });
+});
