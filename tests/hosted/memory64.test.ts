@@ -9,7 +9,7 @@ const section = (id: number, body: number[]) => [id, body.length, ...body];
 
 /** A module importing mote.write (a function of type () -> ()) and then
  *  env.memory with these limits flags (0x04: memory64), min 1 page. */
-function moduleWithMemory(flags: number, extra: number[] = []): Uint8Array {
+function moduleWithMemory(flags: number, extra: number[] = []): Uint8Array<ArrayBuffer> {
   const types = section(1, [1, 0x60, 0, 0]);
   const imports = section(2, [2, ...name('mote'), ...name('write'), 0, 0, ...name('env'), ...name('memory'), 2, flags, 1]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...extra, ...types, ...imports]);
