@@ -112,12 +112,12 @@ export class Proc {
  *  or frame it waits in: the figure processInfo and memory() add per
  *  process, before queued messages and state. bench/kernel measures ~500
  *  bytes per idle gen_server; an idle async body waiting in receive takes
- *  1,809 hosted (wasm32) and 2,692 on native QuickJS 2025 (x86-64), most of
+ *  1,681 hosted (wasm32) and 2,516 on native QuickJS 2025 (x86-64), most of
  *  it the engine's. Counted by block on x86-64: the record 256, its pid 144,
  *  the process table's entry 80; the body's closure 176, its async frame
  *  224 and promise 224; the await's resume function and two reactions 304;
  *  the receive's promise and resolve function 448, its Waiter 208; the
- *  body's `then`, two closures and two reactions, 592. */
+ *  body's `then`, one closure and two reactions, 416. */
 export const PROC_BASE_BYTES = 600;
 
 export function procMemory(p: Proc): number {
