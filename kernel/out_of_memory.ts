@@ -7,7 +7,8 @@
  * node stop (status 101), as BEAM does when it cannot allocate.
  */
 import { Exit, platform } from './platform.ts';
-import { state, type Proc } from './process.ts';
+import { state, EMPTY, type Proc } from './process.ts';
+import { dropMailbox } from './mailbox.ts';
 import { die } from './signals.ts';
 import { heapLimit, heapShort, relieve, relieveAny, weight } from './pressure.ts';
 import { spendReserve } from './oom_reserve.ts';
@@ -21,9 +22,20 @@ import * as logger from './logger.ts';
  *  can free, and the node stops (nodeOutOfMemory). */
 export function outOfMemory(p: Proc): void {
   spendReserve();
+  // Its figures first (numbers: nothing allocated), then its messages go,
+  // before the line or its death allocates anything.
+  let held = -1;
+  let queued = 0;
+  try {
+    if (p.alive) held = weight(p);
+    queued = p.queueLen();
+  } catch {
+    // no room even for its figures: the death comes first
+  }
+  if (p.mailbox !== EMPTY) dropMailbox(p);
   let line = '';
   try {
-    line = deathLine(p);
+    line = deathLine(p, held, queued);
     if (p.alive) die(p, 'out_of_memory');
     if (heapShort()) relieve(heapLimit() / 32);
     logger.error(line);
@@ -40,11 +52,11 @@ export function outOfMemory(p: Proc): void {
   }
 }
 
-/** The line that names p's memory, built before its death drops it. */
-function deathLine(p: Proc): string {
+/** The line that names p's memory (`held` -1: it was dead already). */
+function deathLine(p: Proc, held: number, queued: number): string {
   const heap = platform().memory();
-  const held = p.alive ? `; it held ${weight(p)} bytes (${p.queueLen()} messages queued)` : '';
-  return `process ${p.pid} ran the VM out of memory: killed (out_of_memory)${held}, with the heap at ${heap.heapUsed} of ${heap.heapLimit} bytes`;
+  const what = held >= 0 ? `; it held ${held} bytes (${queued} messages queued)` : '';
+  return `process ${p.pid} ran the VM out of memory: killed (out_of_memory)${what}, with the heap at ${heap.heapUsed} of ${heap.heapLimit} bytes`;
 }
 
 /** What this path calls must exist before the heap is full: QuickJS creates
