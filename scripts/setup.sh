@@ -20,6 +20,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 bash scripts/fetch-lwip.sh               # lwIP's source, for the boot layer's network
-bash scripts/fetch-quickjs.sh            # QuickJS 2025-04-26's source, for QUICKJS=2025 (qemu/Makefile)
+bash scripts/fetch-quickjs.sh            # QuickJS 2025-04-26's source, the default engine (qemu/Makefile)
 bash scripts/fetch-wasi-libc.sh          # wasi-libc's source, whose musl the wasm64 engine compiles
 npm ci --no-audit --no-fund
