@@ -68,7 +68,7 @@ export async function runMetal(code: string, memoryBytes = 1024 << 20): Promise<
  *  `make -C qemu native`), with the budget metal has at that RAM: what a real KVM host approaches. */
 export async function runNative(code: string, memoryBytes = 1024 << 20): Promise<Results> {
   const image = await benchImage(code);
-  const out = execFileSync(join(MOTE_ROOT, 'qemu/build/mote-native'), [image, '--ram', `${memoryBytes >> 20}M`], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const out = execFileSync(join(MOTE_ROOT, 'qemu/build/mote-native'), [image, '--ram', `${Math.floor(memoryBytes / 2 ** 20)}M`], { encoding: 'utf8', maxBuffer: 64 << 20 });
   return parse(out);
 }
 
