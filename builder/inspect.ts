@@ -93,11 +93,17 @@ export function predict(manifest: Manifest, tarBytes: number, baseline: number, 
   // The modules loaded later that the app declares no need for: small ones
   // load in the start need's workspace; past half of it, an estimate of
   // where they load (no host enforces it; declaring them makes it exact).
-  const later = declared.optional ? 0 : Math.ceil(sum(modules.filter((m) => m.priority !== 0)) * METAL_FACTOR);
+  const later = declared.optional ? 0 : Math.ceil(sum(modules.filter((m) => m.priority !== 0 && !KERNEL_ON_DEMAND.test(m.name))) * METAL_FACTOR);
   const laterMin = later > WORKSPACE / 2 ? roundUp(ramFor(manifest, tarBytes, startHeap + later)) : 0;
   const fullMin = Math.max(bootMin, exact(declared.full), exact(before), laterMin);
   return { refusedBelow: refused, bootMin, fullMin, optional };
 }
+
+/** The kernel's own chunk, in every image, that loads only for an app that
+ *  uses it: ordered_set's B+ tree (kernel/ets_btree.ts, at the first
+ *  ordered_set). An app that has one declares it, as any optional module:
+ *  "mote": {"memory": {"optional": {"ordered_set": "150K"}}}. */
+const KERNEL_ON_DEMAND = /^chunks\/ets_btree-\w+\.js$/;
 
 /** What `budget` expects at `ram` bytes, from the prediction. */
 export function expectedOutcome(p: Prediction, ram: number): Outcome {
