@@ -6,34 +6,29 @@
 // where `mote inspect` said it would be refused (issue 9's sweep).
 //
 // The figure is what the wasm engine measures (hosted/measure.ts: the
-// runtime, the context and each module loaded, not run), scaled to metal,
-// plus a workspace for what the app allocates as it starts, plus the
-// network's heap when the app's code opens a socket. The scale
-// covers two things loading does not show: metal's larger objects (8-byte
-// pointers and values where wasm32 has 4; heap in use after the top level,
-// metal over wasm: 1.23 for an app of 3,000 functions, 1.22 for hello) and
-// what a module's top level makes (a function object each, and esbuild's
-// getter for each of a namespace's exports: an app of 3,000 exported
-// functions imported as `* as F` needs about 3,640 KiB on metal, 2.06 times
-// the 1,765 KiB its loading measures; tests/cli/start-need.test.ts). The
-// workspace is fitted to the least RAM at which each image in images/ runs
-// on metal with the sweep's parameters (tests/sweep/plan.ts, 16K steps),
-// heap there against measured, net heap taken off: aco 663K over 281K
-// (2.1 x + 160K covers it by 87K), chaos 727K/388K, http 639K/375K, echo
-// 487K/293K, shell 899K/659K (hello, countdown, orbit and lazy ran at the
-// least RAM the boot layer takes). It is conservative for most (shell by
-// about 800K): a measured run of the start (hosted, times metal's 1.23)
-// would be tighter. What an app allocates as it runs beyond that is not
-// seen: an app declares it (mote.memory).
+// runtime, the context and each module loaded, not run), scaled, plus a
+// workspace for what the app allocates as it starts, plus the network's heap
+// when the app's code opens a socket. The wasm64 engine's objects are
+// metal's, byte for byte; the scale covers what loading does not show: what
+// a module's top level makes (a function object each, and esbuild's getter
+// for each of a namespace's exports). Fitted to the least RAM at which each
+// image in images/ runs on metal (QEMU) with the sweep's parameters
+// (tests/sweep/plan.ts, 16K steps; built with no start need), heap there
+// against measured, net heap taken off: aco 828K over 374K, chaos 844K/514K,
+// http 780K/491K, echo 622K/387K, shell 1,005K/833K, and
+// tests/cli/start-need.test.ts's app of 3,000 exported functions imported
+// as `* as F` 3,678K/2,147K (hello, countdown, lazy and orbit ran at the
+// least RAM the boot layer takes). 1.7 x + 224K covers aco, the tightest,
+// by 32K and the 3,000 functions by 195K.
 import type { BootFootprint, Manifest, ManifestModule } from '../kernel/platform.ts';
 import { measureModules } from './hosted/measure.ts';
 import { readImage } from './image.ts';
 
 /** Metal's heap for the wasm engine's measured heap (modules and baseline). */
-export const METAL_FACTOR = 2.1;
+export const METAL_FACTOR = 1.7;
 /** Heap beyond the loaded modules for the app's start: the kernel's first
  *  processes and tables, what the app allocates at load, the GC's slack. */
-export const WORKSPACE = 160 * 1024;
+export const WORKSPACE = 224 * 1024;
 
 /** A call that starts the network (host_net.c's start_once), as the kernel's
  *  socket table makes it (`platform().net.listen(`) or an app on the

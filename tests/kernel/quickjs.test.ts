@@ -78,10 +78,11 @@ describe('kernel on QuickJS only', () => {
     }
   }, 120_000);
 
-  it('100,000 idle gen_servers fit in a 72 MiB budget', async () => {
-    // On metal's engine and allocator (wasm32, the hosted default since
-    // issue 10): 677 B a server; 99,466 started at 66 MiB.
-    const r = await runScenario(join(dir, 'idle100k.ts'), 'quickjs', 72 << 20);
+  it('100,000 idle gen_servers fit in an 80 MiB budget', async () => {
+    // On metal's engine and allocator (wasm64, the hosted default, takes
+    // metal's sizes): 741 B a server, 74.7 MB for 100,000 at 78 MiB; at 76
+    // MiB all 100,000 start and the report no longer fits.
+    const r = await runScenario(join(dir, 'idle100k.ts'), 'quickjs', 80 << 20);
     expect(r.output, r.output).toMatch(/^servers 100000 heap \d+ per-server \d+$/m);
     expect(r.code, r.output).toBe(0);
   }, 120_000);
