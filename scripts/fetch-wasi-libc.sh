@@ -2,7 +2,7 @@
 # Fetches wasi-libc's source from Debian's source package `wasi-libc` (this
 # machine's release's, the version of the wasi-libc package setup.sh
 # installs, whose headers the build uses) and unpacks it into
-# qemu/deps/wasi-libc. The wasm64 engine (make -C qemu WASM=64,
+# qemu/deps/wasi-libc. The wasm64 engine (make -C qemu, the default,
 # qemu/wasm/wasm64.mk) compiles the part of its musl that the engine calls
 # (strings, formatting, strtod, libm) for wasm64 from there: Debian ships
 # wasi-libc built for wasm32 only.

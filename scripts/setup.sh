@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# clang, lld, wasi-libc and compiler-rt's wasm32 builtins build the wasm engine (qemu/wasm/);
-# the wasm64 builtins its wasm64 build (make -C qemu WASM=64, qemu/wasm/wasm64.mk).
+# clang, lld, wasi-libc and compiler-rt's wasm64 builtins build the wasm engine (qemu/wasm/,
+# for wasm64 by default: qemu/wasm/wasm64.mk); the wasm32 builtins its wasm32 build (WASM=32).
 packages=(qemu-system-x86 musl-tools musl-dev make gcc binutils dpkg-dev xz-utils patch
           clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev-wasm64)
 missing=()
