@@ -1,4 +1,4 @@
-# The wasm64 engine (`make WASM=64`, included by the Makefile's wasm
+# The wasm64 engine (the default, WASM=64, included by the Makefile's wasm
 # section): the same files as the wasm32 engine's, for memory64. Pointers are
 # 8 bytes and QuickJS's values 16, as on metal (x86-64), where wasm32 has 4
 # and NaN-boxes values into 8, so the same objects take the same heap.

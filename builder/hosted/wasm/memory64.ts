@@ -1,5 +1,5 @@
 // Whether a wasm module's imported memory is a memory64 one (the engine
-// built for wasm64, `make -C qemu WASM=64`), read from its import section:
+// built for wasm64, `make -C qemu`'s default), read from its import section:
 // the driver must know before it compiles the module (Node 20 compiles
 // memory64 only with V8's flag on) and when it makes the memory.
 

@@ -1,5 +1,5 @@
 // The wasm engine: the boot layer's own QuickJS and C host core, built for
-// wasm32 by `make -C qemu wasm`, or for wasm64 with WASM=64 (qemu/wasm/).
+// wasm64 by `make -C qemu wasm`, or for wasm32 with WASM=32 (qemu/wasm/).
 // Compiled once per process.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { MOTE_ROOT } from '../../paths.ts';
 import { importsMemory64 } from './memory64.ts';
 
 /** The engine's file; MOTE_WASM_ENGINE names another build of it (another
- *  target, as `make -C qemu B=build/w64 WASM=64 wasm` writes one). */
+ *  target, as `make -C qemu B=build/w32 WASM=32 wasm` writes one). */
 export const WASM_ENGINE = process.env.MOTE_WASM_ENGINE || join(MOTE_ROOT, 'qemu/build/mote-engine.wasm');
 
 /** What the module exports (qemu/wasm/start.c). */
