@@ -22,8 +22,9 @@ const SPARE_MAX = 16;
 /** A scan's memo (receive.ts): in `skipProc`'s mailbox no message from its
  *  head up to `skipEnd` has a value under the key `skipKey` (each is a
  *  primitive, or a plain object or array whose own `skipKey` is absent or
- *  undefined, as receive's scan found it: copies are never changed). One
- *  process at a time; takeMessage keeps the end in step with the queue. */
+ *  undefined, as receive's scan found it: copies are never changed, but
+ *  for what a function matcher was handed, Proc.exposed). One process at a
+ *  time; takeMessage keeps the end in step with the queue. */
 export let skipProc: Proc | null = null;
 export let skipKey = '';
 export let skipEnd = 0;
@@ -81,6 +82,7 @@ export function takeMessage(p: Proc, i: number): Copied {
       }
       p.mailbox = EMPTY;
       if (head !== 0) p.head = 0;
+      if (p.exposed) p.exposed = false;
     } else {
       box[i] = undefined as unknown as Copied;
       p.head = head + 1;
@@ -98,6 +100,7 @@ export function takeMessage(p: Proc, i: number): Copied {
     if (head === box.length) {
       p.mailbox = EMPTY;
       p.head = 0;
+      if (p.exposed) p.exposed = false;
     }
   }
   p.queuedBytes -= m.size;

@@ -36,7 +36,7 @@ function matchPattern(pat: Record<string, unknown>, v: unknown): boolean {
 
 /** A test that is `msg[key] === want` for an object message: receive's
  *  scan runs it inline, without a call per queued message. */
-export type KeyTest = ((v: unknown) => boolean) & { key?: string; want?: unknown };
+export type KeyTest = ((v: unknown) => boolean) & { key?: string; want?: unknown; exposes?: boolean };
 
 /** One test for a receive's matchers, compiled once per receive so that
  *  scanning a long mailbox does not redo the pattern's set-up per message. */
@@ -44,14 +44,22 @@ export function compileMatchers(list: Matcher[] | null): ((msg: unknown) => bool
   if (!list) return null;
   const tests = list.map(compileOne);
   if (tests.length === 1) return tests[0];
-  return (v) => {
+  const any: KeyTest = (v) => {
     for (const t of tests) if (t(v)) return true;
     return false;
   };
+  for (const t of tests) if ((t as KeyTest).exposes) any.exposes = true;
+  return any;
 }
 
 function compileOne(m: Matcher): (v: unknown) => boolean {
-  if (typeof m === 'function') return (v) => m(v) === true;
+  if (typeof m === 'function') {
+    // It is handed the queued message itself, which the program may keep
+    // and change (receive.ts's memo must not trust that mailbox then).
+    const f: KeyTest = (v) => m(v) === true;
+    f.exposes = true;
+    return f;
+  }
   if (typeof m !== 'object') return (v) => v === m;
   const keys = Object.keys(m);
   // The common case: flat patterns of identities and primitives.

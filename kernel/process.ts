@@ -82,6 +82,10 @@ export class Proc {
    *  after that message: nothing queued before the ref can carry it. */
   declare markRef: Ref | null;
   declare markAt: Copied | null;
+  /** A function matcher was handed a queued message (receive.ts): the
+   *  program may hold it and change it, so the scan memo skips nothing of
+   *  this mailbox until it drains. */
+  declare exposed: boolean;
   declare handler: Handler | null;
   declare maxHeapSize: number;
   declare maxMailboxLen: number;
@@ -144,6 +148,7 @@ Object.assign(Proc.prototype, {
   detached: false,
   markRef: null,
   markAt: null,
+  exposed: false,
   handler: null,
   maxHeapSize: 0,
   maxMailboxLen: 0,

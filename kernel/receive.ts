@@ -137,6 +137,7 @@ function scan(p: Proc, test: ((v: unknown) => boolean) | null, from: number): nu
   if (!test) return from < box.length ? from : -1;
   const k = (test as KeyTest).key;
   if (k !== undefined) return scanKey(p, k, (test as KeyTest).want, from);
+  if ((test as KeyTest).exposes && from < box.length && !p.exposed) p.exposed = true;
   for (let i = from; i < box.length; i++) {
     examined++;
     if (test(box[i].value)) return i;
@@ -150,15 +151,20 @@ function scan(p: Proc, test: ((v: unknown) => boolean) | null, from: number): nu
  *  head the messages are such (the mailbox's memo), and the next scan on the
  *  same key starts there, while no prototype a memo's message can have
  *  (Object's, Array's) has the key: a receive behind 10,000 queued
- *  messages of another shape then tests only what came since. */
+ *  messages of another shape then tests only what came since. A function
+ *  matcher is handed queued messages themselves, which the program may keep
+ *  and change: once one has run, the memo is off for that mailbox until it
+ *  drains (Proc.exposed). */
 function scanKey(p: Proc, k: string, want: unknown, from: number): number {
   const box = p.mailbox;
   const n = box.length;
   const head = p.head;
   let i = from;
-  if (skipProc === p && skipKey === k && skipEnd > from && !(k in Object.prototype) && !(k in Array.prototype)) i = skipEnd;
+  // A mailbox a function matcher has seen may have changed under the memo.
+  const memo = !p.exposed;
+  if (memo && skipProc === p && skipKey === k && skipEnd > from && !(k in Object.prototype) && !(k in Array.prototype)) i = skipEnd;
   // Only a scan from the head or the memo's end can extend the memo.
-  let clean = i === head || (skipProc === p && skipKey === k && i === skipEnd);
+  let clean = memo && (i === head || (skipProc === p && skipKey === k && i === skipEnd));
   const start = i;
   let end = i;
   for (; i < n; i++) {
