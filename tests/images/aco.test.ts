@@ -113,7 +113,9 @@ describe('images/aco', () => {
   // restarts the colony, and the run ends 0, or 3 once a colony can never
   // fit (its supervisors give up, as OTP escalates).
   it('24 ants just above the image\'s need: a colony dies and is restarted, the run ends 0 or 3 naming it, never 101', async () => {
-    const sizes: Record<string, number[]> = { run: [2560, 2816, 3072], boot: [2816, 3072] };
+    // The same sizes on both hosts: hosted's objects are metal's (the wasm64
+    // engine); at 2560K both stop with 101 (wasm32's smaller objects fitted).
+    const sizes: Record<string, number[]> = { run: [2816, 3072], boot: [2816, 3072] };
     const bad: string[] = [];
     for (const host of hosts) {
       for (const kib of sizes[host]!) {
