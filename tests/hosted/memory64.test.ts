@@ -1,8 +1,9 @@
 // The driver tells a wasm64 engine (make -C qemu WASM=64) from a wasm32 one
 // by its imported memory's type, before compiling it (Node 20 compiles
 // memory64 only with V8's flag on): builder/hosted/wasm/memory64.ts.
+import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { importsMemory64 } from '../../builder/hosted/wasm/memory64.ts';
+import { enableMemory64, importsMemory64, memory64Compiles } from '../../builder/hosted/wasm/memory64.ts';
 
 const name = (s: string) => [s.length, ...new TextEncoder().encode(s)];
 const section = (id: number, body: number[]) => [id, body.length, ...body];
@@ -31,5 +32,31 @@ describe('the wasm engine memory type', () => {
   it('is wasm32 for a module that imports no memory', () => {
     const bytes = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...section(1, [1, 0x60, 0, 0])]);
     expect(importsMemory64(bytes)).toBe(false);
+  });
+});
+
+describe('turning memory64 on', () => {
+  it('sets no V8 flag where memory64 compiles already (a V8 that dropped the flag would print an error)', () => {
+    const set: string[] = [];
+    expect(enableMemory64((f) => set.push(f), () => true)).toBe(null);
+    expect(set).toEqual([]);
+  });
+
+  it('sets the flag where memory64 is behind it', () => {
+    const set: string[] = [];
+    let on = false;
+    expect(enableMemory64((f) => { set.push(f); on = true; }, () => on)).toBe(null);
+    expect(set).toEqual(['--experimental-wasm-memory64']);
+  });
+
+  it('says in one line what to do where the flag does not help', () => {
+    const why = enableMemory64(() => {}, () => false);
+    expect(why).toMatch(/^this Node \(v[\d.]+\) cannot compile the wasm64 engine .*WASM=32/);
+    expect(why).not.toContain('\n');
+  });
+
+  it('compiles on this Node once turned on, as the driver does', () => {
+    expect(enableMemory64((f) => setFlagsFromString(f))).toBe(null);
+    expect(memory64Compiles()).toBe(true);
   });
 });

@@ -41,3 +41,20 @@ export function importsMemory64(bytes: Uint8Array): boolean {
   }
   return false;
 }
+
+/** The smallest module with a memory64 memory (one page): valid where this
+ *  Node's V8 compiles memory64. */
+const MEMORY64_PROBE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 3, 1, MEMORY64_FLAG, 0]);
+
+export const memory64Compiles = (): boolean => WebAssembly.validate(MEMORY64_PROBE);
+
+/** Makes this Node compile memory64, turning V8's flag on only if it must:
+ *  Node 20 and 22 have memory64 behind it; a V8 that ships memory64 may have
+ *  dropped the flag, and then setting it prints 'Error: unrecognized flag'.
+ *  Returns an error's message if memory64 still does not compile. */
+export function enableMemory64(setFlags: (flags: string) => void, compiles = memory64Compiles): string | null {
+  if (compiles()) return null;
+  setFlags('--experimental-wasm-memory64');
+  if (compiles()) return null;
+  return `this Node (${process.version}) cannot compile the wasm64 engine (WebAssembly memory64): use Node 20 or later, or build the wasm32 engine (make -C qemu WASM=32 wasm)`;
+}

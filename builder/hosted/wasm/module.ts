@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { SetupError } from '../../errors.ts';
 import { MOTE_ROOT } from '../../paths.ts';
-import { importsMemory64 } from './memory64.ts';
+import { enableMemory64, importsMemory64 } from './memory64.ts';
 
 /** The engine's file; MOTE_WASM_ENGINE names another build of it (another
  *  target, as `make -C qemu B=build/w32 WASM=32 wasm` writes one). */
@@ -43,7 +43,8 @@ export function engineModule(): WebAssembly.Module {
   const bytes = readFileSync(WASM_ENGINE);
   memory64 = importsMemory64(bytes);
   // Node 20's V8 has memory64 behind a flag, read when a module compiles.
-  if (memory64) setFlagsFromString('--experimental-wasm-memory64');
+  const refused = memory64 ? enableMemory64(setFlagsFromString) : null;
+  if (refused !== null) throw new SetupError(refused);
   compiled = new WebAssembly.Module(bytes);
   return compiled;
 }
