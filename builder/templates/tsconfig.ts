@@ -3,7 +3,7 @@
 // `mote build`'s type check (builder/typecheck.ts) both take them from here.
 export const APP_COMPILER_OPTIONS = {
   target: 'ES2020', // what the bundler emits for QuickJS
-  lib: ['ES2022'],
+  lib: ['ES2023'], // what QuickJS 2025-04-26, the default engine, has (findLast, toSorted, ...); not QUICKJS=2021's
   module: 'ESNext',
   moduleResolution: 'Bundler', // as esbuild resolves imports; "mote" through its package.json exports
   strict: true,
