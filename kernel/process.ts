@@ -116,7 +116,7 @@ export class Proc {
  *  or frame it waits in: the figure processInfo and memory() add per
  *  process, before queued messages and state. bench/kernel measures ~500
  *  bytes per idle gen_server; an idle async body waiting in receive takes
- *  1,681 hosted (wasm32) and 2,516 on native QuickJS 2025 (x86-64), most of
+ *  2,507 hosted (wasm64; 1,681 on wasm32) and 2,516 on native QuickJS 2025 (x86-64), most of
  *  it the engine's. Counted by block on x86-64: the record 256, its pid 144,
  *  the process table's entry 80; the body's closure 176, its async frame
  *  224 and promise 224; the await's resume function and two reactions 304;
