@@ -544,6 +544,10 @@ function follow(p: Proc, r: PromiseLike<unknown>, body: boolean, own = false): v
     if (own && unchained(r)) {
       watching = p;
       r.then(undefined, failedWith);
+      // Its own constructor again (the same slot, no allocation): a body that
+      // only looks async (a proxy of one, a prototype set) may have returned
+      // a promise the program holds, whose then must go on making promises.
+      (r as { constructor: unknown }).constructor = EnginePromise;
     } else if (body) r.then(() => bodyDone(p, 'normal', false), (e) => bodyDone(p, e, true));
     else r.then(() => handlerDone(p, false, undefined), (e) => handlerDone(p, true, e));
     return;
