@@ -8,7 +8,7 @@ import { InputError } from '../errors.ts';
 import type { ManifestModule } from '../../kernel/platform.ts';
 import { HOSTED_MAX_RAM } from './limits.ts';
 import { fileText, type PayloadFiles } from './files.ts';
-import { engineMemory, engineModule, type Address } from './wasm/module.ts';
+import { engineMemory, engineModule, growMemory, type Address } from './wasm/module.ts';
 import { payloadSegment, payloadTar } from './wasm/payload.ts';
 
 const PAGE = 65536;
@@ -50,7 +50,7 @@ export async function measureModules(modules: ManifestModule[], files: PayloadFi
   engine._initialize();
   const at = Number(engine.mote_payload_at());
   const pages = Math.min(Math.floor(HOSTED_MAX_RAM / PAGE), Math.ceil((at + segment.length + 32 + heap) / PAGE));
-  if (pages > memory.buffer.byteLength / PAGE) memory.grow(pages - memory.buffer.byteLength / PAGE);
+  if (pages > memory.buffer.byteLength / PAGE) growMemory(memory, pages - memory.buffer.byteLength / PAGE);
   new Uint8Array(memory.buffer, at, segment.length).set(segment);
   const engineSays = (status: number) => new Error(`hosted runner: the engine could not read the payload to measure it (status ${status}): ${console.trim()}`);
   let baseline: number;

@@ -4,6 +4,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { enableMemory64, importsMemory64, memory64Compiles } from '../../builder/hosted/wasm/memory64.ts';
+import { engineMemory, growMemory } from '../../builder/hosted/wasm/module.ts';
 
 const name = (s: string) => [s.length, ...new TextEncoder().encode(s)];
 const section = (id: number, body: number[]) => [id, body.length, ...body];
@@ -58,5 +59,36 @@ describe('turning memory64 on', () => {
   it('compiles on this Node once turned on, as the driver does', () => {
     expect(enableMemory64((f) => setFlagsFromString(f))).toBe(null);
     expect(memory64Compiles()).toBe(true);
+  });
+});
+
+describe("the engine's memory64 memory", () => {
+  it('takes page counts as numbers (Node 20) or as BigInts (the standard JS API, which refuses numbers)', () => {
+    const real = WebAssembly.Memory;
+    const made: unknown[] = [];
+    const grown: unknown[] = [];
+    /** The standard API's i64 memory: BigInt page counts only. */
+    class StandardMemory {
+      constructor(d: { initial: unknown; maximum: unknown; index?: string }) {
+        if (d.index === 'i64' && (typeof d.initial !== 'bigint' || typeof d.maximum !== 'bigint')) throw new TypeError('Cannot convert 32 to a BigInt');
+        made.push(d.initial, d.maximum);
+      }
+      grow(n: unknown): bigint {
+        if (typeof n !== 'bigint') throw new TypeError('Cannot convert 1 to a BigInt');
+        grown.push(n);
+        return 1n;
+      }
+    }
+    try {
+      (WebAssembly as { Memory: unknown }).Memory = StandardMemory;
+      growMemory(engineMemory(32, 64), 3);
+    } finally {
+      (WebAssembly as { Memory: unknown }).Memory = real;
+    }
+    expect(made).toEqual([32n, 64n]);
+    expect(grown).toEqual([3n]);
+    const memory = engineMemory(1, 4); // this Node's own
+    growMemory(memory, 2);
+    expect(memory.buffer.byteLength).toBe(3 * 65536);
   });
 });

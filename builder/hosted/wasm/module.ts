@@ -53,7 +53,23 @@ export function engineModule(): WebAssembly.Module {
  *  never past `maximum`. */
 export function engineMemory(initial: number, maximum: number): WebAssembly.Memory {
   engineModule();
-  const descriptor: WebAssembly.MemoryDescriptor & { index?: 'i64' } = { initial, maximum };
-  if (memory64) descriptor.index = 'i64';
-  return new WebAssembly.Memory(descriptor);
+  if (!memory64) return new WebAssembly.Memory({ initial, maximum });
+  return inPages((page) => new WebAssembly.Memory({ initial: page(initial), maximum: page(maximum), index: 'i64' } as WebAssembly.MemoryDescriptor));
+}
+
+/** Grows the engine's memory by `pages`. */
+export function growMemory(memory: WebAssembly.Memory, pages: number): void {
+  inPages((page) => memory.grow(page(pages)));
+}
+
+/** Calls `use` with page counts as this V8 takes them for a memory64
+ *  memory: numbers where memory64 is behind Node 20's flag, BigInts in the
+ *  standard JS API (a V8 that ships it), which refuses numbers there. */
+function inPages<T>(use: (page: (n: number) => number) => T): T {
+  try {
+    return use((n) => n);
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    return use((n) => BigInt(n) as unknown as number);
+  }
 }

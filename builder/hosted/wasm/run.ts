@@ -12,7 +12,7 @@ import { hostedMemory, type HostedMemory } from '../ram-model.ts';
 import { INTERRUPTED, type HostedOptions, type HostedResult, type Payload } from '../types.ts';
 import { ConsoleInput } from './console-input.ts';
 import { deviceImports, EngineStop } from './devices.ts';
-import { engineMemory, engineModule, type EngineExports } from './module.ts';
+import { engineMemory, engineModule, growMemory, type EngineExports } from './module.ts';
 import { netImports } from './net-imports.ts';
 import { payloadSegment, payloadTar } from './payload.ts';
 
@@ -127,7 +127,7 @@ class WasmRun {
     const heapBytes = Math.max(0, Math.min(this.mem.heapLimit + this.mem.heapReserve + SENTINEL, room));
     const pages = Math.ceil((at + this.segment.length + HEAP_SLACK + heapBytes) / PAGE);
     const have = memory.buffer.byteLength / PAGE;
-    if (pages > have) memory.grow(pages - have);
+    if (pages > have) growMemory(memory, pages - have);
     new Uint8Array(memory.buffer, at, this.segment.length).set(this.segment);
     const line = new TextEncoder().encode(this.opts.commandLine ?? '');
     new Uint8Array(memory.buffer, Number(engine.mote_cmdline_at()), COMMAND_LINE_MAX).set(line.subarray(0, COMMAND_LINE_MAX));
