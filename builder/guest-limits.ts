@@ -62,7 +62,7 @@ export function nodeGlobalMessage(name: string): string | undefined {
 }
 
 export const TOP_LEVEL_AWAIT =
-  "top-level await does not run in mote (the boot layer's QuickJS has none): await inside a process instead, as in spawn(async () => { const m = await import('./m.ts'); ... })";
+  "top-level await does not run in mote (an app's modules are bundled for ES2020, which has none): await inside a process instead, as in spawn(async () => { const m = await import('./m.ts'); ... })";
 
 /** Rewrites esbuild's errors for the two cases above; changes no behaviour. */
 export function guestLimitsPlugin(): Plugin {

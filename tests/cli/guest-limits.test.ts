@@ -41,7 +41,7 @@ describe('Node built-ins', () => {
   });
 });
 
-const TLA = "top-level await does not run in mote (the boot layer's QuickJS has none): await inside a process instead, as in spawn(async () => { const m = await import('./m.ts'); ... })";
+const TLA = "top-level await does not run in mote (an app's modules are bundled for ES2020, which has none): await inside a process instead, as in spawn(async () => { const m = await import('./m.ts'); ... })";
 
 describe('top-level await', () => {
   it('says plainly how to write it: await inside a process', () => {
