@@ -30,7 +30,7 @@ export function refillReserve(): void {
   }
 }
 
-function roomForReserve(): boolean {
+export function roomForReserve(): boolean {
   try {
     const m = platform().memory();
     return m.heapUsed + 2 * RESERVE_BYTES <= m.heapLimit;

@@ -11,7 +11,7 @@ import { state, EMPTY, type Proc } from './process.ts';
 import { dropMailbox } from './mailbox.ts';
 import { die } from './signals.ts';
 import { heapLimit, heapShort, relieve, relieveAny, weight } from './pressure.ts';
-import { spendReserve } from './oom_reserve.ts';
+import { refillReserve, roomForReserve, spendReserve } from './oom_reserve.ts';
 import * as logger from './logger.ts';
 
 /** p ran the VM out of memory, or the kernel did on p's behalf: p dies with
@@ -39,6 +39,7 @@ export function outOfMemory(p: Proc): void {
     if (p.alive) die(p, 'out_of_memory');
     if (heapShort()) relieve(heapLimit() / 32);
     logger.error(line);
+    makeRoom();
   } catch {
     // Still no room: whoever holds the most goes, however little it holds
     // (the heap is full of what many hold), then one more try.
@@ -46,10 +47,21 @@ export function outOfMemory(p: Proc): void {
       if (!relieveAny()) throw new Error('nothing to relieve');
       if (p.alive) die(p, 'out_of_memory');
       logger.error(line || `process ${p.pid} ran the VM out of memory: killed (out_of_memory)`);
+      makeRoom();
     } catch {
       nodeOutOfMemory();
     }
   }
+}
+
+/** After a death the heap may still be too full to record the next one (a
+ *  heap full of what many small holders hold: the kernel's count is low
+ *  for an async body). Then small holders die, the supervised first, until
+ *  the reserve fits again, and it is taken again at once: the next
+ *  out-of-memory of this same turn found none, and stopped the node. */
+function makeRoom(): void {
+  while (!roomForReserve()) if (!relieveAny()) break;
+  refillReserve();
 }
 
 /** The line that names p's memory (`held` -1: it was dead already). */

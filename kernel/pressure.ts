@@ -109,38 +109,55 @@ export function deaths(): number {
 // table makes an iterator, and a closure per search is an allocation too.
 let heaviest: Proc | null = null;
 let heaviestBytes = 0;
+let supervisedOnly = false;
 function weigh(p: Proc): void {
   const n = weight(p);
-  if (n >= heaviestBytes) {
+  if (n >= heaviestBytes && (!supervisedOnly || supervised(p))) {
     heaviestBytes = n;
     heaviest = p;
   }
 }
 
-/** The process holding the most, if it holds at least `least` bytes. */
-function largest(least: number): Proc | null {
+/** Is p's death handled: is it linked to the process that spawned it, and
+ *  does that one trap exits (a supervisor, which restarts it)? */
+function supervised(p: Proc): boolean {
+  if (p.parent === null || p.links === null) return false;
+  const q = procs.get(p.parent.id);
+  return q !== undefined && q.trapExit && p.links.has(q);
+}
+
+/** The process holding the most, if it holds at least `least` bytes (of
+ *  the supervised only, if `onlySupervised`). */
+function largest(least: number, onlySupervised = false): Proc | null {
   heaviest = null;
   heaviestBytes = least;
+  supervisedOnly = onlySupervised;
   procs.forEach(weigh);
   const p: Proc | null = heaviest;
   heaviest = null; // the search must not keep a dead process alive
   return p;
 }
 // QuickJS makes a built-in method at its first use, which fails with the
-// heap full: forEach is made here, at load.
+// heap full: forEach, a Map's get and a Set's has are made here, at load.
 largest(Infinity);
+procs.get(-1);
+new Set<Proc>().has(null as unknown as Proc);
 
 /** The engine ran out and the death of the process that did was not room
- *  enough: the largest holder of anything past a bare process dies, or
- *  null if every process holds nothing the kernel counts. */
+ *  enough: the largest holder of anything past a bare process dies, one a
+ *  supervisor restarts if there is one (with all holding little, the count
+ *  tells them apart by a message or two: the processes that run the tree,
+ *  which nothing restarts, died first), or null if every process holds
+ *  nothing the kernel counts. */
 export function relieveAny(): Proc | null {
-  return relieve(PROC_BASE_BYTES + 1);
+  return relieve(PROC_BASE_BYTES + 1, true) ?? relieve(PROC_BASE_BYTES + 1);
 }
 
 /** Kills the process the kernel counts the most memory against, if it holds
- *  at least `least` bytes. Returns it, or null if none qualifies. */
-export function relieve(least: number): Proc | null {
-  const victim = largest(least);
+ *  at least `least` bytes (of the supervised only, if `onlySupervised`).
+ *  Returns it, or null if none qualifies. */
+export function relieve(least: number, onlySupervised = false): Proc | null {
+  const victim = largest(least, onlySupervised);
   if (!victim) return null;
   let most = weight(victim);
   killed++;
