@@ -19,7 +19,8 @@ import * as logger from './logger.ts';
  *  is still short (the memory is held elsewhere), the process the kernel
  *  counts the most against dies too. If then there is not even room to
  *  record the death and say so, what fills the heap is nothing the kernel
- *  can free, and the node stops (nodeOutOfMemory). */
+ *  can free, and the node stops (nodeOutOfMemory). Once the death is said,
+ *  room is made for the next (makeRoom). */
 export function outOfMemory(p: Proc): void {
   spendReserve();
   // Its figures first (numbers: nothing allocated), then its messages go,
@@ -39,7 +40,6 @@ export function outOfMemory(p: Proc): void {
     if (p.alive) die(p, 'out_of_memory');
     if (heapShort()) relieve(heapLimit() / 32);
     logger.error(line);
-    makeRoom();
   } catch {
     // Still no room: whoever holds the most goes, however little it holds
     // (the heap is full of what many hold), then one more try.
@@ -47,10 +47,14 @@ export function outOfMemory(p: Proc): void {
       if (!relieveAny()) throw new Error('nothing to relieve');
       if (p.alive) die(p, 'out_of_memory');
       logger.error(line || `process ${p.pid} ran the VM out of memory: killed (out_of_memory)`);
-      makeRoom();
     } catch {
       nodeOutOfMemory();
     }
+  }
+  try {
+    makeRoom();
+  } catch {
+    // the death is recorded and said: the next out-of-memory tries again
   }
 }
 
