@@ -107,14 +107,18 @@ export function spawnMonitor(body: () => unknown, opts?: SpawnMonitorOptions): {
  * If init throws, the process dies with that error and it is rethrown.
  */
 export function spawnHandler(handler: Handler, init: (() => void) | null, opts?: SpawnOptions): Pid {
+  const spawner = state.current;
   const p = newProc('spawnHandler', opts, null, handler);
   if (init) {
     try {
       runAs(p, init);
     } catch (e) {
-      // As proc_lib does on a failed init: unlink first, so the caller gets
-      // the error as a return value rather than an exit signal.
-      for (const q of [...(p.links ?? [])]) unlinkProcs(p, q);
+      // As proc_lib does on a failed init: unlink the caller first, so it
+      // gets the error as a return value rather than an exit signal. What
+      // init linked (a supervisor's children) dies with it, as in OTP:
+      // unlinked too, a supervisor's init that ran out of memory left its
+      // children running, their names taken for its restart.
+      if (spawner !== null) unlinkProcs(p, spawner);
       if (p.alive) die(p, reasonOf(e));
       throw e;
     }
