@@ -160,22 +160,7 @@ export function blocked(p: Proc): void {
     else {
       q.queued = false;
       try {
-        // resumeFound inline.
-        state.current = q;
-        q.sliceLeft = config.sliceReductions - 1;
-        q.sliceStart = t;
-        if (armedAt === -1 || t - armedAt >= config.runawayMs / 4) armGuard(t, tripped);
-        q.waiter = null;
-        const value = takeValue(q, w.found);
-        q.busy = true;
-        inFlight = q;
-        q.reductions++;
-        budget--;
-        const resolve = w.resolve;
-        w.test = null;
-        w.resolve = ignore;
-        spare.waiter = w;
-        resolve(value);
+        resumeFound(q, w, t);
       } catch (e) {
         lost(q, e);
         return runLoop(true);
