@@ -14,9 +14,11 @@
  * A process holding less than `heapLimit / 32` is not killed for pressure
  * alone: its death would not give the heap back. Once the engine has run
  * out and the death of the process that ran it out was not room enough,
- * the largest holder goes whatever it holds (`relieveAny`): a supervisor
+ * a supervised process goes whatever it holds (`relieveAny`): a supervisor
  * restarting one small process (and those linked to it) costs less than
- * the node. Nothing here allocates before its victim is dead: with the
+ * the node; with none, a holder whose death some process is told of, never
+ * one whose death nothing would notice (that is a silent wrong answer: the
+ * node stops instead, 101). Nothing here allocates before its victim is dead: with the
  * heap full, an iterator was enough to stop the node.
  */
 import { platform } from './platform.ts';
@@ -107,12 +109,17 @@ export function deaths(): number {
 
 // The search's state, and its callback made once: a `for...of` over the
 // table makes an iterator, and a closure per search is an allocation too.
+/** Whom a search may choose: anyone, one a supervisor restarts, or one
+ *  whose death some process is told of. */
+const ANY = 0;
+const SUPERVISED = 1;
+const NOTICED = 2;
 let heaviest: Proc | null = null;
 let heaviestBytes = 0;
-let supervisedOnly = false;
+let among = ANY;
 function weigh(p: Proc): void {
   const n = weight(p);
-  if (n >= heaviestBytes && (!supervisedOnly || supervised(p))) {
+  if (n >= heaviestBytes && (among === ANY || (among === SUPERVISED ? supervised(p) : noticed(p)))) {
     heaviestBytes = n;
     heaviest = p;
   }
@@ -126,38 +133,61 @@ function supervised(p: Proc): boolean {
   return q !== undefined && q.trapExit && p.links.has(q);
 }
 
-/** The process holding the most, if it holds at least `least` bytes (of
- *  the supervised only, if `onlySupervised`). */
-function largest(least: number, onlySupervised = false): Proc | null {
+/** Is some process told of p's death: does one monitor it, or trap exits
+ *  and link to it? (The runner waiting for its master's DOWN is; the
+ *  runner itself, which nothing watches, is not.) */
+function noticed(p: Proc): boolean {
+  if (p.monitoredBy !== null && p.monitoredBy.size > 0) return true;
+  if (p.links === null) return false;
+  linkTraps = false;
+  p.links.forEach(trapsExits);
+  return linkTraps;
+}
+let linkTraps = false;
+function trapsExits(q: Proc): void {
+  if (q.trapExit) linkTraps = true;
+}
+
+/** The process holding the most, if it holds at least `least` bytes, of
+ *  those `who` (ANY, SUPERVISED, NOTICED) allows. */
+function largest(least: number, who = ANY): Proc | null {
   heaviest = null;
   heaviestBytes = least;
-  supervisedOnly = onlySupervised;
+  among = who;
   procs.forEach(weigh);
   const p: Proc | null = heaviest;
   heaviest = null; // the search must not keep a dead process alive
   return p;
 }
 // QuickJS makes a built-in method at its first use, which fails with the
-// heap full: forEach, a Map's get and a Set's has are made here, at load.
+// heap full: forEach, a Map's get and size, a Set's has, forEach and size
+// are made here, at load.
 largest(Infinity);
 procs.get(-1);
-new Set<Proc>().has(null as unknown as Proc);
+void new Map().size;
+const aSet = new Set<Proc>();
+aSet.has(null as unknown as Proc);
+aSet.forEach(trapsExits);
+void aSet.size;
 
 /** The engine ran out and the death of the process that did was not room
- *  enough: the largest holder of anything past a bare process dies, one a
- *  supervisor restarts if there is one (with all holding little, the count
- *  tells them apart by a message or two: the processes that run the tree,
- *  which nothing restarts, died first), or null if every process holds
- *  nothing the kernel counts. */
+ *  enough: a process a supervisor restarts dies, the one the kernel counts
+ *  the most against, however little that is (an ant's trail, held by its
+ *  body, is not counted: the count tells such processes apart by a message
+ *  or two at most); with none, the largest holder of anything past a bare
+ *  process whose death some process is told of. Never one whose death
+ *  nothing would notice: the app's own first process (aco's runner, which
+ *  would say how the run ended) died so, and the node ended 0 with no
+ *  final line. Null if none qualifies: the caller stops the node. */
 export function relieveAny(): Proc | null {
-  return relieve(PROC_BASE_BYTES + 1, true) ?? relieve(PROC_BASE_BYTES + 1);
+  return relieve(0, SUPERVISED) ?? relieve(PROC_BASE_BYTES + 1, NOTICED);
 }
 
 /** Kills the process the kernel counts the most memory against, if it holds
- *  at least `least` bytes (of the supervised only, if `onlySupervised`).
+ *  at least `least` bytes, of those `who` allows (pressure's own: anyone).
  *  Returns it, or null if none qualifies. */
-export function relieve(least: number, onlySupervised = false): Proc | null {
-  const victim = largest(least, onlySupervised);
+export function relieve(least: number, who = ANY): Proc | null {
+  const victim = largest(least, who);
   if (!victim) return null;
   let most = weight(victim);
   killed++;

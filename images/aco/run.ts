@@ -2,7 +2,7 @@
 // colony the best schedule so far, takes their bests in colony order, and
 // keeps the lowest (the lower colony on a tie). At the end: the best total
 // weighted tardiness and its schedule.
-import { TIMEOUT, demonitor, getenv, halt, logger, monitor, monotonicTime, receive, self, send, sleep, spawn, spawnMonitor, whereis, type DownMessage, type Pid, type Ref } from 'mote';
+import { TIMEOUT, demonitor, exit, getenv, halt, logger, monitor, monotonicTime, receive, self, send, sleep, spawn, spawnMonitor, whereis, type DownMessage, type Pid, type Ref } from 'mote';
 import { colonyName, type Best, type Round } from './colony.ts';
 import { monkey, stopMonkey } from './monkey.ts';
 import { restartFlags, startTree } from './tree.ts';
@@ -68,7 +68,7 @@ async function master(inst: Instance, p: AcoParams, runner: Pid): Promise<void> 
   const eddCost = tardiness(inst, edd(inst));
   const acs = { q0: 0.9, rho: 0.1, tau0: 1 / (n * Math.max(eddCost, 1)) };
   const tree = startTree({ inst, acs, ants: p.ants, iterations: p.iterations, seed: p.seed }, p.colonies, restartFlags(p.monkeyMs > 0));
-  if (!('ok' in tree)) throw new Error(`aco: the tree did not start: ${JSON.stringify(tree)}`);
+  if (!('ok' in tree)) exit({ tree_not_started: 'error' in tree ? tree.error : 'ignore' } satisfies TreeFailed);
   console.log(`aco: ${n} jobs, ${p.colonies} colonies x ${p.ants} ants, ${p.rounds} rounds x ${p.iterations} iterations, seed ${p.seed}; EDD gives ${eddCost}`);
   const t0 = monotonicTime();
   let best: Best | null = null;
@@ -112,6 +112,24 @@ async function master(inst: Instance, p: AcoParams, runner: Pid): Promise<void> 
 
 const show = (r: unknown) => (typeof r === 'string' ? r : JSON.stringify(r));
 
+/** The master's exit when its tree could not start (a RAM too small for the
+ *  colonies asked for: every ant's start allocates its trail). */
+type TreeFailed = { tree_not_started: unknown };
+
+/** The child that could not start, down a supervisor's start error
+ *  (`{ shutdown: { failed_to_start_child, reason } }`, nested once per
+ *  level), and why: "colony 1 could not start (out_of_memory)". */
+function failedChild(e: unknown): string {
+  const names: string[] = [];
+  for (;;) {
+    const f = (e as { shutdown?: { failed_to_start_child?: unknown; reason?: unknown } } | null)?.shutdown;
+    if (!f || typeof f.failed_to_start_child !== 'string') break;
+    names.push(f.failed_to_start_child.replace(/^(colony|ant)(\d+)$/, '$1 $2'));
+    e = f.reason;
+  }
+  return names.length ? `${names.join(', ')} could not start (${show(e)})` : show(e);
+}
+
 /** Of the colony deaths the master told, the last with a cause of its own
  *  (not the kill of its supervisor's shutdown). */
 async function lastColonyDeath(): Promise<ColonyDown | null> {
@@ -126,6 +144,12 @@ async function lastColonyDeath(): Promise<ColonyDown | null> {
 /** The master's end in one line: when its tree gave up (passed its restart
  *  intensity), what kept dying and why. */
 function failure(reason: unknown, death: ColonyDown | null): string {
+  const tree = (reason as TreeFailed | null)?.tree_not_started;
+  if (tree !== undefined) {
+    const why = failedChild(tree);
+    const hint = why.endsWith('(out_of_memory)') ? ': the RAM is too small for the colonies and ants asked for' : '';
+    return `the tree did not start: ${why}${hint}`;
+  }
   if (reason === 'shutdown' && death) return `colony ${death.colony} kept dying (${show(death.reason)}) until its supervisors passed their restart intensity`;
   return show(reason);
 }

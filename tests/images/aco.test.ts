@@ -134,6 +134,23 @@ describe('images/aco', () => {
     expect(bad).toEqual([]);
   }, 900_000);
 
+  // 64 ants a colony at 2560K: the tree cannot start (a colony's ants run
+  // the heap full as they start), and the master exits. With the heap full
+  // of the first colony's trails, which the kernel counts at a bare
+  // process's 600 B each, relief found the runner heaviest (the master's
+  // DOWN queued) and killed it: nothing was left to say how the run ended,
+  // and the node stopped with 0 and no final line.
+  it('64 ants at 2560K: the tree cannot start, and the run ends 3 with one line saying so, on both hosts', async () => {
+    const bad: string[] = [];
+    for (const host of hosts) {
+      const r = await mote([host, image, '-m', '2560K', '--timeout', '300', '-e', 'ANTS=64']);
+      const last = (r.stdout + r.stderr).trimEnd().split('\n').pop() ?? '';
+      const line = /^aco: failed: the tree did not start: colony \d+ could not start \(out_of_memory\): the RAM is too small for the colonies and ants asked for$/;
+      if (r.status !== 3 || !line.test(last)) bad.push(`${host}: status ${r.status}, last line: ${last}`);
+    }
+    expect(bad).toEqual([]);
+  }, 600_000);
+
   it('mote run: bad parameters and a missing instance say so in one line, status 2', async () => {
     await expectRefused(image, [
       [['-e', 'ANTS=0'], 'aco: ANTS must be an integer 1..64, got 0'],
