@@ -5,7 +5,10 @@
 // Translation, not execution, is most of a boot's cost under TCG (issue 11:
 // about 6 µs per new block against under 1 ms per million instructions run),
 // so the table gives both.
-//   npx vite-node bench/boot-profile.ts [--machine microvm|pc] [--keep-log]
+//   npx vite-node bench/boot-profile.ts [--machine microvm|pc] [--functions N] [--steps f,g] [--keep-log]
+// --functions N adds the N functions that translate the most new blocks (their
+// own blocks, not their callees'); --steps f,g adds the functions f and g
+// (with what they call) to the table of steps.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +48,8 @@ interface Block { insns: number; endsIn: 'call' | 'ret' | ''; next: number }
 const blocks = new Map<number, Block>();
 const insns = new Map<string, number>();
 const fresh = new Map<string, number>();
+const ownInsns = new Map<string, number>();
+const ownFresh = new Map<string, number>();
 const add = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
 let totalInsns = 0, totalFresh = 0;
 let stack: Array<{ fn: string; ret: number }> = [];
@@ -73,6 +78,8 @@ for (const line of readFileSync(log, 'latin1').split('\n')) {
     add(insns, name, b.insns);
     if (isNew) add(fresh, name, 1);
   }
+  add(ownInsns, fn, b.insns);
+  if (isNew) add(ownFresh, fn, 1);
   totalInsns += b.insns;
   totalFresh += isNew ? 1 : 0;
   last = b;
@@ -83,7 +90,16 @@ else console.log(`log: ${log}`);
 const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(1)}%`.padStart(6);
 console.log(`hello on ${machine} under TCG: ${totalInsns} guest instructions run, ${totalFresh} blocks translated`);
 console.log(`${'step (with what it calls)'.padEnd(28)} ${'instructions'.padStart(12)}        ${'new blocks'.padStart(10)}`);
-for (const s of ['firmware', ...STEPS]) {
+for (const s of ['firmware', ...STEPS, ...(arg('--steps')?.split(',') ?? [])]) {
   const n = insns.get(s) ?? 0, f = fresh.get(s) ?? 0;
   console.log(`${s.padEnd(28)} ${String(n).padStart(12)} ${pct(n, totalInsns)} ${String(f).padStart(10)} ${pct(f, totalFresh)}`);
+}
+
+const top = Number(arg('--functions') ?? 0);
+if (top > 0) {
+  console.log(`\n${'function (its own blocks)'.padEnd(28)} ${'instructions'.padStart(12)}        ${'new blocks'.padStart(10)}`);
+  for (const [fn, f] of [...ownFresh].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    const n = ownInsns.get(fn) ?? 0;
+    console.log(`${fn.slice(0, 28).padEnd(28)} ${String(n).padStart(12)} ${pct(n, totalInsns)} ${String(f).padStart(10)} ${pct(f, totalFresh)}`);
+  }
 }
