@@ -12,6 +12,7 @@ import { BOOT_LAYER } from '../../builder/pack.ts';
 import { parsePublish } from '../../builder/publish.ts';
 import { QEMU, qemuArgs, type Machine } from '../../builder/qemu.ts';
 import { buildCli, expectNoStack, mote, moteSync, root, tempDir } from './support.ts';
+import { freePort } from '../support/free-port.ts';
 
 const dir = tempDir();
 const hello = join(dir, 'hello.img');
@@ -20,16 +21,6 @@ beforeAll(() => {
   buildCli();
   expect(moteSync(['build', 'images/hello', '-o', hello]).status).toBe(0);
 });
-
-/** A loopback port that was free a moment ago (TCP). */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** QEMU with mote's arguments for a boot that publishes `publish`, paused
  *  before the guest runs, its monitor on stdin: the answers to `commands`,

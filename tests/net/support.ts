@@ -8,8 +8,8 @@ import { root } from '../cli/support.ts';
 export type Host = 'run' | 'boot';
 
 // A loopback port nobody listens on now (one helper for every test).
-export { freePort } from '../support/net-guest.ts';
-import { freePort } from '../support/net-guest.ts';
+export { freePort } from '../support/free-port.ts';
+import { freePort } from '../support/free-port.ts';
 
 export interface Served {
   port: number;

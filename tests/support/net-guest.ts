@@ -3,9 +3,7 @@
 // loopback, and watch its console while it runs (the tests talk to it as it
 // goes, so they cannot wait for the end as guest.ts's boot does).
 import { spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { writeImage } from '../../builder/image.ts';
 import { BOOT_LAYER, packApp } from '../../builder/pack.ts';
@@ -37,26 +35,7 @@ export async function netImage(fixture: string, config: Record<string, unknown> 
   return join(dir, 'app.img');
 }
 
-/** A loopback port free right now, for TCP or UDP. */
-export function freePort(protocol: 'tcp' | 'udp' = 'tcp'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    if (protocol === 'udp') {
-      const s = createSocket('udp4');
-      s.once('error', reject);
-      s.bind(0, '127.0.0.1', () => {
-        const { port } = s.address();
-        s.close(() => resolve(port));
-      });
-      return;
-    }
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from './free-port.ts';
 
 export interface NetGuest {
   pid: number;
