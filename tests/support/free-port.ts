@@ -19,7 +19,9 @@ const SLICE = 400;
 /** Workers with a slice of their own (vitest numbers them from 1). */
 const SLICES = 16;
 
-let next = 0;
+// Where this process starts in its slice: two runs of the suite at once on one
+// machine (worker 1 each) then rarely pick the same port at the same moment.
+let next = Math.floor(Math.random() * SLICE);
 
 /** A loopback port that no other test and no `listen(0)` will take. */
 export async function freePort(protocol: 'tcp' | 'udp' = 'tcp'): Promise<number> {
