@@ -22,7 +22,9 @@ export interface Waiter {
   found: number;
   timedOut: boolean;
   timer: number;
-  resolve: (v: unknown) => void;
+  /** Settles the receive's promise: its resolve function, or the promise
+   *  itself where the engine fulfills it (engine_promise.ts). */
+  resolve: ((v: unknown) => void) | Promise<unknown>;
 }
 
 /** A behaviour process's callbacks: no JS frame is held while it waits. */

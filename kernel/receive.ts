@@ -19,21 +19,36 @@ import { onDeath } from './signals.ts';
 import { grew } from './pressure.ts';
 import { checkLimits } from './limits.ts';
 import { enqueue, charge, mayGoOn, mayPollOn, blocked } from './scheduler.ts';
+import { EnginePromise, pending, fulfill } from './engine_promise.ts';
 
 export { TIMEOUT, type Timeout };
 
 // receive's promises never reject, so they need no rejection tracking: they
-// are made with the engine's own Promise (what an async function returns),
-// not the global one, which a host may replace by a tracking subclass (the
-// hosted runner does: there each promise made through it costs ~2.5 us more,
-// in JS). `await` treats both alike: same jobs, same order.
-const EnginePromise = (async () => {})().constructor as PromiseConstructor;
+// are the engine's own (engine_promise.ts), not the global Promise's, which
+// a host may replace by a tracking subclass (the hosted runner does: there
+// each promise made through it costs ~2.5 us more, in JS). `await` treats
+// both alike: same jobs, same order. Where the engine gives the primitives,
+// a promise has no resolving functions: the Waiter holds the promise itself.
 
-// One executor for every receive's promise: a closure per receive costs more
-// than this hand-over on QuickJS (the executor runs synchronously).
+// One executor for every receive's promise, elsewhere: a closure per receive
+// costs more than this hand-over (the executor runs synchronously).
 let captured: ((v: unknown) => void) | null = null;
 function captureResolve(resolve: (v: unknown) => void): void {
   captured = resolve;
+}
+
+/** The pending promise of a receive that waits; what settles it (the
+ *  Waiter's `resolve`) is then `captured`, or the promise itself. */
+function waiting(): Promise<unknown> {
+  return pending !== null ? pending() : new EnginePromise(captureResolve);
+}
+
+/** A promise of v, for a receive that takes a queued message at once. */
+function ready(v: unknown): Promise<unknown> {
+  if (pending === null) return EnginePromise.resolve(v);
+  const promise = pending();
+  fulfill!(promise, v);
+  return promise;
 }
 
 export interface ReceiveOptions {
@@ -59,9 +74,9 @@ export function receiveAny(): Promise<unknown> {
   const queued = p.mailbox.length;
   if (head < queued && mayGoOn(p)) {
     charge(p);
-    return EnginePromise.resolve(takeValue(p, head));
+    return ready(takeValue(p, head));
   }
-  const promise = new EnginePromise(captureResolve);
+  const promise = waiting();
   const found = head < queued ? head : -1;
   let w = spare.waiter;
   if (w !== null) {
@@ -69,8 +84,8 @@ export function receiveAny(): Promise<unknown> {
     w.scanned = queued;
     w.found = found;
     w.timedOut = false;
-    w.resolve = captured!;
-  } else w = { test: null, scanned: queued, found, timedOut: false, timer: 0, resolve: captured! };
+    w.resolve = captured ?? promise;
+  } else w = { test: null, scanned: queued, found, timedOut: false, timer: 0, resolve: captured ?? promise };
   captured = null;
   p.waiter = w;
   blocked(p);
@@ -99,17 +114,17 @@ function receiveSome(matchers: Matcher | Matcher[] | null, opts: ReceiveOptions 
   // Taken at once (no switch) while the slice lasts.
   if (found >= 0 && mayGoOn(p)) {
     charge(p);
-    return EnginePromise.resolve(takeValue(p, found));
+    return ready(takeValue(p, found));
   }
   // A poll (after 0, or sleep(0)) costs a reduction like any receive, so a
   // polling loop still yields when its slice is spent, or has run its time.
   const poll = found < 0 && after === 0;
   if (poll && mayPollOn(p)) {
     charge(p);
-    return EnginePromise.resolve(TIMEOUT);
+    return ready(TIMEOUT);
   }
-  const promise = new EnginePromise(captureResolve);
-  const w: Waiter = { test, scanned: p.mailbox.length, found, timedOut: poll, timer: 0, resolve: captured! };
+  const promise = waiting();
+  const w: Waiter = { test, scanned: p.mailbox.length, found, timedOut: poll, timer: 0, resolve: captured ?? promise };
   captured = null;
   p.waiter = w;
   if (found < 0 && !poll && after !== undefined && after !== Infinity) w.timer = addTimer(after, () => receiveTimedOut(p, w));

@@ -38,6 +38,7 @@ import { crash, runaway, isInterrupt } from './crash.ts';
 import { outOfMemory, nodeOutOfMemory } from './out_of_memory.ts';
 import { refillReserve } from './oom_reserve.ts';
 import { push, take, anyQueued, total as queuedCount } from './run_queue.ts';
+import { EnginePromise, pending, fulfill } from './engine_promise.ts';
 
 let looping = false;
 let turnArmed = false;
@@ -183,21 +184,22 @@ export function blocked(p: Proc): void {
 // loop from a promise job of its own (one engine promise and one job, as a
 // `then` would cost, but its failure has a handler). An interrupt ends the
 // driver (tripped() then arms a turn); the next hand-over starts a new one.
-const EnginePromise = (async () => {})().constructor as PromiseConstructor;
 // QuickJS creates a built-in method at its first use, which fails with the
 // heap full: follow's `then` (first used at the first body's start, perhaps
 // as that body ran the heap full) is made here, at load.
 if (typeof EnginePromise.prototype.then !== 'function') throw new Error('scheduler: the engine has no Promise.prototype.then');
 let driving = false;
-/** Resolves the driver's wait, while it waits. */
-let wake: (() => void) | null = null;
+/** Settles the driver's wait, while it waits: its resolve function, or
+ *  the promise itself where the engine fulfills it (engine_promise.ts). */
+let wake: (() => void) | Promise<unknown> | null = null;
 function captureWake(resolve: () => void): void {
   wake = resolve;
 }
 
 async function drive(): Promise<void> {
   for (;;) {
-    await new EnginePromise<void>(captureWake);
+    if (pending !== null) await (wake = pending());
+    else await new EnginePromise<void>(captureWake);
     runLoop();
   }
 }
@@ -222,7 +224,9 @@ function wakeDriver(): void {
     }
     const w = wake;
     wake = null;
-    if (w) w(); // else woken already: its job is queued
+    if (typeof w === 'function') w();
+    else if (w !== null) fulfill!(w, undefined);
+    // else woken already: its job is queued
   } catch (e) {
     if (!isOutOfMemory(e)) throw e;
     armTurnOrStop();
@@ -389,12 +393,13 @@ function resumeFound(p: Proc, w: Waiter, t: number): void {
   inFlight = p;
   p.reductions++;
   budget--;
-  const resolve = w.resolve;
+  const settle = w.resolve;
   // Nothing refers to w any more (it had no timer): the next receive may reuse it.
   w.test = null;
   w.resolve = ignore;
   spare.waiter = w;
-  resolve(value);
+  if (typeof settle === 'function') settle(value);
+  else fulfill!(settle, value);
 }
 
 function step(p: Proc, t: number): void {
@@ -431,7 +436,9 @@ function resumeWaiter(p: Proc, w: Waiter): void {
   if (w.timer) removeTimer(w.timer);
   const value = w.found >= 0 ? takeMessage(p, w.found).value : TIMEOUT;
   run(p);
-  w.resolve(value);
+  const settle = w.resolve;
+  if (typeof settle === 'function') settle(value);
+  else fulfill!(settle, value);
 }
 
 function runHandler(p: Proc, h: Handler): void {

@@ -1,0 +1,29 @@
+/**
+ * The engine's own Promise (what an async function returns: a host may
+ * replace the global one by a subclass that tracks rejections, which costs
+ * more per promise), and two primitives for promises the kernel settles
+ * itself. mote's QuickJS has them on its Promise constructor
+ * (qemu/patches/2025-04-26/quickjs-msg-promise.patch): `pending()` makes a
+ * pending promise with no resolving functions, and `fulfill(p, v)`
+ * fulfills it with v as it is. `new Promise(executor)` costs QuickJS more
+ * than the rest of a switch between processes: two resolving functions,
+ * each with a name and a length, and the executor's call. They are taken
+ * at load and deleted from the constructor, so that no program sees them.
+ * On an engine without them (node) both are null, and the kernel makes its
+ * promises with an executor.
+ */
+export const EnginePromise = (async () => {})().constructor as PromiseConstructor;
+
+interface Primitives {
+  motePending?: () => Promise<unknown>;
+  moteFulfill?: (p: Promise<unknown>, v: unknown) => void;
+}
+const ctor = EnginePromise as unknown as Primitives;
+const given = typeof ctor.motePending === 'function' && typeof ctor.moteFulfill === 'function';
+
+/** A pending promise that only `fulfill` settles; null on other engines. */
+export const pending: (() => Promise<unknown>) | null = given ? ctor.motePending! : null;
+/** Fulfills a promise `pending` made with v (never followed as a thenable). */
+export const fulfill: ((p: Promise<unknown>, v: unknown) => void) | null = given ? ctor.moteFulfill! : null;
+delete ctor.motePending;
+delete ctor.moteFulfill;
