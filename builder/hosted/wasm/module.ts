@@ -40,6 +40,7 @@ let memory64 = false;
 export function engineModule(): WebAssembly.Module {
   if (compiled) return compiled;
   if (!existsSync(WASM_ENGINE)) throw new SetupError(`no wasm engine at ${WASM_ENGINE}: run \`npm run build\` first`);
+  if (typeof WebAssembly === 'undefined') throw new SetupError(noWebAssembly());
   const bytes = readFileSync(WASM_ENGINE);
   memory64 = importsMemory64(bytes);
   // Node 20's V8 has memory64 behind a flag, read when a module compiles.
@@ -47,6 +48,13 @@ export function engineModule(): WebAssembly.Module {
   if (refused !== null) throw new SetupError(refused);
   compiled = new WebAssembly.Module(bytes);
   return compiled;
+}
+
+/** Why there is no engine where Node has no WebAssembly (--jitless, or
+ *  NODE_OPTIONS carrying it, turns it off). */
+function noWebAssembly(): string {
+  const why = /--jitless/.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`) ? ' (--jitless turns it off)' : '';
+  return `mote needs WebAssembly (its hosted engine runs, measures and checks images), and this Node has none${why}: run Node without --jitless`;
 }
 
 /** The memory the engine imports, in pages of 64 KiB: grown by the driver,

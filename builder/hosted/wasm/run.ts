@@ -76,7 +76,7 @@ class WasmRun {
       status = Exit.Ok; // not reached: the loop ends in power-off
     } catch (e) {
       if (e instanceof EngineStop) status = e.status;
-      else if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) {
+      else if ((typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) || e instanceof RangeError) {
         // The engine itself faulted (a trap, or Node's own stack ran out
         // under it): what a CPU exception is on metal, which words a run
         // out of stack as "mote: C stack overflow (...)" too.
