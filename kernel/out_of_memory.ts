@@ -9,7 +9,8 @@
 import { Exit, platform } from './platform.ts';
 import { state, EMPTY, type Proc } from './process.ts';
 import { dropMailbox } from './mailbox.ts';
-import { die } from './signals.ts';
+import { deathOutOfMemory, die, isOutOfMemory } from './signals.ts';
+import type { Reason } from './reasons.ts';
 import { heapLimit, heapShort, relieve, relieveAny, weight } from './pressure.ts';
 import { refillReserve, roomForReserve, spendReserve } from './oom_reserve.ts';
 import * as logger from './logger.ts';
@@ -58,6 +59,41 @@ export function outOfMemory(p: Proc): void {
   }
 }
 
+/** A death ran out of memory midway (signals.ts): the reserve goes back and
+ *  the rest of its work runs again; if that runs out too, processes a
+ *  supervisor restarts die (relieveAny) until it completes. With nothing
+ *  left to free (or a death inside that relief running out in its turn),
+ *  the node stops, 101: a process half dead, out of the table but its
+ *  links and monitors never told, left its supervisor waiting for ever. */
+let rescuing = false;
+function finishDeath(rest: (p: Proc, reason: Reason) => void, p: Proc, reason: Reason): void {
+  spendReserve();
+  if (completes(rest, p, reason)) return;
+  if (!rescuing) {
+    rescuing = true;
+    try {
+      while (relieveAny()) if (completes(rest, p, reason)) return;
+    } catch (e) {
+      if (!isOutOfMemory(e)) throw e; // no room even to relieve
+    } finally {
+      rescuing = false;
+    }
+  }
+  nodeOutOfMemory(DEATH_LINE);
+}
+deathOutOfMemory.handle = finishDeath;
+
+/** Runs the rest of a death: false if it ran out of memory again. */
+function completes(rest: (p: Proc, reason: Reason) => void, p: Proc, reason: Reason): boolean {
+  try {
+    rest(p, reason);
+    return true;
+  } catch (e) {
+    if (!isOutOfMemory(e)) throw e;
+    return false;
+  }
+}
+
 /** After a death the heap may still be too full to record the next one (a
  *  heap full of what many small holders hold: the kernel's count is low
  *  for an async body). Then small holders die, the supervised first, until
@@ -93,10 +129,11 @@ prepare();
  *  processes hold): the node cannot keep its promises, so it stops. The line
  *  is built before memory runs out. */
 const OOM_LINE = 'mote: out of memory: the node cannot go on\n';
-export function nodeOutOfMemory(): never {
+const DEATH_LINE = "mote: out of memory: a process's death could not be completed; the node cannot go on\n";
+export function nodeOutOfMemory(line = OOM_LINE): never {
   state.halted = true;
   try {
-    platform().write(OOM_LINE);
+    platform().write(line);
   } catch {
     // nothing more can be said
   }

@@ -54,11 +54,14 @@ export function isOutOfMemory(e: unknown): boolean {
 }
 isOutOfMemory(new Error(`${OUT_OF_MEMORY}.`)); // at load: whatever it uses exists before the heap is full
 
-/** A reason as it may travel in a message: copied, or as text if it cannot. */
+/** A reason as it may travel in a message: copied, or as text if it cannot
+ *  be (running out of memory is not that: a death's copy of its reason that
+ *  ran out made its DOWN say "[object Object]"; die tries again). */
 export function travelling(r: Reason): Reason {
   try {
     return copyTerm(r, 'exit reason').value;
-  } catch {
+  } catch (e) {
+    if (isOutOfMemory(e)) throw e;
     return String(r);
   }
 }

@@ -17,7 +17,7 @@
  */
 import { Proc, procs } from './process.ts';
 import { Pid, Ref } from './term.ts';
-import { ProcessExit, travelling, type Reason } from './reasons.ts';
+import { ProcessExit, isOutOfMemory, travelling, type Reason } from './reasons.ts';
 import { deliver, dropMailbox, takeMessage } from './mailbox.ts';
 
 // Exit reasons are signals' vocabulary: importers of signals.ts find them here.
@@ -53,42 +53,99 @@ type Pending = { to: Proc; from: Pid; reason: Reason; link: boolean };
 const pending: Pending[] = [];
 let propagating = false;
 
+/** What a death does when it runs out of memory midway (out_of_memory.ts
+ *  sets it): it makes room and runs `rest(p, reason)` again, which goes on
+ *  from where it stopped, or stops the node. A death is all or nothing: a
+ *  process half dead (out of the table, its links and monitors untold)
+ *  left its supervisor and its watchers waiting for ever. Null: the
+ *  engine's error goes to die's caller. */
+export const deathOutOfMemory = {
+  handle: null as ((rest: (p: Proc, reason: Reason) => void, p: Proc, reason: Reason) => void) | null,
+};
+/** A death's work is being done again: what was delivered before it
+ *  stopped is not delivered twice. */
+let again = false;
+
 /** p exits with `reason`. */
 export function die(p: Proc, reason: Reason): void {
   if (!p.alive) return;
-  p.alive = false;
-  p.exitReason = reason;
-  procs.delete(p.pid.id);
-  dropMailbox(p);
-  for (const hook of onDeath) hook(p, reason);
-  const r = travelling(reason);
-  if (p.monitors) for (const { ref, target } of p.monitors.values()) target.monitoredBy?.delete(ref.id);
-  p.monitors = null;
-  if (p.monitoredBy) {
-    for (const { ref, watcher, name } of p.monitoredBy.values()) {
-      watcher.monitors?.delete(ref.id);
-      for (const hook of onMonitorDown) hook(watcher, ref);
-      deliver(watcher, down(ref, p.pid, name, r));
-    }
-  }
-  p.monitoredBy = null;
-  if (p.links) {
-    for (const q of p.links) {
-      q.links?.delete(p);
-      pending.push({ to: q, from: p.pid, reason: r, link: true });
-    }
-  }
-  p.links = null;
+  whole(end, p, reason);
   if (propagating) return;
   propagating = true;
   try {
-    while (pending.length > 0) {
-      const s = pending.shift()!;
-      signal(s.to, s.from, s.reason, s.link, false);
-    }
+    whole(propagate, p, reason);
   } finally {
     propagating = false;
   }
+}
+
+/** Runs a death's step; if it runs out of memory, hands it to
+ *  deathOutOfMemory to run again from where it stopped. */
+function whole(step: (p: Proc, reason: Reason) => void, p: Proc, reason: Reason): void {
+  try {
+    step(p, reason);
+  } catch (e) {
+    const handle = deathOutOfMemory.handle;
+    if (handle === null || !isOutOfMemory(e)) throw e;
+    const was = again;
+    again = true;
+    try {
+      handle(step, p, reason);
+    } finally {
+      again = was;
+    }
+  }
+}
+
+/** p's death, told to what holds it: each part is undone as it is done, so
+ *  that a second run after running out goes on where the first stopped. */
+function end(p: Proc, reason: Reason): void {
+  if (p.alive) p.alive = false;
+  p.exitReason = reason;
+  procs.delete(p.pid.id);
+  dropMailbox(p);
+  for (let i = 0; i < onDeath.length; i++) onDeath[i](p, reason);
+  const r = travelling(reason);
+  if (p.monitors) for (const { ref, target } of p.monitors.values()) target.monitoredBy?.delete(ref.id);
+  p.monitors = null;
+  const by = p.monitoredBy;
+  if (by) {
+    for (const { ref, watcher, name } of by.values()) {
+      watcher.monitors?.delete(ref.id);
+      for (const hook of onMonitorDown) hook(watcher, ref);
+      if (!again || !holds(watcher, 'DOWN', ref)) deliver(watcher, down(ref, p.pid, name, r));
+      by.delete(ref.id);
+    }
+  }
+  p.monitoredBy = null;
+  const links = p.links;
+  if (links) {
+    for (const q of links) {
+      pending.push({ to: q, from: p.pid, reason: r, link: true });
+      q.links?.delete(p);
+      links.delete(q);
+    }
+  }
+  p.links = null;
+}
+
+/** The exit signals deaths queued, each taken off once it is given. */
+function propagate(): void {
+  while (pending.length > 0) {
+    const s = pending[0];
+    if (!again || !holds(s.to, 'EXIT', s.from)) signal(s.to, s.from, s.reason, s.link, false);
+    pending.shift();
+  }
+}
+
+/** Does p's mailbox hold the DOWN of `ref` or an EXIT from `from` already
+ *  (delivered before the death's work ran out)? Only on a second run. */
+function holds(p: Proc, type: 'DOWN' | 'EXIT', key: Ref | Pid): boolean {
+  for (let i = p.mailbox.length - 1; i >= p.head; i--) {
+    const v = p.mailbox[i].value as { type?: unknown; ref?: unknown; from?: unknown };
+    if (v !== null && typeof v === 'object' && v.type === type && (type === 'DOWN' ? v.ref : v.from) === key) return true;
+  }
+  return false;
 }
 
 function signal(to: Proc, from: Pid | null, reason: Reason, link: boolean, toSelf: boolean): void {

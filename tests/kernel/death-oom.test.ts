@@ -1,0 +1,30 @@
+// A death is all or nothing under out of memory (kernel/signals.ts, die):
+// when telling a death's monitors runs out midway, the death completes
+// once the kernel has made room, every watcher told once and the link
+// too; if no room can be made, the node stops with 101 and one line. Before,
+// the engine's error left die half done: the victim out of the process
+// table, a watcher and the linked process never told, waiting for ever,
+// and the node ended 0.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runScenario, type Engine } from '../support/scenario-runner.ts';
+
+const fixture = (name: string) => join(import.meta.dirname, 'fixtures/death-oom', name);
+
+for (const engine of ['node', 'quickjs'] as Engine[]) {
+  describe(`a death that runs out of memory midway, ${engine}`, () => {
+    it('completes once room is made: every watcher gets one DOWN, the link its EXIT, the killer goes on', async () => {
+      const r = await runScenario(fixture('once.ts'), engine);
+      const lines = r.output.trimEnd().split('\n').sort();
+      expect(lines, r.output).toEqual(['killer: went on', 'trapper: EXIT killed', 'watcher 0: DOWN killed', 'watcher 1: DOWN killed', 'watcher 2: DOWN killed']);
+      expect(r.code, r.output).toBe(0);
+    });
+
+    it('with no room to be made, stops the node with 101 and one line, leaving no process half dead', async () => {
+      const r = await runScenario(fixture('always.ts'), engine);
+      expect(r.output.trimEnd().split('\n').pop(), r.output).toBe("mote: out of memory: a process's death could not be completed; the node cannot go on");
+      expect(r.output).not.toMatch(/killer: went on/);
+      expect(r.code, r.output).toBe(101);
+    });
+  });
+}
