@@ -33,7 +33,7 @@ import { die, isOutOfMemory } from './signals.ts';
 import { heapShort, relieve } from './pressure.ts';
 import { config } from './tunables.ts';
 import { clockAtSwitch, dropClock, now } from './clock.ts';
-import { armGuard, armedAt, disarmGuard } from './guard.ts';
+import { armGuard, armedAt, disarmGuard, onUnguarded } from './guard.ts';
 import { crash, runaway, isInterrupt } from './crash.ts';
 import { outOfMemory, nodeOutOfMemory } from './out_of_memory.ts';
 import { refillReserve } from './oom_reserve.ts';
@@ -48,6 +48,12 @@ let turnTimer: TimerId = 0;
 let inFlight: Proc | null = null;
 /** Reductions left in this turn. */
 let budget = 0;
+// A lazy Web API's first load is the kernel's time (guard.ts): the running
+// slice's time starts again after it.
+onUnguarded((ms) => {
+  const p = state.current ?? inFlight;
+  if (p) p.sliceStart += ms;
+});
 
 export function enqueue(p: Proc): void {
   if (p.queued || !p.alive || state.halted) return;
