@@ -28,7 +28,7 @@ import { deliver } from './mailbox.ts';
 import { copyTerm, Pid, Tid, type Copied } from './term.ts';
 import { termEq } from './term_eq.ts';
 import { checkKey, keyId, type Key } from './ets_keys.ts';
-import { Table, tables, named, own, drop, find, get, put, removeRow, removeValues, charge, ENTRY_BYTES, TABLE_BYTES, type Row, type TableType, type Access, type TableOptions } from './ets_table.ts';
+import { Table, tables, named, own, register, drop, find, get, put, putRaw, removeRow, removeValues, charge, ENTRY_BYTES, TABLE_BYTES, type Row, type TableType, type Access, type TableOptions } from './ets_table.ts';
 
 export { Tid };
 export type { TableType, Access, TableOptions };
@@ -61,8 +61,8 @@ export function newTable(opts: TableOptions = {}): Tid {
   t.keypos = keypos;
   const p = caller(); // a dead process (it caught its own exit) gets its exit again
   if (p) own(t, p);
-  tables.set(t.tid.id, t);
-  if (t.name !== null) named.set(t.name, t);
+  t.rawable = (type === 'set' || type === 'ordered_set') && keypos === 0;
+  register(t);
   return t.tid;
 }
 
@@ -119,6 +119,22 @@ export function insert(table: Tid | string, ...entry: unknown[]): void {
     // needs no check beyond NaN (each call saved counts: QuickJS spends
     // about as much on a call as on the Map's set).
     const k0 = entry[0];
+    const v0 = entry[1];
+    // A primitive under a plain key (a number, a boolean, a string not
+    // starting with NUL), in a set: stored as it is, no copy and no object
+    // (ets_table.ts's Stored). Inline, not rawKey and rawValue: a call
+    // costs QuickJS about a Map's set.
+    // (typeof x === 'number' is a string compare there, ~3 calls' worth.)
+    const tk = typeof k0;
+    if (t.rawable && (tk === 'number' ? k0 === k0 && (k0 !== 0 || 1 / (k0 as number) > 0) : tk === 'string' ? (k0 as string).charCodeAt(0) !== 0 : tk === 'boolean')) {
+      const tv = typeof v0;
+      // The sizes are copyTerm's for primitives.
+      const size = tv === 'number' || tv === 'boolean' || v0 === null ? ENTRY_BYTES + 8 : tv === 'string' ? ENTRY_BYTES + 16 + (v0 as string).length : tv === 'bigint' ? ENTRY_BYTES + 16 : 0;
+      if (size > 0) {
+        putRaw('ets.insert', t, k0 as number | string | boolean, v0 as number | string | boolean | bigint | null, size);
+        return;
+      }
+    }
     const k = typeof k0 === 'number' && k0 === k0 ? k0 : checkKey('ets.insert', k0);
     const v = copyTerm(entry[1], 'ets.insert');
     charge('ets.insert', t, ENTRY_BYTES + v.size);
@@ -136,7 +152,7 @@ export function insertNew(table: Tid | string, tuples: unknown[]): boolean;
 export function insertNew(table: Tid | string, _a: unknown, _b?: unknown): boolean {
   const t = get('ets.insertNew', table, true);
   const batch = batchOf('ets.insertNew', t, arguments);
-  for (const [k] of batch) if (t.row(k)) return false;
+  for (const [k] of batch) if (t.has(k)) return false;
   write('ets.insertNew', t, batch);
   return true;
 }
@@ -145,8 +161,10 @@ export function insertNew(table: Tid | string, _a: unknown, _b?: unknown): boole
 export function lookup(table: Tid | string, key: Key): unknown[] {
   const t = get('ets.lookup', table, false);
   // A number key is its own id: no check beyond NaN, no keyId.
-  const r = typeof key === 'number' && key === key ? t.hash.get(key) : t.row(checkKey('ets.lookup', key));
-  if (r === undefined || r.dead) return [];
+  const r = typeof key === 'number' && key === key ? t.hash.get(key) : t.hash.get(keyId(checkKey('ets.lookup', key)));
+  if (r === undefined) return [];
+  if (typeof r !== 'object' || r === null) return [r]; // raw: a primitive, its own copy
+  if (r.dead) return [];
   if (r.vals.length === 1) {
     const v = r.vals[0].value;
     return [v === null || typeof v !== 'object' ? v : copyOut(v)];
@@ -197,7 +215,7 @@ export function lookupElement(table: Tid | string, key: Key, field: string | num
 }
 
 export function member(table: Tid | string, key: Key): boolean {
-  return get('ets.member', table, false).row(checkKey('ets.member', key)) !== undefined;
+  return get('ets.member', table, false).has(checkKey('ets.member', key));
 }
 
 /** Deletes everything under `key`. */

@@ -51,12 +51,15 @@ export class KeyOrder<R extends Ordered> {
   private sorted: R[] = [];
   /** Rows added since the last settle, in no order; some may be dead since. */
   private pending: R[] = [];
+  /** Ids of raw entries (ets_table.ts's Stored) added since the last
+   *  settle: settle asks `upgrade` to make each a row, which it adopts. */
+  private raw: unknown[] = [];
   /** A row of `sorted` died since the last settle. */
   private holes = false;
   /** Live rows. */
   size = 0;
 
-  constructor() {
+  constructor(private readonly upgrade: (id: unknown) => void) {
     loadTrees();
   }
 
@@ -64,8 +67,24 @@ export class KeyOrder<R extends Ordered> {
   add(row: R): void {
     this.pending.push(row);
     this.size++;
+    this.bound();
+  }
+
+  /** A new raw entry, by its id: no row yet, none made until order is asked. */
+  addRaw(id: unknown): void {
+    this.raw.push(id);
+    this.size++;
+    this.bound();
+  }
+
+  /** The row a raw entry became (already counted by addRaw). */
+  adopt(row: R): void {
+    this.pending.push(row);
+  }
+
+  private bound(): void {
     // Rows added and deleted and never asked for order would pile up.
-    if (this.pending.length > 2 * this.size + 1024) this.settle();
+    if (this.pending.length + this.raw.length > 2 * this.size + 1024) this.settle();
   }
 
   /** A row that left the table (the caller marked it dead). */
@@ -129,6 +148,13 @@ export class KeyOrder<R extends Ordered> {
 
   /** Puts the waiting rows in the order. */
   private settle(): void {
+    if (this.raw.length > 0) {
+      // Each still raw becomes a row, adopted into pending (one gone or a
+      // row already is passed over).
+      const ids = this.raw;
+      this.raw = [];
+      for (let i = 0; i < ids.length; i++) this.upgrade(ids[i]);
+    }
     if (this.pending.length === 0 && !this.holes && (this.tree || !trees)) return;
     const fresh = liveSorted(this.pending);
     this.pending = [];

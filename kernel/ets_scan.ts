@@ -275,7 +275,7 @@ function step(what: string, table: Tid | string, key: Key, dir: 1 | -1): Key | u
   if (dir === 1) return stepOn(what, t, k, id);
   let before: Row | undefined;
   let found = false;
-  for (const [i, r] of t.hash) {
+  for (const [i, r] of t.entries()) {
     if (found && !r.dead) return copyKey(r.key);
     if (i === id) {
       if (dir === -1) return before ? copyKey(before.key) : undefined;
@@ -294,13 +294,15 @@ function step(what: string, table: Tid | string, key: Key, dir: 1 | -1): Key | u
  *  that row is still its key's: a delete, or a delete and an insert again,
  *  leaves the key another row or none, and the scan decides as before. */
 const cursors = new WeakMap<Table, { row: Row; it: Iterator<[unknown, Row]> }>();
+// (t.entries() makes raw entries Rows as it passes them, so the cursor's
+// row stays its key's as long as a Row would.)
 
 function stepOn(what: string, t: Table, k: Key, id: unknown): Key | undefined {
   const c = cursors.get(t);
   let it: Iterator<[unknown, Row]>;
   if (c !== undefined && t.hash.get(id) === c.row) it = c.it;
   else {
-    it = t.hash.entries();
+    it = t.entries();
     for (let n = it.next(); n.value?.[0] !== id; n = it.next()) {
       if (n.done) throw new Error(`${what}: key ${JSON.stringify(k)} is not in the table`);
     }

@@ -3,7 +3,7 @@
  * ets_scan.ts (walks): the table records, lookup by id or name with the
  * access check, and writing entries with their memory accounting.
  */
-import { Proc, state, caller as callingProc, type Reason } from './process.ts';
+import { Proc, state, type Reason } from './process.ts';
 import { holdBinaries, releaseBinaries } from './binaries.ts';
 import { Pid, Tid, type Copied } from './term.ts';
 import { termEq } from './term_eq.ts';
@@ -45,6 +45,25 @@ export interface Row {
   dead?: true;
 }
 
+/** What the hash holds under a key: a Row, or for a set or ordered_set the
+ *  value itself, raw, when the key is its own id (a number other than -0, a
+ *  boolean, a string not starting with NUL) and the value a primitive other
+ *  than undefined: such an entry costs no object, so that filling a table
+ *  costs about what a Map's set does (issue 11). Raw entries are made
+ *  Rows (`upgrade`) wherever a Row is asked for: row(), rows(), a walk, an
+ *  ordered_set's order. */
+export type Stored = Row | number | string | boolean | bigint | null;
+
+/** A stored entry that is a value, not a Row. */
+export function isRaw(s: Stored): s is number | string | boolean | bigint | null {
+  return typeof s !== 'object' || s === null;
+}
+
+/** The size a copy of a primitive counts (term.ts's copyTerm). */
+export function primSize(v: unknown): number {
+  return typeof v === 'string' ? 16 + v.length : typeof v === 'bigint' ? 16 : 8;
+}
+
 export const ENTRY_BYTES = 48;
 /** A table's own bytes, before its entries. */
 export const TABLE_BYTES = 200;
@@ -53,7 +72,7 @@ export class Table {
   readonly tid = new Tid();
   /** Every row by its key's id (keyId), in every type: a read or write of
    *  one key never walks the order. */
-  hash = new Map<unknown, Row>();
+  hash = new Map<unknown, Stored>();
   /** ordered_set only: the same rows in key order. */
   tree: KeyOrder<Row> | null;
   bytes = 0;
@@ -67,6 +86,13 @@ export class Table {
   fixedAt = 0;
   /** Rows deleted while fixed, still in `hash` (dead). */
   ghosts = 0;
+  /** Raw entries in `hash` (see Stored). */
+  raw = 0;
+  /** May hold raw entries: a set or ordered_set of key-value entries (set
+   *  by newTable with keypos). */
+  rawable = false;
+  /** Not public: get checks the caller. */
+  readonly guarded: boolean;
   constructor(
     readonly type: TableType,
     readonly access: Access,
@@ -74,16 +100,43 @@ export class Table {
     public owner: Proc | null,
     public heir: { proc: Proc; data: Copied } | null,
   ) {
-    this.tree = type === 'ordered_set' ? new KeyOrder<Row>() : null;
+    this.guarded = access !== 'public';
+    this.tree = type === 'ordered_set' ? new KeyOrder<Row>((id) => this.upgradeId(id)) : null;
   }
   row(k: Key): Row | undefined {
-    const r = this.hash.get(typeof k === 'number' ? k : keyId(k));
-    return r === undefined || r.dead ? undefined : r;
+    const id = typeof k === 'number' ? k : keyId(k);
+    const s = this.hash.get(id);
+    if (s === undefined) return undefined;
+    if (isRaw(s)) return this.upgrade(id, s);
+    return s.dead ? undefined : s;
+  }
+  /** Is a live entry under `k`? (No Row made.) */
+  has(k: Key): boolean {
+    const s = this.hash.get(typeof k === 'number' ? k : keyId(k));
+    return s !== undefined && (isRaw(s) || !s.dead);
+  }
+  /** The raw entry under `id` made a Row, in place (a Map keeps a key's
+   *  place when it is set again), and put in the order of an ordered_set. */
+  upgrade(id: unknown, v: Stored): Row {
+    const r: Row = { key: id as Key, vals: [{ value: v, size: primSize(v), binaries: null }] };
+    this.hash.set(id, r);
+    this.raw--;
+    if (this.tree) this.tree.adopt(r);
+    return r;
+  }
+  /** The order's question for an id it was given raw: a Row now, if it still is raw. */
+  private upgradeId(id: unknown): void {
+    const s = this.hash.get(id);
+    if (s !== undefined && isRaw(s)) this.upgrade(id, s);
   }
   /** Every row; for ordered_set, with `after`, those with greater keys only. */
   rows(after?: Key): Iterable<Row> {
     if (this.tree) return this.tree.rows(after);
-    return this.ghosts > 0 ? live(this.hash.values()) : this.hash.values();
+    return this.ghosts > 0 || this.raw > 0 ? live(this) : (this.hash.values() as Iterable<Row>);
+  }
+  /** The hash's entries, every one a Row (raw ones made Rows as they come). */
+  *entries(): Generator<[unknown, Row]> {
+    for (const [id, s] of this.hash) yield [id, isRaw(s) ? this.upgrade(id, s) : s];
   }
   /** Every row, last first. O(n) extra for the hash types (a copy of the order). */
   rowsReversed(): Iterable<Row> {
@@ -91,12 +144,27 @@ export class Table {
   }
 }
 
-function* live(rows: Iterable<Row>): Generator<Row> {
-  for (const r of rows) if (!r.dead) yield r;
+function* live(t: Table): Generator<Row> {
+  for (const [, r] of t.entries()) if (!r.dead) yield r;
 }
 
 export const tables = new Map<number, Table>();
 export const named = new Map<string, Table>();
+/** The live tables by their Tid object (one per table, passed by
+ *  reference): get's lookup, a Map's get where `instanceof` and `.id` cost
+ *  QuickJS three times as much. */
+const byTid = new Map<unknown, Table>();
+/** The table get found last by its Tid, and that Tid: a loop of calls on
+ *  one table costs a compare, not a Map's get. */
+let lastTid: unknown = null;
+let lastTable: Table | null = null;
+
+/** A new table, findable by id (and name). */
+export function register(t: Table): void {
+  tables.set(t.tid.id, t);
+  byTid.set(t.tid, t);
+  if (t.name !== null) named.set(t.name, t);
+}
 
 /** Tables by owner, so that a death visits the dead process's tables only. */
 const owned = new Map<Proc, Set<Table>>();
@@ -132,8 +200,13 @@ onDeath.push((p: Proc, _r: Reason) => {
 
 export function drop(t: Table): void {
   // The hash holds every row (no order needed: an ordered_set is not settled).
-  for (const r of t.hash.values()) for (const v of r.vals) if (v.binaries) releaseBinaries(v.binaries);
+  for (const r of t.hash.values()) if (!isRaw(r)) for (const v of r.vals) if (v.binaries) releaseBinaries(v.binaries);
   tables.delete(t.tid.id);
+  byTid.delete(t.tid);
+  if (lastTable === t) {
+    lastTid = null;
+    lastTable = null;
+  }
   if (t.name !== null) named.delete(t.name);
   if (t.owner) owned.get(t.owner)?.delete(t);
 }
@@ -148,13 +221,28 @@ export function find(what: string, ref: Tid | string): Table {
 }
 
 export function get(what: string, ref: Tid | string, write: boolean): Table {
-  // A table by its id without find's call: every table operation comes here.
-  const t = (ref instanceof Tid && tables.get(ref.id)) || find(what, ref);
-  const caller = callingProc(); // a dead process (it caught its own exit) gets its exit again
-  // One reduction per operation, as a send costs: a loop of table calls
-  // that polls now and then yields at the poll once its slice is spent.
-  if (caller) reduction(caller);
-  if (t.access !== 'public' && caller !== t.owner && (write || t.access === 'private')) {
+  // Every table operation comes here: a table by its Tid without find's
+  // call, and process.ts's caller() inline.
+  let t: Table;
+  if (ref === lastTid) t = lastTable!;
+  else {
+    const found = byTid.get(ref);
+    if (found === undefined) t = find(what, ref);
+    else {
+      t = found;
+      lastTid = ref;
+      lastTable = found;
+    }
+  }
+  const caller = state.current;
+  if (caller !== null) {
+    // A dead process (it caught its own exit) gets its exit again.
+    if (!caller.alive) throw new ProcessExit(caller.exitReason);
+    // One reduction per operation, as a send costs: a loop of table calls
+    // that polls now and then yields at the poll once its slice is spent.
+    reduction(caller);
+  }
+  if (t.guarded && caller !== t.owner && (write || t.access === 'private')) {
     throw new Error(`${what}: ${t.access} table ${t.name ?? String(t.tid)} is not ${write ? 'writable' : 'readable'} by ${caller ? caller.pid : 'code outside a process'}`);
   }
   return t;
@@ -165,9 +253,33 @@ export function same(a: Copied, b: Copied): boolean {
   return termEq(a.value, b.value);
 }
 
+/** A set or ordered_set's write of `v` under `k`, both raw (see Stored),
+ *  `size` its ENTRY_BYTES + primSize(v): checked as charge() does, no
+ *  object made unless a Row is there already (written in place, as put does). */
+export function putRaw(what: string, t: Table, k: number | string | boolean, v: number | string | boolean | bigint | null, size: number): void {
+  // charge()'s common case inline (a call costs QuickJS about a Map's set).
+  if (t.maxMemory > 0 || size > credit) charge(what, t, size);
+  else {
+    credit -= size;
+    owed += size;
+  }
+  const old = t.hash.get(k);
+  if (old === undefined) {
+    t.hash.set(k, v);
+    t.raw++;
+    if (t.tree) t.tree.addRaw(k);
+    t.count++;
+    t.bytes += size;
+  } else if (isRaw(old)) {
+    t.hash.set(k, v);
+    t.bytes += size - ENTRY_BYTES - primSize(old);
+  } else put(t, k, { value: v, size: size - ENTRY_BYTES, binaries: null });
+}
+
 export function put(t: Table, key: Key, val: Copied): void {
   const id = typeof key === 'number' ? key : keyId(key);
-  const r = t.hash.get(id);
+  let r = t.hash.get(id);
+  if (r !== undefined && isRaw(r)) r = t.upgrade(id, r);
   if (r === undefined || r.dead) {
     if (r !== undefined) t.ghosts--; // back where it was deleted (ets_fix.ts)
     const row: Row = { key, vals: [val] };
@@ -210,9 +322,17 @@ export function removeRow(t: Table, r: Row): void {
 export function unfixed(t: Table): void {
   t.fixes = null;
   if (t.ghosts === 0) return;
-  for (const [id, r] of t.hash) if (r.dead) t.hash.delete(id);
+  for (const [id, r] of t.hash) if (!isRaw(r) && r.dead) t.hash.delete(id);
   t.ghosts = 0;
 }
+
+/** After a look that found room (roomFor), this many bytes of writes go
+ *  without another (owed to roomFor, told at the next): pressure.ts looks
+ *  at the heap once per 1/64 of it grown anyway, and three calls per
+ *  insert cost QuickJS twice a Map's set. */
+const CREDIT = 4096;
+let credit = 0;
+let owed = 0;
 
 /** Before a write that grows `t` by about `bytes`: throws, the table
  *  unchanged, past its maxMemory or when the heap has no room for it. */
@@ -220,9 +340,19 @@ export function charge(what: string, t: Table, bytes: number): void {
   if (t.maxMemory > 0 && TABLE_BYTES + t.bytes + bytes > t.maxMemory) {
     throw new Error(`${what}: table ${tableName(t)} is full: ${TABLE_BYTES + t.bytes} bytes, ${bytes} more would pass its maxMemory (${t.maxMemory})`);
   }
+  if (bytes <= credit) {
+    credit -= bytes;
+    owed += bytes;
+    return;
+  }
   const killed = deaths();
-  const room = roomFor(bytes);
-  if (room && deaths() === killed) return; // the common case: no look at the heap, or it had room
+  const room = roomFor(bytes + owed);
+  owed = 0;
+  credit = 0;
+  if (room && deaths() === killed) {
+    credit = CREDIT;
+    return;
+  }
   const caller = state.current;
   if (caller && !caller.alive) throw new ProcessExit(caller.exitReason); // relief took the caller
   if (!tables.has(t.tid.id)) throw new Error(`${what}: no table ${tableName(t)} (its owner died of memory pressure)`);
