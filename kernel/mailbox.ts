@@ -119,6 +119,28 @@ export function takeMessage(p: Proc, i: number): Copied {
  *  value, its record going back to term.ts's pool (nothing else refers to
  *  a taken message's record: the receive mark lets go of it here). */
 export function takeValue(p: Proc, i: number): unknown {
+  const box = p.mailbox;
+  // The message path's common case inline: the only message queued (a
+  // ping-pong's, a ring's), taken as takeMessage takes the last one.
+  if (i === 0 && box.length === 1 && p !== skipProc) {
+    const m = box[0];
+    if (spareBox === null) {
+      box.length = 0;
+      spareBox = box;
+    }
+    p.mailbox = EMPTY;
+    if (p.exposed) p.exposed = false;
+    p.queuedBytes -= m.size;
+    p.heldBytes = m.size;
+    if (m.binaries) releaseBinaries(m.binaries);
+    if (p.markAt === m) {
+      p.markRef = null;
+      p.markAt = null;
+    }
+    const value = m.value;
+    recycle(m);
+    return value;
+  }
   const m = takeMessage(p, i);
   const value = m.value;
   recycle(m);

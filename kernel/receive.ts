@@ -76,7 +76,7 @@ export function receiveAny(): Promise<unknown> {
     charge(p);
     return ready(takeValue(p, head));
   }
-  const promise = waiting();
+  const promise = pending !== null ? pending() : new EnginePromise(captureResolve); // waiting(), inline
   const found = head < queued ? head : -1;
   let w = spare.waiter;
   if (w !== null) {

@@ -401,7 +401,7 @@ function resumeFound(p: Proc, w: Waiter, t: number): void {
   budget--;
   const settle = w.resolve;
   // Nothing refers to w any more (it had no timer): the next receive may reuse it.
-  w.test = null;
+  if (w.test !== null) w.test = null; // receive()'s has none: a read costs less than a write
   w.resolve = ignore;
   spare.waiter = w;
   if (typeof settle === 'function') settle(value);
