@@ -15,7 +15,8 @@
 enum { COPIED = 0, REFUSED = 1, FAILED = -1 };   /* FAILED: a JS exception is pending */
 
 static void *object_proto, *array_proto;         /* the context's own: they live as long as it */
-static JSClassID proxy_class;                    /* found at install: the header does not name it */
+static JSClassID proxy_class;                    /* found at the first copy: the header does not name it */
+static JSValue proxy_ctor;                       /* Proxy as the engine made it, held from install */
 static JSAtom atom_length, atom_value, atom_size;
 static JSValue shared_list;                      /* the last `shared` array, held (set at install), and its members */
 static void *shared_list_ptr;
@@ -269,6 +270,30 @@ static int take_shared(JSContext *ctx, JSValueConst list)
     return 0;
 }
 
+/* Proxies have a class of their own; the only public way to it is to ask a
+   proxy which class id its opaque pointer answers to. Found at the first
+   copy, not at boot: a proxy made at boot was a twenty-fifth of the blocks
+   TCG translates for hello, which never copies (issue 11, boot time), and
+   evaluating `new Proxy({}, {})` before that ran the parser and compiler.
+   0 when the proxy could not be made (out of memory): not found yet. */
+static JSClassID find_proxy_class(JSContext *ctx)
+{
+    JSValue parts[2] = { JS_NewObject(ctx), JS_NewObject(ctx) };
+    JSValue p = JS_CallConstructor(ctx, proxy_ctor, 2, parts);
+    JS_FreeValue(ctx, parts[0]);
+    JS_FreeValue(ctx, parts[1]);
+    if (JS_IsException(p)) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        return 0;
+    }
+    JSClassID found = (JSClassID)-1;             /* never an object's class: nothing is taken for one */
+    for (JSClassID id = 1; id < 256 && found == (JSClassID)-1; id++)
+        if (JS_GetOpaque(p, id))
+            found = id;
+    JS_FreeValue(ctx, p);
+    return found;
+}
+
 /* copy(value, shared, into): true with into.value and into.size set, or false. */
 JSValue host_copy(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
 {
@@ -277,6 +302,8 @@ JSValue host_copy(JSContext *ctx, JSValueConst this, int argc, JSValueConst *arg
         return JS_ThrowTypeError(ctx, "copy: into must be an object");
     if (take_shared(ctx, argv[1]))
         return JS_EXCEPTION;
+    if (!proxy_class && !(proxy_class = find_proxy_class(ctx)))
+        return JS_FALSE;                         /* the JS copy copies it (and meets the same shortage) */
     struct copy c = { .ctx = ctx, .until_guard = COPY_GUARD_EVERY };
     JSValue out;
     int r = copy_value(&c, argv[0], &out, 0);
@@ -304,23 +331,7 @@ void host_copy_install(JSContext *ctx)
     atom_length = JS_NewAtom(ctx, "length");
     atom_value = JS_NewAtom(ctx, "value");
     atom_size = JS_NewAtom(ctx, "size");
-    /* Proxies have a class of their own; the only public way to it is to
-       ask a proxy which class id its opaque pointer answers to. The proxy
-       comes from the constructor, not from evaluating `new Proxy({}, {})`:
-       that ran the parser and compiler at every boot, a fifth of the blocks
-       TCG translates for hello (bench/boot-profile.ts). */
     JSValue global = JS_GetGlobalObject(ctx);
-    JSValue ctor = JS_GetPropertyStr(ctx, global, "Proxy");
-    JSValue parts[2] = { JS_NewObject(ctx), JS_NewObject(ctx) };
-    JSValue p = JS_CallConstructor(ctx, ctor, 2, parts);
-    JS_FreeValue(ctx, parts[0]);
-    JS_FreeValue(ctx, parts[1]);
-    JS_FreeValue(ctx, ctor);
+    proxy_ctor = JS_GetPropertyStr(ctx, global, "Proxy");   /* the engine's own: no program has run */
     JS_FreeValue(ctx, global);
-    for (JSClassID id = 1; id < 256 && !proxy_class; id++)
-        if (JS_GetOpaque(p, id))
-            proxy_class = id;
-    JS_FreeValue(ctx, p);
-    if (!proxy_class)
-        proxy_class = (JSClassID)-1;             /* never an object's class: nothing is taken for one */
 }
