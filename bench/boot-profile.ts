@@ -5,9 +5,9 @@
 // Translation, not execution, is most of a boot's cost under TCG (issue 11:
 // about 6 µs per new block against under 1 ms per million instructions run),
 // so the table gives both.
-//   npx vite-node bench/boot-profile.ts [--machine microvm|pc] [--functions N] [--steps f,g] [--keep-log]
+//   npx vite-node bench/boot-profile.ts [--machine microvm|pc] [--functions N [--within f]] [--steps f,g] [--keep-log]
 // --functions N adds the N functions that translate the most new blocks (their
-// own blocks, not their callees'); --steps f,g adds the functions f and g
+// own blocks, not their callees'; --within f: only those run under f); --steps f,g adds the functions f and g
 // (with what they call) to the table of steps.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -52,6 +52,7 @@ const ownInsns = new Map<string, number>();
 const ownFresh = new Map<string, number>();
 const add = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
 let totalInsns = 0, totalFresh = 0;
+const within = arg('--within');
 let stack: Array<{ fn: string; ret: number }> = [];
 let translating: string[] | undefined;
 let last: Block | undefined;
@@ -78,8 +79,10 @@ for (const line of readFileSync(log, 'latin1').split('\n')) {
     add(insns, name, b.insns);
     if (isNew) add(fresh, name, 1);
   }
-  add(ownInsns, fn, b.insns);
-  if (isNew) add(ownFresh, fn, 1);
+  if (!within || stack.some((f) => f.fn === within) || fn === within) {
+    add(ownInsns, fn, b.insns);
+    if (isNew) add(ownFresh, fn, 1);
+  }
   totalInsns += b.insns;
   totalFresh += isNew ? 1 : 0;
   last = b;
