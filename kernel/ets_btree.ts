@@ -17,7 +17,7 @@ export interface BTree<K, V> {
   nextLowerKey(key: K): K | undefined;
   entries(lowestKey?: K): IterableIterator<[K, V]>;
   entriesReversed(): IterableIterator<[K, V]>;
-  valuesArray(): V[];
+  keysArray(): K[];
 }
 type BTreeClass = new <K, V>(entries: undefined, compare: (a: K, b: K) => number) => BTree<K, V>;
 type BulkLoad = <K, V>(keys: K[], values: V[], maxNodeSize: number, compare: (a: K, b: K) => number) => BTree<K, V>;

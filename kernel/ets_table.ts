@@ -73,8 +73,8 @@ export class Table {
   /** Every row by its key's id (keyId), in every type: a read or write of
    *  one key never walks the order. */
   hash = new Map<unknown, Stored>();
-  /** ordered_set only: the same rows in key order. */
-  tree: KeyOrder<Row> | null;
+  /** ordered_set only: the keys in order. */
+  tree: KeyOrder | null;
   bytes = 0;
   count = 0;
   maxMemory = 0;
@@ -101,7 +101,7 @@ export class Table {
     public heir: { proc: Proc; data: Copied } | null,
   ) {
     this.guarded = access !== 'public';
-    this.tree = type === 'ordered_set' ? new KeyOrder<Row>((id) => this.upgradeId(id)) : null;
+    this.tree = type === 'ordered_set' ? new KeyOrder((k) => this.has(k)) : null;
   }
   row(k: Key): Row | undefined {
     const id = typeof k === 'number' ? k : keyId(k);
@@ -116,23 +116,21 @@ export class Table {
     return s !== undefined && (isRaw(s) || !s.dead);
   }
   /** The raw entry under `id` made a Row, in place (a Map keeps a key's
-   *  place when it is set again), and put in the order of an ordered_set. */
+   *  place when it is set again). */
   upgrade(id: unknown, v: Stored): Row {
     const r: Row = { key: id as Key, vals: [{ value: v, size: primSize(v), binaries: null }] };
     this.hash.set(id, r);
     this.raw--;
-    if (this.tree) this.tree.adopt(r);
     return r;
-  }
-  /** The order's question for an id it was given raw: a Row now, if it still is raw. */
-  private upgradeId(id: unknown): void {
-    const s = this.hash.get(id);
-    if (s !== undefined && isRaw(s)) this.upgrade(id, s);
   }
   /** Every row; for ordered_set, with `after`, those with greater keys only. */
   rows(after?: Key): Iterable<Row> {
-    if (this.tree) return this.tree.rows(after);
+    if (this.tree) return this.ordered(this.tree.keys(after));
     return this.ghosts > 0 || this.raw > 0 ? live(this) : (this.hash.values() as Iterable<Row>);
+  }
+  /** The rows of an ordered_set's keys (each in the table). */
+  private *ordered(keys: Iterable<Key>): Generator<Row> {
+    for (const k of keys) yield this.row(k)!;
   }
   /** The hash's entries, every one a Row (raw ones made Rows as they come). */
   *entries(): Generator<[unknown, Row]> {
@@ -140,7 +138,7 @@ export class Table {
   }
   /** Every row, last first. O(n) extra for the hash types (a copy of the order). */
   rowsReversed(): Iterable<Row> {
-    return this.tree ? this.tree.rowsReversed() : [...this.rows()].reverse();
+    return this.tree ? this.ordered(this.tree.keysReversed()) : [...this.rows()].reverse();
   }
 }
 
@@ -267,7 +265,7 @@ export function putRaw(what: string, t: Table, k: number | string | boolean, v: 
   if (old === undefined) {
     t.hash.set(k, v);
     t.raw++;
-    if (t.tree) t.tree.addRaw(k);
+    if (t.tree) t.tree.add(k);
     t.count++;
     t.bytes += size;
   } else if (isRaw(old)) {
@@ -284,7 +282,7 @@ export function put(t: Table, key: Key, val: Copied): void {
     if (r !== undefined) t.ghosts--; // back where it was deleted (ets_fix.ts)
     const row: Row = { key, vals: [val] };
     t.hash.set(id, row);
-    if (t.tree) t.tree.add(row);
+    if (t.tree) t.tree.add(key);
   } else if (t.type === 'set' || t.type === 'ordered_set') {
     // In place, as replaceValue writes: the row keeps its one array.
     for (let i = 0; i < r.vals.length; i++) remove(t, r.vals[i]);
@@ -308,8 +306,8 @@ export function removeRow(t: Table, r: Row): void {
   if (t.tree) {
     // A walk of an ordered_set goes by key: nothing to keep in place.
     t.hash.delete(keyId(r.key));
-    r.dead = true; // it may still wait to be put in the order
-    t.tree.remove(r);
+    r.dead = true; // a walk (a continuation, a cursor) may hold it still
+    t.tree.remove(r.key);
   } else if (t.fixes) {
     // Fixed: the row stays where it is, dead, until the last unfix.
     r.vals = [];
