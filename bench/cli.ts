@@ -13,16 +13,14 @@ import { runHosted } from '../builder/hosted/index.ts';
 import { readImage } from '../builder/image.ts';
 import { MOTE_ROOT } from '../builder/pack.ts';
 import { bootImage } from '../builder/qemu.ts';
+import { readFlags } from './flags.ts';
+import { median } from './stats.ts';
 
-const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 10;
+const runs = readFlags('usage: npx vite-node bench/cli.ts [--runs 10]\n  --runs N   runs of each figure, alternating with its reference; medians are reported', ['runs']).number('runs', 10);
 const out = join(MOTE_ROOT, 'bench/results');
 mkdirSync(out, { recursive: true });
 const bin = join(MOTE_ROOT, 'bin/mote.js');
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 function timeProcess(args: string[]): number {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, args, { encoding: 'utf8' });

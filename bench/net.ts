@@ -19,6 +19,7 @@ import { loadTable, medians, r1, r2, type LoadRuns } from './net/report.ts';
 import { startServer, type Server } from './net/serve.ts';
 import { beam, beamMissing, linuxVm, linuxVmMissing, LINUX_VM_MEMORY, mote, moteFloor, nodeRef, type Role } from './net/targets.ts';
 import { median } from './stats.ts';
+import { readFlags } from './flags.ts';
 
 const HELP = `usage: npx vite-node bench/net.ts [flags]
   --quick            one run, 1.5 s loads, 2 boots, at most 1000 connections (~3 min)
@@ -37,22 +38,15 @@ const HELP = `usage: npx vite-node bench/net.ts [flags]
                      linux (a Linux VM with QuickJS: bench/linux-vm/setup.sh, run
                      when missing, installs what it needs from apt)
 Results: tables here and bench/results/net.json.`;
-if (process.argv.includes('--help')) {
-  console.log(HELP);
-  process.exit(0);
-}
-const arg = (name: string, dflt: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : dflt;
-};
-const quick = process.argv.includes('--quick');
-const runs = Number(arg('runs', quick ? '1' : '3'));
-const boots = Number(arg('boots', quick ? '2' : '5'));
-const durationMs = Number(arg('duration', quick ? '1.5' : '3')) * 1000;
-const connections = Number(arg('connections', '10'));
-const maxConns = Number(arg('max-conns', quick ? '1000' : '3000'));
-const only = arg('only', 'load,conns,boot').split(',');
-const targets = arg('targets', 'run,boot,boot-pc,floor-run,floor-boot,node,beam,linux').split(',');
+const flags = readFlags(HELP, ['runs', 'boots', 'duration', 'connections', 'max-conns', 'only', 'targets'], ['quick']);
+const quick = flags.has('quick');
+const runs = flags.number('runs', quick ? 1 : 3);
+const boots = flags.number('boots', quick ? 2 : 5);
+const durationMs = flags.number('duration', quick ? 1.5 : 3) * 1000;
+const connections = flags.number('connections', 10);
+const maxConns = flags.number('max-conns', quick ? 1000 : 3000);
+const only = flags.list('only', 'load,conns,boot');
+const targets = flags.list('targets', 'run,boot,boot-pc,floor-run,floor-boot,node,beam,linux');
 
 const out = join(MOTE_ROOT, 'bench/results');
 mkdirSync(out, { recursive: true });

@@ -16,6 +16,7 @@ import { imagesSection } from './report/images-step.ts';
 import { describeMachine, ensureErl } from './report/machine.ts';
 import { bootByImage, bootVsLinux, kernelVsBeam } from './report/plots.ts';
 import { renderReport, timesBeam, type KernelResult, type OrbitResult, type ReportData } from './report/render.ts';
+import { readFlags } from './flags.ts';
 
 const HELP = `usage: npm run bench -- [flags]        (npx vite-node bench/report.ts [flags])
   --runs N            runs per figure, medians reported (default 3)
@@ -32,26 +33,19 @@ const HELP = `usage: npm run bench -- [flags]        (npx vite-node bench/report
   --quick             one run each, the smallest sizes (a check that every step works)
   --render-only       rewrite bench/REPORT.md and its plots from bench/REPORT.json, measuring nothing
 Writes bench/REPORT.md, bench/plots/*.svg and bench/REPORT.json (every run's figures).`;
-if (process.argv.includes('--help')) {
-  console.log(HELP);
-  process.exit(0);
-}
-const arg = (name: string, dflt: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : dflt;
-};
-const quick = process.argv.includes('--quick');
-const runs = Number(arg('runs', quick ? '1' : '3'));
-const bootRuns = Number(arg('boot-runs', quick ? '1' : '3'));
-const linuxTimeoutMs = Number(arg('linux-timeout', '90')) * 1000;
-const linuxMaxMiB = Number(arg('linux-max-mib', '256'));
-const kernelScale = arg('kernel-scale', quick ? '0.01' : '0.02');
-const kernelEngines = arg('kernel-engines', 'node,hosted,metal,beam').split(',');
-const orbitSpace = arg('orbit-space', quick ? '50' : '300');
-const orbitWorkers = arg('orbit-workers', '4');
-const acoEnv = Object.fromEntries(arg('aco', quick ? 'ROUNDS=1,ITERATIONS=1' : 'ROUNDS=2,ITERATIONS=2').split(',').map((kv) => kv.split('=') as [string, string]));
-const sections = arg('sections', 'images,boot,kernel,orbit,aco').split(',');
-const extras = arg('extra', '').split(',').filter(Boolean);
+const flags = readFlags(HELP, ['runs', 'boot-runs', 'linux-timeout', 'linux-max-mib', 'kernel-scale', 'kernel-engines', 'orbit-space', 'orbit-workers', 'aco', 'sections', 'extra'], ['quick', 'render-only']);
+const quick = flags.has('quick');
+const runs = flags.number('runs', quick ? 1 : 3);
+const bootRuns = flags.number('boot-runs', quick ? 1 : 3);
+const linuxTimeoutMs = flags.number('linux-timeout', 90) * 1000;
+const linuxMaxMiB = flags.number('linux-max-mib', 256);
+const kernelScale = String(flags.number('kernel-scale', quick ? 0.01 : 0.02));
+const kernelEngines = flags.list('kernel-engines', 'node,hosted,metal,beam');
+const orbitSpace = String(flags.number('orbit-space', quick ? 50 : 300));
+const orbitWorkers = String(flags.number('orbit-workers', 4));
+const acoEnv = Object.fromEntries(flags.list('aco', quick ? 'ROUNDS=1,ITERATIONS=1' : 'ROUNDS=2,ITERATIONS=2').map((kv) => kv.split('=') as [string, string]));
+const sections = flags.list('sections', 'images,boot,kernel,orbit,aco');
+const extras = flags.list('extra', '');
 const SECTIONS = ['images', 'boot', 'kernel', 'orbit', 'aco'];
 for (const x of sections) if (!SECTIONS.includes(x)) { console.error(`bench: unknown section ${x} (${SECTIONS.join(', ')})`); process.exit(2); }
 for (const n of [runs, bootRuns, linuxTimeoutMs, linuxMaxMiB]) if (!(n > 0)) { console.error('bench: --runs, --boot-runs, --linux-timeout and --linux-max-mib take positive numbers'); process.exit(2); }
@@ -77,7 +71,7 @@ function writePlots(data: ReportData): void {
 
 // --render-only: the report and plots again from the last run's bench/REPORT.json
 // (its wording changed), measuring nothing.
-if (process.argv.includes('--render-only')) {
+if (flags.has('render-only')) {
   const data = JSON.parse(readFileSync(join(MOTE_ROOT, 'bench/REPORT.json'), 'utf8')) as ReportData;
   writePlots(data);
   writeFileSync(join(MOTE_ROOT, 'bench/REPORT.md'), renderReport(data));

@@ -12,8 +12,9 @@ import { runHosted } from '../builder/hosted/index.ts';
 import { bootImage } from '../builder/qemu.ts';
 import { readImage } from '../builder/image.ts';
 import { median } from './stats.ts';
+import { readFlags } from './flags.ts';
 
-const RUNS = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
+const RUNS = readFlags('usage: npx vite-node bench/web-apis.ts [--runs 5]\n  --runs N   runs of each app, alternating with the reference; medians are reported', ['runs']).number('runs', 5);
 
 /** One use of each API; the reference uses none. */
 const USES: Record<string, string> = {

@@ -10,29 +10,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MOTE_ROOT } from '../../builder/pack.ts';
 import { median } from '../stats.ts';
+import { readFlags } from '../flags.ts';
 
-if (process.argv.includes('--help')) {
-  console.log(`usage: npx vite-node bench/orbit/run.ts [--runs 3] [--space 2000] [--workers 4] [--engines hosted,metal,beam] [--memory 32M] [--beam-schedulers 1]
+const flags = readFlags(`usage: npx vite-node bench/orbit/run.ts [--runs 3] [--space 2000] [--workers 4] [--engines hosted,metal,beam] [--memory 32M] [--beam-schedulers 1]
   --runs N              runs per engine, alternating; medians are reported
   --space N             the space [0..N) (2000: about 2 s hosted, 11 s under TCG, per version)
   --workers P           the parallel version's workers
   --engines L           any of hosted, metal (QEMU), beam (needs erl: apt-get install erlang-base)
   --memory M            RAM for the image (-m)
   --beam-schedulers S   erl +S S (1: one core, as mote has)
-Results: a table here and bench/results/orbit.json.`);
-  process.exit(0);
-}
-
-const arg = (name: string, dflt: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : dflt;
-};
-const runs = Number(arg('runs', '3'));
-const space = Number(arg('space', '2000'));
-const workers = Number(arg('workers', '4'));
-const memory = arg('memory', '32M');
-const schedulers = arg('beam-schedulers', '1');
-const engines = arg('engines', 'hosted,metal,beam').split(',');
+Results: a table here and bench/results/orbit.json.`, ['runs', 'space', 'workers', 'memory', 'beam-schedulers', 'engines'], []);
+const runs = flags.number('runs', 3);
+const space = flags.number('space', 2000);
+const workers = flags.number('workers', 4);
+const memory = flags.text('memory', '32M');
+const schedulers = String(flags.number('beam-schedulers', 1));
+const engines = flags.list('engines', 'hosted,metal,beam');
 for (const e of engines) if (!['hosted', 'metal', 'beam'].includes(e)) throw new Error(`bench/orbit: unknown engine ${e} (hosted, metal, beam)`);
 
 interface Run {
