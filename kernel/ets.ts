@@ -75,18 +75,16 @@ function tupleEntry(what: string, t: Table, tuple: unknown): [Key, Copied] {
 /** The entries of an insert, checked and copied: (key, value) or a list of
  *  [key, value]; for a tuple table a tuple or a list of tuples (an array of
  *  arrays: a tuple whose elements are all arrays goes in as [tuple]). */
-function batchOf(what: string, t: Table, args: IArguments | unknown[]): [Key, Copied][] {
+function batchOf(what: string, t: Table, a: unknown, b: unknown, one: boolean): [Key, Copied][] {
   const batch: [Key, Copied][] = [];
   if (t.keypos) {
-    const a = args[1];
-    if (args.length !== 2 || !Array.isArray(a)) throw new TypeError(`${what}: a tuple table (keypos ${t.keypos}) takes (table, tuple) or (table, [tuple, ...])`);
+    if (one || !Array.isArray(a)) throw new TypeError(`${what}: a tuple table (keypos ${t.keypos}) takes (table, tuple) or (table, [tuple, ...])`);
     const list = a.length === 0 || a.every((e) => Array.isArray(e)) ? a : [a];
     for (const e of list) batch.push(tupleEntry(what, t, e));
     return batch;
   }
-  if (args.length >= 3) batch.push([checkKey(what, args[1]), copyTerm(args[2], what)]);
+  if (one) batch.push([checkKey(what, a), copyTerm(b, what)]);
   else {
-    const a = args[1];
     if (!Array.isArray(a)) throw new TypeError(`${what}: expected (table, key, value) or (table, [[key, value], ...])`);
     for (const e of a) {
       if (!Array.isArray(e) || e.length !== 2) throw new TypeError(`${what}: each entry must be a [key, value] pair`);
@@ -110,16 +108,17 @@ function write(what: string, t: Table, batch: [Key, Copied][]): void {
 export function insert(table: Tid | string, key: Key, value: unknown): void;
 export function insert(table: Tid | string, entries: [Key, unknown][]): void;
 export function insert(table: Tid | string, tuples: unknown[]): void;
-export function insert(table: Tid | string, ...entry: unknown[]): void {
-  // (A rest parameter's array is 9% of an insert, but only the count tells
-  // (table, key, undefined) from (table, entries), and `arguments` costs more.)
+export function insert(table: Tid | string, k0: unknown, ...value: unknown[]): void {
+  // Only the count tells (table, key, undefined) from (table, entries). A
+  // rest parameter's array costs QuickJS a Map's set per element and one
+  // more (`arguments` more still): one element, not all three.
+  const one = value.length > 0;
+  const v0 = value[0];
   const t = get('ets.insert', table, true);
-  if (entry.length === 2 && t.keypos === 0) {
+  if (one && t.keypos === 0) {
     // One entry, as most inserts are: no batch to build, and a number key
     // needs no check beyond NaN (each call saved counts: QuickJS spends
     // about as much on a call as on the Map's set).
-    const k0 = entry[0];
-    const v0 = entry[1];
     // A primitive under a plain key (a number, a boolean, a string not
     // starting with NUL), in a set: stored as it is, no copy and no object
     // (ets_table.ts's Stored). Inline, not rawKey and rawValue: a call
@@ -136,12 +135,12 @@ export function insert(table: Tid | string, ...entry: unknown[]): void {
       }
     }
     const k = typeof k0 === 'number' && k0 === k0 ? k0 : checkKey('ets.insert', k0);
-    const v = copyTerm(entry[1], 'ets.insert');
+    const v = copyTerm(v0, 'ets.insert');
     charge('ets.insert', t, ENTRY_BYTES + v.size);
     put(t, k, v);
     return;
   }
-  write('ets.insert', t, batchOf('ets.insert', t, [table, ...entry]));
+  write('ets.insert', t, batchOf('ets.insert', t, k0, v0, one));
 }
 
 /** As insert, but only if none of the keys is in the table (in any type):
@@ -149,9 +148,9 @@ export function insert(table: Tid | string, ...entry: unknown[]): void {
 export function insertNew(table: Tid | string, key: Key, value: unknown): boolean;
 export function insertNew(table: Tid | string, entries: [Key, unknown][]): boolean;
 export function insertNew(table: Tid | string, tuples: unknown[]): boolean;
-export function insertNew(table: Tid | string, _a: unknown, _b?: unknown): boolean {
+export function insertNew(table: Tid | string, a: unknown, ...value: unknown[]): boolean {
   const t = get('ets.insertNew', table, true);
-  const batch = batchOf('ets.insertNew', t, arguments);
+  const batch = batchOf('ets.insertNew', t, a, value[0], value.length > 0);
   for (const [k] of batch) if (t.has(k)) return false;
   write('ets.insertNew', t, batch);
   return true;
