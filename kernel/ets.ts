@@ -159,10 +159,15 @@ export function insertNew(table: Tid | string, a: unknown, ...value: unknown[]):
 /** All values under `key` (copies), in insertion order; [] if none. */
 export function lookup(table: Tid | string, key: Key): unknown[] {
   const t = get('ets.lookup', table, false);
-  // A number key is its own id: no check beyond NaN, no keyId.
-  const r = typeof key === 'number' && key === key ? t.hash.get(key) : t.hash.get(keyId(checkKey('ets.lookup', key)));
+  // The key as its own id first: a raw entry found so is the key's (its id
+  // is its key, never a string that starts with NUL as encoded ones do),
+  // and a primitive is its own copy. A Row is the key's if its key is this
+  // one; else (a bigint, an array, a miss) the key is checked and encoded.
+  let r = t.hash.get(key);
+  if (r !== undefined && (typeof r !== 'object' || r === null)) return [r];
+  if (r === undefined || r.key !== key) r = t.hash.get(keyId(checkKey('ets.lookup', key)));
   if (r === undefined) return [];
-  if (typeof r !== 'object' || r === null) return [r]; // raw: a primitive, its own copy
+  if (typeof r !== 'object' || r === null) return [r];
   if (r.dead) return [];
   if (r.vals.length === 1) {
     const v = r.vals[0].value;
