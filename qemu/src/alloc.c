@@ -9,7 +9,12 @@
    without splitting or merging. The cache holds at most CACHE_BYTES, and
    before an allocation fails it is emptied into the free lists and the
    allocation tried again, so it never makes the heap run out sooner. A
-   cached block is free for the counts: heap_used() drops when it is freed. */
+   cached block is free for the counts: heap_used() drops when it is freed.
+   A region goes to the free lists a 2 MiB step at a time, the next step when
+   an allocation finds no block (grow): QEMU backs guest RAM with 2 MiB pages
+   that the host zeroes at the first write, and a region handed over whole
+   was written at its top at boot (its end marker), a page hello never uses
+   otherwise (issue 11, boot time). The counts cover every region whole. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -38,10 +43,15 @@ struct block {
 
 _Static_assert(HDR == 16, "host.c counts a 16-byte header per allocation");
 
+#define GROW_STEP   ((uintptr_t)2 << 20)      /* a region's RAM is handed over this much at a time */
+#define MAX_GROWING 16                        /* regions with RAM not handed over yet */
+
 static struct block *bins[NBINS];
 static uint64_t nonempty[(NBINS + 63) / 64];
 static size_t capacity, used;
 static struct block *cache[CACHED_MAX / ALIGN + 1];   /* by size / ALIGN, linked through next */
+static struct growing { uintptr_t now, end; } growing[MAX_GROWING];   /* handed over up to now, of [.., end) */
+static int ngrowing;
 static size_t cached;                                 /* bytes in the cache */
 
 static size_t size_of(const struct block *b) { return b->size & ~IN_USE; }
@@ -94,13 +104,18 @@ void heap_add_region(uintptr_t start, uintptr_t end)
     end &= ~(uintptr_t)(ALIGN - 1);
     if (end <= start || end - start < MIN_BLOCK + HDR)
         return;
+    capacity += (size_t)(end - HDR - start);
+    uintptr_t now = (start + MIN_BLOCK + HDR + GROW_STEP - 1) & ~(GROW_STEP - 1);   /* the first step's end */
+    if (now + MIN_BLOCK < end && ngrowing < MAX_GROWING)
+        growing[ngrowing++] = (struct growing){ now, end };
+    else
+        now = end;
     struct block *first = (struct block *)start;
-    struct block *sentinel = (struct block *)(end - HDR);   /* never free: stops coalescing */
+    struct block *sentinel = (struct block *)(now - HDR);   /* never free: stops coalescing */
     first->prev_size = 0;
     sentinel->size = IN_USE;
     set_size(first, (size_t)((char *)sentinel - (char *)first), 0);
     bin_insert(first);
-    capacity += size_of(first);
 }
 
 /* The first free block of at least `need` bytes, taken off its list. */
@@ -155,6 +170,28 @@ static size_t need_for(size_t n)
 
 static void release(struct block *b);
 
+/* Hands over the next step of a growing region, enough for `need` bytes:
+   its end marker becomes the header of a free block up to a new end marker,
+   merged with a free block before it. 0 when every region is whole. */
+static int grow(size_t need)
+{
+    for (int i = 0; i < ngrowing; i++) {
+        struct growing *g = &growing[i];
+        if (g->now == g->end)
+            continue;
+        uintptr_t room = g->end - g->now;
+        uintptr_t step = need + (GROW_STEP - (g->now + need) % GROW_STEP) % GROW_STEP;   /* to a 2 MiB line */
+        uintptr_t now = step > room || room - step < MIN_BLOCK ? g->end : g->now + step;    /* or the rest, not a sliver */
+        struct block *b = (struct block *)(g->now - HDR), *sentinel = (struct block *)(now - HDR);
+        sentinel->size = IN_USE;
+        set_size(b, now - g->now, IN_USE);          /* in use for release, which merges and frees it */
+        release(b);
+        g->now = now;
+        return 1;
+    }
+    return 0;
+}
+
 /* Every cached block back to the free lists, coalesced. */
 static void flush_cache(void)
 {
@@ -180,6 +217,8 @@ void *heap_alloc(size_t n)
         return (char *)b + HDR;
     }
     b = take(need);
+    while (!b && grow(need))
+        b = take(need);
     if (!b && cached) {
         flush_cache();
         b = take(need);
