@@ -30,7 +30,7 @@ import { addTimer, removeTimer, dueOther, heapChanges, type TimerId } from './ti
 import { Proc, state, spare, TIMEOUT, type Handler, type Waiter } from './process.ts';
 import { takeMessage, takeValue } from './mailbox.ts';
 import { die, isOutOfMemory } from './signals.ts';
-import { heapShort, relieveAny } from './pressure.ts';
+import { heapShort, relieve } from './pressure.ts';
 import { config } from './tunables.ts';
 import { clockAtSwitch, dropClock, now } from './clock.ts';
 import { armGuard, armedAt, disarmGuard, onUnguarded } from './guard.ts';
@@ -340,14 +340,13 @@ export function anythingToRun(): boolean {
 }
 
 /** The next turn must be armed, or nothing would run again: if the timer
- *  cannot be allocated, a process gives its memory back (relieveAny: one
- *  whose death is restarted or noticed, never one nothing watches). */
+ *  cannot be allocated, the largest process gives its memory back. */
 function armTurnOrStop(): void {
   try {
     armTurn();
   } catch {
     try {
-      relieveAny();
+      relieve(0);
       armTurn();
     } catch {
       nodeOutOfMemory();
@@ -518,17 +517,30 @@ function bodySettled(p: Proc, v: unknown): void {
   bodyDone(p, e, true);
 }
 Object.defineProperty(Unchained, Symbol.species, { value: Unchained });
+// The body's promise finds Unchained through its prototype's constructor,
+// set for the one `then` and put back: an own `constructor` on each body's
+// promise was a property array of its own, 48 B on x86-64 for as long as
+// the body runs. Only the kernel's code runs in between (then, Unchained).
+const PromisePrototype = EnginePromise.prototype as { constructor: unknown };
+const hasOwn = Object.prototype.hasOwnProperty;
+/** May r's `then` go through Unchained: the engine's promise, with no
+ *  constructor of its own (a body that only looks async may return one the
+ *  program made and gave one)? */
 function unchained(r: PromiseLike<unknown>): boolean {
-  if (Object.getPrototypeOf(r) !== EnginePromise.prototype) return false;
-  (r as { constructor: unknown }).constructor = Unchained;
-  return true;
+  return Object.getPrototypeOf(r) === PromisePrototype && !hasOwn.call(r, 'constructor');
 }
-// At load, as follow's `then` (above): the shape such a promise takes, and
-// a check that the engine's `then` asks for its species.
-// It is kept, so that the shape is never freed and made again.
-const unchainedShape = (async () => {})();
-unchained(unchainedShape);
-if (unchainedShape.then(ignore, ignore) !== UNCHAINED) throw new Error("scheduler: the engine's then does not take Symbol.species");
+/** r.then(onFulfilled, onRejected), its derived promise Unchained's. */
+function thenUnchained(r: PromiseLike<unknown>, onFulfilled: undefined | ((v: unknown) => unknown), onRejected: (e: unknown) => unknown): unknown {
+  PromisePrototype.constructor = Unchained;
+  try {
+    return r.then(onFulfilled, onRejected);
+  } finally {
+    PromisePrototype.constructor = EnginePromise;
+  }
+}
+// At load, as follow's `then` (above): a check that the engine's `then`
+// asks for its species.
+if (thenUnchained((async () => {})(), ignore, ignore) !== UNCHAINED) throw new Error("scheduler: the engine's then does not take Symbol.species");
 
 /** Waits for p's promise: its body's (`body`) or a handler's. If even that
  *  cannot be allocated, p's continuation is lost: p dies with out_of_memory,
@@ -542,11 +554,7 @@ function follow(p: Proc, r: PromiseLike<unknown>, body: boolean, own = false): v
   try {
     if (own && unchained(r)) {
       watching = p;
-      r.then(undefined, failedWith);
-      // Its own constructor again (the same slot, no allocation): a body that
-      // only looks async (a proxy of one, a prototype set) may have returned
-      // a promise the program holds, whose then must go on making promises.
-      (r as { constructor: unknown }).constructor = EnginePromise;
+      thenUnchained(r, undefined, failedWith);
     } else if (body) r.then(() => bodyDone(p, 'normal', false), (e) => bodyDone(p, e, true));
     else r.then(() => handlerDone(p, false, undefined), (e) => handlerDone(p, true, e));
     return;
@@ -567,10 +575,10 @@ function handleAnyway(r: PromiseLike<unknown>): void {
     r.then(ignore, ignore);
     return;
   } catch {
-    // p's death freed too little: a holder goes (relieveAny), then one more try
+    // p's death freed too little: the largest holder goes, then one more try
   }
   try {
-    if (relieveAny()) {
+    if (relieve(0)) {
       r.then(ignore, ignore);
       return;
     }
