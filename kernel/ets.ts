@@ -28,7 +28,7 @@ import { deliver } from './mailbox.ts';
 import { copyTerm, Pid, Tid, type Copied } from './term.ts';
 import { termEq } from './term_eq.ts';
 import { checkKey, keyId, type Key } from './ets_keys.ts';
-import { Table, tables, named, own, register, drop, find, get, put, putRaw, removeRow, removeValues, charge, ENTRY_BYTES, TABLE_BYTES, type Row, type TableType, type Access, type TableOptions } from './ets_table.ts';
+import { Table, tables, named, own, register, drop, find, get, put, putRaw, copyOut, removeRow, removeValues, charge, ENTRY_BYTES, TABLE_BYTES, type Row, type TableType, type Access, type TableOptions } from './ets_table.ts';
 
 export { Tid };
 export type { TableType, Access, TableOptions };
@@ -171,16 +171,11 @@ export function lookup(table: Tid | string, key: Key): unknown[] {
   if (r.dead) return [];
   if (r.vals.length === 1) {
     const v = r.vals[0].value;
-    return [v === null || typeof v !== 'object' ? v : copyOut(v)];
+    return [v === null || typeof v !== 'object' ? v : copyOut(v, 'ets.lookup')];
   }
   const out = new Array<unknown>(r.vals.length);
-  for (let i = 0; i < out.length; i++) out[i] = copyOut(r.vals[i].value);
+  for (let i = 0; i < out.length; i++) out[i] = copyOut(r.vals[i].value, 'ets.lookup');
   return out;
-}
-
-/** A stored value handed out: primitives as they are, the rest copied. */
-function copyOut(v: unknown): unknown {
-  return v === null || typeof v !== 'object' ? v : copyTerm(v, 'ets.lookup').value;
 }
 
 /** The one value under `key` for set tables, or undefined. */
@@ -209,11 +204,11 @@ export function lookupElement(table: Tid | string, key: Key, field: string | num
       // A tuple table's positions are 1-based, as OTP's.
       const a = o as unknown[];
       if (typeof field !== 'number' || !Number.isInteger(field) || field < 1 || field > a.length) throw new Error(`${what}: the tuple under ${JSON.stringify(k)} has no position ${JSON.stringify(field)} (1 to ${a.length})`);
-      return copyTerm(a[field - 1], what).value;
+      return copyOut(a[field - 1], what);
     }
     if (o === null || typeof o !== 'object' || !(field in o)) throw new Error(`${what}: the value under ${JSON.stringify(k)} has no field ${JSON.stringify(field)}`);
     const f = (o as Record<string | number, unknown>)[field];
-    return copyTerm(f, what).value;
+    return copyOut(f, what);
   };
   return t.type === 'set' || t.type === 'ordered_set' ? pick(r.vals[0]) : r.vals.map(pick);
 }

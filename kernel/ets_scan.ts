@@ -11,13 +11,13 @@
  */
 import { copyTerm, Tid, type Copied } from './term.ts';
 import { checkKey, copyKey, keyId, type Key } from './ets_keys.ts';
-import { tables, get, charge, removeValues, replaceValue, type Row, type Table } from './ets_table.ts';
+import { tables, get, charge, removeValues, replaceValue, copyOut, type Row, type Table } from './ets_table.ts';
 
 export type Pred = (key: Key, value: any) => boolean;
 
 /** What a scan shows a predicate: a copy of the key and of the value. */
 function shown(r: Row, v: Copied): [Key, unknown] {
-  return [copyKey(r.key), typeof v.value === 'object' && v.value !== null ? copyTerm(v.value, 'ets').value : v.value];
+  return [copyKey(r.key), copyOut(v.value, 'ets')];
 }
 
 function checkPred(what: string, pred: unknown): void {

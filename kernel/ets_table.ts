@@ -5,7 +5,7 @@
  */
 import { Proc, state, type Reason } from './process.ts';
 import { holdBinaries, releaseBinaries } from './binaries.ts';
-import { Pid, Tid, type Copied } from './term.ts';
+import { Pid, Tid, copyTerm, recycle, type Copied } from './term.ts';
 import { termEq } from './term_eq.ts';
 import { KeyOrder } from './ets_order.ts';
 import { keyId, type Key } from './ets_keys.ts';
@@ -249,6 +249,16 @@ export function get(what: string, ref: Tid | string, write: boolean): Table {
 /** Bag duplicates: whole-term equality (=:=), see term_eq.ts. */
 export function same(a: Copied, b: Copied): boolean {
   return termEq(a.value, b.value);
+}
+
+/** A stored value handed out: primitives as they are, the rest copied (the
+ *  copy's record goes back to term.ts at once: nothing holds it). */
+export function copyOut(v: unknown, what: string): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  const c = copyTerm(v, what);
+  const out = c.value;
+  recycle(c);
+  return out;
 }
 
 /** A set or ordered_set's write of `v` under `k`, both raw (see Stored),
