@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PLATFORM_ABI, type Manifest } from '../kernel/platform.ts';
 import { bundle, ENTRY_MODULE, type Bundle } from './bundle.ts';
-import { compileModule } from './bytecode.ts';
+import { compileManifest, compileModule } from './bytecode.ts';
 import { BuildError, InputError, SetupError } from './errors.ts';
 import { footprintPath, readFootprint } from './footprint.ts';
 import { FORMAT_VERSION, writeImage } from './image.ts';
@@ -93,7 +93,10 @@ export async function packApp(opts: PackOptions): Promise<Packed> {
     ...bundled.files,
     ...bundled.files.map(([name, code]): [string, Uint8Array] => [`${name}.qbc`, compileModule(compiler, name, code)]),
   ];
-  const withManifest = (m: Manifest): Array<[string, Uint8Array]> => [['manifest.json', new TextEncoder().encode(JSON.stringify(m, null, 2) + '\n')], ...modules];
+  const withManifest = (m: Manifest): Array<[string, Uint8Array]> => {
+    const json = new TextEncoder().encode(JSON.stringify(m, null, 2) + '\n');
+    return [['manifest.json', json], ['manifest.json.qbc', compileManifest(compiler, json)], ...modules];
+  };
   // The heap it needs to start is measured on the image as it would be without it (start-need.ts).
   const start = await measureStartNeed(writeImage(bootBytes, await writeTar(withManifest(manifest))), startsNetwork(bundled.files));
   const measured = withStartNeed(manifest, start);

@@ -286,17 +286,12 @@ static void check_declared_memory(JSContext *ctx, JSValueConst manifest)
 /* Reads the manifest: checks the declared memory, returns the entry's name. */
 static const char *read_manifest(JSContext *ctx)
 {
-    size_t n;
-    const char *text = payload_find("manifest.json", &n);
-    if (!text)
+    if (!payload_find("manifest.json", NULL))
         mote_fatal(MOTE_EXIT_PAYLOAD_CORRUPT, "payload: no manifest.json in the image");
-    char *copy = js_malloc(ctx, n + 1);
-    if (!copy)
+    int no_memory;
+    JSValue m = host_manifest(ctx, &no_memory);
+    if (no_memory)
         mote_fatal(MOTE_EXIT_OUT_OF_MEMORY, "out of memory reading the manifest");
-    memcpy(copy, text, n);
-    copy[n] = 0;
-    JSValue m = JS_ParseJSON(ctx, copy, n, "manifest.json");
-    js_free(ctx, copy);
     if (!JS_IsObject(m))
         mote_fatal(MOTE_EXIT_PAYLOAD_CORRUPT, "payload: manifest.json is not a JSON object");
     check_declared_memory(ctx, m);

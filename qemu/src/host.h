@@ -21,6 +21,7 @@ struct host_state {
 extern struct host_state host;
 
 void host_api_install(JSContext *ctx);                      /* globalThis.__mote */
+JSValue host_manifest(JSContext *ctx, int *no_memory);      /* the payload's manifest.json as a value, or an exception */
 void host_copy_install(JSContext *ctx);                     /* what __mote.copy compares with */
 JSValue host_copy(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv); /* __mote.copy */
 void host_modules_install(JSRuntime *rt);                    /* import resolution */

@@ -4,13 +4,18 @@
    the 10 KiB prelude took longer than the rest of the boot together.
 
      usage: mote-qjsc NAME < module.js > module.js.qbc
+            mote-qjsc --manifest < manifest.json > manifest.json.qbc
 
    NAME is the module's name in the payload: stack traces and relative
    imports use it. Debug info (line numbers) is kept. A syntax error prints
-   QuickJS's message and exits 1. */
+   QuickJS's message and exits 1. --manifest writes the parsed manifest as
+   QuickJS's object serialization after a stamp of its text
+   (include/manifest_stamp.h); JSON that does not parse exits 1. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "quickjs.h"
+#include "manifest_stamp.h"
 
 static char *read_all(FILE *f, size_t *len)
 {
@@ -42,10 +47,30 @@ static JSModuleDef *stand_in(JSContext *ctx, const char *name, void *opaque)
     return JS_NewCModule(ctx, name, stand_in_init);
 }
 
+static int write_manifest(JSContext *ctx, const char *text, size_t len)
+{
+    JSValue v = JS_ParseJSON(ctx, text, len, "manifest.json");
+    if (JS_IsException(v)) {
+        JSValue e = JS_GetException(ctx);
+        const char *msg = JS_ToCString(ctx, e);
+        fprintf(stderr, "mote-qjsc: manifest.json: %s\n", msg ? msg : "not JSON");
+        return 1;
+    }
+    struct manifest_stamp stamp;
+    manifest_stamp_of((const uint8_t *)text, len, &stamp);
+    size_t size;
+    uint8_t *obj = JS_WriteObject(ctx, &size, v, 0);
+    if (!obj || fwrite(&stamp, sizeof stamp, 1, stdout) != 1 || fwrite(obj, 1, size, stdout) != size || fflush(stdout) != 0) {
+        fprintf(stderr, "mote-qjsc: could not write the manifest\n");
+        return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
-        fprintf(stderr, "usage: mote-qjsc NAME < module.js > module.js.qbc\n");
+        fprintf(stderr, "usage: mote-qjsc NAME < module.js > module.js.qbc\n       mote-qjsc --manifest < manifest.json > manifest.json.qbc\n");
         return 2;
     }
     size_t len;
@@ -56,6 +81,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "mote-qjsc: out of memory\n");
         return 1;
     }
+    if (strcmp(argv[1], "--manifest") == 0)
+        return write_manifest(ctx, src, len);
     JS_SetModuleLoaderFunc(rt, NULL, stand_in, NULL);
 #ifdef JS_STRIP_SOURCE
     /* QuickJS 2025-04-26 writes each function's source into its bytecode

@@ -55,7 +55,7 @@ describe('mote inspect', () => {
   it('--extract writes the payload out, byte for byte', async () => {
     const out = join(dir, 'extracted');
     const r = moteSync(['inspect', hello, '--extract', out]);
-    expect(r.stdout).toBe(`extracted 3 files to ${out}\n`); // manifest.json, main.js, main.js.qbc
+    expect(r.stdout).toBe(`extracted 4 files to ${out}\n`); // manifest.json and its .qbc, main.js, main.js.qbc
     const img = await readImage(readFileSync(hello));
     for (const [name, bytes] of img.files) expect(Buffer.compare(readFileSync(join(out, name)), Buffer.from(bytes))).toBe(0);
   });
@@ -71,7 +71,7 @@ describe('mote inspect', () => {
     const file = join(full, 'manifest.json');
     expect(moteSync(['inspect', hello, '--extract', file]).stderr).toBe(`mote: error: cannot extract into ${file}: it exists and is not a directory\n`);
     const json = moteSync(['inspect', hello, '--extract', join(dir, 'as-json'), '--json']);
-    expect(JSON.parse(json.stdout)).toEqual({ extracted: join(dir, 'as-json'), files: ['manifest.json', 'main.js', 'main.js.qbc'] });
+    expect(JSON.parse(json.stdout)).toEqual({ extracted: join(dir, 'as-json'), files: ['manifest.json', 'manifest.json.qbc', 'main.js', 'main.js.qbc'] });
   });
 
   it('--extract where no directory can be made fails at once with the reason', () => {
