@@ -5,10 +5,11 @@
 // Translation, not execution, is most of a boot's cost under TCG (issue 11:
 // about 6 µs per new block against under 1 ms per million instructions run),
 // so the table gives both.
-//   npx vite-node bench/boot-profile.ts [--machine microvm|pc] [--functions N [--within f]] [--steps f,g] [--keep-log]
+//   npx vite-node bench/boot-profile.ts [--machine microvm|pc] [--functions N [--within f]] [--steps f,g] [--boot-layer ELF] [--keep-log]
 // --functions N adds the N functions that translate the most new blocks (their
 // own blocks, not their callees'; --within f: only those run under f); --steps f,g adds the functions f and g
-// (with what they call) to the table of steps.
+// (with what they call) to the table of steps; --boot-layer profiles another
+// build's boot layer (its mote-qjsc beside it) with this checkout's kernel.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,13 +28,14 @@ const STEPS = [
 const arg = (name: string) => { const i = process.argv.indexOf(name); return i < 0 ? undefined : process.argv[i + 1]; };
 const machine = arg('--machine') ?? 'microvm';
 const dir = mkdtempSync(join(tmpdir(), 'mote-boot-profile-'));
-const { path: hello } = await writeHello(dir);
+const bootLayer = arg('--boot-layer') ?? BOOT_LAYER;
+const { path: hello } = await writeHello(dir, bootLayer);
 const log = join(dir, 'qemu.log');
 spawnSync(QEMU, ['-M', machine, '-accel', 'tcg', '-m', '8M', '-kernel', hello, '-nodefaults', '-no-user-config', '-display', 'none',
   '-monitor', 'none', '-serial', 'null', '-no-reboot', '-device', 'isa-debug-exit,iobase=0xf4,iosize=4',
   '-device', machine === 'pc' ? 'virtio-rng-pci' : 'virtio-rng-device', '-d', 'in_asm,exec,nochain', '-D', log], { stdio: 'ignore' });
 
-const syms: Array<[number, string]> = execFileSync('nm', ['-n', '--defined-only', BOOT_LAYER], { encoding: 'utf8' })
+const syms: Array<[number, string]> = execFileSync('nm', ['-n', '--defined-only', bootLayer], { encoding: 'utf8' })
   .split('\n').map((l) => l.split(' ')).filter((f) => f.length === 3 && /^[tTwW]$/.test(f[1]!))
   .map((f) => [parseInt(f[0]!, 16), f[2]!]);
 const imageEnd = syms[syms.length - 1]![0] + 0x10000;

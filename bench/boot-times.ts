@@ -11,9 +11,10 @@ import { Exit } from '../kernel/platform.ts';
 /** An empty kernel that powers off at once (qemu/build/floor.elf). */
 export const FLOOR = join(MOTE_ROOT, 'qemu/build/floor.elf');
 
-/** Packs images/hello into `dir`/hello.img; its path and size. */
-export async function writeHello(dir: string): Promise<{ path: string; bytes: number }> {
-  const { image } = await packApp({ app: join(MOTE_ROOT, 'images/hello') });
+/** Packs images/hello into `dir`/hello.img (on `bootLayer`, by default this
+ *  checkout's); its path and size. */
+export async function writeHello(dir: string, bootLayer?: string): Promise<{ path: string; bytes: number }> {
+  const { image } = await packApp({ app: join(MOTE_ROOT, 'images/hello'), ...(bootLayer ? { bootLayer } : {}) });
   const path = join(dir, 'hello.img');
   writeFileSync(path, image);
   return { path, bytes: image.length };
