@@ -114,16 +114,42 @@ export class Proc {
   }
 }
 
-/** Approximate bytes of an idle process record with its pid and the object
- *  or frame it waits in: the figure processInfo and memory() add per
- *  process, before queued messages and state. bench/kernel measures ~500
- *  bytes per idle gen_server; an idle async body waiting in receive takes
- *  2,507 hosted (wasm64; 1,681 on wasm32) and 2,516 on native QuickJS 2025 (x86-64), most of
- *  it the engine's. Counted by block on x86-64: the record 256, its pid 144,
- *  the process table's entry 80; the body's closure 176, its async frame
- *  224 and promise 224; the await's resume function and two reactions 304;
- *  the receive's promise and resolve function 448, its Waiter 208; the
- *  body's `then`, one closure and two reactions, 416. */
+/** Bytes of a process before anything it holds (queued messages, state),
+ *  by what it waits in: the figure processInfo and memory() add per
+ *  process (procFootprint). Counted block by block on
+ *  metal's engine (mote-native, QuickJS 2025 on x86-64, 16-byte headers
+ *  included; the wasm64 engine's objects are the same), 10,000 processes.
+ *  An async body waiting in `await receive()`, 1,956 B: its record 256
+ *  (9 fields), pid 144, table entry 80; the body's closure 176; its async
+ *  frame 224 (state 192, stack 32) and promise 176; the kernel's `then` on
+ *  it, a reaction 64 and one closure 256 (with its captured variable); the
+ *  await's resume function 96 and reaction 64; receive's promise 176 and
+ *  Waiter 208. A body deeper in calls holds a frame per call more. */
+export const ASYNC_WAIT_BYTES = 1960;
+/** A behaviour (gen_server) between messages holds no frame: its record,
+ *  pid, table entry, handler and state (~740 B: 100,000 idle gen_servers
+ *  take 74.5 MB). */
+export const HANDLER_WAIT_BYTES = 740;
+/** A body not yet started: its record, pid, entry and closure. */
+export const UNSTARTED_BYTES = 660;
+/** What p weighs holding nothing. */
+export function procBaseBytes(p: Proc): number {
+  if (p.handler !== null) return HANDLER_WAIT_BYTES;
+  return p.start !== null ? UNSTARTED_BYTES : ASYNC_WAIT_BYTES;
+}
+
+/** What processInfo and memory() count for p: its true base and what it
+ *  holds. */
+export function procFootprint(p: Proc): number {
+  return procBaseBytes(p) + p.queuedBytes + p.stateBytes;
+}
+
+/** What memory pressure's killer and maxHeapSize count for p: a flat 600 B
+ *  base, not procBaseBytes. Weighed truly, an idle async body (1,960) outweighs
+ *  any process holding less than 1.3 KB of messages, and the killer took
+ *  idle bodies holding nothing one by one (images/aco, 24 ants at its least
+ *  RAM: ants and colonies killed at 1,960 B each, then the node stopped on
+ *  an unhandled out-of-memory rejection, status 100). */
 export const PROC_BASE_BYTES = 600;
 
 export function procMemory(p: Proc): number {

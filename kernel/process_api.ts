@@ -2,7 +2,7 @@
  * The public process API: spawn, send, receive, links, monitors, exits,
  * process flags and introspection of one process.
  */
-import { Proc, procs, state, procMemory, me, caller, runAs, type Handler, type Reason } from './process.ts';
+import { Proc, procs, state, procFootprint, me, caller, runAs, type Handler, type Reason } from './process.ts';
 import type { Matcher } from './match.ts';
 import { copyTerm, Pid, Ref } from './term.ts';
 import { enqueue, charge } from './scheduler.ts';
@@ -342,7 +342,7 @@ export function processInfo(pid: Pid): ProcessInfo | undefined {
     pid: p.pid,
     status: p === state.current ? 'running' : p.status(),
     messageQueueLen: p.queueLen(),
-    memory: procMemory(p),
+    memory: procFootprint(p),
     links: p.links ? [...p.links].map((q) => q.pid) : [],
     monitors: p.monitors ? [...p.monitors.values()].map((m) => m.target.pid) : [],
     monitoredBy: p.monitoredBy ? [...p.monitoredBy.values()].map((m) => m.watcher.pid) : [],

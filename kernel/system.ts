@@ -4,7 +4,7 @@
  * configuration and halt.
  */
 import { platform, Exit } from './platform.ts';
-import { procs, state, procMemory } from './process.ts';
+import { procs, state, procFootprint } from './process.ts';
 import { sharedBinaryBytes } from './binaries.ts';
 import type { Pid } from './term.ts';
 import { config } from './tunables.ts';
@@ -41,7 +41,7 @@ export function memory(): MemoryBreakdown {
   const p = platform();
   const total = p.memory().heapUsed;
   let processes = 0;
-  for (const proc of procs.values()) processes += procMemory(proc);
+  for (const proc of procs.values()) processes += procFootprint(proc);
   const ets = tablesMemory();
   const binary = sharedBinaryBytes();
   let code = 0;

@@ -36,7 +36,15 @@ async function leastRam(img: string): Promise<number> {
   const loadKib = Number(/needs (\d+) KiB of RAM to load/.exec(load.stdout + load.stderr)![1]);
   const start = await mote(['run', img, '-m', `${loadKib}K`]);
   const more = /it needs (\d+) KiB more RAM/.exec(start.stdout + start.stderr);
-  return Math.ceil((loadKib + (more ? Number(more[1]) : 0)) / 16) * 16;
+  let kib = Math.ceil((loadKib + (more ? Number(more[1]) : 0)) / 16) * 16;
+  // A KiB more RAM is not always a KiB more heap (the RAM model's rounding):
+  // on the edge, the next step up.
+  for (let i = 0; i < 4; i++) {
+    const r = await mote(['run', img, '-m', `${kib}K`, '--timeout', '1']);
+    if (!/it needs \d+ KiB more RAM/.test(r.stdout + r.stderr)) break;
+    kib += 16;
+  }
+  return kib;
 }
 
 let image: string;
