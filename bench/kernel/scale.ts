@@ -5,8 +5,10 @@
 //   npx vite-node bench/kernel/scale.ts [--runs 3] [--engines node,hosted,native,beam]
 //     [--tables 10000,100000,300000,1000000] [--spawn 1000,10000,100000,1000000] [--ram 1024]
 //     [--old DIR] (another checkout's kernel beside this one, in turns: before and after in one run)
+//     [--old-engines] (with --old: its columns run on DIR's own engines too, by DIR's scale.ts:
+//     an engine patch's before and after in one run)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MOTE_ROOT } from '../../builder/paths.ts';
@@ -15,6 +17,7 @@ import { median, parse, runOn, type Results } from './engines.ts';
 
 const USAGE = `usage: npx vite-node bench/kernel/scale.ts [--runs 3] [--engines node,hosted,native,beam]
     [--tables 10000,100000,300000,1000000] [--spawn 1000,10000,100000,1000000] [--ram 1024]
+    [--old DIR [--old-engines]]
   --runs N      runs per engine; medians are reported
   --engines L   any of node, hosted, native (make -C qemu native), metal (QEMU), beam (erl: the spawn case only)
   --tables L    table sizes (entries); '' for none
@@ -22,6 +25,8 @@ const USAGE = `usage: npx vite-node bench/kernel/scale.ts [--runs 3] [--engines 
   --ram MiB     the RAM hosted, native and metal run with (default 1024: 1M idle processes must fit)
   --old DIR     also run the kernel of the checkout at DIR (git worktree add --detach DIR <commit>),
                 in turns with this one on the same engines; its columns are ENGINE:old
+  --old-engines with --old: ENGINE:old runs on DIR's engines (DIR's qemu/build, made there), by
+                DIR's own scale.ts, one run at a time in the same turns
 Results: a table here and bench/results/scale.json.`;
 
 const argv = process.argv.slice(2);
@@ -29,6 +34,8 @@ if (argv.includes('--help')) {
   console.log(USAGE);
   process.exit(0);
 }
+const oldEngines = argv.includes('--old-engines');
+if (oldEngines) argv.splice(argv.indexOf('--old-engines'), 1);
 const known = new Set(['--runs', '--engines', '--tables', '--spawn', '--ram', '--old']);
 for (let i = 0; i < argv.length; i += 2) {
   if (!known.has(argv[i]!) || argv[i + 1] === undefined) {
@@ -64,6 +71,19 @@ if (oldRoot && !existsSync(join(oldRoot, 'kernel/index.ts'))) {
   console.error('scale: --old must name a checkout with a kernel/ (git worktree add --detach DIR <commit>)');
   process.exit(2);
 }
+if (oldEngines && (!oldRoot || !existsSync(join(oldRoot, 'bench/kernel/scale.ts')))) {
+  console.error('scale: --old-engines needs --old DIR, a checkout with bench/kernel/scale.ts and its engines built');
+  process.exit(2);
+}
+
+/** One run of `engine` by the old checkout's own scale.ts: its kernel on its engines. */
+function runOldCheckout(engine: string): Results {
+  const out = join(oldRoot, 'bench/results/scale.json');
+  execFileSync(process.execPath, [join(MOTE_ROOT, 'node_modules/vite-node/vite-node.mjs'), join(oldRoot, 'bench/kernel/scale.ts'),
+    '--runs', '1', '--engines', engine, '--tables', sizes.tables.join(','), '--spawn', sizes.spawn.join(','), '--ram', String(ramBytes >> 20)],
+  { cwd: oldRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+  return (JSON.parse(readFileSync(out, 'utf8')) as { raw: Record<string, Results[]> }).raw[engine]![0]!;
+}
 const define = { SCALE_SIZES: JSON.stringify(sizes) };
 const bundleAt = async (root: string) => ({ iife: await bundleFixture('scale.ts', define, 'iife', root), esm: await bundleFixture('scale.ts', define, 'esm', root) });
 const kernels: [string, { iife: string; esm: string }][] = [['', await bundleAt(MOTE_ROOT)]];
@@ -76,7 +96,7 @@ for (let i = 0; i < runs; i++) {
   for (const e of engines) {
     for (const [tag, bundle] of e === 'beam' ? [['', null] as const] : turn) {
       const t0 = performance.now();
-      const r = bundle === null ? runBeam() : await runOn(e, bundle, ramBytes);
+      const r = bundle === null ? runBeam() : tag === ':old' && oldEngines ? runOldCheckout(e) : await runOn(e, bundle, ramBytes);
       (all[e + tag] ??= []).push(r);
       console.error(`run ${i + 1}/${runs} ${e + tag}: ${Math.round(performance.now() - t0)} ms`);
     }
