@@ -11,10 +11,18 @@
 
 static int only_text_and_s(const char *fmt)
 {
-    for (const char *p = fmt; (p = strchr(p, '%')); p += 2)
-        if (p[1] != 's')
+    for (const char *p = fmt; *p; p++)
+        if (*p == '%' && *++p != 's')
             return 0;
     return 1;
+}
+
+/* Appends what [part, end) holds to s as far as n allows; len counts it all. */
+static void put(char *s, size_t n, size_t *len, const char *part, size_t k)
+{
+    if (*len < n)
+        memcpy(s + *len, part, *len + k < n ? k : n - 1 - *len);
+    *len += k;
 }
 
 int snprintf(char *restrict s, size_t n, const char *restrict fmt, ...)
@@ -26,25 +34,18 @@ int snprintf(char *restrict s, size_t n, const char *restrict fmt, ...)
         r = vsnprintf(s, n, fmt, ap);
     } else {
         size_t len = 0;
-        for (const char *p = fmt; *p; p++) {
-            const char *part = p, *end;
-            if (*p == '%') {
-                part = va_arg(ap, const char *);
-                if (!part)
-                    part = "(null)";
-                end = part + strlen(part);
-                p++;
-            } else {
-                end = strchr(p, '%');
-                if (!end)
-                    end = p + strlen(p);
-                p = end - 1;
-            }
-            size_t k = (size_t)(end - part);
-            if (len < n)
-                memcpy(s + len, part, len + k < n ? k : n - 1 - len);
-            len += k;
+        const char *text = fmt, *p = fmt;
+        for (; *p; p++) {
+            if (*p != '%')
+                continue;
+            put(s, n, &len, text, (size_t)(p - text));
+            const char *arg = va_arg(ap, const char *);
+            if (!arg)
+                arg = "(null)";
+            put(s, n, &len, arg, strlen(arg));
+            text = ++p + 1;                          /* past the 's' */
         }
+        put(s, n, &len, text, (size_t)(p - text));
         if (n)
             s[len < n ? len : n - 1] = 0;
         r = (int)len;
