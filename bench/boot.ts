@@ -8,8 +8,9 @@ import { MOTE_ROOT } from '../builder/pack.ts';
 import { kvmWorks, type Machine } from '../builder/qemu.ts';
 import { FLOOR as floor, smallestHelloMemory, wallMs, writeHello } from './boot-times.ts';
 import { median } from './stats.ts';
+import { readFlags } from './flags.ts';
 
-const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 10;
+const runs = readFlags('usage: npx vite-node bench/boot.ts [--runs 10]\n  --runs N   boots of hello and of the floor, alternating; medians are reported', ['runs']).number('runs', 10);
 const out = join(MOTE_ROOT, 'bench/results');
 mkdirSync(out, { recursive: true });
 

@@ -11,24 +11,17 @@ import { join } from 'node:path';
 import { MOTE_ROOT } from '../../builder/pack.ts';
 import { bundleWorkloads, workloadSizes } from './workloads.ts';
 import { median, parse, runOn, type Results } from './engines.ts';
+import { readFlags } from '../flags.ts';
 
-if (process.argv.includes('--help')) {
-  console.log(`usage: npx vite-node bench/kernel/run.ts [--runs 3] [--scale 1] [--engines node,hosted,metal,beam]
+const flags = readFlags(`usage: npx vite-node bench/kernel/run.ts [--runs 3] [--scale 1] [--engines node,hosted,metal,beam]
   --runs N       runs per engine; medians are reported
   --scale X      workload sizes times X (0.2 for a quick look; metal under TCG takes ~6 min a run at 1)
   --engines L    any of node, hosted, metal (QEMU), native (the boot layer as a Linux program:
                  make -C qemu native), beam (needs erl: apt-get install erlang-base)
-Results: a table here and bench/results/kernel.json.`);
-  process.exit(0);
-}
-
-const arg = (name: string, dflt: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : dflt;
-};
-const runs = Number(arg('runs', '3'));
-const scale = Number(arg('scale', '1'));
-const engines = arg('engines', 'node,hosted,metal,beam').split(',');
+Results: a table here and bench/results/kernel.json.`, ['runs', 'scale', 'engines']);
+const runs = flags.number('runs', 3);
+const scale = flags.number('scale', 1);
+const engines = flags.list('engines', 'node,hosted,metal,beam');
 
 const sizes = workloadSizes(scale);
 

@@ -18,19 +18,22 @@ import { join } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
 import { MOTE_ROOT } from '../../builder/paths.ts';
 import { bundleWorkloads, workloadSizes } from './workloads.ts';
+import { readFlags } from '../flags.ts';
 
-const arg = (name: string, dflt: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : dflt;
-};
-const oldRoot = arg('old', '');
+const HELP = `usage: npx vite-node bench/kernel/side-by-side.ts --old DIR [--runs 5] [--scale 0.2] [--engines node,hosted,native]
+  --old DIR      the checkout to compare with (git worktree add --detach /tmp/kernel-old <commit>)
+  --runs N       runs per side, in turns; medians and bests are reported
+  --scale X      workload sizes times X
+  --engines L    any of node, hosted, native (make -C qemu native in both checkouts)`;
+const flags = readFlags(HELP, ['old', 'runs', 'scale', 'engines']);
+const oldRoot = flags.text('old', '');
 if (!oldRoot || !existsSync(join(oldRoot, 'kernel/index.ts'))) {
   console.error('side-by-side: --old must name a checkout with a kernel/ (git worktree add --detach /tmp/kernel-old <commit>)');
   process.exit(2);
 }
-const runs = Number(arg('runs', '5'));
-const scale = Number(arg('scale', '0.2'));
-const engines = arg('engines', 'node,hosted').split(',');
+const runs = flags.number('runs', 5);
+const scale = flags.number('scale', 0.2);
+const engines = flags.list('engines', 'node,hosted');
 const unknown = engines.filter((e) => !['node', 'hosted', 'native'].includes(e));
 if (unknown.length > 0) {
   console.error(`side-by-side: unknown engine ${unknown.join(', ')} (node, hosted, native)`);
