@@ -30,7 +30,7 @@ import { addTimer, removeTimer, dueOther, heapChanges, type TimerId } from './ti
 import { Proc, state, spare, TIMEOUT, type Handler, type Waiter } from './process.ts';
 import { takeMessage, takeValue } from './mailbox.ts';
 import { die, isOutOfMemory } from './signals.ts';
-import { heapShort, relieve } from './pressure.ts';
+import { heapShort, relieveAny } from './pressure.ts';
 import { config } from './tunables.ts';
 import { clockAtSwitch, dropClock, now } from './clock.ts';
 import { armGuard, armedAt, disarmGuard, onUnguarded } from './guard.ts';
@@ -340,13 +340,14 @@ export function anythingToRun(): boolean {
 }
 
 /** The next turn must be armed, or nothing would run again: if the timer
- *  cannot be allocated, the largest process gives its memory back. */
+ *  cannot be allocated, a process gives its memory back (relieveAny: one
+ *  whose death is restarted or noticed, never one nothing watches). */
 function armTurnOrStop(): void {
   try {
     armTurn();
   } catch {
     try {
-      relieve(0);
+      relieveAny();
       armTurn();
     } catch {
       nodeOutOfMemory();
@@ -575,10 +576,10 @@ function handleAnyway(r: PromiseLike<unknown>): void {
     r.then(ignore, ignore);
     return;
   } catch {
-    // p's death freed too little: the largest holder goes, then one more try
+    // p's death freed too little: a holder goes (relieveAny), then one more try
   }
   try {
-    if (relieve(0)) {
+    if (relieveAny()) {
       r.then(ignore, ignore);
       return;
     }
