@@ -530,9 +530,16 @@ const hasOwn = Object.prototype.hasOwnProperty;
 function unchained(r: PromiseLike<unknown>): boolean {
   return Object.getPrototypeOf(r) === PromisePrototype && !hasOwn.call(r, 'constructor');
 }
-/** r.then(onFulfilled, onRejected), its derived promise Unchained's. */
+/** r.then(onFulfilled, onRejected), its derived promise Unchained's; NOT_LENT,
+ *  with no then, if the program froze the engine's Promise.prototype (the
+ *  constructor cannot be set: the plain then goes on working). */
+const NOT_LENT = Object.freeze({});
 function thenUnchained(r: PromiseLike<unknown>, onFulfilled: undefined | ((v: unknown) => unknown), onRejected: (e: unknown) => unknown): unknown {
-  PromisePrototype.constructor = Unchained;
+  try {
+    PromisePrototype.constructor = Unchained;
+  } catch {
+    return NOT_LENT;
+  }
   try {
     return r.then(onFulfilled, onRejected);
   } finally {
@@ -555,8 +562,10 @@ function follow(p: Proc, r: PromiseLike<unknown>, body: boolean, own = false): v
   try {
     if (own && unchained(r)) {
       watching = p;
-      thenUnchained(r, undefined, failedWith);
-    } else if (body) r.then(() => bodyDone(p, 'normal', false), (e) => bodyDone(p, e, true));
+      if (thenUnchained(r, undefined, failedWith) !== NOT_LENT) return;
+      watching = null;
+    }
+    if (body) r.then(() => bodyDone(p, 'normal', false), (e) => bodyDone(p, e, true));
     else r.then(() => handlerDone(p, false, undefined), (e) => handlerDone(p, true, e));
     return;
   } catch (e) {
