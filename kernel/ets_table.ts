@@ -168,11 +168,12 @@ export function register(t: Table): void {
 const owned = new Map<Proc, Set<Table>>();
 
 export function own(t: Table, p: Proc): void {
-  if (t.owner) owned.get(t.owner)?.delete(t);
-  t.owner = p;
+  // p's set first: if it runs out of memory, t is still its old owner's.
   let mine = owned.get(p);
   if (!mine) owned.set(p, (mine = new Set()));
   mine.add(t);
+  if (t.owner && t.owner !== p) owned.get(t.owner)?.delete(t);
+  t.owner = p;
 }
 
 chargedTo.push((p: Proc) => {
@@ -182,18 +183,21 @@ chargedTo.push((p: Proc) => {
   return n;
 });
 
+// Each table leaves p's set as it is handed on (told first) or dropped, and
+// the set goes last: a death that runs out of memory midway runs this again
+// (signals.ts, die) for the tables left.
 onDeath.push((p: Proc, _r: Reason) => {
   const mine = owned.get(p);
   if (!mine) return;
-  owned.delete(p);
   for (const t of mine) {
     const h = t.heir;
     if (h && h.proc.alive && h.proc !== p) {
+      deliver(h.proc, { type: 'ETS-TRANSFER', table: t.tid, from: p.pid, data: h.data.value });
       own(t, h.proc);
       t.heir = null;
-      deliver(h.proc, { type: 'ETS-TRANSFER', table: t.tid, from: p.pid, data: h.data.value });
     } else drop(t);
   }
+  owned.delete(p);
 });
 
 export function drop(t: Table): void {

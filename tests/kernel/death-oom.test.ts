@@ -20,6 +20,15 @@ for (const engine of ['node', 'quickjs'] as Engine[]) {
       expect(r.code, r.output).toBe(0);
     });
 
+    it("an owner's tables all go to their heir, each told once, when the first ETS-TRANSFER runs out", async () => {
+      // Before, the table hook took the owner's set away first: its second
+      // run found none, so the heir was told of neither table and the second
+      // stayed the dead owner's for good.
+      const r = await runScenario(fixture('ets-heir.ts'), engine);
+      expect(r.output, r.output).toBe('told of first, second; first: the heir; second: the heir\n');
+      expect(r.code, r.output).toBe(0);
+    });
+
     it('with no room to be made, stops the node with 101 and one line, leaving no process half dead', async () => {
       const r = await runScenario(fixture('always.ts'), engine);
       expect(r.output.trimEnd().split('\n').pop(), r.output).toBe("mote: out of memory: a process's death could not be completed; the node cannot go on");
