@@ -127,7 +127,14 @@ function failedChild(e: unknown): string {
     names.push(f.failed_to_start_child.replace(/^(colony|ant)(\d+)$/, '$1 $2'));
     e = f.reason;
   }
-  return names.length ? `${names.join(', ')} could not start (${show(e)})` : show(e);
+  return names.length ? `${names.join(', ')} could not start (${startError(e)})` : startError(e);
+}
+
+/** A start's error: out of memory as one name, whether the start was killed
+ *  for it (out_of_memory) or caught the engine's error and returned it. */
+function startError(e: unknown): string {
+  const s = show(e);
+  return /^(InternalError: )?out of memory$/.test(s) ? 'out_of_memory' : s;
 }
 
 /** Of the colony deaths the master told, the last with a cause of its own
