@@ -12,7 +12,7 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/support/temp-root.ts'],
-    setupFiles: ['tests/support/yield-between-tests.ts'],
+    setupFiles: ['tests/support/yield-between-tests.ts', 'tests/support/release-ports.ts'],
     // QEMU boots under TCG on most machines: give them room, never skip them.
     testTimeout: 60_000,
     hookTimeout: 120_000,

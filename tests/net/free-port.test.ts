@@ -1,8 +1,8 @@
 // The test port picker: ports no listen(0) can be given, never one in use.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../support/free-port.ts';
+import { freePort, releasePorts } from '../support/free-port.ts';
 
 const ephemeralLow = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
 
@@ -32,5 +32,25 @@ describe('freePort', () => {
       holder.close();
     }
     expect(await freePort('udp')).toBeLessThan(ephemeralLow);
+  });
+
+  it("skips a port another suite run has claimed (a live process's claim file), and takes one whose process is gone", async () => {
+    const port = await freePort();
+    releasePorts();
+    const claim = `/tmp/mote-test-ports/${port}`;
+    writeFileSync(claim, '1'); // init: alive for as long as the machine is
+    try {
+      const seen = new Set<number>();
+      for (let i = 0; i < 401; i++) seen.add(await freePort());
+      expect(seen.has(port)).toBe(false);
+      releasePorts();
+      writeFileSync(claim, '2147483646'); // no such process
+      const again = new Set<number>();
+      for (let i = 0; i < 401; i++) again.add(await freePort());
+      expect(again.has(port)).toBe(true);
+    } finally {
+      releasePorts();
+      rmSync(claim, { force: true });
+    }
   });
 });
