@@ -177,21 +177,31 @@ export function atEnd(): boolean {
   return ended && buffered.length === 0;
 }
 
+/** A death gave up a place in the input, and serve() has not yet run after it. */
+let serveOwed = false;
+
 /** A process that dies waiting (or trapping) gives up its place. Hooked at
  *  first use, not at load, so an app that never reads input bundles none of this. */
 function hookDeaths(): void {
   if (hooked) return;
   hooked = true;
   onDeath.push((p: Proc) => {
-    let changed = trapper === p;
-    if (changed) trapper = null;
+    if (trapper === p) {
+      trapper = null;
+      serveOwed = true;
+    }
     for (let i = requests.length - 1; i >= 0; i--) {
       if (requests[i]!.proc === p) {
         requests.splice(i, 1);
-        changed = true;
+        serveOwed = true;
       }
     }
-    if (changed) serve();
+    // Cleared only once serve() has run: a death run again after running out
+    // of memory midway (signals.ts) still hands the input on.
+    if (serveOwed) {
+      serve();
+      serveOwed = false;
+    }
   });
 }
 

@@ -55,9 +55,12 @@ export function safeFixed(t: Table): false | { time: number; procs: [Proc['pid']
   return { time: t.fixedAt, procs: [...t.fixes].map(([p, n]) => [p.pid, n]) };
 }
 
+// Each table leaves p's set as it is released (release), and the set goes
+// last: a death run again after running out of memory (signals.ts) goes on
+// with the tables still fixed.
 onDeath.push((p: Proc) => {
   const mine = fixedBy.get(p);
   if (!mine) return;
-  fixedBy.delete(p);
   for (const t of mine) release(t, p);
+  fixedBy.delete(p);
 });
