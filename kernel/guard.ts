@@ -31,11 +31,13 @@ export function armGuard(t: number, onTrip: () => void): void {
   });
 }
 
+/** An `unguarded` call is running. */
+let unguarding = false;
+
 /** Runs `fn`, the kernel's own work inside a slice (a lazy Web API's first
  *  load), with the guard off; the slice's time starts again after it. The
  *  first `new URL` runs its library's set-up, which on a busy machine under
  *  TCG took more than the 2 s runawayMs, and killed the process for it. */
-let unguarding = false;
 export function unguarded<T>(fn: () => T): T {
   const trip = armedTrip;
   // Inside another (a lazy class whose load makes another's first): the
