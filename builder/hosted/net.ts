@@ -68,6 +68,11 @@ export class NodeNet {
     return this.sockets.size;
   }
 
+  /** Events waiting to be taken (a paused connection's among them). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   /** The next deliverable event, taken off the queue, or undefined. */
   take(): NetEvent | undefined {
     for (let i = 0; i < this.queue.length; i++) {

@@ -61,6 +61,9 @@ export interface NodeHost {
    *  then the event loop until it stops. */
   run(main: () => unknown): Promise<RunResult>;
   output(): string;
+  /** Ends a running loop at its next step with code -1, its output followed
+   *  by `why` and what the loop was waiting for (a watchdog's report). */
+  stop(why: string): void;
 }
 
 const DEFAULT_MANIFEST: Manifest = { format: 1, name: 'test', version: '0.0.0', entry: 'main.js', modules: [] };
@@ -76,6 +79,7 @@ export function createNodeHost(opts: NodeHostOptions = {}): NodeHost {
   const input = [...(opts.input ?? [])];
   let wake: (() => void) | null = null;
   let netHandler: NetHandler | null = null;
+  let stopped: string | null = null;
   const net = new NodeNet({ enabled: opts.net !== false, publish: opts.publish ?? [], wake: () => wake?.(), onListening: opts.onListening });
   const now = (): number => performance.now() - started + skipped;
 
@@ -175,6 +179,11 @@ export function createNodeHost(opts: NodeHostOptions = {}): NodeHost {
     call(main);
     for (;;) {
       await drain();
+      if (stopped !== null) {
+        const state = `timer ${timer ? `due in ${Math.round(timer.deadline - now())} ms` : 'none'}, ${net.openCount} sockets open, ${net.queued} events queued`;
+        net.closeAll();
+        return { code: -1, output: `${out}\n[node host] stopped: ${stopped} (${state})\n` };
+      }
       if (exitCode !== null || error !== undefined) net.closeAll();
       if (exitCode !== null) return { code: exitCode, output: out };
       if (error !== undefined) {
@@ -219,5 +228,9 @@ export function createNodeHost(opts: NodeHostOptions = {}): NodeHost {
     }
   }
 
-  return { platform, run, output: () => out };
+  const stop = (why: string): void => {
+    stopped = why;
+    wake?.();
+  };
+  return { platform, run, output: () => out, stop };
 }

@@ -32,7 +32,9 @@ export async function runScenario(entry: string, engine: Engine, memoryBytes = 6
     // gc: V8 counts garbage in the heap figure until it collects it; a case
     // that measures memory() (otp_gen_server's hibernate) collects first.
     const ctx = createContext({ __mote: host.platform, console: undefined, gc: v8Gc() });
-    const r = await host.run(() => runInContext(code, ctx, { filename: entry }));
+    // Before vitest's own timeout, so a hang fails with what the run printed.
+    const watchdog = setTimeout(() => host.stop('the run took over 50 s'), 50_000);
+    const r = await host.run(() => runInContext(code, ctx, { filename: entry })).finally(() => clearTimeout(watchdog));
     return { code: r.code, output: r.output + (r.error ? `\n${(r.error as Error).stack ?? r.error}` : '') };
   }
   const { files, modules } = await bundle(entry, { minify: false });
