@@ -49,7 +49,10 @@ export const onDeath: ((p: Proc, reason: Reason) => void)[] = [];
  *  goes with it). */
 export const onMonitorDown: ((watcher: Proc, ref: Ref) => void)[] = [];
 
-type Pending = { to: Proc; from: Pid; reason: Reason; link: boolean };
+/** An exit signal a death queued; `at` is where `to`'s mailbox ended when
+ *  it was first given (-1: not yet), so that a second run looks for it
+ *  only past that point. */
+type Pending = { to: Proc; from: Pid; reason: Reason; link: boolean; at: number };
 const pending: Pending[] = [];
 let propagating = false;
 
@@ -121,7 +124,7 @@ function end(p: Proc, reason: Reason): void {
   const links = p.links;
   if (links) {
     for (const q of links) {
-      pending.push({ to: q, from: p.pid, reason: r, link: true });
+      pending.push({ to: q, from: p.pid, reason: r, link: true, at: -1 });
       q.links?.delete(p);
       links.delete(q);
     }
@@ -129,19 +132,29 @@ function end(p: Proc, reason: Reason): void {
   p.links = null;
 }
 
-/** The exit signals deaths queued, each taken off once it is given. */
+/** The exit signals deaths queued, each taken off once it is given. One
+ *  whose first try ran out may have been queued before it did: it is
+ *  looked for only among what came after that try began, since an EXIT
+ *  from the same pid queued earlier (its exit(pid, reason)) is not it. */
 function propagate(): void {
   while (pending.length > 0) {
     const s = pending[0];
-    if (!again || !holds(s.to, 'EXIT', s.from)) signal(s.to, s.from, s.reason, s.link, false);
+    if (s.at < 0) {
+      s.at = s.to.mailbox.length;
+      signal(s.to, s.from, s.reason, s.link, false);
+    } else if (!holds(s.to, 'EXIT', s.from, s.at)) {
+      signal(s.to, s.from, s.reason, s.link, false);
+    }
     pending.shift();
   }
 }
 
-/** Does p's mailbox hold the DOWN of `ref` or an EXIT from `from` already
- *  (delivered before the death's work ran out)? Only on a second run. */
-function holds(p: Proc, type: 'DOWN' | 'EXIT', key: Ref | Pid): boolean {
-  for (let i = p.mailbox.length - 1; i >= p.head; i--) {
+/** Does p's mailbox, from index `from` on, hold the DOWN of `ref` or an
+ *  EXIT from `key` already (delivered before the death's work ran out)?
+ *  Only on a second run. */
+function holds(p: Proc, type: 'DOWN' | 'EXIT', key: Ref | Pid, from = 0): boolean {
+  const first = from > p.head ? from : p.head;
+  for (let i = p.mailbox.length - 1; i >= first; i--) {
     const v = p.mailbox[i].value as { type?: unknown; ref?: unknown; from?: unknown };
     if (v !== null && typeof v === 'object' && v.type === type && (type === 'DOWN' ? v.ref : v.from) === key) return true;
   }

@@ -29,6 +29,14 @@ for (const engine of ['node', 'quickjs'] as Engine[]) {
       expect(r.code, r.output).toBe(0);
     });
 
+    it("a link's EXIT that runs out is still given when an exit(pid)'s EXIT from the same process is queued", async () => {
+      // Before, the second run took the earlier EXIT (hello) for the link's
+      // own (killed) and gave none: the trapper never learnt of the death.
+      const r = await runScenario(fixture('exit-then-link.ts'), engine);
+      expect(r.output, r.output).toBe('trapper: EXIT hello, EXIT killed\n');
+      expect(r.code, r.output).toBe(0);
+    });
+
     it('with no room to be made, stops the node with 101 and one line, leaving no process half dead', async () => {
       const r = await runScenario(fixture('always.ts'), engine);
       expect(r.output.trimEnd().split('\n').pop(), r.output).toBe("mote: out of memory: a process's death could not be completed; the node cannot go on");
