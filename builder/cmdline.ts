@@ -1,5 +1,5 @@
 // The command line a node starts with, from `mote run|boot IMAGE --env K=V -- args…`:
-// written in the encoding kernel/args.ts reads (docs/ARCHITECTURE.md), so
+// written in the encoding kernel/args.ts reads (kernel/README.md), so
 // the hosted runner and QEMU's -append carry the same text.
 import { COMMAND_LINE_MAX } from '../kernel/platform.ts';
 import { ArgumentError } from './errors.ts';

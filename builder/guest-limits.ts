@@ -1,6 +1,6 @@
 // What a mote guest does not have, said with what to write instead: Node's
-// built-in modules and globals (there is no Node in the guest) and top-level await (the
-// boot layer's QuickJS, 2021-03-27, has none). The type check rewrites
+// built-in modules and globals (there is no Node in the guest) and top-level await (an
+// app's modules are bundled for ES2020, which has none). The type check rewrites
 // TypeScript's "Cannot find module" with these words, and the bundler's
 // esbuild errors go through guestLimitsPlugin, so both say the same.
 import { builtinModules } from 'node:module';

@@ -3,7 +3,7 @@
  * (on metal the kernel command line, QEMU's `-append`), with the manifest's
  * environment defaults (package.json "mote.env") under it.
  *
- * The encoding, as Linux passes its command line to init (docs/ARCHITECTURE.md):
+ * The encoding, as Linux passes its command line to init (kernel/README.md):
  *   - words are separated by spaces, tabs and newlines;
  *   - `"…"` quotes part of a word: inside, `\"` is ", `\\` is \, `\n` a
  *     newline, any other backslash stays; outside quotes, `\x` is x;

@@ -99,10 +99,9 @@ export interface MemoryInfo {
   /** The most the JS heap may grow to; allocations past it fail with an
    *  out-of-memory error that JS can catch. */
   heapLimit: number;
-  /** Bytes the JS heap holds now. The boot layer counts its allocator's
-   *  blocks exactly; the hosted engine's allocator reports no sizes, so there
-   *  it is QuickJS's own estimate of what its objects hold (it misses some,
-   *  a Map's records among them): compare figures within one host only. */
+  /** Bytes the JS heap holds now: the C host's allocator counts its blocks
+   *  exactly (qemu/src/alloc.c), on metal and in the wasm engine alike. The
+   *  tests' plain-Node host gives V8's figure: compare within one host only. */
   heapUsed: number;
   /** Bytes of RAM the host keeps for itself: code, static data, stack, image. */
   reserved: number;
@@ -202,7 +201,7 @@ export interface Platform {
   /** The command line the node was started with: on metal the kernel command
    *  line (QEMU's `-append`, from the PVH start info), on the other hosts the
    *  same text built by the runner; "" if none. At most `COMMAND_LINE_MAX`
-   *  bytes of UTF-8. kernel/args.ts parses it (docs/ARCHITECTURE.md gives the
+   *  bytes of UTF-8. kernel/args.ts parses it (kernel/README.md gives the
    *  encoding): `NAME=value` words are environment, the rest arguments. */
   commandLine(): string;
 

@@ -1,4 +1,4 @@
-// The network's buffers come out of the same heap as JS's (ARCHITECTURE,
+// The network's buffers come out of the same heap as JS's (qemu/README.md,
 // Memory): an app that fills the heap before its first socket gets no
 // network. The boot layer says so in one line, not only with 'enetdown' on
 // every socket as when the machine has no device (issue 9's sweep: http on
