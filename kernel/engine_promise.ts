@@ -17,6 +17,7 @@ export const EnginePromise = (async () => {})().constructor as PromiseConstructo
 interface Primitives {
   motePending?: () => Promise<unknown>;
   moteFulfill?: (p: Promise<unknown>, v: unknown) => void;
+  moteWatch?: <T extends object>(p: Promise<unknown>, f: (tag: T, v: unknown, rejected: boolean) => void, tag: T) => void;
 }
 const ctor = EnginePromise as unknown as Primitives;
 const given = typeof ctor.motePending === 'function' && typeof ctor.moteFulfill === 'function';
@@ -25,5 +26,11 @@ const given = typeof ctor.motePending === 'function' && typeof ctor.moteFulfill 
 export const pending: (() => Promise<unknown>) | null = given ? ctor.motePending! : null;
 /** Fulfills a promise `pending` made with v (never followed as a thenable). */
 export const fulfill: ((p: Promise<unknown>, v: unknown) => void) | null = given ? ctor.moteFulfill! : null;
+/** Runs f(tag, value, rejected) as a job once p settles, as a `then`
+ *  without its derived promise and closures
+ *  (qemu/patches/2025-04-26/quickjs-proc-watch.patch); p counts as
+ *  handled. null on other engines. */
+export const watch = typeof ctor.moteWatch === 'function' ? ctor.moteWatch : null;
 delete ctor.motePending;
 delete ctor.moteFulfill;
+delete ctor.moteWatch;

@@ -119,13 +119,15 @@ export class Proc {
  *  process (procFootprint). Counted block by block on
  *  metal's engine (mote-native, QuickJS 2025 on x86-64, 16-byte headers
  *  included; the wasm64 engine's objects are the same), 10,000 processes.
- *  An async body waiting in `await receive()`, 1,956 B: its record 256
+ *  An async body waiting in `await receive()`, 1,700 B: its record 256
  *  (9 fields), pid 144, table entry 80; the body's closure 176; its async
- *  frame 224 (state 192, stack 32) and promise 176; the kernel's `then` on
- *  it, a reaction 64 and one closure 256 (with its captured variable); the
- *  await's resume function 96 and reaction 64; receive's promise 176 and
- *  Waiter 208. A body deeper in calls holds a frame per call more. */
-export const ASYNC_WAIT_BYTES = 1960;
+ *  frame 224 (state 192, stack 32) and promise 176; the kernel's watch of
+ *  it, one reaction 64 (Promise.moteWatch, quickjs-proc-watch.patch: a
+ *  `then` also held a closure 256, with its captured variable, as on
+ *  node); the await's resume function 96 and reaction 64; receive's
+ *  promise 176 and Waiter 208. A body deeper in calls holds a frame per
+ *  call more. */
+export const ASYNC_WAIT_BYTES = 1704;
 /** A behaviour (gen_server) between messages holds no frame: its record,
  *  pid, table entry, handler and state (~740 B: 100,000 idle gen_servers
  *  take 74.5 MB). */
@@ -145,8 +147,8 @@ export function procFootprint(p: Proc): number {
 }
 
 /** What memory pressure's killer and maxHeapSize count for p: a flat 600 B
- *  base, not procBaseBytes. Weighed truly, an idle async body (1,960) outweighs
- *  any process holding less than 1.3 KB of messages, and the killer took
+ *  base, not procBaseBytes. Weighed truly, an idle async body (1,960 then)
+ *  outweighed any process holding less than 1.3 KB of messages, and the killer took
  *  idle bodies holding nothing one by one (images/aco, 24 ants at its least
  *  RAM: ants and colonies killed at 1,960 B each, then the node stopped on
  *  an unhandled out-of-memory rejection, status 100). */

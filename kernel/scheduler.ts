@@ -38,7 +38,7 @@ import { crash, runaway, isInterrupt } from './crash.ts';
 import { outOfMemory, nodeOutOfMemory } from './out_of_memory.ts';
 import { refillReserve } from './oom_reserve.ts';
 import { push, take, anyQueued, total as queuedCount } from './run_queue.ts';
-import { EnginePromise, pending, fulfill } from './engine_promise.ts';
+import { EnginePromise, pending, fulfill, watch } from './engine_promise.ts';
 
 let looping = false;
 let turnArmed = false;
@@ -511,6 +511,10 @@ function failedWith(e: unknown): never {
   failure = e;
   throw FAILED;
 }
+function bodyEnded(p: Proc, v: unknown, rejected: boolean): void {
+  if (rejected) bodyDone(p, v, true);
+  else bodyDone(p, 'normal', false);
+}
 function bodySettled(p: Proc, v: unknown): void {
   if (v !== FAILED) return bodyDone(p, 'normal', false);
   const e = failure;
@@ -560,6 +564,9 @@ if (thenUnchained((async () => {})(), ignore, ignore) !== UNCHAINED) throw new E
  *  allocation failed outside it (oom-kept at 9M-22M on the wasm engine). */
 function follow(p: Proc, r: PromiseLike<unknown>, body: boolean, own = false): void {
   try {
+    // An async body's promise, which only the kernel holds: watched with
+    // no closure for p where the engine can (engine_promise.ts).
+    if (own && watch !== null) return watch(r as Promise<unknown>, bodyEnded, p);
     if (own && unchained(r)) {
       watching = p;
       if (thenUnchained(r, undefined, failedWith) !== NOT_LENT) return;
