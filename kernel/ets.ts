@@ -23,12 +23,13 @@
  * fails in its caller, with an Error, past the table's `maxMemory`, or when
  * the heap stays short even after that relief: a table never stops the node.
  */
-import { procs, caller } from './process.ts';
+import { procs, caller, state } from './process.ts';
+import { charge as reduction } from './scheduler.ts';
 import { deliver } from './mailbox.ts';
 import { copyTerm, Pid, Tid, type Copied } from './term.ts';
 import { termEq } from './term_eq.ts';
 import { checkKey, keyId, type Key } from './ets_keys.ts';
-import { Table, tables, named, own, register, drop, find, get, put, putRaw, copyOut, removeRow, removeValues, charge, ENTRY_BYTES, TABLE_BYTES, type Row, type TableType, type Access, type TableOptions } from './ets_table.ts';
+import { Table, tables, named, own, register, drop, find, get, put, putRaw, copyOut, removeRow, removeValues, charge, credit, lastTid, lastTable, tableBytes, ENTRY_BYTES, TABLE_BYTES, type Row, type TableType, type Access, type TableOptions } from './ets_table.ts';
 
 export { Tid };
 export type { TableType, Access, TableOptions };
@@ -62,6 +63,7 @@ export function newTable(opts: TableOptions = {}): Tid {
   const p = caller(); // a dead process (it caught its own exit) gets its exit again
   if (p) own(t, p);
   t.rawable = (type === 'set' || type === 'ordered_set') && keypos === 0;
+  t.flat = t.rawable && maxMemory === 0;
   register(t);
   return t.tid;
 }
@@ -114,16 +116,34 @@ export function insert(table: Tid | string, k0: unknown, ...value: unknown[]): v
   // more (`arguments` more still): one element, not all three.
   const one = value.length > 0;
   const v0 = value[0];
-  const t = get('ets.insert', table, true);
+  // get()'s common case inline (the table found last, a live caller that
+  // may write it), then a flat table's (Table.flat): a number under a
+  // number key, stored raw by one Map set. Each call saved counts: QuickJS
+  // spends about as much on a call as on the Map's set.
+  const c = state.current;
+  let t = lastTable!;
+  if (table !== lastTid || c === null || !c.alive || (t.guarded && c !== t.owner)) t = get('ets.insert', table, true);
+  else reduction(c);
+  if (t.flat && one && typeof v0 === 'number' && typeof k0 === 'number' && k0 === k0 && (k0 !== 0 || 1 / k0 > 0)) {
+    // (typeof x === 'number' is one opcode there.) charge()'s common case
+    // inline: a flat table has no maxMemory.
+    if (ENTRY_BYTES + 8 > credit.left) charge('ets.insert', t, ENTRY_BYTES + 8);
+    else credit.left -= ENTRY_BYTES + 8;
+    // A flat table counts one per key: a new key grows the Map past it.
+    const h = t.hash;
+    h.set(k0, v0);
+    if (h.size !== t.count) {
+      t.count++;
+      if (t.tree !== null) t.tree.add(k0);
+    }
+    return;
+  }
   if (one && t.keypos === 0) {
     // One entry, as most inserts are: no batch to build, and a number key
-    // needs no check beyond NaN (each call saved counts: QuickJS spends
-    // about as much on a call as on the Map's set).
+    // needs no check beyond NaN.
     // A primitive under a plain key (a number, a boolean, a string not
     // starting with NUL), in a set: stored as it is, no copy and no object
-    // (ets_table.ts's Stored). Inline, not rawKey and rawValue: a call
-    // costs QuickJS about a Map's set.
-    // (typeof x === 'number' is a string compare there, ~3 calls' worth.)
+    // (ets_table.ts's Stored). Inline, not rawKey and rawValue.
     const tk = typeof k0;
     if (t.rawable && (tk === 'number' ? k0 === k0 && (k0 !== 0 || 1 / (k0 as number) > 0) : tk === 'string' ? (k0 as string).charCodeAt(0) !== 0 : tk === 'boolean')) {
       const tv = typeof v0;
@@ -158,7 +178,11 @@ export function insertNew(table: Tid | string, a: unknown, ...value: unknown[]):
 
 /** All values under `key` (copies), in insertion order; [] if none. */
 export function lookup(table: Tid | string, key: Key): unknown[] {
-  const t = get('ets.lookup', table, false);
+  // get()'s common case inline, as insert's.
+  const c = state.current;
+  let t = lastTable!;
+  if (table !== lastTid || c === null || !c.alive || (t.readGuarded && c !== t.owner)) t = get('ets.lookup', table, false);
+  else reduction(c);
   // The key as its own id first: a raw entry found so is the key's (its id
   // is its key, never a string that starts with NUL as encoded ones do),
   // and a primitive is its own copy. A Row is the key's if its key is this
@@ -455,7 +479,7 @@ export function info(table: Tid | string, item?: InfoItem): unknown {
   if (!t) return undefined;
   if (item === 'fixed') return t.fixes !== null;
   if (item === 'safe_fixed') return safeFixed(t);
-  const all: TableInfo = { id: t.tid, name: t.name, type: t.type, access: t.access, owner: t.owner?.pid ?? null, heir: t.heir?.proc.pid ?? null, size: t.count, memory: TABLE_BYTES + t.bytes, keypos: t.keypos || null };
+  const all: TableInfo = { id: t.tid, name: t.name, type: t.type, access: t.access, owner: t.owner?.pid ?? null, heir: t.heir?.proc.pid ?? null, size: t.count, memory: TABLE_BYTES + tableBytes(t), keypos: t.keypos || null };
   return item === undefined ? all : all[item];
 }
 
@@ -467,6 +491,6 @@ export function allTables(): Tid[] {
 
 export function tablesMemory(): number {
   let n = 0;
-  for (const t of tables.values()) n += TABLE_BYTES + t.bytes;
+  for (const t of tables.values()) n += TABLE_BYTES + tableBytes(t);
   return n;
 }

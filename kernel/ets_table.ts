@@ -91,8 +91,17 @@ export class Table {
   /** May hold raw entries: a set or ordered_set of key-value entries (set
    *  by newTable with keypos). */
   rawable = false;
+  /** Every entry is raw, its value 8 bytes (a number, a boolean, null),
+   *  and no maxMemory: so an insert of a number under a number key is one
+   *  Map set, and the count the Map's size (a new key grows it past the
+   *  count). `raw` and `bytes` are not kept meanwhile (tableBytes). Set by
+   *  newTable; false for good (unflat) at the first Row or other raw value
+   *  (a delete makes a Row: upgrade). */
+  flat = false;
   /** Not public: get checks the caller. */
   readonly guarded: boolean;
+  /** Private: get checks a reader too. */
+  readonly readGuarded: boolean;
   constructor(
     readonly type: TableType,
     readonly access: Access,
@@ -101,6 +110,7 @@ export class Table {
     public heir: { proc: Proc; data: Copied } | null,
   ) {
     this.guarded = access !== 'public';
+    this.readGuarded = access === 'private';
     this.tree = type === 'ordered_set' ? new KeyOrder((k) => this.has(k)) : null;
   }
   row(k: Key): Row | undefined {
@@ -119,14 +129,22 @@ export class Table {
    *  place when it is set again). */
   upgrade(id: unknown, v: Stored): Row {
     const r: Row = { key: id as Key, vals: [{ value: v, size: primSize(v), binaries: null }] };
+    this.unflat();
     this.hash.set(id, r);
     this.raw--;
     return r;
   }
+  /** No longer flat: `raw` and `bytes` as they are. */
+  unflat(): void {
+    if (!this.flat) return;
+    this.flat = false;
+    this.raw = this.count;
+    this.bytes = this.count * (ENTRY_BYTES + 8);
+  }
   /** Every row; for ordered_set, with `after`, those with greater keys only. */
   rows(after?: Key): Iterable<Row> {
     if (this.tree) return this.ordered(this.tree.keys(after));
-    return this.ghosts > 0 || this.raw > 0 ? live(this) : (this.hash.values() as Iterable<Row>);
+    return this.ghosts > 0 || this.raw > 0 || this.flat ? live(this) : (this.hash.values() as Iterable<Row>);
   }
   /** The rows of an ordered_set's keys (each in the table). */
   private *ordered(keys: Iterable<Key>): Generator<Row> {
@@ -153,9 +171,10 @@ export const named = new Map<string, Table>();
  *  QuickJS three times as much. */
 const byTid = new Map<unknown, Table>();
 /** The table get found last by its Tid, and that Tid: a loop of calls on
- *  one table costs a compare, not a Map's get. */
-let lastTid: unknown = null;
-let lastTable: Table | null = null;
+ *  one table costs a compare, not a Map's get (ets.ts's insert and lookup
+ *  compare inline). */
+export let lastTid: unknown = null;
+export let lastTable: Table | null = null;
 
 /** A new table, findable by id (and name). */
 export function register(t: Table): void {
@@ -179,7 +198,7 @@ export function own(t: Table, p: Proc): void {
 chargedTo.push((p: Proc) => {
   const mine = owned.get(p);
   let n = 0;
-  if (mine) for (const t of mine) n += TABLE_BYTES + t.bytes;
+  if (mine) for (const t of mine) n += TABLE_BYTES + tableBytes(t);
   return n;
 });
 
@@ -244,7 +263,7 @@ export function get(what: string, ref: Tid | string, write: boolean): Table {
     // that polls now and then yields at the poll once its slice is spent.
     reduction(caller);
   }
-  if (t.guarded && caller !== t.owner && (write || t.access === 'private')) {
+  if (t.guarded && caller !== t.owner && (write || t.readGuarded)) {
     throw new Error(`${what}: ${t.access} table ${t.name ?? String(t.tid)} is not ${write ? 'writable' : 'readable'} by ${caller ? caller.pid : 'code outside a process'}`);
   }
   return t;
@@ -270,11 +289,9 @@ export function copyOut(v: unknown, what: string): unknown {
  *  object made unless a Row is there already (written in place, as put does). */
 export function putRaw(what: string, t: Table, k: number | string | boolean, v: number | string | boolean | bigint | null, size: number): void {
   // charge()'s common case inline (a call costs QuickJS about a Map's set).
-  if (t.maxMemory > 0 || size > credit) charge(what, t, size);
-  else {
-    credit -= size;
-    owed += size;
-  }
+  if (t.maxMemory > 0 || size > credit.left) charge(what, t, size);
+  else credit.left -= size;
+  if (size !== ENTRY_BYTES + 8) t.unflat();
   const old = t.hash.get(k);
   if (old === undefined) {
     t.hash.set(k, v);
@@ -295,6 +312,7 @@ export function put(t: Table, key: Key, val: Copied): void {
   if (r === undefined || r.dead) {
     if (r !== undefined) t.ghosts--; // back where it was deleted (ets_fix.ts)
     const row: Row = { key, vals: [val] };
+    t.unflat();
     t.hash.set(id, row);
     if (t.tree) t.tree.add(key);
   } else if (t.type === 'set' || t.type === 'ordered_set') {
@@ -341,10 +359,11 @@ export function unfixed(t: Table): void {
 /** After a look that found room (roomFor), this many bytes of writes go
  *  without another (owed to roomFor, told at the next): pressure.ts looks
  *  at the heap once per 1/64 of it grown anyway, and three calls per
- *  insert cost QuickJS twice a Map's set. */
+ *  insert cost QuickJS twice a Map's set. `credit`: the bytes left of it
+ *  (an object, so that ets.ts's insert spends it inline), and of `given`
+ *  (what is owed is the difference). */
 const CREDIT = 4096;
-let credit = 0;
-let owed = 0;
+export const credit = { left: 0, given: 0 };
 
 /** Before a write that grows `t` by about `bytes`: throws, the table
  *  unchanged, past its maxMemory or when the heap has no room for it. */
@@ -352,23 +371,27 @@ export function charge(what: string, t: Table, bytes: number): void {
   if (t.maxMemory > 0 && TABLE_BYTES + t.bytes + bytes > t.maxMemory) {
     throw new Error(`${what}: table ${tableName(t)} is full: ${TABLE_BYTES + t.bytes} bytes, ${bytes} more would pass its maxMemory (${t.maxMemory})`);
   }
-  if (bytes <= credit) {
-    credit -= bytes;
-    owed += bytes;
+  if (bytes <= credit.left) {
+    credit.left -= bytes;
     return;
   }
   const killed = deaths();
-  const room = roomFor(bytes + owed);
-  owed = 0;
-  credit = 0;
+  const room = roomFor(bytes + credit.given - credit.left);
+  credit.given = 0;
+  credit.left = 0;
   if (room && deaths() === killed) {
-    credit = CREDIT;
+    credit.left = credit.given = CREDIT;
     return;
   }
   const caller = state.current;
   if (caller && !caller.alive) throw new ProcessExit(caller.exitReason); // relief took the caller
   if (!tables.has(t.tid.id)) throw new Error(`${what}: no table ${tableName(t)} (its owner died of memory pressure)`);
   if (!room) throw new Error(`${what}: out of memory: the heap has no room for ${bytes} more bytes in table ${tableName(t)}`);
+}
+
+/** The bytes of `t`'s entries, as `info().memory` counts them (less TABLE_BYTES). */
+export function tableBytes(t: Table): number {
+  return t.flat ? t.count * (ENTRY_BYTES + 8) : t.bytes;
 }
 
 export function tableName(t: Table): string {
