@@ -5,9 +5,11 @@
 // Translation, not execution, is most of a boot's cost under TCG (issue 11:
 // about 6 µs per new block against under 1 ms per million instructions run),
 // so the table gives both.
-//   npx vite-node bench/boot-profile.ts [--machine microvm|pc] [--functions N [--within f]] [--steps f,g] [--boot-layer ELF] [--keep-log]
+//   npx vite-node bench/boot-profile.ts [--machine microvm|pc] [--functions N [--within f]] [--steps f,g] [--stacks f] [--boot-layer ELF] [--keep-log]
+// --stacks f lists the call stacks under which f's blocks were first translated.
 // --functions N adds the N functions that translate the most new blocks (their
-// own blocks, not their callees'; --within f: only those run under f); --steps f,g adds the functions f and g
+// own blocks, not their callees'; --within f: only those run under f;
+// --by-instructions: the N that run the most instructions); --steps f,g adds the functions f and g
 // (with what they call) to the table of steps; --boot-layer profiles another
 // build's boot layer (its mote-qjsc beside it) with this checkout's kernel.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -50,11 +52,15 @@ interface Block { insns: number; endsIn: 'call' | 'ret' | ''; next: number }
 const blocks = new Map<number, Block>();
 const insns = new Map<string, number>();
 const fresh = new Map<string, number>();
+const freshInsns = new Map<string, number>();
 const ownInsns = new Map<string, number>();
 const ownFresh = new Map<string, number>();
+const ownFreshInsns = new Map<string, number>();
 const add = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
-let totalInsns = 0, totalFresh = 0;
+let totalInsns = 0, totalFresh = 0, totalFreshInsns = 0;
 const within = arg('--within');
+const stacksOf = arg('--stacks');
+const stacksSeen = new Map<string, number>();
 let stack: Array<{ fn: string; ret: number }> = [];
 let translating: string[] | undefined;
 let last: Block | undefined;
@@ -79,32 +85,44 @@ for (const line of readFileSync(log, 'latin1').split('\n')) {
   if (last?.endsIn === 'call') stack.push({ fn, ret: last.next });
   for (const name of new Set([...stack.map((f) => f.fn).filter((f) => f !== 'firmware'), fn])) {  // firmware: its own blocks
     add(insns, name, b.insns);
-    if (isNew) add(fresh, name, 1);
+    if (isNew) { add(fresh, name, 1); add(freshInsns, name, b.insns); }
+  }
+  if (isNew && fn === stacksOf) {
+    const where = stack.map((f) => f.fn).join(' < ');
+    stacksSeen.set(where, (stacksSeen.get(where) ?? 0) + 1);
   }
   if (!within || stack.some((f) => f.fn === within) || fn === within) {
     add(ownInsns, fn, b.insns);
-    if (isNew) add(ownFresh, fn, 1);
+    if (isNew) { add(ownFresh, fn, 1); add(ownFreshInsns, fn, b.insns); }
   }
   totalInsns += b.insns;
   totalFresh += isNew ? 1 : 0;
+  totalFreshInsns += isNew ? b.insns : 0;
   last = b;
 }
 if (!process.argv.includes('--keep-log')) rmSync(dir, { recursive: true, force: true });
 else console.log(`log: ${log}`);
 
 const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(1)}%`.padStart(6);
-console.log(`hello on ${machine} under TCG: ${totalInsns} guest instructions run, ${totalFresh} blocks translated`);
-console.log(`${'step (with what it calls)'.padEnd(28)} ${'instructions'.padStart(12)}        ${'new blocks'.padStart(10)}`);
+console.log(`hello on ${machine} under TCG: ${totalInsns} guest instructions run, ${totalFresh} blocks (${totalFreshInsns} instructions) translated`);
+console.log(`${'step (with what it calls)'.padEnd(28)} ${'instructions'.padStart(12)}        ${'new blocks'.padStart(10)}        ${'translated'.padStart(10)}`);
 for (const s of ['firmware', ...STEPS, ...(arg('--steps')?.split(',') ?? [])]) {
-  const n = insns.get(s) ?? 0, f = fresh.get(s) ?? 0;
-  console.log(`${s.padEnd(28)} ${String(n).padStart(12)} ${pct(n, totalInsns)} ${String(f).padStart(10)} ${pct(f, totalFresh)}`);
+  const n = insns.get(s) ?? 0, f = fresh.get(s) ?? 0, t = freshInsns.get(s) ?? 0;
+  console.log(`${s.padEnd(28)} ${String(n).padStart(12)} ${pct(n, totalInsns)} ${String(f).padStart(10)} ${pct(f, totalFresh)} ${String(t).padStart(10)} ${pct(t, totalFreshInsns)}`);
+}
+
+if (stacksOf) {
+  console.log(`\nnew blocks of ${stacksOf}, by the call stack they were first run under (outermost first)`);
+  for (const [where, n] of [...stacksSeen].sort((a, b) => b[1] - a[1])) console.log(`${String(n).padStart(6)}  ${where}`);
 }
 
 const top = Number(arg('--functions') ?? 0);
 if (top > 0) {
-  console.log(`\n${'function (its own blocks)'.padEnd(28)} ${'instructions'.padStart(12)}        ${'new blocks'.padStart(10)}`);
-  for (const [fn, f] of [...ownFresh].sort((a, b) => b[1] - a[1]).slice(0, top)) {
-    const n = ownInsns.get(fn) ?? 0;
-    console.log(`${fn.slice(0, 28).padEnd(28)} ${String(n).padStart(12)} ${pct(n, totalInsns)} ${String(f).padStart(10)} ${pct(f, totalFresh)}`);
+  console.log(`\n${'function (its own blocks)'.padEnd(28)} ${'instructions'.padStart(12)}        ${'new blocks'.padStart(10)}        ${'translated'.padStart(10)}`);
+  const byInsns = process.argv.includes('--by-instructions');
+  const order = byInsns ? [...ownInsns].sort((a, b) => b[1] - a[1]) : [...ownFresh].sort((a, b) => b[1] - a[1]);
+  for (const [fn] of order.slice(0, top)) {
+    const n = ownInsns.get(fn) ?? 0, f = ownFresh.get(fn) ?? 0, t = ownFreshInsns.get(fn) ?? 0;
+    console.log(`${fn.slice(0, 28).padEnd(28)} ${String(n).padStart(12)} ${pct(n, totalInsns)} ${String(f).padStart(10)} ${pct(f, totalFresh)} ${String(t).padStart(10)} ${pct(t, totalFreshInsns)}`);
   }
 }
