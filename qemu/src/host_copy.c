@@ -86,11 +86,56 @@ static int own_value(JSContext *ctx, JSValueConst obj, JSAtom key, JSValue *val)
     return OWN_DATA;
 }
 
+#ifdef JS_MOTE_NEW_LIKE
+/* A plain object's copy made with its shape (quickjs-msg-like.patch), its
+   values copied one by one. If a setter the copy ran (an array's element,
+   copy_array) has changed obj's keys, each key left is read by name, as
+   copy_object reads them. */
+static int copy_like(struct copy *c, JSValueConst obj, JSValue like, int n, int64_t key_len, JSValue *out)
+{
+    JSContext *ctx = c->ctx;
+    int r = COPIED;
+    c->size += 16 + 8 * (int64_t)n + key_len;
+    for (int i = 0; i < n && r == COPIED; i++) {
+        if (past_guard(c)) {
+            r = REFUSED;
+            break;
+        }
+        JSValue val = JS_MoteGetSlot(ctx, obj, like, i), copy;
+        if (JS_IsUninitialized(val)) {
+            int got = own_value(ctx, obj, JS_MoteSlotAtom(like, i), &val);
+            if (got != OWN_DATA) {
+                r = got < 0 ? FAILED : REFUSED;
+                break;
+            }
+        }
+        r = copy_value(c, val, &copy, 0);
+        JS_FreeValue(ctx, val);
+        if (r == COPIED)
+            JS_MoteSetSlot(ctx, like, i, copy);
+    }
+    if (r != COPIED)
+        JS_FreeValue(ctx, like);
+    else
+        *out = like;
+    return r;
+}
+#endif
+
 static int copy_object(struct copy *c, JSValueConst obj, int null_proto, JSValue *out)
 {
     JSContext *ctx = c->ctx;
     JSPropertyEnum *tab;
     uint32_t n;
+#ifdef JS_MOTE_NEW_LIKE
+    JSValue like;
+    int64_t key_len;
+    int slots = JS_MoteNewLike(ctx, obj, &like, &key_len);
+    if (slots == -2)
+        return FAILED;
+    if (slots >= 0)
+        return copy_like(c, obj, like, slots, key_len, out);
+#endif
     if (JS_GetOwnPropertyNames(ctx, &tab, &n, obj, JS_GPN_STRING_MASK | JS_GPN_SYMBOL_MASK))
         return FAILED;
     int r = COPIED;
