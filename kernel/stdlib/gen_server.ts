@@ -33,7 +33,8 @@
  */
 import { Pid, Ref } from '../term.ts';
 import { self, send, receive, monitor, demonitor, unlink, exit, processInfo, type SpawnOptions } from '../process_api.ts';
-import { ProcessExit, type DownMessage, type ExitMessage } from '../signals.ts';
+import { ProcessExit, isOutOfMemory, type DownMessage, type ExitMessage } from '../signals.ts';
+import { EnginePromise, watch } from '../engine_promise.ts';
 import { register, unregister, whereis } from '../registry.ts';
 import { sendAfter, cancelTimer } from '../send_after.ts';
 import { monotonicTime } from '../system.ts';
@@ -90,6 +91,28 @@ export interface StartOptions extends Omit<SpawnOptions, 'link'> {
 export type StartResult = { ok: Pid } | { error: Reason } | { ignore: true };
 
 const TAG = '$gen_server';
+
+/** A callback's promise `r` that the server could not chain (its `then`,
+ *  or the closures for it, found no memory: `e`): the server dies of it
+ *  (out_of_memory, as the error goes on), and r gets a handler that ignores
+ *  it first, made in the room the engine's error left (the engine's watch
+ *  is one allocation, with no derived promise). Else r, which nobody waits
+ *  for now, stopped the node with 100 when it rejected in its turn, as an
+ *  unhandled rejection (images/aco at its least RAM: a supervisor's async
+ *  handleInfo, awaiting a restart, ran out after its then did). */
+function unfollowed(r: PromiseLike<unknown>, e: unknown): never {
+  if (isOutOfMemory(e)) {
+    try {
+      if (watch !== null && r instanceof EnginePromise) watch(r, ignoreWatched, UNFOLLOWED);
+      else if (r instanceof EnginePromise) EnginePromise.prototype.then.call(r, undefined, ignoreWatched);
+    } catch {
+      // no room even for that: the host reports the rejection
+    }
+  }
+  throw e;
+}
+const UNFOLLOWED = Object.freeze({});
+function ignoreWatched(): void {}
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
   return v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function';
@@ -201,7 +224,12 @@ class Server<S> {
       after?.();
       throw new ProcessExit(reason);
     };
-    return isThenable(t) ? t.then(finish, (e) => { after?.(); throw new ProcessExit(reasonOf(e)); }) : finish();
+    if (!isThenable(t)) return finish();
+    try {
+      return t.then(finish, (e) => { after?.(); throw new ProcessExit(reasonOf(e)); });
+    } catch (e) {
+      return unfollowed(t, e);
+    }
   }
 
   /** A callback threw: terminate runs for every exception, exits included
@@ -227,8 +255,12 @@ class Server<S> {
     } catch (e) {
       return this.fail(e);
     }
-    if (isThenable(r)) return r.then(then, (e) => this.fail(e));
-    return then(r);
+    if (!isThenable(r)) return then(r);
+    try {
+      return r.then(then, (e) => this.fail(e));
+    } catch (e) {
+      return unfollowed(r, e);
+    }
   }
 
   /** After a result that keeps the server: its `continue`, else its `timeout`. */
@@ -300,7 +332,12 @@ class Server<S> {
       const end = (): never => {
         throw new ProcessExit(reason);
       };
-      return run().then(end, end);
+      const t = run();
+      try {
+        return t.then(end, end);
+      } catch (e) {
+        return unfollowed(t, e);
+      }
     }
     if (this.pending) {
       // init's continue runs before any message (start sent one to wake it).
@@ -308,7 +345,12 @@ class Server<S> {
       this.pending = undefined;
       const r = this.next({ continue: c.value }, 'init');
       if (msg && msg.$wake === TAG) return r;
-      return isThenable(r) ? r.then(() => this.handle(msg)) : this.handle(msg);
+      if (!isThenable(r)) return this.handle(msg);
+      try {
+        return r.then(() => this.handle(msg));
+      } catch (e) {
+        return unfollowed(r, e);
+      }
     }
     return this.handle(msg);
   }

@@ -37,6 +37,16 @@ for (const engine of ['node', 'quickjs'] as Engine[]) {
       expect(r.code, r.output).toBe(0);
     });
 
+    it("a gen_server's async callback whose then runs out: the server dies of out_of_memory, its promise's later rejection stops nothing", async () => {
+      // Before, the promise got no handler and its rejection stopped the node
+      // (QuickJS: 100, unhandled promise rejection).
+      const r = await runScenario(fixture('gen-server-then.ts'), engine);
+      const lines = r.output.trimEnd().split('\n');
+      expect(lines[0], r.output).toMatch(/^\[error\] process <0\.\d+\.0> ran the VM out of memory: killed \(out_of_memory\)/);
+      expect(lines.slice(1), r.output).toEqual(['server: out_of_memory', 'node: went on']);
+      expect(r.code, r.output).toBe(0);
+    });
+
     it('with no room to be made, stops the node with 101 and one line, leaving no process half dead', async () => {
       const r = await runScenario(fixture('always.ts'), engine);
       expect(r.output.trimEnd().split('\n').pop(), r.output).toBe("mote: out of memory: a process's death could not be completed; the node cannot go on");
