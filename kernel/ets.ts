@@ -29,7 +29,7 @@ import { deliver } from './mailbox.ts';
 import { copyTerm, Pid, Tid, type Copied } from './term.ts';
 import { termEq } from './term_eq.ts';
 import { checkKey, keyId, type Key } from './ets_keys.ts';
-import { Table, tables, named, own, register, drop, find, get, put, putRaw, copyOut, removeRow, removeValues, charge, credit, lastTid, lastTable, tableBytes, ENTRY_BYTES, TABLE_BYTES, type Row, type TableType, type Access, type TableOptions } from './ets_table.ts';
+import { Table, tables, named, own, register, drop, find, get, put, putRaw, copyOut, removeRow, removeValues, charge, credit, lastTid, lastTable, lastReader, lastWriter, tableBytes, ENTRY_BYTES, TABLE_BYTES, type Row, type TableType, type Access, type TableOptions } from './ets_table.ts';
 
 export { Tid };
 export type { TableType, Access, TableOptions };
@@ -116,13 +116,13 @@ export function insert(table: Tid | string, k0: unknown, ...value: unknown[]): v
   // more (`arguments` more still): one element, not all three.
   const one = value.length > 0;
   const v0 = value[0];
-  // get()'s common case inline (the table found last, a live caller that
-  // may write it), then a flat table's (Table.flat): a number under a
+  // get()'s common case inline (the table and the caller it let write it
+  // last), then a flat table's (Table.flat): a number under a
   // number key, stored raw by one Map set. Each call saved counts: QuickJS
   // spends about as much on a call as on the Map's set.
   const c = state.current;
   let t = lastTable!;
-  if (table !== lastTid || c === null || !c.alive || (t.guarded && c !== t.owner)) t = get('ets.insert', table, true);
+  if (table !== lastTid || c !== lastWriter || c === null) t = get('ets.insert', table, true);
   else reduction(c);
   if (t.flat && one && typeof v0 === 'number' && typeof k0 === 'number' && k0 === k0 && (k0 !== 0 || 1 / k0 > 0)) {
     // (typeof x === 'number' is one opcode there.) charge()'s common case
@@ -178,10 +178,10 @@ export function insertNew(table: Tid | string, a: unknown, ...value: unknown[]):
 
 /** All values under `key` (copies), in insertion order; [] if none. */
 export function lookup(table: Tid | string, key: Key): unknown[] {
-  // get()'s common case inline, as insert's.
+  // get()'s common case inline, as insert's (the caller it let read it last).
   const c = state.current;
   let t = lastTable!;
-  if (table !== lastTid || c === null || !c.alive || (t.readGuarded && c !== t.owner)) t = get('ets.lookup', table, false);
+  if (table !== lastTid || c !== lastReader || c === null) t = get('ets.lookup', table, false);
   else reduction(c);
   // The key as its own id first: a raw entry found so is the key's (its id
   // is its key, never a string that starts with NUL as encoded ones do),

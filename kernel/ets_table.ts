@@ -175,6 +175,11 @@ const byTid = new Map<unknown, Table>();
  *  compare inline). */
 export let lastTid: unknown = null;
 export let lastTable: Table | null = null;
+/** A live process get let read lastTable (lastReader), and write it too
+ *  (lastWriter): the next call of it on that table is let through on a
+ *  compare. Forgotten at any death, change of owner or drop. */
+export let lastReader: Proc | null = null;
+export let lastWriter: Proc | null = null;
 
 /** A new table, findable by id (and name). */
 export function register(t: Table): void {
@@ -187,6 +192,7 @@ export function register(t: Table): void {
 const owned = new Map<Proc, Set<Table>>();
 
 export function own(t: Table, p: Proc): void {
+  lastReader = lastWriter = null;
   // p's set first: if it runs out of memory, t is still its old owner's.
   let mine = owned.get(p);
   if (!mine) owned.set(p, (mine = new Set()));
@@ -206,6 +212,7 @@ chargedTo.push((p: Proc) => {
 // the set goes last: a death that runs out of memory midway runs this again
 // (signals.ts, die) for the tables left.
 onDeath.push((p: Proc, _r: Reason) => {
+  lastReader = lastWriter = null; // p is not alive now
   const mine = owned.get(p);
   if (!mine) return;
   for (const t of mine) {
@@ -227,6 +234,7 @@ export function drop(t: Table): void {
   if (lastTable === t) {
     lastTid = null;
     lastTable = null;
+    lastReader = lastWriter = null;
   }
   if (t.name !== null) named.delete(t.name);
   if (t.owner) owned.get(t.owner)?.delete(t);
@@ -253,6 +261,7 @@ export function get(what: string, ref: Tid | string, write: boolean): Table {
       t = found;
       lastTid = ref;
       lastTable = found;
+      lastReader = lastWriter = null;
     }
   }
   const caller = state.current;
@@ -265,6 +274,13 @@ export function get(what: string, ref: Tid | string, write: boolean): Table {
   }
   if (t.guarded && caller !== t.owner && (write || t.readGuarded)) {
     throw new Error(`${what}: ${t.access} table ${t.name ?? String(t.tid)} is not ${write ? 'writable' : 'readable'} by ${caller ? caller.pid : 'code outside a process'}`);
+  }
+  if (caller !== null && t === lastTable) {
+    if (!t.guarded || caller === t.owner) lastReader = lastWriter = caller;
+    else if (!t.readGuarded) {
+      lastReader = caller;
+      lastWriter = null;
+    }
   }
   return t;
 }
