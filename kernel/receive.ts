@@ -58,41 +58,56 @@ export interface ReceiveOptions {
 
 /**
  * Selective receive: the oldest message matching any of `matchers` (all
- * messages if none given). Others stay queued in arrival order.
+ * messages if none given). Others stay queued in arrival order. The API's
+ * `receive` itself (process_api.ts re-exports it: a call less a message).
  */
-export function receive(matchers: Matcher | Matcher[] | null, opts: ReceiveOptions | undefined): Promise<unknown> {
-  if (matchers === null && opts === undefined) return receiveAny();
-  return receiveSome(matchers, opts);
-}
-
-/** receive() of any message, with no timeout: the message path's common
- *  case, without the matchers' set-up. */
-export function receiveAny(): Promise<unknown> {
-  const p = state.current;
-  if (p === null || !p.alive || !p.busy) return receiveSome(null, undefined); // its errors
-  const head = p.head;
-  const queued = p.mailbox.length;
-  if (head < queued && mayGoOn(p)) {
-    charge(p);
-    return ready(takeValue(p, head));
+export function receive(matchers?: Matcher | Matcher[] | null, opts?: ReceiveOptions): Promise<unknown> {
+  // receive() of any message, with no timeout: the message path's common
+  // case, inline, without the matchers' set-up.
+  if ((matchers === undefined || matchers === null) && opts === undefined) {
+    const p = state.current;
+    if (p === null || !p.alive || !p.busy) return receiveSome(null, undefined); // its errors
+    const head = p.head;
+    const queued = p.mailbox.length;
+    if (head < queued && mayGoOn(p)) {
+      charge(p);
+      const value = takeValue(p, head);
+      if (pending === null) return EnginePromise.resolve(value);
+      const taken = pending(); // ready(value), inline
+      fulfill!(taken, value);
+      return taken;
+    }
+    const promise = pending !== null ? pending() : new EnginePromise(captureResolve); // waiting(), inline
+    const found = head < queued ? head : -1;
+    let w = spare.waiter;
+    if (w !== null) {
+      spare.waiter = null;
+      w.scanned = queued;
+      w.found = found;
+      w.timedOut = false;
+      w.resolve = captured ?? promise;
+    } else w = { test: null, scanned: queued, found, timedOut: false, timer: 0, resolve: captured ?? promise };
+    captured = null;
+    p.waiter = w;
+    blocked(p);
+    return promise;
   }
-  const promise = pending !== null ? pending() : new EnginePromise(captureResolve); // waiting(), inline
-  const found = head < queued ? head : -1;
-  let w = spare.waiter;
-  if (w !== null) {
-    spare.waiter = null;
-    w.scanned = queued;
-    w.found = found;
-    w.timedOut = false;
-    w.resolve = captured ?? promise;
-  } else w = { test: null, scanned: queued, found, timedOut: false, timer: 0, resolve: captured ?? promise };
-  captured = null;
-  p.waiter = w;
-  blocked(p);
-  return promise;
+  // receive({ after: 50 }) reads as a timeout but is a pattern, and would
+  // wait for a message { after: 50 } forever: say so instead.
+  if (opts === undefined && typeof matchers === 'object' && matchers !== null && 'after' in matchers && isAfterOnly(matchers)) {
+    throw new TypeError(`receive: { after: ${(matchers as { after: number }).after} } is a pattern here; for a timeout pass it second: receive(null, { after: ... })`);
+  }
+  return receiveSome(matchers ?? null, opts);
 }
 
-function receiveSome(matchers: Matcher | Matcher[] | null, opts: ReceiveOptions | undefined): Promise<unknown> {
+function isAfterOnly(m: unknown): boolean {
+  if (m === null || typeof m !== 'object' || Object.getPrototypeOf(m) !== Object.prototype) return false;
+  const keys = Object.keys(m);
+  return keys.length === 1 && keys[0] === 'after' && typeof (m as { after: unknown }).after === 'number';
+}
+
+/** receive with matchers or options (sleep's too). */
+export function receiveSome(matchers: Matcher | Matcher[] | null, opts: ReceiveOptions | undefined): Promise<unknown> {
   const p = me('receive');
   if (!p.busy) throw new Error('receive: the process is not running (a behaviour\'s init cannot receive)');
   const list = matchers === null || matchers === undefined ? null : Array.isArray(matchers) ? matchers : [matchers];
