@@ -29,5 +29,9 @@ it('100,000 idle async processes take at most 1,700 bytes each, as processInfo c
   const counted = /^counted (\d+)$/m.exec(r.output);
   expect(counted, r.output).not.toBeNull();
   expect(Math.abs(Number(counted![1]) - Number(m![1])), r.output).toBeLessThanOrEqual(Number(m![1]) * 0.02);
+  // And a body spawned but not yet started, as counted.
+  const pending = /^pending 100000 per-process (\d+) counted (\d+)$/m.exec(r.output);
+  expect(pending, r.output).not.toBeNull();
+  expect(Math.abs(Number(pending![2]) - Number(pending![1])), r.output).toBeLessThanOrEqual(Number(pending![1]) * 0.02);
   expect(r.code, r.output).toBe(0);
 }, 120_000);
