@@ -86,11 +86,19 @@ static JSValue api_guard(JSContext *ctx, JSValueConst this, int argc, JSValueCon
 static JSValue api_memory(JSContext *ctx, JSValueConst this, int argc, JSValueConst *argv)
 {
     (void)this; (void)argc; (void)argv;
+    /* With the heap full, the object or a field of it cannot be made: the
+       engine's out of memory is thrown, never a TypeError from setting a
+       field on the failed creation, nor an object missing a field. */
     JSValue o = JS_NewObject(ctx);
-    JS_SetPropertyStr(ctx, o, "totalRam", JS_NewFloat64(ctx, (double)host.total_ram));
-    JS_SetPropertyStr(ctx, o, "heapLimit", JS_NewFloat64(ctx, (double)host.heap_limit));
-    JS_SetPropertyStr(ctx, o, "heapUsed", JS_NewFloat64(ctx, (double)heap_used()));
-    JS_SetPropertyStr(ctx, o, "reserved", JS_NewFloat64(ctx, (double)(host.total_ram - heap_capacity())));
+    if (JS_IsException(o))
+        return o;
+    if (JS_SetPropertyStr(ctx, o, "totalRam", JS_NewFloat64(ctx, (double)host.total_ram)) < 0 ||
+        JS_SetPropertyStr(ctx, o, "heapLimit", JS_NewFloat64(ctx, (double)host.heap_limit)) < 0 ||
+        JS_SetPropertyStr(ctx, o, "heapUsed", JS_NewFloat64(ctx, (double)heap_used())) < 0 ||
+        JS_SetPropertyStr(ctx, o, "reserved", JS_NewFloat64(ctx, (double)(host.total_ram - heap_capacity()))) < 0) {
+        JS_FreeValue(ctx, o);
+        return JS_EXCEPTION;
+    }
     return o;
 }
 
