@@ -43,8 +43,10 @@ export function onArrival(fn: (p: Proc, m: Copied) => void): void {
 
 /** Queues an already-copied message. */
 export function enqueueMessage(p: Proc, m: Copied): void {
+  // var, not const or let, on the message path: QuickJS checks a lexical
+  // local's initialization at every read (and resets one in a block at each entry).
   if (!p.alive) return;
-  let box = p.mailbox;
+  var box = p.mailbox;
   if (box === EMPTY) {
     box = p.mailbox = spareBox ?? [];
     spareBox = null;
@@ -119,11 +121,11 @@ export function takeMessage(p: Proc, i: number): Copied {
  *  value, its record going back to term.ts's pool (nothing else refers to
  *  a taken message's record: the receive mark lets go of it here). */
 export function takeValue(p: Proc, i: number): unknown {
-  const box = p.mailbox;
+  var box = p.mailbox;
   // The message path's common case inline: the only message queued (a
   // ping-pong's, a ring's), taken as takeMessage takes the last one.
   if (i === 0 && box.length === 1 && p !== skipProc) {
-    const m = box[0];
+    var m = box[0];
     if (spareBox === null) {
       box.length = 0;
       spareBox = box;
@@ -137,12 +139,12 @@ export function takeValue(p: Proc, i: number): unknown {
       p.markRef = null;
       p.markAt = null;
     }
-    const value = m.value;
+    var value = m.value;
     recycle(m);
     return value;
   }
-  const m = takeMessage(p, i);
-  const value = m.value;
+  var m = takeMessage(p, i);
+  var value = m.value;
   recycle(m);
   return value;
 }

@@ -135,11 +135,13 @@ export function self(): Pid {
  *  unknown name throws; a dead sender (one that caught its own exit) gets
  *  its exit again and sends nothing. */
 export function send<T>(dest: Pid | string | Ref, msg: T): T {
-  const cur = state.current;
+  // var, not const or let, on the message path: QuickJS checks a lexical
+  // local's initialization at every read (and resets one in a block at each entry).
+  var cur = state.current;
   if (cur !== null && !cur.alive) throw new ProcessExit(cur.exitReason); // caller(), inline: the hottest path
-  const p = dest instanceof Pid ? procs.get(dest.id) : dest instanceof Ref ? aliasTarget(dest) : resolveProc(dest, 'send');
+  var p = dest instanceof Pid ? procs.get(dest.id) : dest instanceof Ref ? aliasTarget(dest) : resolveProc(dest, 'send');
   if (!p && typeof dest === 'string') throw new Error(`send: no process is registered as "${dest}"`);
-  const m = copyTerm(msg, 'send');
+  var m = copyTerm(msg, 'send');
   if (cur) charge(cur);
   if (p) {
     enqueueMessage(p, m);

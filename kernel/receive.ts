@@ -65,21 +65,23 @@ export function receive(matchers?: Matcher | Matcher[] | null, opts?: ReceiveOpt
   // receive() of any message, with no timeout: the message path's common
   // case, inline, without the matchers' set-up.
   if ((matchers === undefined || matchers === null) && opts === undefined) {
-    const p = state.current;
+    // var, not const or let, on the message path: QuickJS checks a lexical
+    // local's initialization at every read (and resets one in a block at each entry).
+    var p = state.current;
     if (p === null || !p.alive || !p.busy) return receiveSome(null, undefined); // its errors
-    const head = p.head;
-    const queued = p.mailbox.length;
+    var head = p.head;
+    var queued = p.mailbox.length;
     if (head < queued && mayGoOn(p)) {
       charge(p);
-      const value = takeValue(p, head);
+      var value = takeValue(p, head);
       if (pending === null) return EnginePromise.resolve(value);
-      const taken = pending(); // ready(value), inline
+      var taken = pending(); // ready(value), inline
       fulfill!(taken, value);
       return taken;
     }
-    const promise = pending !== null ? pending() : new EnginePromise(captureResolve); // waiting(), inline
-    const found = head < queued ? head : -1;
-    let w = spare.waiter;
+    var promise = pending !== null ? pending() : new EnginePromise(captureResolve); // waiting(), inline
+    var found = head < queued ? head : -1;
+    var w = spare.waiter;
     if (w !== null) {
       spare.waiter = null;
       w.scanned = queued;
@@ -265,13 +267,13 @@ onArrival((p, m) => {
   if ((p.maxMailboxLen > 0 || p.maxHeapSize > 0) && !checkLimits(p)) return;
   grew(m.size);
   if (!p.alive) return;
-  const w = p.waiter;
+  var w = p.waiter;
   if (w === null) {
     if (p.handler !== null && !p.busy) enqueue(p);
   } else if (w.found < 0 && !w.timedOut) {
-    const n = p.mailbox.length;
+    var n = p.mailbox.length;
     // The common case inline: a receive of any message finds what arrived.
-    const i = w.test === null ? (w.scanned < n ? w.scanned : -1) : scan(p, w.test, w.scanned);
+    var i = w.test === null ? (w.scanned < n ? w.scanned : -1) : scan(p, w.test, w.scanned);
     w.scanned = n;
     if (i >= 0) {
       w.found = i;

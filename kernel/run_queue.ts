@@ -84,7 +84,9 @@ function growRing(): void {
 }
 
 export function push(p: Proc): void {
-  const priority = p.priority;
+  // var, not const or let, on the message path: QuickJS checks a lexical
+  // local's initialization at every read (and resets one in a block at each entry).
+  var priority = p.priority;
   // Counted once in: a ring's growth can fail (out of memory), and a count
   // ahead of the ring made take() return a process that is not there.
   if (priority === NORMAL) {
@@ -111,8 +113,8 @@ export function take(): Proc {
   if (urgent === 0 && lows === 0) {
     normalsTaken = 0;
     // takeNormal inline: this is once per switch.
-    const h = ringHead;
-    const p = ring[h]!;
+    var h = ringHead;
+    var p = ring[h]!;
     ring[h] = undefined;
     ringHead = (h + 1) & ringMask;
     ringCount--;

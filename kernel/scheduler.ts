@@ -143,17 +143,19 @@ export function mayPollOn(p: Proc): boolean {
 
 /** p waits in receive: let the next process run. */
 export function blocked(p: Proc): void {
-  const t = clockAtSwitch();
+  // var, not const or let, on the message path: QuickJS checks a lexical
+  // local's initialization at every read (and resets one in a block at each entry).
+  var t = clockAtSwitch();
   if (inFlight !== p) return endSlice(p, t);
   // endSlice and release inline, for the process whose slice this was.
   p.busy = false;
   inFlight = null;
   if (state.current === p) state.current = null;
   if (p.alive) {
-    const ms = t - p.sliceStart;
+    var ms = t - p.sliceStart;
     if (ms > config.runawayMs) runaway(p, ms);
     else {
-      const w = p.waiter;
+      var w = p.waiter;
       if (w !== null && (w.found >= 0 || w.timedOut)) enqueue(p);
     }
   }
@@ -161,8 +163,8 @@ export function blocked(p: Proc): void {
   // is a waiter whose message came. Anything else is runLoop's to run.
   if (!looping && handedOver === null && queuedCount > 0 && budget > 0 && !state.halted &&
     ((t === notDueAt && heapChanges === notDueChanges) || !dueAt(t))) {
-    const q = take();
-    const w = q.alive ? q.waiter : null;
+    var q = take();
+    var w = q.alive ? q.waiter : null;
     if (w === null || w.found < 0 || w.timer !== 0) handedOver = q; // still queued: runLoop takes it first
     else {
       q.queued = false;
@@ -269,20 +271,20 @@ export function runLoop(onCallersStack = false, t = NaN): void {
   looping = true;
   // One try for the whole loop (a try per step costs QuickJS more than the
   // step's checks): `stepping` is the process whose step failed, if any.
-  let stepping: Proc | null = null;
+  var stepping: Proc | null = null;
   for (;;) {
     try {
       while (inFlight === null && budget > 0 && (handedOver !== null || queuedCount > 0) && !state.halted) {
         if (t !== t) t = clockAtSwitch(); // NaN: not read for this switch yet
         if ((t !== notDueAt || heapChanges !== notDueChanges) && dueAt(t)) break;
-        let p = handedOver;
+        var p = handedOver;
         if (p !== null) handedOver = null;
         else p = take();
         if (!p.alive) {
           p.queued = false;
           continue;
         }
-        const w = p.waiter;
+        var w = p.waiter;
         if (w !== null && w.found >= 0 && w.timer === 0) {
           // The message path's common case: a waiter whose message came.
           p.queued = false;
@@ -304,7 +306,7 @@ export function runLoop(onCallersStack = false, t = NaN): void {
       }
       break;
     } catch (e) {
-      const p = stepping;
+      var p = stepping;
       stepping = null;
       t = NaN;
       if (p === null) {
@@ -395,12 +397,12 @@ function resumeFound(p: Proc, w: Waiter, t: number): void {
   p.sliceStart = t;
   if (armedAt === -1 || t - armedAt >= config.runawayMs / 4) armGuard(t, tripped); // its own check, without the call
   p.waiter = null;
-  const value = takeValue(p, w.found);
+  var value = takeValue(p, w.found);
   p.busy = true;
   inFlight = p;
   p.reductions++;
   budget--;
-  const settle = w.resolve;
+  var settle = w.resolve;
   // Nothing refers to w any more (it had no timer): the next receive may reuse it.
   if (w.test !== null) w.test = null; // receive()'s has none: a read costs less than a write
   w.resolve = ignore;

@@ -203,8 +203,10 @@ const SHARED: readonly object[] = Object.freeze([Pid.prototype, Ref.prototype, T
 /** Copies `value` as a message or table entry. `what` names the caller for
  *  errors ("send", "ets:insert"). */
 export function copyTerm(value: unknown, what: string): Copied {
-  const r = recycled > 0 ? records[--recycled] : { value: undefined, size: 0, binaries: null };
-  const type = typeof value;
+  // var, not const or let, on the message path: QuickJS checks a lexical
+  // local's initialization at every read (and resets one in a block at each entry).
+  var r = recycled > 0 ? records[--recycled] : { value: undefined, size: 0, binaries: null };
+  var type = typeof value;
   if (value === null || (type !== 'object' && type !== 'function' && type !== 'symbol')) {
     r.value = value;
     r.size = type === 'string' ? 16 + (value as string).length : type === 'bigint' ? 16 : 8; // primSize
@@ -215,7 +217,7 @@ export function copyTerm(value: unknown, what: string): Copied {
     findHostCopy = null;
   }
   if (hostCopy !== null && hostCopy(value, SHARED, r)) return r;
-  const w: Walk = spare ?? { size: 0, binaries: null, open: [] };
+  var w: Walk = spare ?? { size: 0, binaries: null, open: [] };
   spare = null;
   try {
     r.value = walk(value, w);
