@@ -19,7 +19,24 @@ export { ProcessExit, type ExitMessage, type DownMessage } from './signals.ts';
 export { register, unregister, whereis, registered } from './registry.ts';
 export { sendAfter, startTimer, readTimer, cancelTimer, type TimeoutMessage } from './send_after.ts';
 export { monotonicTime, processes, memory, configure, halt, type MemoryBreakdown, type Config } from './system.ts';
-export * as ets from './ets.ts';
+import * as etsApi from './ets.ts';
+/** The tables' API (ets.ts) as a plain object, with its types: a bundle's
+ *  namespace object has a getter per name, a call on QuickJS at every
+ *  `ets.insert` (issue 11). */
+export const ets: typeof etsApi = Object.freeze({ ...etsApi });
+export declare namespace ets {
+  type Tid = etsApi.Tid;
+  type TableType = etsApi.TableType;
+  type Access = etsApi.Access;
+  type TableOptions = etsApi.TableOptions;
+  type TableInfo = etsApi.TableInfo;
+  type InfoItem = etsApi.InfoItem;
+  type CounterOp = etsApi.CounterOp;
+  type Pred = etsApi.Pred;
+  type Selection = etsApi.Selection;
+  type Folder<A> = etsApi.Folder<A>;
+  type EndOfTable = etsApi.EndOfTable;
+}
 export * as gen_tcp from './gen_tcp.ts';
 export * as gen_udp from './gen_udp.ts';
 export type { Packet } from './framing.ts';

@@ -22,7 +22,7 @@ function target(file: string, spec: string): string {
 }
 
 /** What index.ts makes public: per file, the names it re-exports, or '*'
- *  for a file it re-exports whole (`export * as ets from './ets.ts'`). */
+ *  for a file it re-exports whole (`export * as logger from './logger.ts'`). */
 function publicNames(): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const s of parse('index.ts').statements) {
@@ -62,7 +62,7 @@ describe('the stdlib uses the public API and one named internal surface', () => 
   it('reads index.ts and the stdlib', () => {
     const pub = publicNames();
     expect(pub.get('process_api.ts')).toContain('spawn');
-    expect(pub.get('ets.ts')).toContain('*');
+    expect(pub.get('ets.ts')).toContain('Tid'); // (ets itself: a plain object of ets.ts's API)
     expect(stdlib).toContain('stdlib/gen_server.ts');
     expect(stdlib).toContain(SURFACE);
   });
