@@ -119,16 +119,16 @@ export class Proc {
  *  process (procFootprint). Counted block by block on
  *  metal's engine (mote-native, QuickJS 2025 on x86-64, 16-byte headers
  *  included; the wasm64 engine's objects are the same), 10,000 processes.
- *  An async body waiting in `await receive()`, 1,668 B: its record 256
+ *  An async body waiting in `await receive()`, 1,636 B: its record 256
  *  (9 fields), pid 144, table entry 80; the body's closure 176; its async
  *  frame 192 (state 160, quickjs-proc-async-state.patch, where it was 192;
- *  stack 32) and promise 176; the kernel's watch of
- *  it, one reaction 64 (Promise.moteWatch, quickjs-proc-watch.patch: a
+ *  stack 32) and promise 160 (176 before quickjs-proc-reaction-list.patch);
+ *  the kernel's watch of it, one reaction 64 (Promise.moteWatch, quickjs-proc-watch.patch: a
  *  `then` also held a closure 256, with its captured variable, as on
  *  node); the await's resume function 96 and reaction 64; receive's
- *  promise 176 and Waiter 208. A body deeper in calls holds a frame per
+ *  promise 160 and Waiter 208. A body deeper in calls holds a frame per
  *  call more. */
-export const ASYNC_WAIT_BYTES = 1672;
+export const ASYNC_WAIT_BYTES = 1640;
 /** A behaviour (gen_server) between messages holds no frame: its record,
  *  pid, table entry, handler and state (~740 B: 100,000 idle gen_servers
  *  take 74.5 MB). */
