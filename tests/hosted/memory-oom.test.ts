@@ -14,7 +14,7 @@ describe('memory() with the heap full, wasm engine', () => {
   it('at 8M: the figures, or out of memory, nothing else', async () => {
     const img = await readImage(readFileSync(await buildImage(join(__dirname, 'fixtures/memory-oom.ts'), 'memory-oom')));
     const r = await runWasm({ manifest: img.manifest, files: img.files }, { memoryBytes: 8 << 20, timeoutMs: 60_000 });
-    expect(r.output).toBe('InternalError: out of memory; figures\n');
+    expect(r.output).toBe('figures; out of memory\n');
     expect(r.status, r.output).toBe(0);
   }, 120_000);
 });
