@@ -134,7 +134,14 @@ export function insert(table: Tid | string, k0: unknown, ...value: unknown[]): v
     h.set(k0, v0);
     if (h.size !== t.count) {
       t.count++;
-      if (t.tree !== null) t.tree.add(k0);
+      const o = t.tree;
+      if (o !== null) {
+        // An ordered_set's fill: the key stays in the hash alone (KeyOrder.unlisted).
+        if (o.unlisted === o.size) {
+          o.unlisted++;
+          o.size++;
+        } else o.add(k0);
+      }
     }
     return;
   }

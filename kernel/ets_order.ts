@@ -64,10 +64,31 @@ export class KeyOrder {
   private removed = false;
   /** Keys in the table. */
   size = 0;
+  /** Keys in the table's hash and in neither `pending` nor the order: a
+   *  flat table's fill (ets.ts's insert) counts its new keys here instead
+   *  of add()ing them, while every key is one (unlisted === size): no call
+   *  and no push per key. A flat table's hash holds its keys themselves
+   *  (ets_table.ts, Table.flat); settle takes them from there. */
+  unlisted = 0;
 
-  /** `has`: is the key in the table now? */
-  constructor(private readonly has: (key: Key) => boolean) {
+  /** `has`: is the key in the table now? `hashKeys`: the keys of the
+   *  table's hash. */
+  constructor(
+    private readonly has: (key: Key) => boolean,
+    private readonly hashKeys: () => Iterable<unknown>,
+  ) {
     loadTrees();
+  }
+
+  /** The unlisted keys made waiting ones: at a settle, and before the
+   *  table's hash holds anything but keys (Table.unflat). Unlisted keys
+   *  came first (at size 0) and none has left since (a delete ends a flat
+   *  table): every key of the table waits, and the hash has them all, the
+   *  add()ed ones too. */
+  list(): void {
+    if (this.unlisted === 0) return;
+    this.pending = Array.from(this.hashKeys()) as Key[];
+    this.unlisted = 0;
   }
 
   /** A new key: not in the table before. */
@@ -141,12 +162,13 @@ export class KeyOrder {
 
   /** Puts the waiting keys in the order. */
   private settle(): void {
-    if (this.pending.length === 0 && !this.holes && (this.tree || !trees)) return;
-    if (this.pending.length >= UNGUARDED_AT) unguarded(() => this.putWaiting());
+    if (this.pending.length === 0 && this.unlisted === 0 && !this.holes && (this.tree || !trees)) return;
+    if (this.pending.length + this.unlisted >= UNGUARDED_AT) unguarded(() => this.putWaiting());
     else this.putWaiting();
   }
 
   private putWaiting(): void {
+    this.list();
     // With nothing removed, every waiting key is in the table, once.
     const fresh = liveSorted(this.pending, this.removed ? this.has : null);
     this.pending = [];

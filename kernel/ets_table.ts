@@ -111,7 +111,7 @@ export class Table {
   ) {
     this.guarded = access !== 'public';
     this.readGuarded = access === 'private';
-    this.tree = type === 'ordered_set' ? new KeyOrder((k) => this.has(k)) : null;
+    this.tree = type === 'ordered_set' ? new KeyOrder((k) => this.has(k), () => this.hash.keys()) : null;
   }
   row(k: Key): Row | undefined {
     const id = typeof k === 'number' ? k : keyId(k);
@@ -137,6 +137,7 @@ export class Table {
   /** No longer flat: `raw` and `bytes` as they are. */
   unflat(): void {
     if (!this.flat) return;
+    if (this.tree !== null) this.tree.list(); // (the hash holds only keys still)
     this.flat = false;
     this.raw = this.count;
     this.bytes = this.count * (ENTRY_BYTES + 8);
