@@ -7,6 +7,26 @@
 #include "net_device.h"
 
 static JSValue uint8array;                 /* the constructor, for checks and for received bytes */
+static int have_uint8array;
+
+/* The engine's own Uint8Array constructor, whatever a program has done to
+   globalThis. QuickJS makes the typed arrays at their first use
+   (quickjs-boot-lazy-intrinsics.patch): reading the global at boot made
+   them at every boot (issue 11); JS_EXCEPTION (out of memory) if they could
+   not be made now. */
+static JSValue engine_uint8array(JSContext *ctx)
+{
+#ifdef JS_HAS_INTRINSIC_GLOBAL
+    if (!have_uint8array) {
+        JSValue v = JS_GetIntrinsicGlobal(ctx, "Uint8Array");
+        if (JS_IsException(v))
+            return v;
+        uint8array = v;                    /* kept for the host's life */
+        have_uint8array = 1;
+    }
+#endif
+    return uint8array;
+}
 
 /* A strict IPv4 literal: four decimal numbers 0..255 without leading zeros. */
 static int parse_ipv4(const char *s, struct netdev_ip *out)
@@ -73,8 +93,11 @@ static uint32_t id_arg(JSContext *ctx, JSValueConst v)
 static const uint8_t *bytes_arg(JSContext *ctx, JSValueConst v, size_t *n, const char *what)
 {
     size_t off, len, per;
+    JSValue ctor = engine_uint8array(ctx);
+    if (JS_IsException(ctor))
+        return NULL;
     JSValue buf = JS_GetTypedArrayBuffer(ctx, v, &off, &len, &per);
-    if (JS_IsException(buf) || per != 1 || JS_IsInstanceOf(ctx, v, uint8array) != 1) {
+    if (JS_IsException(buf) || per != 1 || JS_IsInstanceOf(ctx, v, ctor) != 1) {
         if (JS_IsException(buf))
             JS_FreeValue(ctx, JS_GetException(ctx));
         JS_FreeValue(ctx, buf);
@@ -214,9 +237,12 @@ static const JSCFunctionListEntry net_api[] = {
 
 JSValue host_net_object(JSContext *ctx)
 {
+#ifndef JS_HAS_INTRINSIC_GLOBAL
     JSValue global = JS_GetGlobalObject(ctx);
-    uint8array = JS_GetPropertyStr(ctx, global, "Uint8Array");   /* kept for the host's life */
+    uint8array = JS_GetPropertyStr(ctx, global, "Uint8Array");   /* before any program runs */
+    have_uint8array = 1;
     JS_FreeValue(ctx, global);
+#endif
     JSValue o = JS_NewObject(ctx);
     JS_SetPropertyFunctionList(ctx, o, net_api, sizeof net_api / sizeof net_api[0]);
     return o;
@@ -269,6 +295,9 @@ static void free_array_buffer(JSRuntime *rt, void *opaque, void *ptr)
 static JSValue bytes_of(JSContext *ctx, const struct netdev_event *ev)
 {
     size_t n = ev->length;
+    JSValue ctor = engine_uint8array(ctx);
+    if (JS_IsException(ctor))
+        return ctor;
     uint8_t *copy = js_malloc(ctx, n ? n : 1);
     if (!copy)
         return JS_EXCEPTION;
@@ -276,7 +305,7 @@ static JSValue bytes_of(JSContext *ctx, const struct netdev_event *ev)
     JSValue ab = JS_NewArrayBuffer(ctx, copy, n, free_array_buffer, NULL, 0);
     if (JS_IsException(ab))
         return ab;
-    JSValue view = JS_CallConstructor(ctx, uint8array, 1, (JSValueConst *)&ab);
+    JSValue view = JS_CallConstructor(ctx, ctor, 1, (JSValueConst *)&ab);
     JS_FreeValue(ctx, ab);
     return view;
 }
