@@ -124,8 +124,9 @@ export function insert(table: Tid | string, k0: unknown, ...value: unknown[]): v
   let t = lastTable!;
   if (table !== lastTid || c !== lastWriter || c === null) t = get('ets.insert', table, true);
   else reduction(c);
-  if (t.flat && one && typeof v0 === 'number' && typeof k0 === 'number' && k0 === k0 && (k0 !== 0 || 1 / k0 > 0)) {
-    // (typeof x === 'number' is one opcode there.) charge()'s common case
+  if (t.flat && one && typeof v0 === 'number' && typeof k0 === 'number' && (k0 > 0 || k0 < 0 || 1 / k0 > 0)) {
+    // (typeof x === 'number' is one opcode there; NaN and -0 fail all three
+    // compares, a positive key the first.) charge()'s common case
     // inline: a flat table has no maxMemory.
     if (ENTRY_BYTES + 8 > credit.left) charge('ets.insert', t, ENTRY_BYTES + 8);
     else credit.left -= ENTRY_BYTES + 8;
