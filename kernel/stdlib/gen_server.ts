@@ -33,14 +33,13 @@
  */
 import { Pid, Ref } from '../term.ts';
 import { self, send, receive, monitor, demonitor, unlink, exit, processInfo, type SpawnOptions } from '../process_api.ts';
-import { ProcessExit, isOutOfMemory, type DownMessage, type ExitMessage } from '../signals.ts';
-import { EnginePromise, watch } from '../engine_promise.ts';
+import { ProcessExit, type DownMessage, type ExitMessage } from '../signals.ts';
 import { register, unregister, whereis } from '../registry.ts';
 import { sendAfter, cancelTimer } from '../send_after.ts';
 import { monotonicTime } from '../system.ts';
 import * as logger from '../logger.ts';
 import type { Reason } from '../reasons.ts';
-import { spawnHandler, hasHeapLimit, reportStateBytes, reasonOf, resolveProc, termSize, call as genCall, reply, isCall, DEFAULT_CALL_TIMEOUT, type From } from './internal.ts';
+import { spawnHandler, hasHeapLimit, reportStateBytes, reasonOf, isOutOfMemory, EnginePromise, watch, resolveProc, termSize, call as genCall, reply, isCall, DEFAULT_CALL_TIMEOUT, type From } from './internal.ts';
 import { crashText } from './report.ts';
 import { compact } from './compact.ts';
 import { makeRequests } from './gen_server_requests.ts';

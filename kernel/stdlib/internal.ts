@@ -7,8 +7,11 @@
 export { spawnHandler, hasHeapLimit, reportStateBytes } from '../process_api.ts';
 /** The generic call protocol under GenServer.call and sys. */
 export { call, reply, isCall, DEFAULT_CALL_TIMEOUT, type From } from '../call.ts';
-/** A thrown value as an exit reason. */
-export { reasonOf } from '../signals.ts';
+/** A thrown value as an exit reason; is it the engine's out of memory. */
+export { reasonOf, isOutOfMemory } from '../signals.ts';
+/** The engine's promise and its watch: a handler for a callback's promise
+ *  that gen_server could not chain for want of memory. */
+export { EnginePromise, watch } from '../engine_promise.ts';
 /** A pid or a name to its process, without sending (stop, sendRequest). */
 export { resolveProc } from '../registry.ts';
 /** State sizes (maxHeapSize), copies (sys, hibernate), a binary's bytes (http). */
