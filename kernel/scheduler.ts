@@ -567,9 +567,12 @@ if (thenUnchained((async () => {})(), ignore, ignore) !== UNCHAINED) throw new E
 function follow(p: Proc, r: PromiseLike<unknown>, body: boolean, own = false): void {
   try {
     // An async body's promise, which only the kernel holds: watched with
-    // no closure for p where the engine can (engine_promise.ts).
-    if (own && watch !== null) return watch(r as Promise<unknown>, bodyEnded, p);
+    // no closure for p where the engine can (engine_promise.ts). `own` says
+    // only that the body's prototype is AsyncFunction's, which a plain
+    // function may be given: what it returns (a thenable, a promise
+    // subclass's with its own then) is followed through its then.
     if (own && unchained(r)) {
+      if (watch !== null) return watch(r as Promise<unknown>, bodyEnded, p);
       watching = p;
       if (thenUnchained(r, undefined, failedWith) !== NOT_LENT) return;
       watching = null;
