@@ -22,18 +22,22 @@ size_t malloc_usable_size(void *p);
 #define WASM_C_FRAME_CHARGE 110
 #ifdef __wasm64__                /* wasm64 (wasm/wasm64.mk): a JS call's shadow frame nearly doubles */
 #undef JS_STACK_LIMIT
-#define JS_STACK_LIMIT (206 * 1024 + 768)
-/* With the limit, C recursion goes deeper: each check charges 190 bytes,
-   so 10,000 nested arrays stringify 933 deep (metal 943). The parsers'
+#define JS_STACK_LIMIT (201 * 1024)
+/* With the limit, C recursion goes deeper: each check charges 169 bytes,
+   so 10,000 nested arrays stringify 977 deep (metal 944). The parsers'
    checks (next_token) keep 127 KiB more free: their frames keep much in
    V8's stack, which ran out (105) with less. Only they: a JS recursion with
    a check outside a call at its bottom (JSON.stringify, await, yield*)
-   stops near metal's depth (333/328, 158/163, 136/148), where a margin at
+   stops near metal's depth (324/328, 155/163, 135/148), where a margin at
    every check stopped it at 121, 62, 55. A C function's call is charged
-   too: a recursion through Array.prototype.map stops at 101 (metal 95),
-   where it went 112 deep uncharged (yield*, a C call per level, 156). */
+   too: a recursion through Array.prototype.map stops at 99 (metal 95),
+   where it went 112 deep uncharged. The limit was 206 KiB + 768 and the
+   charge 190 until metal's interpreter frame grew (plain recursion 387
+   hosted against metal's 376): the limit alone, 200 KiB + 896, matched
+   plain recursion but left yield* 132 deep (11% under), and a charge of
+   164 took nested arrays to 1,058 (12% over). */
 #undef WASM_C_FRAME_CHARGE
-#define WASM_C_FRAME_CHARGE 190
+#define WASM_C_FRAME_CHARGE 169
 #define WASM_C_STACK_MORE (127 * 1024)
 #endif
 #endif
