@@ -29,7 +29,7 @@
 import { addTimer, removeTimer, dueOther, heapChanges, type TimerId } from './timers.ts';
 import { Proc, state, spare, TIMEOUT, type Handler, type Waiter } from './process.ts';
 import { takeMessage, takeValue } from './mailbox.ts';
-import { die, isOutOfMemory } from './signals.ts';
+import { die, finishInterrupted, isOutOfMemory } from './signals.ts';
 import { heapShort, relieveAny } from './pressure.ts';
 import { config } from './tunables.ts';
 import { clockAtSwitch, dropClock, now } from './clock.ts';
@@ -363,6 +363,7 @@ function tripped(): void {
   looping = false;
   if (inFlight) release(inFlight);
   dropClock();
+  finishInterrupted();
   if (p) {
     release(p);
     if (p.alive) runaway(p, now() - p.sliceStart);

@@ -69,15 +69,46 @@ export const deathOutOfMemory = {
  *  stopped is not delivered twice. */
 let again = false;
 
+/** The deaths whose end() is running, innermost last: a trip of the runaway
+ *  guard stops kernel code where it is, and finishInterrupted runs them again. */
+const ending: { p: Proc; reason: Reason }[] = [];
+
 /** p exits with `reason`. */
 export function die(p: Proc, reason: Reason): void {
   if (!p.alive) return;
-  whole(end, p, reason);
+  ending.push({ p, reason });
+  try {
+    whole(end, p, reason);
+  } finally {
+    ending.pop(); // an error's way out; a trip's skips it (QuickJS runs no finally for an uncatchable one)
+  }
   if (propagating) return;
   propagating = true;
   try {
     whole(propagate, p, reason);
   } finally {
+    propagating = false;
+  }
+}
+
+/** The runaway guard tripped (scheduler.ts): a death it stopped midway, in
+ *  a slice that ran long (a process dropping a table of 100k rows at its
+ *  end), goes on from where it stopped, as after running out of memory,
+ *  and the exit signals queued are given. Without it the process stayed
+ *  half dead: its monitors never told, its supervisor waiting for ever. */
+export function finishInterrupted(): void {
+  const stopped = ending.splice(0);
+  const wasPropagating = propagating;
+  propagating = true;
+  again = true;
+  try {
+    for (let i = stopped.length - 1; i >= 0; i--) whole(end, stopped[i].p, stopped[i].reason);
+    if (stopped.length > 0 || wasPropagating) {
+      const { p, reason } = stopped[0] ?? { p: null, reason: 'normal' };
+      whole(propagate, p as Proc, reason);
+    }
+  } finally {
+    again = false;
     propagating = false;
   }
 }
