@@ -70,17 +70,29 @@ export const deathOutOfMemory = {
 let again = false;
 
 /** The deaths whose end() is running, innermost last: a trip of the runaway
- *  guard stops kernel code where it is, and finishInterrupted runs them again. */
-const ending: { p: Proc; reason: Reason }[] = [];
+ *  guard stops kernel code where it is, and finishInterrupted runs them
+ *  again. Slots made at load: a death records itself without allocating
+ *  (with the heap full that would fail before the death began). */
+const ENDING_SLOTS = 32;
+const endingProc: (Proc | null)[] = new Array<Proc | null>(ENDING_SLOTS).fill(null);
+const endingReason: Reason[] = new Array<Reason>(ENDING_SLOTS).fill('normal');
+let endingDepth = 0;
 
 /** p exits with `reason`. */
 export function die(p: Proc, reason: Reason): void {
   if (!p.alive) return;
-  ending.push({ p, reason });
+  const d = endingDepth;
+  if (d < ENDING_SLOTS) {
+    endingProc[d] = p;
+    endingReason[d] = reason;
+  } // deeper deaths inside deaths go unrecorded: a trip there is not mended
+  endingDepth = d + 1;
   try {
     whole(end, p, reason);
   } finally {
-    ending.pop(); // an error's way out; a trip's skips it (QuickJS runs no finally for an uncatchable one)
+    // an error's way out; a trip's skips it (QuickJS runs no finally for an uncatchable one)
+    endingDepth = d;
+    if (d < ENDING_SLOTS) endingProc[d] = null;
   }
   if (propagating) return;
   propagating = true;
@@ -97,21 +109,26 @@ export function die(p: Proc, reason: Reason): void {
  *  and the exit signals queued are given. Without it the process stayed
  *  half dead: its monitors never told, its supervisor waiting for ever. */
 export function finishInterrupted(): void {
-  const stopped = ending.splice(0);
-  const wasPropagating = propagating;
+  const depth = endingDepth < ENDING_SLOTS ? endingDepth : ENDING_SLOTS;
+  endingDepth = 0;
+  if (depth === 0 && !propagating) return;
   propagating = true;
   again = true;
   try {
-    for (let i = stopped.length - 1; i >= 0; i--) whole(end, stopped[i].p, stopped[i].reason);
-    if (stopped.length > 0 || wasPropagating) {
-      const { p, reason } = stopped[0] ?? { p: null, reason: 'normal' };
-      whole(propagate, p as Proc, reason);
+    for (let i = depth - 1; i >= 0; i--) {
+      const p = endingProc[i]!;
+      endingProc[i] = null;
+      whole(end, p, endingReason[i]);
     }
+    whole(propagate, NOBODY, 'normal');
   } finally {
     again = false;
     propagating = false;
   }
 }
+
+/** The Proc given to propagate as a death's step, which reads neither argument. */
+const NOBODY = null as unknown as Proc;
 
 /** Runs a death's step; if it runs out of memory, hands it to
  *  deathOutOfMemory to run again from where it stopped. */
