@@ -262,7 +262,7 @@ export function next(table: Tid | string, key: Key): Key | undefined {
  *  table backwards scanned it from the start at each step: 100 rows took
  *  100 ms on metal, and a busy machine's TCG passed the 2 s guard. */
 export function prev(table: Tid | string, key: Key): Key | undefined {
-  return step('ets.prev', table, key, get('ets.prev', table, false).tree ? -1 : 1);
+  return step('ets.prev', table, key, -1); // step walks a hash table forward only
 }
 
 function step(what: string, table: Tid | string, key: Key, dir: 1 | -1): Key | undefined {
