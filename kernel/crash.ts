@@ -5,10 +5,10 @@
  * (out_of_memory.ts).
  */
 import { type Proc, state } from './process.ts';
-import { die, reasonOf, isOutOfMemory, ProcessExit } from './signals.ts';
+import { die, finishInterrupted, reasonOf, isOutOfMemory, ProcessExit } from './signals.ts';
 import { config } from './tunables.ts';
 import { guardPassed } from './guard.ts';
-import { outOfMemory, nodeOutOfMemory } from './out_of_memory.ts';
+import { outOfMemory, nodeOutOfMemory, rescueInterrupted } from './out_of_memory.ts';
 import { spendReserve } from './oom_reserve.ts';
 import { now } from './clock.ts';
 import * as logger from './logger.ts';
@@ -18,6 +18,16 @@ import { errorText } from './inspect.ts';
 export function runaway(p: Proc, ms: number): void {
   logger.error(`process ${p.pid} ran ${Math.round(ms)} ms without yielding (limit ${config.runawayMs} ms): killed`);
   die(p, 'killed');
+}
+
+/** The runaway guard's trip stopped kernel code where it was, and QuickJS
+ *  runs no finally for it: the rescue's flag is cleared, then the deaths it
+ *  stopped midway are finished. Run when the host reports the trip
+ *  (scheduler.ts's tripped) and when it surfaces first as an async body's
+ *  rejection (crash, below): the host may never report that one. */
+export function mendTrip(): void {
+  rescueInterrupted();
+  finishInterrupted();
 }
 
 /** Is `e` QuickJS's interrupt (the guard's, or the host stopping)? */
@@ -31,6 +41,7 @@ export function crash(p: Proc, e: unknown): void {
   // QuickJS's interrupt (the hosts' guard) can surface as a rejection of the
   // async body before the host calls onTrip: it is the runaway kill.
   if (isInterrupt(e)) {
+    mendTrip();
     // Unless the guard's deadline has passed, the host interrupted for its
     // own reasons (exit, --timeout, Ctrl-C) and stops next: no runaway line.
     // Nor is p blamed while another process runs: the interrupt was that

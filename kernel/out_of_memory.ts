@@ -83,6 +83,14 @@ function finishDeath(rest: (p: Proc, reason: Reason) => void, p: Proc, reason: R
 }
 deathOutOfMemory.handle = finishDeath;
 
+/** The runaway guard tripped (crash.ts's mendTrip): a trip inside the
+ *  rescue skipped its finally (QuickJS runs none for an uncatchable error),
+ *  and the flag left set stopped the node (101) at the next death that ran
+ *  out, with processes still there to free. */
+export function rescueInterrupted(): void {
+  rescuing = false;
+}
+
 /** Runs the rest of a death: false if it ran out of memory again. */
 function completes(rest: (p: Proc, reason: Reason) => void, p: Proc, reason: Reason): boolean {
   try {

@@ -29,12 +29,12 @@
 import { addTimer, removeTimer, dueOther, heapChanges, type TimerId } from './timers.ts';
 import { Proc, state, spare, TIMEOUT, type Handler, type Waiter } from './process.ts';
 import { takeMessage, takeValue } from './mailbox.ts';
-import { die, finishInterrupted, isOutOfMemory } from './signals.ts';
+import { die, isOutOfMemory } from './signals.ts';
 import { heapShort, relieveAny } from './pressure.ts';
 import { config } from './tunables.ts';
 import { clockAtSwitch, dropClock, now } from './clock.ts';
 import { armGuard, armedAt, disarmGuard, onUnguarded } from './guard.ts';
-import { crash, runaway, isInterrupt } from './crash.ts';
+import { crash, runaway, isInterrupt, mendTrip } from './crash.ts';
 import { outOfMemory, nodeOutOfMemory } from './out_of_memory.ts';
 import { refillReserve } from './oom_reserve.ts';
 import { push, take, anyQueued, total as queuedCount } from './run_queue.ts';
@@ -363,7 +363,8 @@ function tripped(): void {
   looping = false;
   if (inFlight) release(inFlight);
   dropClock();
-  finishInterrupted();
+  unlend();
+  mendTrip();
   if (p) {
     release(p);
     if (p.alive) runaway(p, now() - p.sliceStart);
@@ -553,6 +554,13 @@ function thenUnchained(r: PromiseLike<unknown>, onFulfilled: undefined | ((v: un
     PromisePrototype.constructor = EnginePromise;
   }
 }
+/** After a trip of the runaway guard (tripped): thenUnchained's finally
+ *  does not run for it, and a constructor left lent would make every
+ *  program's `then` give Unchained's object. */
+function unlend(): void {
+  watching = null;
+  if (PromisePrototype.constructor === Unchained) PromisePrototype.constructor = EnginePromise;
+}
 // At load, as follow's `then` (above): a check that the engine's `then`
 // asks for its species.
 if (thenUnchained((async () => {})(), ignore, ignore) !== UNCHAINED) throw new Error("scheduler: the engine's then does not take Symbol.species");
@@ -630,6 +638,8 @@ function bodyDone(p: Proc, result: unknown, failed: boolean): void {
   const wasInFlight = inFlight === p;
   release(p);
   try {
+    // The guard's trip surfaced here first, as the body's rejection.
+    if (failed && isInterrupt(result)) mendTrip();
     if (p.alive && wasInFlight && now() - p.sliceStart > config.runawayMs) runaway(p, now() - p.sliceStart);
     if (p.alive) {
       if (failed) crash(p, result);

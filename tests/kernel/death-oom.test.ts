@@ -55,3 +55,16 @@ for (const engine of ['node', 'quickjs'] as Engine[]) {
     });
   });
 }
+
+// The runaway guard interrupts only on QuickJS (node's host cannot stop running JS).
+describe('a trip of the runaway guard inside the rescue of a death that ran out, quickjs', () => {
+  it('finishes the deaths it stopped, and the next death that runs out is rescued again', async () => {
+    // Before: the trip surfaced as the killer's rejection, which killed it
+    // as a runaway but left victimA and holder1 half dead (no DOWN, for
+    // ever); and the rescue's flag stayed set, so run B stopped the node 101.
+    const r = await runScenario(fixture('trip-in-rescue.ts'), 'quickjs');
+    const lines = r.output.trimEnd().split('\n').filter((l) => !l.startsWith('['));
+    expect(lines, r.output).toEqual(['holder1 out_of_memory, killerA killed, victimA killed', 'killerB: went on', 'holder2 out_of_memory, killerB normal, victimB killed', 'node: went on']);
+    expect(r.code, r.output).toBe(0);
+  });
+});
