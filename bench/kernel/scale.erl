@@ -1,4 +1,4 @@
-%% The spawn case of bench/kernel/fixtures/scale.ts on BEAM, printing the
+%% The spawn, ring and fan-out cases of bench/kernel/fixtures/scale.ts on BEAM, printing the
 %% same BENCH lines. Run by scale.ts: erl -noshell -pa DIR -eval 'scale:main([N, ...])'.
 -module(scale).
 -export([main/1]).
@@ -9,8 +9,46 @@ report(Name, Value, Unit) ->
 idle_loop() -> receive _ -> idle_loop() end.
 
 main(Sizes) ->
-    [idle(N) || N <- Sizes],
+    [begin idle(N), ring(N), fanout(N) end || N <- Sizes],
     halt(0).
+
+%% Enough laps or rounds for 100k messages, and one at least.
+laps(N) -> max(1, round(100000 / N)).
+
+seconds(T0) -> max(1.0e-6, (erlang:monotonic_time(microsecond) - T0) / 1.0e6).
+
+relay(To) -> receive M -> To ! M, relay(To) end.
+
+ring(N) ->
+    {Head, Pids} = lists:foldl(fun(_, {Next, Acc}) -> P = spawn(fun() -> relay(Next) end), {P, [P | Acc]} end,
+                               {self(), []}, lists:seq(1, N)),
+    Laps = laps(N),
+    T0 = erlang:monotonic_time(microsecond),
+    lap(Head, Laps),
+    report("ring_hops_per_s_" ++ integer_to_list(N), N * Laps / seconds(T0), "hops/s"),
+    [exit(P, kill) || P <- Pids],
+    timer:sleep(10).
+
+lap(_, 0) -> ok;
+lap(Head, L) -> Head ! L, receive L -> lap(Head, L - 1) end.
+
+echo(Parent) -> receive _ -> Parent ! 1, echo(Parent) end.
+
+fanout(N) ->
+    Me = self(),
+    Pids = [spawn(fun() -> echo(Me) end) || _ <- lists:seq(1, N)],
+    Rounds = laps(N),
+    T0 = erlang:monotonic_time(microsecond),
+    rounds(Pids, N, Rounds),
+    report("fanout_msgs_per_s_" ++ integer_to_list(N), 2 * N * Rounds / seconds(T0), "msgs/s"),
+    [exit(P, kill) || P <- Pids],
+    timer:sleep(10).
+
+rounds(_, _, 0) -> ok;
+rounds(Pids, N, R) -> [P ! R || P <- Pids], collect(N), rounds(Pids, N, R - 1).
+
+collect(0) -> ok;
+collect(K) -> receive 1 -> collect(K - 1) end.
 
 idle(N) ->
     erlang:garbage_collect(),

@@ -19,7 +19,7 @@ const USAGE = `usage: npx vite-node bench/kernel/scale.ts [--runs 3] [--engines 
     [--tables 10000,100000,300000,1000000] [--spawn 1000,10000,100000,1000000] [--ram 1024]
     [--old DIR [--old-engines]]
   --runs N      runs per engine; medians are reported
-  --engines L   any of node, hosted, native (make -C qemu native), metal (QEMU), beam (erl: the spawn case only)
+  --engines L   any of node, hosted, native (make -C qemu native), metal (QEMU), beam (erl: the spawn, ring and fan-out cases only)
   --tables L    table sizes (entries); '' for none
   --spawn L     idle process counts; '' for none
   --ram MiB     the RAM hosted, native and metal run with (default 1024: 1M idle processes must fit)
