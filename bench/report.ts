@@ -4,6 +4,7 @@
 // stated reason, such as no erl); a step that fails stops the report with a
 // non-zero status naming it, and nothing is written.
 //   npm run bench [-- --runs 3 --kernel-scale 0.05 ...]   (--help for all)
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { imagesSection } from './report/images-step.ts';
 import { describeMachine, ensureErl } from './report/machine.ts';
 import { bootByImage, bootVsLinux, kernelVsBeam } from './report/plots.ts';
 import { renderReport, timesBeam, type KernelResult, type OrbitResult, type ReportData } from './report/render.ts';
+import { scaleSection } from './report/scale-step.ts';
 import { readFlags } from './flags.ts';
 
 const HELP = `usage: npm run bench -- [flags]        (npx vite-node bench/report.ts [flags])
@@ -24,29 +26,38 @@ const HELP = `usage: npm run bench -- [flags]        (npx vite-node bench/report
   --linux-timeout S   a Linux boot past S seconds counts as a hang (default 90)
   --linux-max-mib M   top of the Linux smallest -m search (default 256)
   --kernel-scale X    bench/kernel/run.ts --scale (default 0.02; 1 is the full size, ~6 min a run on metal under TCG)
-  --kernel-engines L  node,hosted,metal,beam (default all)
+  --kernel-engines L  node,hosted,native,metal,beam (default all)
+  --scale-engines L   the scale section's engines: node,hosted,native,metal,beam (default all but metal)
+  --scale-tables L    its table sizes (default 10000,100000,300000,1000000)
+  --scale-spawn L     its process counts (default 1000,10000,100000,1000000)
+  --scale-ram MiB     its RAM for hosted, native and metal (default 1024)
   --orbit-space N     Orbit's space [0..N) (default 300)
   --orbit-workers P   Orbit's parallel workers (default 4)
   --aco KEY=V,...     images/aco's environment (default ROUNDS=2,ITERATIONS=2)
-  --sections L        images,boot,kernel,orbit,aco (default all)
+  --sections L        images,boot,kernel,scale,orbit,aco (default all)
   --extra L           also run and include: net (bench/net.ts --quick), cli (bench/cli.ts), web-apis
   --quick             one run each, the smallest sizes (a check that every step works)
   --render-only       rewrite bench/REPORT.md and its plots from bench/REPORT.json, measuring nothing
 Writes bench/REPORT.md, bench/plots/*.svg and bench/REPORT.json (every run's figures).`;
-const flags = readFlags(HELP, ['runs', 'boot-runs', 'linux-timeout', 'linux-max-mib', 'kernel-scale', 'kernel-engines', 'orbit-space', 'orbit-workers', 'aco', 'sections', 'extra'], ['quick', 'render-only']);
+const flags = readFlags(HELP, ['runs', 'boot-runs', 'linux-timeout', 'linux-max-mib', 'kernel-scale', 'kernel-engines', 'scale-engines', 'scale-tables', 'scale-spawn', 'scale-ram', 'orbit-space', 'orbit-workers', 'aco', 'sections', 'extra'], ['quick', 'render-only']);
 const quick = flags.has('quick');
 const runs = flags.number('runs', quick ? 1 : 3);
 const bootRuns = flags.number('boot-runs', quick ? 1 : 3);
 const linuxTimeoutMs = flags.number('linux-timeout', 90) * 1000;
 const linuxMaxMiB = flags.number('linux-max-mib', 256);
 const kernelScale = String(flags.number('kernel-scale', quick ? 0.01 : 0.02));
-const kernelEngines = flags.list('kernel-engines', 'node,hosted,metal,beam');
+const kernelEngines = flags.list('kernel-engines', 'node,hosted,native,metal,beam');
+const scaleEngines = flags.list('scale-engines', 'node,hosted,native,beam');
+const sizes = (name: string, dflt: string) => flags.list(name, quick ? '1000' : dflt).map(Number);
+const scaleTables = sizes('scale-tables', '10000,100000,300000,1000000');
+const scaleSpawn = sizes('scale-spawn', '1000,10000,100000,1000000');
+const scaleRamMiB = flags.number('scale-ram', 1024);
 const orbitSpace = String(flags.number('orbit-space', quick ? 50 : 300));
 const orbitWorkers = String(flags.number('orbit-workers', 4));
 const acoEnv = Object.fromEntries(flags.list('aco', quick ? 'ROUNDS=1,ITERATIONS=1' : 'ROUNDS=2,ITERATIONS=2').map((kv) => kv.split('=') as [string, string]));
-const sections = flags.list('sections', 'images,boot,kernel,orbit,aco');
 const extras = flags.list('extra', '');
-const SECTIONS = ['images', 'boot', 'kernel', 'orbit', 'aco'];
+const SECTIONS = ['images', 'boot', 'kernel', 'scale', 'orbit', 'aco'];
+const sections = flags.list('sections', SECTIONS.join(','));
 for (const x of sections) if (!SECTIONS.includes(x)) { console.error(`bench: unknown section ${x} (${SECTIONS.join(', ')})`); process.exit(2); }
 for (const n of [runs, bootRuns, linuxTimeoutMs, linuxMaxMiB]) if (!(n > 0)) { console.error('bench: --runs, --boot-runs, --linux-timeout and --linux-max-mib take positive numbers'); process.exit(2); }
 
@@ -96,6 +107,10 @@ async function step<T>(name: string, f: () => Promise<T> | T): Promise<T> {
 
 try {
   const erlMissing = await step('setup', () => ensureErl(log));
+  // The native engine is not part of `npm run build`: made here when a section runs it.
+  if ([...kernelEngines, ...scaleEngines].includes('native') && (sections.includes('kernel') || sections.includes('scale'))) {
+    await step('native', () => execFileSync('make', ['-C', join(MOTE_ROOT, 'qemu'), 'native'], { stdio: ['ignore', 'ignore', 'inherit'] }));
+  }
   for (const s of SECTIONS) if (!sections.includes(s)) missing.push(`${s}: not among this run's --sections`);
   const machine = await step('machine', describeMachine);
   const engines = erlMissing ? kernelEngines.filter((e) => e !== 'beam') : kernelEngines;
@@ -121,6 +136,10 @@ try {
       await runScript('kernel', 'bench/kernel/run.ts', ['--runs', String(runs), '--scale', kernelScale, '--engines', engines.join(',')]);
       return readResult<KernelResult>('kernel', 'kernel.json');
     });
+  }
+  if (sections.includes('scale')) {
+    const e = erlMissing ? scaleEngines.filter((x) => x !== 'beam') : scaleEngines;
+    data.scale = await step('scale', () => scaleSection({ runs, ramMiB: scaleRamMiB, engines: e, tableSizes: scaleTables, spawnSizes: scaleSpawn, log }));
   }
   if (sections.includes('orbit')) {
     data.orbit = await step('orbit', async () => {

@@ -96,7 +96,15 @@ for (let i = 0; i < runs; i++) {
   for (const e of engines) {
     for (const [tag, bundle] of e === 'beam' ? [['', null] as const] : turn) {
       const t0 = performance.now();
-      const r = bundle === null ? runBeam() : tag === ':old' && oldEngines ? runOldCheckout(e) : await runOn(e, bundle, ramBytes);
+      let r: Results;
+      try {
+        r = bundle === null ? runBeam() : tag === ':old' && oldEngines ? runOldCheckout(e) : await runOn(e, bundle, ramBytes);
+      } catch (err) {
+        // One line a report can quote (the run's own output names the cause: 101 is out of memory).
+        const text = err instanceof Error ? err.message : String(err);
+        console.error(`scale: ${e + tag} failed: ${text.split('\n').filter((l) => l.trim() !== '').slice(0, 3).join(' / ').slice(0, 400)}`);
+        process.exit(1);
+      }
       (all[e + tag] ??= []).push(r);
       console.error(`run ${i + 1}/${runs} ${e + tag}: ${Math.round(performance.now() - t0)} ms`);
     }

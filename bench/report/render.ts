@@ -5,6 +5,7 @@ import type { AcoSection } from './aco-step.ts';
 import type { BootSection } from './boot-step.ts';
 import type { ImageRow } from './images-step.ts';
 import type { Machine } from './machine.ts';
+import type { ScaleSection } from './scale-step.ts';
 
 export interface KernelResult {
   runs: number; scale: number; engines: string[];
@@ -24,6 +25,7 @@ export interface ReportData {
   images?: ImageRow[];
   boot?: BootSection;
   kernel?: KernelResult;
+  scale?: ScaleSection;
   orbit?: OrbitResult;
   aco?: AcoSection;
   extras: Record<string, string>;
@@ -144,12 +146,33 @@ function kernel(k: KernelResult, plot: string | undefined): string {
   return `## The actor micro-benchmarks against BEAM
 
 \`bench/kernel/run.ts\` at scale ${k.scale} (the workloads of issue 3 times ${k.scale}), median of ${k.runs}; each run runs every engine
-once in turn: node (the kernel on V8, the test host), hosted (\`mote run\`'s engine, named above), metal (the boot layer under QEMU,
-TCG) and BEAM (\`erl\`). The ratios are how many times slower than BEAM (for bytes per process: how many times more memory), so 1
+once in turn: node (the kernel on V8, the test host), hosted (\`mote run\`'s engine, named above), native (the boot layer's C host
+and QuickJS built as a Linux program, \`qemu/build/mote-native\`: what metal under real KVM approaches), metal (the boot layer under
+QEMU, TCG) and BEAM (\`erl\`). The ratios are how many times slower than BEAM (for bytes per process: how many times more memory), so 1
 is BEAM's figure and more is worse.${hasBeam ? '' : '\n\n**BEAM: missing** (see below): no ratios.'}
 
 ${table(['workload', 'unit', ...k.engines, ...(hasBeam ? engines.map((e) => `${e} vs BEAM`) : [])], rows)}
 ${plot ? `\n![throughput by workload against BEAM](${plot})` : ''}`;
+}
+
+function scale(s: ScaleSection): string {
+  const others = s.engines.filter((e) => e !== 'beam');
+  const hasBeam = s.engines.includes('beam');
+  // BEAM has no table case: a dash there, not "missing".
+  const rows = Object.entries(s.medians).map(([name, r]) => [name, String(r.unit), ...s.engines.map((e) => (e === 'beam' && r.unit === 'ratio' || e === 'beam' && name.startsWith('map_') || e === 'beam' && name.startsWith('ets_') ? '–' : num(r[e]))),
+    ...(hasBeam ? others.map((e) => (r.beam !== undefined && Number.isFinite(timesBeam(r, e)) ? `${timesBeam(r, e).toPrecision(3)}×` : '')) : [])]);
+  const failed = Object.entries(s.failures);
+  return `## Scale: tables to ${Math.max(...s.tableSizes, 0).toLocaleString('en')} entries, up to ${Math.max(...s.spawnSizes, 0).toLocaleString('en')} processes
+
+\`bench/kernel/scale.ts\` (its fixture is \`bench/kernel/fixtures/scale.ts\`, BEAM's \`bench/kernel/scale.erl\`), median of ${s.runs}, at ${s.ramMiB} MiB
+of RAM for hosted, native and metal. Tables: ets insert and lookup of N number keys beside a plain \`Map\`'s set and get on the
+same engine (\`_per_map\` is ets ÷ Map, 1 is the Map's rate). Processes: N idle async bodies waiting in \`receive\` (µs per
+spawn, heap bytes per process once all wait, and per process spawned but not yet started), then a token around a ring of N
+(hops/s) and a fan-out to all N that each answer (messages/s, both ways counted). Each count runs on each engine by itself.
+The ratios are how many times worse than BEAM (slower, or more bytes per process).
+
+${table(['workload', 'unit', ...s.engines, ...(hasBeam ? others.map((e) => `${e} vs BEAM`) : [])], rows)}
+${failed.length ? `\nNot measured (the run stopped):\n\n${failed.map(([k, why]) => `- ${k} processes: ${why}`).join('\n')}` : ''}`;
 }
 
 function orbit(o: OrbitResult): string {
@@ -189,6 +212,7 @@ against 25 MB for vega with vega-lite (whose Node run once did not exit) and 68 
   if (d.images) parts.push(images(d.images, d.plots.images!));
   if (d.boot) parts.push(boot(d.boot, d.plots.boot!));
   if (d.kernel) parts.push(kernel(d.kernel, d.plots.kernel));
+  if (d.scale) parts.push(scale(d.scale));
   if (d.orbit) parts.push(orbit(d.orbit));
   if (d.aco) parts.push(aco(d.aco));
   for (const [name, out] of Object.entries(d.extras)) parts.push(`## ${name} (its own output)\n\n\`\`\`\n${out.trim()}\n\`\`\``);
