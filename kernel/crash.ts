@@ -4,7 +4,7 @@
  * (killed, logged), the engine's interrupt, or running out of memory
  * (out_of_memory.ts).
  */
-import { type Proc, state } from './process.ts';
+import { type Proc, state, endUnwound } from './process.ts';
 import { die, finishInterrupted, reasonOf, isOutOfMemory, ProcessExit } from './signals.ts';
 import { config } from './tunables.ts';
 import { guardPassed } from './guard.ts';
@@ -21,13 +21,19 @@ export function runaway(p: Proc, ms: number): void {
 }
 
 /** The runaway guard's trip stopped kernel code where it was, and QuickJS
- *  runs no finally for it: the rescue's flag is cleared, then the deaths it
- *  stopped midway are finished. Run when the host reports the trip
- *  (scheduler.ts's tripped) and when it surfaces first as an async body's
- *  rejection (crash, below): the host may never report that one. */
-export function mendTrip(): void {
+ *  runs no finally for it: the rescue's flag is cleared, the deaths it
+ *  stopped midway are finished, and a behaviour's init it stopped ends.
+ *  Run when the host reports the trip (scheduler.ts's tripped) and when it
+ *  surfaces first as an async body's rejection (crash, below): the host
+ *  may never report that one. */
+export function mendTrip(slice: Proc | null): void {
   rescueInterrupted();
   finishInterrupted();
+  // A behaviour's init the trip stopped (inside `slice`) is the runaway:
+  // its process dies.
+  endUnwound((q) => {
+    if (q.alive) runaway(q, slice ? now() - slice.sliceStart : config.runawayMs);
+  });
 }
 
 /** Is `e` QuickJS's interrupt (the guard's, or the host stopping)? */
@@ -41,7 +47,7 @@ export function crash(p: Proc, e: unknown): void {
   // QuickJS's interrupt (the hosts' guard) can surface as a rejection of the
   // async body before the host calls onTrip: it is the runaway kill.
   if (isInterrupt(e)) {
-    mendTrip();
+    mendTrip(p);
     // Unless the guard's deadline has passed, the host interrupted for its
     // own reasons (exit, --timeout, Ctrl-C) and stops next: no runaway line.
     // Nor is p blamed while another process runs: the interrupt was that

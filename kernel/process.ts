@@ -225,14 +225,41 @@ export function caller(): Proc | null {
   return p;
 }
 
+/** The processes runAs runs as, innermost last: a trip of the runaway
+ *  guard inside one (a behaviour's init that loops) runs no finally, and
+ *  left it alive for ever, its name taken, with state.current its own.
+ *  Slots made at load, as signals.ts's deaths. */
+const AS_SLOTS = 16;
+const asProc: (Proc | null)[] = new Array<Proc | null>(AS_SLOTS).fill(null);
+let asDepth = 0;
+
 /** Runs `fn` as process p (used to run a behaviour's init synchronously
  *  inside the caller), then restores the caller. */
 export function runAs<T>(p: Proc, fn: () => T): T {
   const saved = state.current;
+  const d = asDepth;
+  if (d < AS_SLOTS) asProc[d] = p;
+  asDepth = d + 1;
   state.current = p;
   try {
     return fn();
   } finally {
+    asDepth = d;
+    if (d < AS_SLOTS) asProc[d] = null;
     state.current = saved;
+  }
+}
+
+/** After a trip (crash.ts's mendTrip): each process whose runAs it stopped,
+ *  innermost first, handed to `end`; none runs after. */
+export function endUnwound(end: (p: Proc) => void): void {
+  let d = asDepth < AS_SLOTS ? asDepth : AS_SLOTS;
+  asDepth = 0;
+  if (d === 0) return;
+  state.current = null;
+  while (d-- > 0) {
+    const p = asProc[d]!;
+    asProc[d] = null;
+    end(p);
   }
 }

@@ -360,11 +360,12 @@ function armTurnOrStop(): void {
 /** The host aborted a runaway slice: the stack is gone, repair and go on. */
 function tripped(): void {
   const p = state.current ?? inFlight;
+  const slice = inFlight ?? p;
   looping = false;
   if (inFlight) release(inFlight);
   dropClock();
   unlend();
-  mendTrip();
+  mendTrip(slice);
   if (p) {
     release(p);
     if (p.alive) runaway(p, now() - p.sliceStart);
@@ -639,7 +640,7 @@ function bodyDone(p: Proc, result: unknown, failed: boolean): void {
   release(p);
   try {
     // The guard's trip surfaced here first, as the body's rejection.
-    if (failed && isInterrupt(result)) mendTrip();
+    if (failed && isInterrupt(result)) mendTrip(p);
     if (p.alive && wasInFlight && now() - p.sliceStart > config.runawayMs) runaway(p, now() - p.sliceStart);
     if (p.alive) {
       if (failed) crash(p, result);

@@ -24,6 +24,15 @@ describe('kernel on QuickJS only', () => {
     expect(r.code, r.output).toBe(3);
   });
 
+  it("a gen_server init that never yields: the trip kills the server as the runaway, frees its name, and kills its caller it ran in", async () => {
+    const r = await runScenario(join(dir, 'init-loop.ts'), 'quickjs');
+    const lines = r.output.trimEnd().split('\n');
+    expect(lines.filter((l) => l.startsWith('[error]')).length, r.output).toBe(2);
+    expect(lines[0], r.output).toMatch(/^\[error\] process <0\.\d+\.0> ran \d+ ms without yielding \(limit 200 ms\): killed$/);
+    expect(lines.filter((l) => !l.startsWith('[')), r.output).toEqual(['caller: killed', 'looper: gone, processes 1', 'looper again: yes']);
+    expect(r.code, r.output).toBe(0);
+  });
+
   it("a send whose copy runs past the guard is stopped at the guard, the host's copy included", async () => {
     // The copy of 2**32 - 1 holes in C, which the guard's interrupt never
     // reached, ran ~12.7 s at 512M before the heap ran out and the guard
