@@ -32,7 +32,7 @@ export function mendTrip(slice: Proc | null): void {
   // A behaviour's init the trip stopped (inside `slice`) is the runaway:
   // its process dies.
   endUnwound((q) => {
-    if (q.alive) runaway(q, slice ? now() - slice.sliceStart : config.runawayMs);
+    if (q.alive) runaway(q, slice ? now() - state.sliceStart : config.runawayMs);
   });
 }
 
@@ -52,7 +52,7 @@ export function crash(p: Proc, e: unknown): void {
     // own reasons (exit, --timeout, Ctrl-C) and stops next: no runaway line.
     // Nor is p blamed while another process runs: the interrupt was that
     // one's, which tripped() kills, and it only unwound p's frames.
-    if (guardPassed() && (state.current === null || state.current === p)) return runaway(p, now() - p.sliceStart);
+    if (guardPassed() && (state.current === null || state.current === p)) return runaway(p, now() - state.sliceStart);
     return die(p, 'killed');
   }
   const reason = reasonOf(e);

@@ -5,7 +5,7 @@
  * arrival sets off (the receiver's limits, memory pressure, waking it) is
  * decided above, through the one hook `onArrival` (set by receive.ts).
  */
-import { Proc, EMPTY } from './process.ts';
+import { Proc, EMPTY, BARE } from './process.ts';
 import { holdBinaries, releaseBinaries } from './binaries.ts';
 import { copyTerm, recycle, type Copied } from './term.ts';
 
@@ -90,7 +90,8 @@ export function takeMessage(p: Proc, i: number): Copied {
       p.head = head + 1;
       if (head >= 1024 && (head + 1) * 2 > box.length) {
         p.mailbox = box.slice(head + 1);
-        if (p.waiter) {
+        // BARE's message is the head's: nothing of it to move.
+        if (p.waiter !== null && p.waiter !== BARE) {
           p.waiter.scanned -= head + 1;
           if (p.waiter.found >= 0) p.waiter.found -= head + 1;
         }

@@ -27,6 +27,13 @@ export interface Waiter {
   resolve: ((v: unknown) => void) | Promise<unknown>;
 }
 
+/** The waiter of a receive of any message with no timeout, the message
+ *  path's common case, which every such wait shares: its message is the
+ *  mailbox's head, found as soon as there is one (head < mailbox.length),
+ *  and what settles it is the process's `resume`. Never written (frozen);
+ *  its fields say nothing found, for code that does not ask `=== BARE`. */
+export const BARE: Waiter = Object.freeze({ test: null, scanned: 0, found: -1, timedOut: false, timer: 0, resolve: () => {} });
+
 /** A behaviour process's callbacks: no JS frame is held while it waits. */
 export interface Handler {
   /** Handles one message. Returning a promise makes the process busy until it
@@ -52,13 +59,17 @@ export class Proc {
   readonly pid = new Pid();
   parent: Pid | null;
   queued = false;
-  /** Running JS that has not yet blocked or returned. */
-  busy = false;
   reductions = 0;
-  sliceLeft = 0;
-  sliceStart = 0;
-  /** The body to start, until it has started. */
-  start: (() => unknown) | null = null;
+  /** What runs p next: its body, until it has started (waiter null); while
+   *  it waits in a receive of any message (waiter BARE), what settles that
+   *  receive (its resolve function, or its promise where the engine
+   *  fulfills it: engine_promise.ts); else null. One field for both: a
+   *  seventh own field would take the record's property array from 6
+   *  slots to 9 (QuickJS grows it by half: 2, 3, 4, 6, 9), 48 B. Whether
+   *  p runs JS now is the scheduler's `running(p)`, and its slice's
+   *  reductions and start are the scheduler's and `state.sliceStart`: only
+   *  the running process has a slice. */
+  resume: (() => unknown) | ((v: unknown) => void) | Promise<unknown> | null = null;
   waiter: Waiter | null = null;
   /** Shared EMPTY until the first message: most idle processes have none. */
   declare mailbox: Copied[];
@@ -106,9 +117,10 @@ export class Proc {
   queueLen(): number {
     return this.mailbox.length - this.head;
   }
-  status(): Status {
+  /** p's status, given whether its JS runs now (the scheduler's running). */
+  status(running: boolean): Status {
     if (!this.alive) return 'exiting';
-    if (this.busy) return 'running';
+    if (running) return 'running';
     if (this.queued) return 'runnable';
     return 'waiting';
   }
@@ -119,27 +131,34 @@ export class Proc {
  *  process (procFootprint). Counted block by block on
  *  metal's engine (mote-native, QuickJS 2025 on x86-64, 16-byte headers
  *  included; the wasm64 engine's objects are the same), 10,000 processes.
- *  An async body waiting in `await receive()`, 1,636 B: its record 256
- *  (9 fields), pid 144, table entry 80; the body's closure 176; its async
+ *  An async body waiting in `await receive()`, 1,380 B: its record 208
+ *  (6 fields: 256 with 9, before its slice and busy went to the scheduler
+ *  and its body and its receive's settle shared `resume`), pid 144, table
+ *  entry 80; the body's closure 176; its async
  *  frame 192 (state 160, quickjs-proc-async-state.patch, where it was 192;
  *  stack 32) and promise 160 (176 before quickjs-proc-reaction-list.patch);
  *  the kernel's watch of it, one reaction 64 (Promise.moteWatch, quickjs-proc-watch.patch: a
  *  `then` also held a closure 256, with its captured variable, as on
  *  node); the await's resume function 96 and reaction 64; receive's
- *  promise 160 and Waiter 208. A body deeper in calls holds a frame per
- *  call more. */
-export const ASYNC_WAIT_BYTES = 1640;
+ *  promise 160 (its Waiter, 208, is the shared BARE since). A body deeper
+ *  in calls holds a frame per call more. */
+export const ASYNC_WAIT_BYTES = 1380;
 /** A behaviour (gen_server) between messages holds no frame: its record,
  *  pid, table entry, handler and state (~740 B: 100,000 idle gen_servers
  *  take 74.5 MB). */
 export const HANDLER_WAIT_BYTES = 740;
-/** A body not yet started: its record 256, pid 144, entry 80 and closure
- *  176, and its slot in the run queue (683 B hosted, 100,000 processes). */
-export const UNSTARTED_BYTES = 680;
+/** A body not yet started: its record 208, pid 144, entry 80 and closure
+ *  176, and its slot in the run queue (635 B hosted, 100,000 processes). */
+export const UNSTARTED_BYTES = 635;
 /** What p weighs holding nothing. */
 export function procBaseBytes(p: Proc): number {
   if (p.handler !== null) return HANDLER_WAIT_BYTES;
-  return p.start !== null ? UNSTARTED_BYTES : ASYNC_WAIT_BYTES;
+  return unstarted(p) ? UNSTARTED_BYTES : ASYNC_WAIT_BYTES;
+}
+
+/** Has p's body yet to start (Proc.resume)? */
+export function unstarted(p: Proc): boolean {
+  return p.waiter === null && p.resume !== null;
 }
 
 /** What processInfo and memory() count for p: its true base and what it
@@ -190,12 +209,12 @@ Object.assign(Proc.prototype, {
   priority: 1,
 });
 
-/** A Waiter that ended with nothing referring to it, for the next receive. */
-export const spare = { waiter: null as Waiter | null };
-
 export const state = {
   current: null as Proc | null,
   halted: false,
+  /** When the running slice started (the scheduler's clock): there is one
+   *  slice at a time, so it is not each process's. */
+  sliceStart: 0,
 };
 
 export function lookup(pid: Pid): Proc | undefined {

@@ -5,7 +5,7 @@
 import { Proc, procs, state, procFootprint, me, caller, runAs, type Handler, type Reason } from './process.ts';
 import type { Matcher } from './match.ts';
 import { copyTerm, Pid, Ref } from './term.ts';
-import { enqueue, charge } from './scheduler.ts';
+import { enqueue, charge, running } from './scheduler.ts';
 import { receive as anyReceive, receiveSome, markReceive, lastMessage, TIMEOUT, type Timeout } from './receive.ts';
 import { addAlias, removeAlias, aliasTarget, monitorEnded } from './alias.ts';
 import { die, reasonOf, sendExit, link as linkProcs, unlink as unlinkProcs, monitor as monitorProc, demonitor as demonitorProc, ProcessExit } from './signals.ts';
@@ -57,7 +57,7 @@ function newProc(what: string, opts: SpawnOptions | undefined, body: (() => unkn
   if (maxMbox !== 0) p.maxMailboxLen = maxMbox;
   if (opts?.trapExit === true) p.trapExit = true;
   if (handler !== null) p.handler = handler;
-  p.start = body;
+  p.resume = body;
   procs.set(p.pid.id, p);
   try {
     if (opts?.link && parent) linkProcs(parent, p);
@@ -67,7 +67,7 @@ function newProc(what: string, opts: SpawnOptions | undefined, body: (() => unkn
     // the run queue's slot) leaves no process that would never run.
     procs.delete(p.pid.id);
     parent?.links?.delete(p);
-    p.start = null;
+    p.resume = null;
     p.alive = false;
     throw e;
   }
@@ -330,7 +330,7 @@ export function processInfo(pid: Pid): ProcessInfo | undefined {
   if (!p) return undefined;
   return {
     pid: p.pid,
-    status: p === state.current ? 'running' : p.status(),
+    status: p.status(p === state.current || running(p)),
     messageQueueLen: p.queueLen(),
     memory: procFootprint(p),
     links: p.links ? [...p.links].map((q) => q.pid) : [],

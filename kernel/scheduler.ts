@@ -17,7 +17,7 @@
  *     TIMEOUT) and runs on as promise jobs;
  *   - `runHandler`: a behaviour process (`Handler`): `onMessage` per message,
  *     so no JS frame is held while it waits.
- * While a process's JS runs it is `inFlight`, `busy` and `current` (`run`),
+ * While a process's JS runs it is `inFlight` and `current` (`run`),
  * until it blocks again or returns and calls back here (`release`); the next
  * process then runs, still inside the same drain of promise jobs.
  *
@@ -27,7 +27,7 @@
  * calls it makes later, outside any process, throw a clear error.
  */
 import { addTimer, removeTimer, dueOther, heapChanges, type TimerId } from './timers.ts';
-import { Proc, state, spare, TIMEOUT, type Handler, type Waiter } from './process.ts';
+import { Proc, state, BARE, TIMEOUT, type Handler, type Waiter } from './process.ts';
 import { takeMessage, takeValue } from './mailbox.ts';
 import { die, isOutOfMemory } from './signals.ts';
 import { heapShort, relieveAny } from './pressure.ts';
@@ -44,15 +44,22 @@ let looping = false;
 let turnArmed = false;
 /** The timer of the next turn, while armed: not one the turn yields to. */
 let turnTimer: TimerId = 0;
-/** The process whose JS runs and has not yet called back. */
-let inFlight: Proc | null = null;
+/** The process whose JS runs and has not yet called back (`running`). */
+export let inFlight: Proc | null = null;
 /** Reductions left in this turn. */
 let budget = 0;
+/** Reductions left in the running slice (there is one slice at a time; its
+ *  start is state.sliceStart). */
+let sliceLeft = 0;
+
+/** Does p's JS run now (it has not yet blocked or returned)? */
+export function running(p: Proc): boolean {
+  return inFlight === p;
+}
 // A lazy Web API's first load is the kernel's time (guard.ts): the running
 // slice's time starts again after it.
 onUnguarded((ms) => {
-  const p = state.current ?? inFlight;
-  if (p) p.sliceStart += ms;
+  if (state.current !== null || inFlight !== null) state.sliceStart += ms;
 });
 
 export function enqueue(p: Proc): void {
@@ -66,7 +73,7 @@ export function enqueue(p: Proc): void {
  *  as in BEAM: a loop that sends and then polls (`await sleep(0)`) yields at
  *  the poll once its slice is spent. */
 export function charge(p: Proc): void {
-  p.sliceLeft--;
+  sliceLeft--;
   p.reductions++;
   budget--;
 }
@@ -75,14 +82,12 @@ export function charge(p: Proc): void {
  *  one reduction. */
 function run(p: Proc): void {
   state.current = p;
-  p.busy = true;
   inFlight = p;
   charge(p);
 }
 
 /** p's JS has returned, blocked or is gone: nothing of p runs now. */
 function release(p: Proc): void {
-  p.busy = false;
   if (inFlight === p) inFlight = null;
   if (state.current === p) state.current = null;
 }
@@ -119,8 +124,8 @@ function dueAt(t: number): boolean {
 /** Checked at every 16th reduction of a slice: has the slice run long enough
  *  (an eighth of runawayMs, so that a process that yields is never judged a
  *  runaway), or is a timer due? Then the process yields at its next receive. */
-function sliceOver(p: Proc): boolean {
-  return clockAtSwitch() - p.sliceStart > config.runawayMs / 8 || timerDue();
+function sliceOver(): boolean {
+  return clockAtSwitch() - state.sliceStart > config.runawayMs / 8 || timerDue();
 }
 
 /** May p, running, take a message at once, without a switch? While its
@@ -129,7 +134,7 @@ function sliceOver(p: Proc): boolean {
  *  that hardly yields is caught at its receives on hosts that cannot
  *  interrupt JS. */
 export function mayGoOn(p: Proc): boolean {
-  return p.sliceLeft > 0 && budget > 0 && inFlight === p && ((p.sliceLeft & 15) !== 0 || !sliceOver(p));
+  return sliceLeft > 0 && budget > 0 && inFlight === p && ((sliceLeft & 15) !== 0 || !sliceOver());
 }
 
 /** May p, running, poll (sleep(0), receive with after 0) and go on? As
@@ -138,7 +143,7 @@ export function mayGoOn(p: Proc): boolean {
  *  for most of runawayMs, so every 16th would be too late to end the slice
  *  before it is judged a runaway. */
 export function mayPollOn(p: Proc): boolean {
-  return p.sliceLeft > 0 && budget > 0 && inFlight === p && !sliceOver(p);
+  return sliceLeft > 0 && budget > 0 && inFlight === p && !sliceOver();
 }
 
 /** p waits in receive: let the next process run. */
@@ -148,15 +153,14 @@ export function blocked(p: Proc): void {
   var t = clockAtSwitch();
   if (inFlight !== p) return endSlice(p, t);
   // endSlice and release inline, for the process whose slice this was.
-  p.busy = false;
   inFlight = null;
   if (state.current === p) state.current = null;
   if (p.alive) {
-    var ms = t - p.sliceStart;
+    var ms = t - state.sliceStart;
     if (ms > config.runawayMs) runaway(p, ms);
     else {
       var w = p.waiter;
-      if (w !== null && (w.found >= 0 || w.timedOut)) enqueue(p);
+      if (w === BARE ? p.head < p.mailbox.length : w !== null && (w.found >= 0 || w.timedOut)) enqueue(p);
     }
   }
   // The switch's common case, runLoop's first step inline: the next process
@@ -165,7 +169,7 @@ export function blocked(p: Proc): void {
     ((t === notDueAt && heapChanges === notDueChanges) || !dueAt(t))) {
     var q = take();
     var w = q.alive ? q.waiter : null;
-    if (w === null || w.found < 0 || w.timer !== 0) handedOver = q; // still queued: runLoop takes it first
+    if (w === null || (w === BARE ? q.head === q.mailbox.length : w.found < 0 || w.timer !== 0)) handedOver = q; // still queued: runLoop takes it first
     else {
       q.queued = false;
       try {
@@ -285,12 +289,12 @@ export function runLoop(onCallersStack = false, t = NaN): void {
           continue;
         }
         var w = p.waiter;
-        if (w !== null && w.found >= 0 && w.timer === 0) {
+        if (w !== null && (w === BARE ? p.head < p.mailbox.length : w.found >= 0 && w.timer === 0)) {
           // The message path's common case: a waiter whose message came.
           p.queued = false;
           stepping = p;
           resumeFound(p, w, t);
-        } else if (onCallersStack && (p.start !== null || (w === null && p.handler !== null))) {
+        } else if (onCallersStack && w === null && (p.resume !== null || p.handler !== null)) {
           // Its step would run its JS at once (a body's start, a handler's
           // message), not a waiter's resolve: the driver's job runs it.
           handedOver = p;
@@ -368,7 +372,7 @@ function tripped(): void {
   mendTrip(slice);
   if (p) {
     release(p);
-    if (p.alive) runaway(p, now() - p.sliceStart);
+    if (p.alive) runaway(p, now() - state.sliceStart);
   }
   armTurn();
 }
@@ -377,14 +381,16 @@ function tripped(): void {
 function endSlice(p: Proc, t = clockAtSwitch()): void {
   release(p);
   if (!p.alive) return;
-  const ms = t - p.sliceStart;
+  const ms = t - state.sliceStart;
   if (ms > config.runawayMs) return runaway(p, ms);
   if (runnable(p)) enqueue(p);
 }
 
 function runnable(p: Proc): boolean {
-  if (p.busy) return false;
-  if (p.waiter) return p.waiter.found >= 0 || p.waiter.timedOut;
+  if (inFlight === p) return false;
+  const w = p.waiter;
+  if (w === BARE) return p.head < p.mailbox.length;
+  if (w) return w.found >= 0 || w.timedOut;
   return p.handler !== null && p.queueLen() > 0;
 }
 
@@ -393,41 +399,45 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
 }
 
 /** A waiter whose message came (and has no timer) resumes with it, for one
- *  reduction: step's common case, which runLoop calls itself. */
+ *  reduction: step's common case, which runLoop calls itself. BARE's
+ *  message is the head's, its settle p's `resume`. */
 function resumeFound(p: Proc, w: Waiter, t: number): void {
   state.current = p;
-  p.sliceLeft = config.sliceReductions - 1;
-  p.sliceStart = t;
+  sliceLeft = config.sliceReductions - 1;
+  state.sliceStart = t;
   if (armedAt === -1 || t - armedAt >= config.runawayMs / 4) armGuard(t, tripped); // its own check, without the call
   p.waiter = null;
-  var value = takeValue(p, w.found);
-  p.busy = true;
+  var settle: Waiter['resolve'];
+  var value;
+  if (w === BARE) {
+    settle = p.resume as Waiter['resolve'];
+    p.resume = null;
+    value = takeValue(p, p.head);
+  } else {
+    settle = w.resolve;
+    value = takeValue(p, w.found);
+  }
   inFlight = p;
   p.reductions++;
   budget--;
-  var settle = w.resolve;
-  // Nothing refers to w any more (it had no timer): the next receive may reuse it.
-  if (w.test !== null) w.test = null; // receive()'s has none: a read costs less than a write
-  w.resolve = ignore;
-  spare.waiter = w;
   if (typeof settle === 'function') settle(value);
   else fulfill!(settle, value);
 }
 
 function step(p: Proc, t: number): void {
   state.current = p;
-  p.sliceLeft = config.sliceReductions;
-  p.sliceStart = t;
+  sliceLeft = config.sliceReductions;
+  state.sliceStart = t;
   armGuard(t, tripped);
   const w = p.waiter;
-  if (p.start) startBody(p, p.start);
+  if (w === null && typeof p.resume === 'function') startBody(p, p.resume as () => unknown);
   else if (w) resumeWaiter(p, w);
   else if (p.handler) runHandler(p, p.handler);
   else endSlice(p);
 }
 
 function startBody(p: Proc, body: () => unknown): void {
-  p.start = null;
+  p.resume = null;
   run(p);
   let r: unknown;
   try {
@@ -443,6 +453,10 @@ function startBody(p: Proc, body: () => unknown): void {
 }
 
 function resumeWaiter(p: Proc, w: Waiter): void {
+  if (w === BARE) {
+    if (p.head === p.mailbox.length) return endSlice(p);
+    return resumeFound(p, w, state.sliceStart);
+  }
   if (w.found < 0 && !w.timedOut) return endSlice(p);
   p.waiter = null;
   if (w.timer) removeTimer(w.timer);
@@ -454,8 +468,8 @@ function resumeWaiter(p: Proc, w: Waiter): void {
 }
 
 function runHandler(p: Proc, h: Handler): void {
-  while (p.alive && p.queueLen() > 0 && p.sliceLeft > 0 && budget > 0 && !p.waiter) {
-    if ((p.sliceLeft & 15) === 0 && sliceOver(p)) break;
+  while (p.alive && p.queueLen() > 0 && sliceLeft > 0 && budget > 0 && !p.waiter) {
+    if ((sliceLeft & 15) === 0 && sliceOver()) break;
     const m = takeMessage(p, p.head);
     // Running while the handler runs, so that an async handler may receive
     // before its first await.
@@ -641,7 +655,7 @@ function bodyDone(p: Proc, result: unknown, failed: boolean): void {
   try {
     // The guard's trip surfaced here first, as the body's rejection.
     if (failed && isInterrupt(result)) mendTrip(p);
-    if (p.alive && wasInFlight && now() - p.sliceStart > config.runawayMs) runaway(p, now() - p.sliceStart);
+    if (p.alive && wasInFlight && now() - state.sliceStart > config.runawayMs) runaway(p, now() - state.sliceStart);
     if (p.alive) {
       if (failed) crash(p, result);
       else die(p, 'normal');
