@@ -69,8 +69,10 @@ export class Proc {
    *  p runs JS now is the scheduler's `running(p)`, and its slice's
    *  reductions and start are the scheduler's and `state.sliceStart`: only
    *  the running process has a slice. */
-  resume: (() => unknown) | ((v: unknown) => void) | Promise<unknown> | null = null;
-  waiter: Waiter | null = null;
+  declare resume: (() => unknown) | ((v: unknown) => void) | Promise<unknown> | null;
+  /** Set while p waits in receive. Like resume, a default until set: a
+   *  behaviour between messages has neither (its record 5 fields, 6 slots). */
+  declare waiter: Waiter | null;
   /** Shared EMPTY until the first message: most idle processes have none. */
   declare mailbox: Copied[];
   /** Messages before this index were consumed (lazy shift). */
@@ -143,10 +145,11 @@ export class Proc {
  *  promise 160 (its Waiter, 208, is the shared BARE since). A body deeper
  *  in calls holds a frame per call more. */
 export const ASYNC_WAIT_BYTES = 1380;
-/** A behaviour (gen_server) between messages holds no frame: its record,
- *  pid, table entry, handler and state (~740 B: 100,000 idle gen_servers
- *  take 74.5 MB). */
-export const HANDLER_WAIT_BYTES = 740;
+/** A behaviour (gen_server) between messages holds no frame: its record
+ *  (5 fields in 6 slots, where it had 10 in 13), pid, table entry, handler
+ *  and state (~613 B hosted: 100,000 idle gen_servers, tests/kernel's
+ *  idle100k; 741 with 10 fields). */
+export const HANDLER_WAIT_BYTES = 613;
 /** A body not yet started: its record 208, pid 144, entry 80 and closure
  *  176, and its slot in the run queue (635 B hosted, 100,000 processes). */
 export const UNSTARTED_BYTES = 635;
@@ -187,6 +190,8 @@ Object.freeze(EMPTY);
 
 // Proc's defaults, where every process reads them until it sets its own.
 Object.assign(Proc.prototype, {
+  resume: null,
+  waiter: null,
   mailbox: EMPTY,
   head: 0,
   links: null,

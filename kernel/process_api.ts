@@ -57,7 +57,7 @@ function newProc(what: string, opts: SpawnOptions | undefined, body: (() => unkn
   if (maxMbox !== 0) p.maxMailboxLen = maxMbox;
   if (opts?.trapExit === true) p.trapExit = true;
   if (handler !== null) p.handler = handler;
-  p.resume = body;
+  if (body !== null) p.resume = body;
   procs.set(p.pid.id, p);
   try {
     if (opts?.link && parent) linkProcs(parent, p);
@@ -67,7 +67,7 @@ function newProc(what: string, opts: SpawnOptions | undefined, body: (() => unkn
     // the run queue's slot) leaves no process that would never run.
     procs.delete(p.pid.id);
     parent?.links?.delete(p);
-    p.resume = null;
+    if (body !== null) p.resume = null;
     p.alive = false;
     throw e;
   }
