@@ -253,7 +253,11 @@ const supervisorModule: ServerModule<State, () => SupSpec | { ignore: true }> = 
           extra = req.arg ?? [];
         } else {
           if (!(req.spec instanceof Ref)) return { reply: { error: 'a child spec is needed (this supervisor is not simple_one_for_one)' }, state: s };
-          const checked = checkSpec(handedSpecs.get(req.spec.id));
+          // Taken as it is read: a caller killed while it waits never
+          // runs its finally, and the spec would stay for good.
+          const handed = handedSpecs.get(req.spec.id);
+          handedSpecs.delete(req.spec.id);
+          const checked = checkSpec(handed);
           if ('bad' in checked) return { reply: { error: checked.bad }, state: s };
           const combo = checkAutoShutdown(checked, s.autoShutdown);
           if (combo) return { reply: { error: combo }, state: s };

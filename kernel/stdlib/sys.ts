@@ -80,6 +80,9 @@ export function handleSystem(target: SystemTarget, req: { op: string; key?: Ref 
       return reply(from, { ok: 'ok' });
     case 'replace_state': {
       const fn = req.key ? handed.get(req.key.id) : undefined;
+      // Taken as it is read, as supervisor.ts's specs: a caller killed
+      // while it waits never runs its finally.
+      if (req.key) handed.delete(req.key.id);
       if (!fn) return reply(from, { $sysError: 'no state function' });
       let next: unknown;
       try {

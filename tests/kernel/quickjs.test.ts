@@ -33,6 +33,12 @@ describe('kernel on QuickJS only', () => {
     expect(r.code, r.output).toBe(0);
   });
 
+  it("a startChild caller killed while it waits leaves no spec behind (the supervisor takes it as it handles the call)", async () => {
+    const r = await runScenario(join(dir, 'handed-spec.ts'), 'quickjs');
+    expect(r.output.split('\n')[0], r.output).toMatch(/^grown under 256 KB after 20 killed callers of 64 KB specs: true \(-?\d+ bytes\)$/);
+    expect(r.code, r.output).toBe(0);
+  });
+
   it("a send whose copy runs past the guard is stopped at the guard, the host's copy included", async () => {
     // The copy of 2**32 - 1 holes in C, which the guard's interrupt never
     // reached, ran ~12.7 s at 512M before the heap ran out and the guard
