@@ -37,6 +37,9 @@ export * from './ets_scan.ts';
 export { safeFixtable } from './ets_fix.ts';
 import { safeFixed } from './ets_fix.ts';
 
+/** A raw number's entry: its bytes as copyTerm counts a number. */
+const FLAT_BYTES = ENTRY_BYTES + 8;
+
 export function newTable(opts: TableOptions = {}): Tid {
   if (opts === null || typeof opts !== 'object') throw new TypeError('ets.newTable: options must be an object');
   const type = opts.type ?? 'set';
@@ -114,36 +117,56 @@ export function insert(table: Tid | string, k0: unknown, ...value: unknown[]): v
   // Only the count tells (table, key, undefined) from (table, entries). A
   // rest parameter's array costs QuickJS a Map's set per element and one
   // more (`arguments` more still): one element, not all three.
+  // A flat table's fill first, inline (Table.flat): the table and the
+  // caller get() let write it last, a number under a number key (not NaN or
+  // -0: they fail all three compares), stored raw by one Map set, the count
+  // the Map's size. QuickJS spends 20 to 30 instructions an opcode and about
+  // a Map's set on a call: every test saved counts (issue 11).
+  const c = state.current;
+  const t = lastTable!;
+  if (table === lastTid && c === lastWriter && c !== null && t.flat && value.length === 1) {
+    const v0 = value[0];
+    if (typeof v0 === 'number' && typeof k0 === 'number' && (k0 > 0 || k0 < 0 || 1 / k0 > 0)) {
+      reduction(c);
+      // A set's with credit left inline: putFlat's first case.
+      if (t.tree === null && FLAT_BYTES <= credit.left) {
+        credit.left -= FLAT_BYTES;
+        t.hash.set(k0, v0);
+      } else putFlat(t, k0, v0);
+      return;
+    }
+  }
+  insertAny(table, k0, value);
+}
+
+/** A flat table's write of a number under a number key (neither NaN nor -0). */
+function putFlat(t: Table, k: number, v: number): void {
+  // charge()'s common case inline: a flat table has no maxMemory.
+  if (FLAT_BYTES > credit.left) charge('ets.insert', t, FLAT_BYTES);
+  else credit.left -= FLAT_BYTES;
+  const h = t.hash;
+  const o = t.tree;
+  if (o === null) {
+    h.set(k, v);
+    return;
+  }
+  // An ordered_set's new key stays in the hash alone while every key is
+  // one (KeyOrder.unlisted): no call and no push.
+  h.set(k, v);
+  if (h.size !== o.size) {
+    if (o.unlisted === o.size) {
+      o.unlisted++;
+      o.size++;
+    } else o.add(k);
+  }
+}
+
+function insertAny(table: Tid | string, k0: unknown, value: unknown[]): void {
   const one = value.length > 0;
   const v0 = value[0];
-  // get()'s common case inline (the table and the caller it let write it
-  // last), then a flat table's (Table.flat): a number under a
-  // number key, stored raw by one Map set. Each call saved counts: QuickJS
-  // spends about as much on a call as on the Map's set.
-  const c = state.current;
-  let t = lastTable!;
-  if (table !== lastTid || c !== lastWriter || c === null) t = get('ets.insert', table, true);
-  else reduction(c);
+  const t = get('ets.insert', table, true);
   if (t.flat && one && typeof v0 === 'number' && typeof k0 === 'number' && (k0 > 0 || k0 < 0 || 1 / k0 > 0)) {
-    // (typeof x === 'number' is one opcode there; NaN and -0 fail all three
-    // compares, a positive key the first.) charge()'s common case
-    // inline: a flat table has no maxMemory.
-    if (ENTRY_BYTES + 8 > credit.left) charge('ets.insert', t, ENTRY_BYTES + 8);
-    else credit.left -= ENTRY_BYTES + 8;
-    // A flat table counts one per key: a new key grows the Map past it.
-    const h = t.hash;
-    h.set(k0, v0);
-    if (h.size !== t.count) {
-      t.count++;
-      const o = t.tree;
-      if (o !== null) {
-        // An ordered_set's fill: the key stays in the hash alone (KeyOrder.unlisted).
-        if (o.unlisted === o.size) {
-          o.unlisted++;
-          o.size++;
-        } else o.add(k0);
-      }
-    }
+    putFlat(t, k0, v0);
     return;
   }
   if (one && t.keypos === 0) {
@@ -156,7 +179,7 @@ export function insert(table: Tid | string, k0: unknown, ...value: unknown[]): v
     if (t.rawable && (tk === 'number' ? k0 === k0 && (k0 !== 0 || 1 / (k0 as number) > 0) : tk === 'string' ? (k0 as string).charCodeAt(0) !== 0 : tk === 'boolean')) {
       const tv = typeof v0;
       // The sizes are copyTerm's for primitives.
-      const size = tv === 'number' || tv === 'boolean' || v0 === null ? ENTRY_BYTES + 8 : tv === 'string' ? ENTRY_BYTES + 16 + (v0 as string).length : tv === 'bigint' ? ENTRY_BYTES + 16 : 0;
+      const size = tv === 'number' || tv === 'boolean' || v0 === null ? FLAT_BYTES : tv === 'string' ? ENTRY_BYTES + 16 + (v0 as string).length : tv === 'bigint' ? ENTRY_BYTES + 16 : 0;
       if (size > 0) {
         putRaw('ets.insert', t, k0 as number | string | boolean, v0 as number | string | boolean | bigint | null, size);
         return;
@@ -487,7 +510,7 @@ export function info(table: Tid | string, item?: InfoItem): unknown {
   if (!t) return undefined;
   if (item === 'fixed') return t.fixes !== null;
   if (item === 'safe_fixed') return safeFixed(t);
-  const all: TableInfo = { id: t.tid, name: t.name, type: t.type, access: t.access, owner: t.owner?.pid ?? null, heir: t.heir?.proc.pid ?? null, size: t.count, memory: TABLE_BYTES + tableBytes(t), keypos: t.keypos || null };
+  const all: TableInfo = { id: t.tid, name: t.name, type: t.type, access: t.access, owner: t.owner?.pid ?? null, heir: t.heir?.proc.pid ?? null, size: t.flat ? t.hash.size : t.count, memory: TABLE_BYTES + tableBytes(t), keypos: t.keypos || null };
   return item === undefined ? all : all[item];
 }
 

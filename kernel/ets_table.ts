@@ -93,8 +93,8 @@ export class Table {
   rawable = false;
   /** Every entry is raw, its value 8 bytes (a number, a boolean, null),
    *  and no maxMemory: so an insert of a number under a number key is one
-   *  Map set, and the count the Map's size (a new key grows it past the
-   *  count). `raw` and `bytes` are not kept meanwhile (tableBytes). Set by
+   *  Map set. `count`, `raw` and `bytes` are not kept meanwhile: the count
+   *  is the Map's size (info, tableBytes; unflat sets them). Set by
    *  newTable; false for good (unflat) at the first Row or other raw value
    *  (a delete makes a Row: upgrade). */
   flat = false;
@@ -139,6 +139,7 @@ export class Table {
     if (!this.flat) return;
     if (this.tree !== null) this.tree.list(); // (the hash holds only keys still)
     this.flat = false;
+    this.count = this.hash.size;
     this.raw = this.count;
     this.bytes = this.count * (ENTRY_BYTES + 8);
   }
@@ -408,7 +409,7 @@ export function charge(what: string, t: Table, bytes: number): void {
 
 /** The bytes of `t`'s entries, as `info().memory` counts them (less TABLE_BYTES). */
 export function tableBytes(t: Table): number {
-  return t.flat ? t.count * (ENTRY_BYTES + 8) : t.bytes;
+  return t.flat ? t.hash.size * (ENTRY_BYTES + 8) : t.bytes;
 }
 
 export function tableName(t: Table): string {
