@@ -43,19 +43,36 @@ function checkLimit(what: string, name: string, v: unknown): number {
   return v;
 }
 
+// A spawn's options as readOptions found them, for newProc to set on the
+// record it then makes: one set of module variables, not an object a spawn.
+let optHeap = 0;
+let optMbox = 0;
+let optPriority = -1;
+
+/** Checks a spawn's options (before anything is made: a bad one throws). */
+function readOptions(what: string, opts: SpawnOptions, parent: Proc | null): void {
+  if (opts.link && !parent) throw new Error(`${what}: link needs a calling process`);
+  optHeap = checkLimit(what, 'maxHeapSize', opts.maxHeapSize);
+  optMbox = checkLimit(what, 'maxMailboxLen', opts.maxMailboxLen);
+  optPriority = opts.priority === undefined ? -1 : checkPriority(what, opts.priority);
+}
+
+/** Sets on p what readOptions found, and trapExit. */
+function setOptions(p: Proc, opts: SpawnOptions): void {
+  if (optPriority >= 0) p.priority = optPriority;
+  if (optHeap !== 0) p.maxHeapSize = optHeap;
+  if (optMbox !== 0) p.maxMailboxLen = optMbox;
+  if (opts.trapExit === true) p.trapExit = true;
+}
+
 function newProc(what: string, opts: SpawnOptions | undefined, body: (() => unknown) | null, handler: Handler | null): Proc {
   if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new TypeError(`${what}: options must be an object`);
   const parent = caller();
-  if (opts?.link && !parent) throw new Error(`${what}: link needs a calling process`);
-  const maxHeap = checkLimit(what, 'maxHeapSize', opts?.maxHeapSize);
-  const maxMbox = checkLimit(what, 'maxMailboxLen', opts?.maxMailboxLen);
-  const priority = opts?.priority === undefined ? -1 : checkPriority(what, opts.priority);
+  // The options are read only when given (a spawn's common case has none).
+  if (opts !== undefined) readOptions(what, opts, parent);
   const p = new Proc(parent ? parent.pid : null);
   // Only what differs from Proc's defaults: a field set costs the record.
-  if (priority >= 0) p.priority = priority;
-  if (maxHeap !== 0) p.maxHeapSize = maxHeap;
-  if (maxMbox !== 0) p.maxMailboxLen = maxMbox;
-  if (opts?.trapExit === true) p.trapExit = true;
+  if (opts !== undefined) setOptions(p, opts);
   if (handler !== null) p.handler = handler;
   if (body !== null) p.resume = body;
   procs.set(p.pid.id, p);

@@ -40,9 +40,14 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
  *  frozen object a shape of its own (96 bytes on wasm32, 112 on x86-64, for
  *  every process's pid and every call's ref). */
 function sealWithId(o: { readonly id: number }, id: number): void {
-  Object.defineProperty(o, 'id', { value: id, enumerable: true });
+  ID.value = id;
+  Object.defineProperty(o, 'id', ID);
   Object.preventExtensions(o);
 }
+/** sealWithId's descriptor, one for every id: a new one per pid and per ref
+ *  was an object made and dropped each time. No prototype: defineProperty
+ *  reads get and set through it, which Object.prototype must not lend. */
+const ID: { value: number; enumerable: true } = Object.assign(Object.create(null) as object, { value: 0, enumerable: true as const });
 
 export class Pid {
   declare readonly id: number;
