@@ -123,20 +123,22 @@ export function insert(table: Tid | string, k0: unknown, ...value: unknown[]): v
   // the Map's size. QuickJS spends 20 to 30 instructions an opcode and about
   // a Map's set on a call: every test saved counts (issue 11).
   const c = state.current;
-  const t = lastTable!;
-  if (table === lastTid && c === lastWriter && c !== null && t.flat && value.length === 1) {
-    const v0 = value[0];
-    if (typeof v0 === 'number' && typeof k0 === 'number' && (k0 > 0 || k0 < 0 || 1 / k0 > 0)) {
-      reduction(c);
-      // A set's with credit left inline: putFlat's first case.
-      if (t.tree === null && FLAT_BYTES <= credit.left) {
-        credit.left -= FLAT_BYTES;
-        t.hash.set(k0, v0);
-      } else putFlat(t, k0, v0);
-      return;
+  let t = lastTable!;
+  if (table === lastTid && c === lastWriter && c !== null) {
+    reduction(c);
+    if (t.flat && value.length === 1) {
+      const v0 = value[0];
+      if (typeof v0 === 'number' && typeof k0 === 'number' && (k0 > 0 || k0 < 0 || 1 / k0 > 0)) {
+        // A set's with credit left inline: putFlat's first case.
+        if (t.tree === null && FLAT_BYTES <= credit.left) {
+          credit.left -= FLAT_BYTES;
+          t.hash.set(k0, v0);
+        } else putFlat(t, k0, v0);
+        return;
+      }
     }
-  }
-  insertAny(table, k0, value);
+  } else t = get('ets.insert', table, true);
+  insertInto(t, k0, value);
 }
 
 /** A flat table's write of a number under a number key (neither NaN nor -0). */
@@ -161,10 +163,10 @@ function putFlat(t: Table, k: number, v: number): void {
   }
 }
 
-function insertAny(table: Tid | string, k0: unknown, value: unknown[]): void {
+/** insert's entries written to `t`, which the caller may write. */
+function insertInto(t: Table, k0: unknown, value: unknown[]): void {
   const one = value.length > 0;
   const v0 = value[0];
-  const t = get('ets.insert', table, true);
   if (t.flat && one && typeof v0 === 'number' && typeof k0 === 'number' && (k0 > 0 || k0 < 0 || 1 / k0 > 0)) {
     putFlat(t, k0, v0);
     return;
@@ -187,7 +189,10 @@ function insertAny(table: Tid | string, k0: unknown, value: unknown[]): void {
     }
     const k = typeof k0 === 'number' && k0 === k0 ? k0 : checkKey('ets.insert', k0);
     const v = copyTerm(v0, 'ets.insert');
-    charge('ets.insert', t, ENTRY_BYTES + v.size);
+    // charge()'s common case inline, as putRaw's.
+    const size = ENTRY_BYTES + v.size;
+    if (t.maxMemory > 0 || size > credit.left) charge('ets.insert', t, size);
+    else credit.left -= size;
     put(t, k, v);
     return;
   }

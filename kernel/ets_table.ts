@@ -330,7 +330,7 @@ export function put(t: Table, key: Key, val: Copied): void {
   if (r === undefined || r.dead) {
     if (r !== undefined) t.ghosts--; // back where it was deleted (ets_fix.ts)
     const row: Row = { key, vals: [val] };
-    t.unflat();
+    if (t.flat) t.unflat();
     t.hash.set(id, row);
     if (t.tree) t.tree.add(key);
   } else if (t.type === 'set' || t.type === 'ordered_set') {
