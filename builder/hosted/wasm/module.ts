@@ -7,6 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { SetupError } from '../../errors.ts';
 import { MOTE_ROOT } from '../../paths.ts';
 import { enableMemory64, importsMemory64 } from './memory64.ts';
+import { tierUpEagerly } from './tiering.ts';
 
 /** The engine's file; MOTE_WASM_ENGINE names another build of it (another
  *  target, as `make -C qemu B=build/w32 WASM=32 wasm` writes one). */
@@ -46,6 +47,7 @@ export function engineModule(): WebAssembly.Module {
   // Node 20's V8 has memory64 behind a flag, read when a module compiles.
   const refused = memory64 ? enableMemory64(setFlagsFromString) : null;
   if (refused !== null) throw new SetupError(refused);
+  tierUpEagerly(setFlagsFromString); // read when the module compiles (tiering.ts)
   compiled = new WebAssembly.Module(bytes);
   return compiled;
 }
