@@ -349,7 +349,11 @@ JSValue host_copy(JSContext *ctx, JSValueConst this, int argc, JSValueConst *arg
         return JS_EXCEPTION;
     if (!proxy_class && !(proxy_class = find_proxy_class(ctx)))
         return JS_FALSE;                         /* the JS copy copies it (and meets the same shortage) */
-    struct copy c = { .ctx = ctx, .until_guard = COPY_GUARD_EVERY };
+    struct copy c;                               /* open[] is written before it is read: not cleared (~70 instructions a copy) */
+    c.ctx = ctx;
+    c.size = 0;
+    c.depth = 0;
+    c.until_guard = COPY_GUARD_EVERY;
     JSValue out;
     int r = copy_value(&c, argv[0], &out, 0);
     if (r == FAILED)

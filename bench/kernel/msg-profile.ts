@@ -1,0 +1,85 @@
+// Instructions per message under callgrind, on each checkout's own
+// qemu/build/mote-native (make -C qemu native): fixtures/msg.ts's
+// ping-pong of a small term and its ring, each run at two sizes, so that
+// boot and setup cancel out and the difference over the messages (or hops)
+// between them is the figure. Independent of the machine's load. Several
+// checkouts (this one and git worktrees) run in turns, the kernel and the
+// engine of each its own.
+// The counts still vary by a percent or two from run to run (the kernel
+// reads the clock: a slower run sees more milliseconds pass, so more clock
+// reads and timer checks), so each is the median of --runs, in turns.
+//   npx vite-node bench/kernel/msg-profile.ts [--roots .,/tmp/kernel-old] [--n 2000,6000] [--runs 3] [--out DIR]
+// --out keeps each run's callgrind file, for callgrind_annotate.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { MOTE_ROOT } from '../../builder/paths.ts';
+import { writeImage } from '../../builder/image.ts';
+import { compileModule } from '../../builder/bytecode.ts';
+import { writeTar } from '../../builder/tar.ts';
+import { bundleFixture } from './workloads.ts';
+import { readFlags } from '../flags.ts';
+
+const HELP = `usage: npx vite-node bench/kernel/msg-profile.ts [--roots .,DIR] [--n 2000,6000] [--runs 3] [--procs 1000] [--workloads pingpong,ring] [--out DIR]
+  --roots L      checkouts to measure, each with its kernel and qemu/build/mote-native
+  --runs N       runs of each, in turns; the median is reported
+  --n A,B        the two sizes: round trips of the ping-pong, hops of the ring
+  --procs N      processes in the ring
+  --workloads L  pingpong, ring
+  --out DIR      keep the callgrind files there (name: workload-size-root#)`;
+const flags = readFlags(HELP, ['roots', 'n', 'runs', 'procs', 'workloads', 'out']);
+const runs = Math.max(1, flags.number('runs', 3));
+const roots = flags.list('roots', '.').map((r) => resolve(r));
+const [nA, nB] = flags.list('n', '2000,6000').map(Number) as [number, number];
+const procs = flags.number('procs', 1000);
+const workloads = flags.list('workloads', 'pingpong,ring');
+const outDir = flags.text('out', '');
+if (!(nB > nA)) {
+  console.error('msg-profile: --n needs two sizes, the second larger');
+  process.exit(2);
+}
+if (outDir) mkdirSync(outDir, { recursive: true });
+
+async function image(root: string, workload: string, n: number): Promise<string> {
+  const code = await bundleFixture('msg.ts', { MSG: JSON.stringify({ workload, n, procs }) }, 'esm', root);
+  const bytes = new TextEncoder().encode(code);
+  const manifest = { format: 1, name: 'msg', version: '0.0.0', entry: 'main.js', modules: [{ name: 'main.js', size: bytes.length, priority: 0 }] };
+  const tar = await writeTar([
+    ['manifest.json', new TextEncoder().encode(JSON.stringify(manifest))],
+    ['main.js', bytes],
+    ['main.js.qbc', compileModule(join(root, 'qemu/build/mote-qjsc'), 'main.js', bytes)],
+  ]);
+  const file = join(mkdtempSync(join(tmpdir(), 'mote-msg-profile-')), 'msg.img');
+  writeFileSync(file, writeImage(readFileSync(join(root, 'qemu/build/mote-boot.elf')), tar));
+  return file;
+}
+
+/** Instructions of one run under callgrind. */
+function instructions(root: string, img: string, keep: string): number {
+  const out = keep || join(mkdtempSync(join(tmpdir(), 'mote-msg-cg-')), 'callgrind.out');
+  execFileSync('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, join(root, 'qemu/build/mote-native'), img, '--ram', '256M'], {
+    stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20,
+  });
+  const m = /^summary:\s+(\d+)/m.exec(readFileSync(out, 'utf8')) ?? /^totals:\s+(\d+)/m.exec(readFileSync(out, 'utf8'));
+  if (!m) throw new Error(`msg-profile: no totals in ${out}`);
+  return Number(m[1]);
+}
+
+const unit = (w: string): string => (w === 'ring' ? 'hop' : 'message');
+const perUnit = (w: string, n: number): number => (w === 'ring' ? n : 2 * n);
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+for (const w of workloads) {
+  const images = await Promise.all(roots.map(async (root) => [await image(root, w, nA), await image(root, w, nB)]));
+  const per: number[][] = roots.map(() => []);
+  for (let run = 0; run < runs; run++) {
+    for (const [i, root] of roots.entries()) {
+      const counts = images[i]!.map((img, j) => instructions(root, img, outDir ? join(outDir, `${w}-${j ? nB : nA}-${i}-${run}.out`) : ''));
+      per[i]!.push((counts[1]! - counts[0]!) / (perUnit(w, nB) - perUnit(w, nA)));
+    }
+  }
+  for (const [i, root] of roots.entries()) {
+    const name = root === MOTE_ROOT ? '.' : root;
+    console.log(`${w} ${name}: ${Math.round(median(per[i]!))} instructions per ${unit(w)} (runs: ${per[i]!.map(Math.round).join(', ')})`);
+  }
+}
