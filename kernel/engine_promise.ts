@@ -18,6 +18,7 @@ interface Primitives {
   motePending?: () => Promise<unknown>;
   moteFulfill?: (p: Promise<unknown>, v: unknown) => void;
   moteWatch?: <T extends object>(p: Promise<unknown>, f: (tag: T, v: unknown, rejected: boolean) => void, tag: T) => void;
+  moteRun?: <T extends object>(fn: () => unknown, f: (tag: T, v: unknown, rejected: boolean) => void, tag: T) => boolean;
 }
 const ctor = EnginePromise as unknown as Primitives;
 const given = typeof ctor.motePending === 'function' && typeof ctor.moteFulfill === 'function';
@@ -31,6 +32,13 @@ export const fulfill: ((p: Promise<unknown>, v: unknown) => void) | null = given
  *  (qemu/patches/2025-04-26/quickjs-proc-watch.patch); p counts as
  *  handled. null on other engines. */
 export const watch = typeof ctor.moteWatch === 'function' ? ctor.moteWatch : null;
+/** Starts fn, if it is the engine's async function, with no promise for
+ *  it: f(tag, value, rejected) runs as a job once it ends, as watch(fn(), f,
+ *  tag) would (qemu/patches/2025-04-26/quickjs-suspend-body.patch). False,
+ *  with nothing called, for any other fn; f must be the same at every call.
+ *  null on other engines. */
+export const runWatched = typeof ctor.moteRun === 'function' ? ctor.moteRun : null;
 delete ctor.motePending;
 delete ctor.moteFulfill;
 delete ctor.moteWatch;
+delete ctor.moteRun;

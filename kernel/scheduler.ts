@@ -38,7 +38,7 @@ import { crash, runaway, isInterrupt, mendTrip } from './crash.ts';
 import { outOfMemory, nodeOutOfMemory } from './out_of_memory.ts';
 import { refillReserve } from './oom_reserve.ts';
 import { push, take, anyQueued, total as queuedCount } from './run_queue.ts';
-import { EnginePromise, pending, fulfill, watch } from './engine_promise.ts';
+import { EnginePromise, pending, fulfill, watch, runWatched } from './engine_promise.ts';
 
 let looping = false;
 let turnArmed = false;
@@ -441,6 +441,9 @@ function startBody(p: Proc, body: () => unknown): void {
   run(p);
   let r: unknown;
   try {
+    // An async body runs with no promise where the engine can: it reports
+    // its end to bodyEnded, as a watch of its promise would.
+    if (runWatched !== null && runWatched(body, bodyEnded, p)) return;
     r = body();
   } catch (e) {
     return bodyDone(p, e, true);
