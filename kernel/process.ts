@@ -133,18 +133,18 @@ export class Proc {
  *  process (procFootprint). Counted block by block on
  *  metal's engine (mote-native, QuickJS 2025 on x86-64, 16-byte headers
  *  included; the wasm64 engine's objects are the same), 10,000 processes.
- *  An async body waiting in `await receive()`, 1,380 B: its record 208
+ *  An async body waiting in `await receive()`, 996 B: its record 208
  *  (6 fields: 256 with 9, before its slice and busy went to the scheduler
  *  and its body and its receive's settle shared `resume`), pid 144, table
  *  entry 80; the body's closure 176; its async
  *  frame 192 (state 160, quickjs-proc-async-state.patch, where it was 192;
- *  stack 32) and promise 160 (176 before quickjs-proc-reaction-list.patch);
- *  the kernel's watch of it, one reaction 64 (Promise.moteWatch, quickjs-proc-watch.patch: a
- *  `then` also held a closure 256, with its captured variable, as on
- *  node); the await's resume function 96 and reaction 64; receive's
- *  promise 160 (its Waiter, 208, is the shared BARE since). A body deeper
- *  in calls holds a frame per call more. */
-export const ASYNC_WAIT_BYTES = 1380;
+ *  stack 32); receive's promise 160, which holds the suspended body itself
+ *  (quickjs-suspend-await.patch: the await's resume function 96 and its
+ *  reaction 64 were; its Waiter, 208, is the shared BARE since). The body
+ *  runs with no promise (Promise.moteRun, quickjs-suspend-body.patch: its
+ *  promise 160 and the kernel's watch of it, one reaction 64, were; 1,380 B
+ *  then). A body deeper in calls holds a frame per call more. */
+export const ASYNC_WAIT_BYTES = 996;
 /** A behaviour (gen_server) between messages holds no frame: its record
  *  (5 fields in 6 slots, where it had 10 in 13), pid, table entry, handler
  *  and state (~613 B hosted: 100,000 idle gen_servers, tests/kernel's
