@@ -57,7 +57,7 @@ function charged(p: Proc): number {
 
 /** What the kernel counts against `p`: what it holds on a flat base
  *  (procMemory), not its true size by kind (procFootprint). Weighed truly,
- *  an idle async body (1,960 B then, 1,380 now) outweighs a process holding messages, and
+ *  an idle async body (1,960 B then, 996 now) outweighs a process holding messages, and
  *  relief killed bodies holding nothing one at a time: images/aco, 24 ants
  *  at 2592K-2816K, 3 seeds, 18 runs each way: 148 relief kills and 253
  *  out-of-memory deaths truly, 34 and 207 on the flat base, every run ending
