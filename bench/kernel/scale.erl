@@ -1,15 +1,15 @@
 %% The spawn, ring and fan-out cases of bench/kernel/fixtures/scale.ts on BEAM, printing the
-%% same BENCH lines. Run by scale.ts: erl -noshell -pa DIR -eval 'scale:main([N, ...])'.
+%% same BENCH lines. Run by scale.ts: erl -noshell -pa DIR -eval 'scale:main([N, ...], [idle, ring, fanout])'.
 -module(scale).
--export([main/1]).
+-export([main/2, idle/1, ring/1, fanout/1]).
 
 report(Name, Value, Unit) ->
     io:format("BENCH {\"name\":\"~s\",\"value\":~.3f,\"unit\":\"~s\"}~n", [Name, float(Value), Unit]).
 
 idle_loop() -> receive _ -> idle_loop() end.
 
-main(Sizes) ->
-    [begin idle(N), ring(N), fanout(N) end || N <- Sizes],
+main(Sizes, Cases) ->
+    [[?MODULE:Case(N) || Case <- Cases] || N <- Sizes],
     halt(0).
 
 %% Enough laps or rounds for 100k messages, and one at least.

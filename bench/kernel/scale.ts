@@ -3,7 +3,7 @@
 // ratio), and N idle async processes (µs per spawn, heap bytes per
 // process) beside BEAM's; every engine in the same run, medians of N runs.
 //   npx vite-node bench/kernel/scale.ts [--runs 3] [--engines node,hosted,native,beam]
-//     [--tables 10000,100000,300000,1000000] [--spawn 1000,10000,100000,1000000] [--ram 1024]
+//     [--tables 10000,100000,300000,1000000] [--spawn 1000,10000,100000,1000000] [--cases idle,ring,fanout] [--ram 1024]
 //     [--old DIR] (another checkout's kernel beside this one, in turns: before and after in one run)
 //     [--old-engines] (with --old: its columns run on DIR's own engines too, by DIR's scale.ts:
 //     an engine patch's before and after in one run)
@@ -16,12 +16,13 @@ import { bundleFixture } from './workloads.ts';
 import { median, parse, runOn, type Results } from './engines.ts';
 
 const USAGE = `usage: npx vite-node bench/kernel/scale.ts [--runs 3] [--engines node,hosted,native,beam]
-    [--tables 10000,100000,300000,1000000] [--spawn 1000,10000,100000,1000000] [--ram 1024]
-    [--old DIR [--old-engines]]
+    [--tables 10000,100000,300000,1000000] [--spawn 1000,10000,100000,1000000] [--cases idle,ring,fanout]
+    [--ram 1024] [--old DIR [--old-engines]]
   --runs N      runs per engine; medians are reported
   --engines L   any of node, hosted, native (make -C qemu native), metal (QEMU), beam (erl: the spawn, ring and fan-out cases only)
   --tables L    table sizes (entries); '' for none
   --spawn L     idle process counts; '' for none
+  --cases L     what runs at each count: idle (spawn and bytes), ring, fanout (default all)
   --ram MiB     the RAM hosted, native and metal run with (default 1024: 1M idle processes must fit)
   --old DIR     also run the kernel of the checkout at DIR (git worktree add --detach DIR <commit>),
                 in turns with this one on the same engines; its columns are ENGINE:old
@@ -36,7 +37,7 @@ if (argv.includes('--help')) {
 }
 const oldEngines = argv.includes('--old-engines');
 if (oldEngines) argv.splice(argv.indexOf('--old-engines'), 1);
-const known = new Set(['--runs', '--engines', '--tables', '--spawn', '--ram', '--old']);
+const known = new Set(['--runs', '--engines', '--tables', '--spawn', '--cases', '--ram', '--old']);
 for (let i = 0; i < argv.length; i += 2) {
   if (!known.has(argv[i]!) || argv[i + 1] === undefined) {
     console.error(`scale: unknown or incomplete argument ${argv[i]}\n${USAGE}`);
@@ -50,7 +51,15 @@ const arg = (name: string, dflt: string): string => {
 const list = (s: string): number[] => s.split(',').filter((x) => x !== '').map(Number);
 const runs = Number(arg('runs', '3'));
 const engines = arg('engines', 'node,hosted,native,beam').split(',');
-const sizes = { tables: list(arg('tables', '10000,100000,300000,1000000')), spawn: list(arg('spawn', '1000,10000,100000,1000000')) };
+const CASES = ['idle', 'ring', 'fanout'];
+const cases = arg('cases', CASES.join(',')).split(',').filter((c) => c !== '');
+for (const c of cases) {
+  if (!CASES.includes(c)) {
+    console.error(`scale: unknown case ${c} (${CASES.join(', ')})`);
+    process.exit(2);
+  }
+}
+const sizes = { tables: list(arg('tables', '10000,100000,300000,1000000')), spawn: list(arg('spawn', '1000,10000,100000,1000000')), cases };
 const ramBytes = Number(arg('ram', '1024')) * (1 << 20);
 if (![runs, ramBytes, ...sizes.tables, ...sizes.spawn].every((n) => Number.isInteger(n) && n > 0)) {
   console.error('scale: --runs, --ram and the sizes must be positive integers');
@@ -62,7 +71,7 @@ function runBeam(): Results {
   const dir = mkdtempSync(join(tmpdir(), 'mote-bench-erl-'));
   execFileSync('erlc', ['-o', dir, join(MOTE_ROOT, 'bench/kernel/scale.erl')]);
   // +P: room for the largest count (BEAM's default limit is 262,144 processes).
-  const out = execFileSync('erl', ['+P', String(Math.max(...sizes.spawn) * 2 + 1024), '-noshell', '-pa', dir, '-eval', `scale:main([${sizes.spawn.join(',')}])`], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const out = execFileSync('erl', ['+P', String(Math.max(...sizes.spawn) * 2 + 1024), '-noshell', '-pa', dir, '-eval', `scale:main([${sizes.spawn.join(',')}], [${cases.join(',')}])`], { encoding: 'utf8', maxBuffer: 64 << 20 });
   return parse(out);
 }
 

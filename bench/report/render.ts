@@ -5,7 +5,7 @@ import type { AcoSection } from './aco-step.ts';
 import type { BootSection } from './boot-step.ts';
 import type { ImageRow } from './images-step.ts';
 import type { Machine } from './machine.ts';
-import type { ScaleSection } from './scale-step.ts';
+import { ONCE_FROM, type ScaleSection } from './scale-step.ts';
 
 export interface KernelResult {
   runs: number; scale: number; engines: string[];
@@ -158,8 +158,8 @@ ${plot ? `\n![throughput by workload against BEAM](${plot})` : ''}`;
 function scale(s: ScaleSection): string {
   const others = s.engines.filter((e) => e !== 'beam');
   const hasBeam = s.engines.includes('beam');
-  // BEAM has no table case: a dash there, not "missing".
-  const rows = Object.entries(s.medians).map(([name, r]) => [name, String(r.unit), ...s.engines.map((e) => (e === 'beam' && r.unit === 'ratio' || e === 'beam' && name.startsWith('map_') || e === 'beam' && name.startsWith('ets_') ? '–' : num(r[e]))),
+  // BEAM has no table case, nor a figure for a body not yet started: a dash there, not "missing".
+  const rows = Object.entries(s.medians).map(([name, r]) => [name, String(r.unit), ...s.engines.map((e) => (e === 'beam' && r[e] === undefined ? '–' : num(r[e]))),
     ...(hasBeam ? others.map((e) => (r.beam !== undefined && Number.isFinite(timesBeam(r, e)) ? `${timesBeam(r, e).toPrecision(3)}×` : '')) : [])]);
   const failed = Object.entries(s.failures);
   return `## Scale: tables to ${Math.max(...s.tableSizes, 0).toLocaleString('en')} entries, up to ${Math.max(...s.spawnSizes, 0).toLocaleString('en')} processes
@@ -168,11 +168,12 @@ function scale(s: ScaleSection): string {
 of RAM for hosted, native and metal. Tables: ets insert and lookup of N number keys beside a plain \`Map\`'s set and get on the
 same engine (\`_per_map\` is ets ÷ Map, 1 is the Map's rate). Processes: N idle async bodies waiting in \`receive\` (µs per
 spawn, heap bytes per process once all wait, and per process spawned but not yet started), then a token around a ring of N
-(hops/s) and a fan-out to all N that each answer (messages/s, both ways counted). Each count runs on each engine by itself.
-The ratios are how many times worse than BEAM (slower, or more bytes per process).
+(hops/s) and a fan-out to all N that each answer (messages/s, both ways counted). Each case at each count runs on each engine
+by itself; at ${ONCE_FROM.toLocaleString('en')} processes and more, once. The ratios are how many times worse than BEAM (slower, or more bytes
+per process).
 
 ${table(['workload', 'unit', ...s.engines, ...(hasBeam ? others.map((e) => `${e} vs BEAM`) : [])], rows)}
-${failed.length ? `\nNot measured (the run stopped):\n\n${failed.map(([k, why]) => `- ${k} processes: ${why}`).join('\n')}` : ''}`;
+${failed.length ? `\nNot measured (the run stopped):\n\n${failed.map(([k, why]) => { const [e, n, c] = k.split(' '); return `- ${c} on ${e} at ${Number(n).toLocaleString('en')} processes: ${why}`; }).join('\n')}` : ''}`;
 }
 
 function orbit(o: OrbitResult): string {
