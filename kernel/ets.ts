@@ -29,7 +29,7 @@ import { deliver } from './mailbox.ts';
 import { copyTerm, Pid, Tid, type Copied } from './term.ts';
 import { termEq } from './term_eq.ts';
 import { checkKey, keyId, type Key } from './ets_keys.ts';
-import { Table, tables, named, own, register, drop, find, get, put, putRaw, copyOut, removeRow, removeValues, charge, credit, lastTid, lastTable, lastReader, lastWriter, tableBytes, ENTRY_BYTES, TABLE_BYTES, type Row, type TableType, type Access, type TableOptions } from './ets_table.ts';
+import { Table, tables, named, own, register, drop, find, get, put, putRaw, copyOut, removeRow, removeValues, charge, credit, lastTid, lastTable, lastReader, lastWriter, tableBytes, ENTRY_BYTES, TABLE_BYTES, type Row, type Stored, type TableType, type Access, type TableOptions } from './ets_table.ts';
 
 export { Tid };
 export type { TableType, Access, TableOptions };
@@ -217,15 +217,29 @@ export function lookup(table: Tid | string, key: Key): unknown[] {
   // get()'s common case inline, as insert's (the caller it let read it last).
   const c = state.current;
   let t = lastTable!;
-  if (table !== lastTid || c !== lastReader || c === null) t = get('ets.lookup', table, false);
-  else reduction(c);
+  if (table === lastTid && c === lastReader && c !== null) reduction(c);
+  else t = get('ets.lookup', table, false);
   // The key as its own id first: a raw entry found so is the key's (its id
   // is its key, never a string that starts with NUL as encoded ones do),
-  // and a primitive is its own copy. A Row is the key's if its key is this
-  // one; else (a bigint, an array, a miss) the key is checked and encoded.
-  let r = t.hash.get(key);
-  if (r !== undefined && (typeof r !== 'object' || r === null)) return [r];
-  if (r === undefined || r.key !== key) r = t.hash.get(keyId(checkKey('ets.lookup', key)));
+  // and a primitive is its own copy.
+  const s = t.hash.get(key);
+  if (s !== undefined) {
+    if (typeof s !== 'object' || s === null) return [s];
+    // A set's Row under this key, inline too.
+    if (s.key === key && s.vals.length === 1 && !s.dead) {
+      const v = s.vals[0].value;
+      return [v === null || typeof v !== 'object' ? v : copyOut(v, 'ets.lookup')];
+    }
+  }
+  return rowValues(t, key, s);
+}
+
+/** lookup's values when `key` as its own id found no raw entry (`s`: what
+ *  it found). A Row is the key's if its key is this one; else (a bigint,
+ *  an array, a miss) the key is checked and encoded. */
+function rowValues(t: Table, key: Key, s: Stored | undefined): unknown[] {
+  let r = s;
+  if (r === undefined || (r as Row).key !== key) r = t.hash.get(keyId(checkKey('ets.lookup', key)));
   if (r === undefined) return [];
   if (typeof r !== 'object' || r === null) return [r];
   if (r.dead) return [];
@@ -238,9 +252,16 @@ export function lookup(table: Tid | string, key: Key): unknown[] {
   return out;
 }
 
-/** The one value under `key` for set tables, or undefined. */
+/** The one value under `key` for set tables, or undefined (the first, for
+ *  bags). A raw entry's value is returned as it is: no array made for it. */
 export function lookupOne(table: Tid | string, key: Key): unknown {
-  return lookup(table, key)[0];
+  const c = state.current;
+  let t = lastTable!;
+  if (table === lastTid && c === lastReader && c !== null) reduction(c);
+  else t = get('ets.lookup', table, false);
+  const s = t.hash.get(key);
+  if (s !== undefined && (typeof s !== 'object' || s === null)) return s;
+  return rowValues(t, key, s)[0];
 }
 
 const NO_DEFAULT = Symbol('no default');
