@@ -43,17 +43,18 @@ export async function runQuickJS(code: string, memoryBytes = 1024 << 20): Promis
   return parse(r.output);
 }
 
-/** The image metal and native run: the boot layer with the app as its payload. */
-export async function benchImage(code: string): Promise<string> {
+/** The image metal and native run: the boot layer with the app as its
+ *  payload, both from checkout `root` (another's, to set its engine beside this one's). */
+export async function benchImage(code: string, root = MOTE_ROOT, name = 'bench'): Promise<string> {
   const bytes = new TextEncoder().encode(code);
-  const manifest = { format: 1, name: 'bench', version: '0.0.0', entry: 'main.js', modules: [{ name: 'main.js', size: bytes.length, priority: 0 }] };
+  const manifest = { format: 1, name, version: '0.0.0', entry: 'main.js', modules: [{ name: 'main.js', size: bytes.length, priority: 0 }] };
   const tar = await writeTar([
     ['manifest.json', new TextEncoder().encode(JSON.stringify(manifest))],
     ['main.js', bytes],
-    ['main.js.qbc', compileModule(join(MOTE_ROOT, 'qemu/build/mote-qjsc'), 'main.js', bytes)],
+    ['main.js.qbc', compileModule(join(root, 'qemu/build/mote-qjsc'), 'main.js', bytes)],
   ]);
-  const image = join(mkdtempSync(join(tmpdir(), 'mote-bench-metal-')), 'bench.img');
-  writeFileSync(image, writeImage(readFileSync(BOOT_LAYER), tar));
+  const image = join(mkdtempSync(join(tmpdir(), `mote-${name}-`)), `${name}.img`);
+  writeFileSync(image, writeImage(readFileSync(root === MOTE_ROOT ? BOOT_LAYER : join(root, 'qemu/build/mote-boot.elf')), tar));
   return image;
 }
 

@@ -11,14 +11,12 @@
 //   npx vite-node bench/kernel/msg-profile.ts [--roots .,/tmp/kernel-old] [--n 2000,6000] [--runs 3] [--out DIR]
 // --out keeps each run's callgrind file, for callgrind_annotate.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MOTE_ROOT } from '../../builder/paths.ts';
-import { writeImage } from '../../builder/image.ts';
-import { compileModule } from '../../builder/bytecode.ts';
-import { writeTar } from '../../builder/tar.ts';
 import { bundleFixture } from './workloads.ts';
+import { benchImage } from './engines.ts';
 import { readFlags } from '../flags.ts';
 
 const HELP = `usage: npx vite-node bench/kernel/msg-profile.ts [--roots .,DIR] [--n 2000,6000] [--runs 3] [--procs 1000] [--workloads pingpong,ring] [--out DIR]
@@ -43,16 +41,7 @@ if (outDir) mkdirSync(outDir, { recursive: true });
 
 async function image(root: string, workload: string, n: number): Promise<string> {
   const code = await bundleFixture('msg.ts', { MSG: JSON.stringify({ workload, n, procs }) }, 'esm', root);
-  const bytes = new TextEncoder().encode(code);
-  const manifest = { format: 1, name: 'msg', version: '0.0.0', entry: 'main.js', modules: [{ name: 'main.js', size: bytes.length, priority: 0 }] };
-  const tar = await writeTar([
-    ['manifest.json', new TextEncoder().encode(JSON.stringify(manifest))],
-    ['main.js', bytes],
-    ['main.js.qbc', compileModule(join(root, 'qemu/build/mote-qjsc'), 'main.js', bytes)],
-  ]);
-  const file = join(mkdtempSync(join(tmpdir(), 'mote-msg-profile-')), 'msg.img');
-  writeFileSync(file, writeImage(readFileSync(join(root, 'qemu/build/mote-boot.elf')), tar));
-  return file;
+  return benchImage(code, root, 'msg');
 }
 
 /** Instructions of one run under callgrind. */
