@@ -145,7 +145,8 @@ function kernel(k: KernelResult, plot: string | undefined): string {
     ...(hasBeam ? engines.map((e) => (Number.isFinite(timesBeam(r, e)) ? `${timesBeam(r, e).toPrecision(3)}×` : 'missing')) : [])]);
   return `## The actor micro-benchmarks against BEAM
 
-\`bench/kernel/run.ts\` at scale ${k.scale} (the workloads of issue 3 times ${k.scale}), median of ${k.runs}; each run runs every engine
+\`bench/kernel/run.ts\` at scale ${k.scale} (the workloads of issue 3 times ${k.scale}; selective receive runs at least 1,000 receives behind its 10k queued,
+as its first receive's scan of all 10k would be most of a smaller run), median of ${k.runs}; each run runs every engine
 once in turn: node (the kernel on V8, the test host), hosted (\`mote run\`'s engine, named above), native (the boot layer's C host
 and QuickJS built as a Linux program, \`qemu/build/mote-native\`: what metal under real KVM approaches), metal (the boot layer under
 QEMU, TCG) and BEAM (\`erl\`). The ratios are how many times slower than BEAM (for bytes per process: how many times more memory), so 1
