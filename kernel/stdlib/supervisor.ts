@@ -80,9 +80,12 @@ interface State {
 // message (only data is copied). Code is shared by every process anyway, as
 // BEAM shares modules: startChild leaves the spec here under a fresh Ref and
 // sends the Ref; the supervisor reads the spec while the caller waits.
-// getChildSpec hands a start function back the same way.
+// getChildSpec hands a start function back the same way, into a slot the
+// caller left and holds: the supervisor takes the slot out of the table as
+// it fills it, so a caller killed with its reply queued leaves nothing
+// behind (the start and what it holds go with the caller's frame).
 const handedSpecs = new Map<number, unknown>();
-const handedStarts = new Map<number, ChildSpec['start']>();
+const handedStarts = new Map<number, { start: ChildSpec['start'] | null }>();
 
 function restartWanted(c: Child, reason: Reason): boolean {
   if (c.spec.restart === 'permanent') return true;
@@ -241,7 +244,9 @@ const supervisorModule: ServerModule<State, () => SupSpec | { ignore: true }> = 
         const c = s.template ? (req.arg instanceof Pid ? findChild(s, req.arg) : undefined) : findChild(s, req.arg);
         const found = c ? c.spec : undefined;
         if (!found) return { reply: { error: 'not_found' }, state: s };
-        handedStarts.set((req.key as Ref).id, found.start);
+        const slot = handedStarts.get((req.key as Ref).id);
+        handedStarts.delete((req.key as Ref).id);
+        if (slot) slot.start = found.start;
         const { start: _start, ...data } = found;
         return { reply: { ok: data }, state: s };
       }
@@ -353,10 +358,12 @@ export const Supervisor = {
   /** The child's spec with its defaults, by id (by pid for simple_one_for_one). */
   async getChildSpec(sup: ServerRef, idOrPid: string | Pid): Promise<{ ok: FullSpec } | { error: 'not_found' }> {
     const key = new Ref();
+    const slot: { start: ChildSpec['start'] | null } = { start: null };
+    handedStarts.set(key.id, slot);
     try {
       const r = await GenServer.call(sup, { op: 'spec', arg: idOrPid, key }, Infinity);
       if (!('ok' in r)) return r;
-      return { ok: { ...r.ok, start: handedStarts.get(key.id)! } };
+      return { ok: { ...r.ok, start: slot.start! } };
     } finally {
       handedStarts.delete(key.id);
     }
