@@ -374,6 +374,11 @@ function tripped(): void {
     release(p);
     if (p.alive) runaway(p, now() - state.sliceStart);
   }
+  // The slice was its caller's (p ran inside it, runAs): the caller ran it
+  // away too, as an async body that called it dies at its rejection. A
+  // behaviour's handler has no rejection to die at: it lived on, its
+  // message half handled.
+  if (slice !== null && slice !== p && slice.alive) runaway(slice, now() - state.sliceStart);
   armTurn();
 }
 
