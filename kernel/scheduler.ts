@@ -681,7 +681,12 @@ function handlerDone(p: Proc, failed: boolean, err: unknown): void {
   release(p);
   try {
     if (failed && p.alive) crash(p, err);
-    else if (p.alive) endSlice(p);
+    // Judged by its slice's time only if this is its slice, as bodyDone
+    // judges a body: a handler that awaited a foreign promise (a timer's)
+    // ended outside any slice of its own, and the time since the last
+    // slice began was no run of its.
+    else if (p.alive && wasInFlight) endSlice(p);
+    else if (p.alive && runnable(p)) enqueue(p);
   } catch (e) {
     lost(p, e);
   }

@@ -14,3 +14,14 @@ describe('issue 11 review', () => {
     expect(r.code, r.output).toBe(0);
   });
 });
+
+describe('issue 11 review: an async handler that awaits a timer', () => {
+  for (const engine of ['node', 'quickjs'] as const) {
+    it(`is no runaway for the time it waited (${engine})`, async () => {
+      const r = await runScenario(join(dir, 'handler-foreign.ts'), engine);
+      expect(r.output, r.output).not.toMatch(/without yielding/);
+      expect(r.output.trimEnd().split('\n').filter((l) => !l.startsWith('[')), r.output).toEqual(['call: done', 'server: alive']);
+      expect(r.code, r.output).toBe(0);
+    });
+  }
+});
