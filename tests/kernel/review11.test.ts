@@ -25,3 +25,19 @@ describe('issue 11 review: an async handler that awaits a timer', () => {
     });
   }
 });
+
+describe('issue 11 review: checked and found right', () => {
+  it("every shape of endless loop is stopped by the guard that quickjs-msg-poll.patch polls on backward jumps and calls (quickjs)", async () => {
+    const r = await runScenario(join(dir, 'loops.ts'), 'quickjs');
+    const lines = r.output.trimEnd().split('\n').filter((l) => !l.startsWith('['));
+    expect(lines, r.output).toEqual(['while(true)', 'do-while', 'for with a call', 'if-else chain', 'continue from try/finally', 'labelled continue', 'for-of an endless generator', 'a recursion of 2^40 calls'].map((n) => `${n}: killed`));
+  });
+  for (const engine of ['node', 'quickjs'] as const) {
+    it(`kills, exits and timeouts around the shared BARE waiter (${engine})`, async () => {
+      const r = await runScenario(join(dir, 'bare.ts'), engine);
+      expect(r.output, r.output).not.toMatch(/^not ok/m);
+      expect(r.output.match(/^ok - /gm)?.length, r.output).toBe(5);
+      expect(r.code, r.output).toBe(0);
+    });
+  }
+});
