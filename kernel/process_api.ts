@@ -52,9 +52,14 @@ let optPriority = -1;
 /** Checks a spawn's options (before anything is made: a bad one throws). */
 function readOptions(what: string, opts: SpawnOptions, parent: Proc | null): void {
   if (opts.link && !parent) throw new Error(`${what}: link needs a calling process`);
-  optHeap = checkLimit(what, 'maxHeapSize', opts.maxHeapSize);
-  optMbox = checkLimit(what, 'maxMailboxLen', opts.maxMailboxLen);
-  optPriority = opts.priority === undefined ? -1 : checkPriority(what, opts.priority);
+  // All read before any is set: a getter among them may spawn, which
+  // reads its own options into the same variables.
+  const heap = checkLimit(what, 'maxHeapSize', opts.maxHeapSize);
+  const mbox = checkLimit(what, 'maxMailboxLen', opts.maxMailboxLen);
+  const priority = opts.priority === undefined ? -1 : checkPriority(what, opts.priority);
+  optHeap = heap;
+  optMbox = mbox;
+  optPriority = priority;
 }
 
 /** Sets on p what readOptions found, and trapExit. */

@@ -26,6 +26,15 @@ describe('issue 11 review: an async handler that awaits a timer', () => {
   }
 });
 
+describe('issue 11 review: spawn options read through a getter that spawns', () => {
+  for (const engine of ['node', 'quickjs'] as const) {
+    it(`keep the outer spawn's own options (${engine})`, async () => {
+      const r = await runScenario(join(dir, 'spawn-opts-getter.ts'), engine);
+      expect(r.output.trimEnd().split('\n').filter((l) => !l.startsWith('[')), r.output).toEqual(['outer: "normal"']);
+    });
+  }
+});
+
 describe('issue 11 review: checked and found right', () => {
   it("every shape of endless loop is stopped by the guard that quickjs-msg-poll.patch polls on backward jumps and calls (quickjs)", async () => {
     const r = await runScenario(join(dir, 'loops.ts'), 'quickjs');
