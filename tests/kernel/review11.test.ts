@@ -41,6 +41,12 @@ describe('issue 11 review: checked and found right', () => {
     const lines = r.output.trimEnd().split('\n').filter((l) => !l.startsWith('['));
     expect(lines, r.output).toEqual(['while(true)', 'do-while', 'for with a call', 'if-else chain', 'continue from try/finally', 'labelled continue', 'for-of an endless generator', 'a recursion of 2^40 calls'].map((n) => `${n}: killed`));
   });
+  it('the engine fast paths answer as the spec does: QuickJS prints what node prints', async () => {
+    const n = await runScenario(join(dir, 'engine.ts'), 'node');
+    const q = await runScenario(join(dir, 'engine.ts'), 'quickjs');
+    expect(n.output, n.output).toMatch(/^locked: late$/m);
+    expect(q.output).toBe(n.output);
+  });
   for (const engine of ['node', 'quickjs'] as const) {
     it(`kills, exits and timeouts around the shared BARE waiter (${engine})`, async () => {
       const r = await runScenario(join(dir, 'bare.ts'), engine);
