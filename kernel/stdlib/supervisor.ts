@@ -83,9 +83,13 @@ interface State {
 // getChildSpec hands a start function back the same way, into a slot the
 // caller left and holds: the supervisor takes the slot out of the table as
 // it fills it, so a caller killed with its reply queued leaves nothing
-// behind (the start and what it holds go with the caller's frame).
-const handedSpecs = new Map<number, unknown>();
-const handedStarts = new Map<number, { start: ChildSpec['start'] | null }>();
+// behind (the start and what it holds go with the caller's frame). Both
+// tables are weak, by the Ref itself (a message carries the Ref, not a
+// copy): a caller killed while its call is still queued, whose supervisor
+// then dies without reading it, runs neither the take nor the finally, and
+// the entry goes once neither holds the Ref.
+const handedSpecs = new WeakMap<Ref, unknown>();
+const handedStarts = new WeakMap<Ref, { start: ChildSpec['start'] | null }>();
 
 function restartWanted(c: Child, reason: Reason): boolean {
   if (c.spec.restart === 'permanent') return true;
@@ -244,8 +248,8 @@ const supervisorModule: ServerModule<State, () => SupSpec | { ignore: true }> = 
         const c = s.template ? (req.arg instanceof Pid ? findChild(s, req.arg) : undefined) : findChild(s, req.arg);
         const found = c ? c.spec : undefined;
         if (!found) return { reply: { error: 'not_found' }, state: s };
-        const slot = handedStarts.get((req.key as Ref).id);
-        handedStarts.delete((req.key as Ref).id);
+        const slot = handedStarts.get(req.key as Ref);
+        handedStarts.delete(req.key as Ref);
         if (slot) slot.start = found.start;
         const { start: _start, ...data } = found;
         return { reply: { ok: data }, state: s };
@@ -260,8 +264,8 @@ const supervisorModule: ServerModule<State, () => SupSpec | { ignore: true }> = 
           if (!(req.spec instanceof Ref)) return { reply: { error: 'a child spec is needed (this supervisor is not simple_one_for_one)' }, state: s };
           // Taken as it is read: a caller killed while it waits never
           // runs its finally, and the spec would stay for good.
-          const handed = handedSpecs.get(req.spec.id);
-          handedSpecs.delete(req.spec.id);
+          const handed = handedSpecs.get(req.spec);
+          handedSpecs.delete(req.spec);
           const checked = checkSpec(handed);
           if ('bad' in checked) return { reply: { error: checked.bad }, state: s };
           const combo = checkAutoShutdown(checked, s.autoShutdown);
@@ -329,11 +333,11 @@ export const Supervisor = {
   async startChild(sup: ServerRef, arg: ChildSpec | unknown[]): Promise<StartChildResult> {
     if (Array.isArray(arg)) return GenServer.call(sup, { op: 'start', arg }, Infinity);
     const key = new Ref();
-    handedSpecs.set(key.id, arg);
+    handedSpecs.set(key, arg);
     try {
       return await GenServer.call(sup, { op: 'start', spec: key }, Infinity);
     } finally {
-      handedSpecs.delete(key.id);
+      handedSpecs.delete(key);
     }
   },
   /** By id, or by pid for simple_one_for_one. */
@@ -359,13 +363,13 @@ export const Supervisor = {
   async getChildSpec(sup: ServerRef, idOrPid: string | Pid): Promise<{ ok: FullSpec } | { error: 'not_found' }> {
     const key = new Ref();
     const slot: { start: ChildSpec['start'] | null } = { start: null };
-    handedStarts.set(key.id, slot);
+    handedStarts.set(key, slot);
     try {
       const r = await GenServer.call(sup, { op: 'spec', arg: idOrPid, key }, Infinity);
       if (!('ok' in r)) return r;
       return { ok: { ...r.ok, start: slot.start! } };
     } finally {
-      handedStarts.delete(key.id);
+      handedStarts.delete(key);
     }
   },
   /** 'ok' if every spec is good and their ids distinct; else the first error. */

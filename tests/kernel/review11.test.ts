@@ -35,6 +35,13 @@ describe('issue 11 review: spawn options read through a getter that spawns', () 
   }
 });
 
+describe('issue 11 review: Supervisor.startChild', () => {
+  it("leaves no spec behind when its caller and then its supervisor are killed with the call still queued (quickjs)", async () => {
+    const r = await runScenario(join(dir, 'handed-spec-sup-dies.ts'), 'quickjs');
+    expect(r.output.split('\n')[0], r.output).toMatch(/^grown under 512 KB after 40 killed callers and supervisors: true \(-?\d+ bytes\)$/);
+  });
+});
+
 describe('issue 11 review: checked and found right', () => {
   it("every shape of endless loop is stopped by the guard that quickjs-msg-poll.patch polls on backward jumps and calls (quickjs)", async () => {
     const r = await runScenario(join(dir, 'loops.ts'), 'quickjs');
