@@ -47,7 +47,11 @@ export interface SystemTarget {
   readonly mod: { formatStatus?(status: Status): Status };
 }
 
-const handed = new Map<number, (state: any) => unknown>();
+// replaceState's function, handed over by its Ref (code cannot travel in a
+// message), weakly as supervisor.ts's specs: a caller killed with its call
+// still queued at a server that then dies runs neither the take nor its
+// finally.
+const handed = new WeakMap<Ref, (state: any) => unknown>();
 
 /** The server's side: answers one system request. */
 export function handleSystem(target: SystemTarget, req: { op: string; key?: Ref }, from: From): void {
@@ -79,10 +83,10 @@ export function handleSystem(target: SystemTarget, req: { op: string; key?: Ref 
       target.traced = (req as { on?: boolean }).on === true || undefined;
       return reply(from, { ok: 'ok' });
     case 'replace_state': {
-      const fn = req.key ? handed.get(req.key.id) : undefined;
+      const fn = req.key ? handed.get(req.key) : undefined;
       // Taken as it is read, as supervisor.ts's specs: a caller killed
       // while it waits never runs its finally.
-      if (req.key) handed.delete(req.key.id);
+      if (req.key) handed.delete(req.key);
       if (!fn) return reply(from, { $sysError: 'no state function' });
       let next: unknown;
       try {
@@ -135,11 +139,11 @@ export function getState<S = unknown>(server: Pid | string, timeout = 5000): Pro
 export async function replaceState<S = unknown>(server: Pid | string, fn: (state: S) => S, timeout = 5000): Promise<S> {
   if (typeof fn !== 'function') throw new TypeError('sys.replaceState: fn must be a function (state) => state');
   const key = new Ref();
-  handed.set(key.id, fn);
+  handed.set(key, fn);
   try {
     return (await sysCall(server, { op: 'replace_state', key }, timeout)) as S;
   } finally {
-    handed.delete(key.id);
+    handed.delete(key);
   }
 }
 

@@ -42,6 +42,13 @@ describe('issue 11 review: Supervisor.startChild', () => {
   });
 });
 
+describe('issue 11 review: sys.replaceState', () => {
+  it("leaves no function behind when its caller and then its server are killed with the call still queued (quickjs)", async () => {
+    const r = await runScenario(join(dir, 'handed-state-fn.ts'), 'quickjs');
+    expect(r.output.split('\n')[0], r.output).toMatch(/^grown under 512 KB after 40 killed callers and servers: true \(-?\d+ bytes\)$/);
+  });
+});
+
 describe('issue 11 review: checked and found right', () => {
   it("every shape of endless loop is stopped by the guard that quickjs-msg-poll.patch polls on backward jumps and calls (quickjs)", async () => {
     const r = await runScenario(join(dir, 'loops.ts'), 'quickjs');
