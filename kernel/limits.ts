@@ -11,6 +11,16 @@ import { die } from './signals.ts';
 import { heapInUse } from './pressure.ts';
 import * as logger from './logger.ts';
 
+/** Has any process been given a limit? Until one is, an arrival checks
+ *  nothing here (receive.ts): two reads of a prototype's default a
+ *  message, each a missed own lookup and the prototype's. */
+export let limitsSet = false;
+
+/** A process is given maxMailboxLen or maxHeapSize (process_api.ts). */
+export function limitsInUse(): void {
+  limitsSet = true;
+}
+
 /** Returns false (after killing p) if p is over one of its limits. */
 export function checkLimits(p: Proc): boolean {
   if (p.maxMailboxLen > 0 && p.queueLen() > p.maxMailboxLen) {

@@ -10,7 +10,7 @@ import { receive as anyReceive, receiveSome, markReceive, lastMessage, TIMEOUT, 
 import { addAlias, removeAlias, aliasTarget, monitorEnded } from './alias.ts';
 import { die, reasonOf, sendExit, link as linkProcs, unlink as unlinkProcs, monitor as monitorProc, demonitor as demonitorProc, ProcessExit } from './signals.ts';
 import { enqueueMessage } from './mailbox.ts';
-import { checkLimits } from './limits.ts';
+import { checkLimits, limitsInUse } from './limits.ts';
 import { resolveProc } from './registry.ts';
 import { PRIORITIES, type Priority } from './run_queue.ts';
 
@@ -65,6 +65,7 @@ function readOptions(what: string, opts: SpawnOptions, parent: Proc | null): voi
 /** Sets on p what readOptions found, and trapExit. */
 function setOptions(p: Proc, opts: SpawnOptions): void {
   if (optPriority >= 0) p.priority = optPriority;
+  if (optHeap !== 0 || optMbox !== 0) limitsInUse();
   if (optHeap !== 0) p.maxHeapSize = optHeap;
   if (optMbox !== 0) p.maxMailboxLen = optMbox;
   if (opts.trapExit === true) p.trapExit = true;

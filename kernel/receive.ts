@@ -17,8 +17,9 @@ import type { Ref, Copied } from './term.ts';
 import { takeValue, onArrival, setSkip, skipProc, skipKey, skipEnd } from './mailbox.ts';
 import { onDeath } from './signals.ts';
 import { grew } from './pressure.ts';
-import { checkLimits } from './limits.ts';
-import { enqueue, charge, mayGoOn, mayPollOn, blocked, inFlight } from './scheduler.ts';
+import { checkLimits, limitsSet } from './limits.ts';
+import { enqueue, charge, mayGoOn, mayPollOn, blocked, inFlight, turnArmed } from './scheduler.ts';
+import { push } from './run_queue.ts';
 import { EnginePromise, pending, fulfill } from './engine_promise.ts';
 
 export { TIMEOUT, type Timeout };
@@ -258,14 +259,20 @@ function markedStart(p: Proc): number {
 /** A message reached p's mailbox (already pushed): p's limits, the node's
  *  memory pressure, then p's wait. */
 onArrival((p, m) => {
-  if ((p.maxMailboxLen > 0 || p.maxHeapSize > 0) && !checkLimits(p)) return;
+  if (limitsSet && (p.maxMailboxLen > 0 || p.maxHeapSize > 0) && !checkLimits(p)) return;
   grew(m.size);
   if (!p.alive) return;
   var w = p.waiter;
   if (w === null) {
     if (p.handler !== null && inFlight !== p) enqueue(p);
   } else if (w === BARE) {
-    enqueue(p); // any message is its match; never running (it blocked)
+    // Any message is its match; never running (it blocked). enqueue's
+    // common case inline (p is alive): the turn is armed already.
+    if (p.queued) return;
+    if (turnArmed && !state.halted) {
+      push(p);
+      p.queued = true;
+    } else enqueue(p);
   } else if (w.found < 0 && !w.timedOut) {
     var n = p.mailbox.length;
     // The common case inline: a receive of any message finds what arrived.

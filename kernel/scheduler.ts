@@ -41,7 +41,8 @@ import { push, take, anyQueued, total as queuedCount } from './run_queue.ts';
 import { EnginePromise, pending, fulfill, watch, runWatched } from './engine_promise.ts';
 
 let looping = false;
-let turnArmed = false;
+/** Is the next turn's timer armed (read by receive.ts's arrival)? */
+export let turnArmed = false;
 /** The timer of the next turn, while armed: not one the turn yields to. */
 let turnTimer: TimerId = 0;
 /** The process whose JS runs and has not yet called back (`running`). */
