@@ -9,7 +9,10 @@ const BREAK = 80;
 const COMPACT = 3;
 const DEPTH = 2;
 const MAX_ARRAY = 100;
-const INSPECT_CUSTOM = Symbol.for('nodejs.util.inspect.custom');
+// Symbol.for as the kernel was imported; the symbol itself at the first
+// object formatted, so that the import registers none (issue 11).
+const symbolFor = Symbol.for;
+let inspectCustom: symbol | undefined;
 
 interface Ctx {
   seen: unknown[];
@@ -137,11 +140,21 @@ export function quote(s: string): string {
   return q + out + q;
 }
 
-const IDENT = /^[a-zA-Z_][a-zA-Z_0-9]*$/;
+/** Whether `k` matches /^[a-zA-Z_][a-zA-Z_0-9]*$/, written out: a regexp
+ *  literal here would make its object as the kernel is imported (issue 11). */
+function isIdent(k: string): boolean {
+  if (k.length === 0) return false;
+  for (let i = 0; i < k.length; i++) {
+    const c = k.charCodeAt(i);
+    const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+    if (!letter && !(i > 0 && c >= 48 && c <= 57)) return false;
+  }
+  return true;
+}
 
 function formatKey(k: string | symbol): string {
   if (typeof k === 'symbol') return `[${k.toString()}]`;
-  return IDENT.test(k) ? k : quote(k);
+  return isIdent(k) ? k : quote(k);
 }
 
 function formatValue(ctx: Ctx, v: unknown, level: number, depth: number): string {
@@ -183,7 +196,8 @@ function formatObject(ctx: Ctx, o: object, level: number, depth: number): string
   if (o instanceof Date) return isNaN(o.getTime()) ? 'Invalid Date' : o.toISOString();
   if (o instanceof RegExp) return String(o);
   // As Node's util.inspect: an object may say how it prints.
-  const custom = (o as Record<symbol, unknown>)[INSPECT_CUSTOM];
+  inspectCustom ??= symbolFor('nodejs.util.inspect.custom');
+  const custom = (o as Record<symbol, unknown>)[inspectCustom];
   if (typeof custom === 'function') {
     const r: unknown = custom.call(o, depth - level, {});
     if (r !== o) return typeof r === 'string' ? r : formatValue(ctx, r, level, depth);

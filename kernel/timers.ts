@@ -30,7 +30,8 @@ interface Timer {
 }
 
 const heap: Timer[] = [];
-const byId = new Map<TimerId, Timer>();
+/** Made with the first timer, so that importing the kernel makes no Map (issue 11). */
+let byId: Map<TimerId, Timer> | undefined;
 let nextId = 1;
 let nextSeq = 0;
 /** Deadline the platform timer is armed for, or -1 when disarmed. */
@@ -55,7 +56,7 @@ export function addTimer(delayMs: number, fn: () => void, repeatMs?: number): Ti
     repeat: repeatMs === undefined ? -1 : repeatMs,
     index: -1,
   };
-  byId.set(t.id, t);
+  (byId ??= new Map()).set(t.id, t);
   push(t);
   rearm();
   return t.id;
@@ -64,9 +65,9 @@ export function addTimer(delayMs: number, fn: () => void, repeatMs?: number): Ti
 /** Cancels a timer. Returns false if it had already fired (one-shot) or was
  *  never there; unknown ids are not an error, as with clearTimeout. */
 export function removeTimer(id: TimerId): boolean {
-  const t = byId.get(id);
+  const t = byId?.get(id);
   if (!t) return false;
-  byId.delete(id);
+  byId!.delete(id);
   removeAt(t.index);
   rearm();
   return true;
@@ -74,7 +75,7 @@ export function removeTimer(id: TimerId): boolean {
 
 /** Milliseconds until a live timer fires, or undefined. */
 export function timeLeft(id: TimerId): number | undefined {
-  const t = byId.get(id);
+  const t = byId?.get(id);
   if (!t) return undefined;
   return Math.max(0, t.deadline - platform().monotonicMs());
 }
@@ -109,7 +110,7 @@ function onPlatformTimer(): void {
     t.seq = nextSeq++;
     push(t);
   } else {
-    byId.delete(t.id);
+    byId!.delete(t.id);
   }
   // Arm before the call: if the callback throws, the queue is still armed.
   rearm();

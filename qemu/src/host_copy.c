@@ -16,7 +16,7 @@ enum { COPIED = 0, REFUSED = 1, FAILED = -1 };   /* FAILED: a JS exception is pe
 
 static void *object_proto, *array_proto;         /* the context's own: they live as long as it */
 static JSClassID proxy_class;                    /* found at the first copy: the header does not name it */
-static JSValue proxy_ctor;                       /* Proxy as the engine made it, held from install */
+static JSValue proxy_ctor;                       /* Proxy as the engine made it, held from install or its first copy */
 static JSAtom atom_length, atom_value, atom_size;
 static JSValue shared_list;                      /* the last `shared` array, held (set at install), and its members */
 static void *shared_list_ptr;
@@ -320,9 +320,22 @@ static int take_shared(JSContext *ctx, JSValueConst list)
    copy, not at boot: a proxy made at boot was a twenty-fifth of the blocks
    TCG translates for hello, which never copies (issue 11, boot time), and
    evaluating `new Proxy({}, {})` before that ran the parser and compiler.
-   0 when the proxy could not be made (out of memory): not found yet. */
+   0 when the proxy could not be made (out of memory): not found yet.
+   QuickJS makes Proxy itself at its first use
+   (quickjs-boot-lazy-more.patch): taken here, as the engine made it
+   whatever a program has done to globalThis, not at install. */
 static JSClassID find_proxy_class(JSContext *ctx)
 {
+#ifdef JS_HAS_INTRINSIC_GLOBAL
+    if (JS_IsUndefined(proxy_ctor)) {
+        JSValue v = JS_GetIntrinsicGlobal(ctx, "Proxy");
+        if (JS_IsException(v)) {
+            JS_FreeValue(ctx, JS_GetException(ctx));
+            return 0;
+        }
+        proxy_ctor = v;                          /* kept for the host's life */
+    }
+#endif
     JSValue parts[2] = { JS_NewObject(ctx), JS_NewObject(ctx) };
     JSValue p = JS_CallConstructor(ctx, proxy_ctor, 2, parts);
     JS_FreeValue(ctx, parts[0]);
@@ -380,7 +393,11 @@ void host_copy_install(JSContext *ctx)
     atom_length = JS_NewAtom(ctx, "length");
     atom_value = JS_NewAtom(ctx, "value");
     atom_size = JS_NewAtom(ctx, "size");
+#ifdef JS_HAS_INTRINSIC_GLOBAL
+    proxy_ctor = JS_UNDEFINED;                   /* at the first copy */
+#else
     JSValue global = JS_GetGlobalObject(ctx);
     proxy_ctor = JS_GetPropertyStr(ctx, global, "Proxy");   /* the engine's own: no program has run */
     JS_FreeValue(ctx, global);
+#endif
 }
