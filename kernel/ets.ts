@@ -24,7 +24,6 @@
  * the heap stays short even after that relief: a table never stops the node.
  */
 import { procs, caller, state } from './process.ts';
-import { charge as reduction } from './scheduler.ts';
 import { deliver } from './mailbox.ts';
 import { copyTerm, Pid, Tid, type Copied } from './term.ts';
 import { termEq } from './term_eq.ts';
@@ -130,7 +129,8 @@ function insertCounted(table: Tid | string, k0: unknown, v0?: unknown): void {
   const c = state.current;
   let t = lastTable!;
   if (table === lastTid && c === lastWriter && c !== null) {
-    reduction(c);
+    state.spent++; // the reduction (scheduler.ts's charge), inline
+    c.reductions++;
     if (t.flat && typeof v0 === 'number' && typeof k0 === 'number' && (k0 > 0 || k0 < 0 || 1 / k0 > 0)) {
       // A set's with credit left inline: putFlat's first case.
       if (t.tree === null && FLAT_BYTES <= credit.left) {
@@ -225,7 +225,10 @@ export function lookup(table: Tid | string, key: Key): unknown[] {
   // get()'s common case inline, as insert's (the caller it let read it last).
   const c = state.current;
   let t = lastTable!;
-  if (table === lastTid && c === lastReader && c !== null) reduction(c);
+  if (table === lastTid && c === lastReader && c !== null) {
+    state.spent++; // the reduction (scheduler.ts's charge), inline
+    c.reductions++;
+  }
   else t = get('ets.lookup', table, false);
   // The key as its own id first: a raw entry found so is the key's (its id
   // is its key, never a string that starts with NUL as encoded ones do),
@@ -265,7 +268,10 @@ function rowValues(t: Table, key: Key, s: Stored | undefined): unknown[] {
 export function lookupOne(table: Tid | string, key: Key): unknown {
   const c = state.current;
   let t = lastTable!;
-  if (table === lastTid && c === lastReader && c !== null) reduction(c);
+  if (table === lastTid && c === lastReader && c !== null) {
+    state.spent++; // the reduction (scheduler.ts's charge), inline
+    c.reductions++;
+  }
   else t = get('ets.lookup', table, false);
   const s = t.hash.get(key);
   if (s !== undefined && (typeof s !== 'object' || s === null)) return s;

@@ -13,7 +13,6 @@ import { onDeath } from './signals.ts';
 import { deliver } from './mailbox.ts';
 import { chargedTo, deaths, roomFor } from './pressure.ts';
 import { ProcessExit } from './signals.ts';
-import { charge as reduction } from './scheduler.ts';
 
 export { Tid };
 
@@ -272,7 +271,8 @@ export function get(what: string, ref: Tid | string, write: boolean): Table {
     if (!caller.alive) throw new ProcessExit(caller.exitReason);
     // One reduction per operation, as a send costs: a loop of table calls
     // that polls now and then yields at the poll once its slice is spent.
-    reduction(caller);
+    state.spent++; // scheduler.ts's charge, inline
+    caller.reductions++;
   }
   if (t.guarded && caller !== t.owner && (write || t.readGuarded)) {
     throw new Error(`${what}: ${t.access} table ${t.name ?? String(t.tid)} is not ${write ? 'writable' : 'readable'} by ${caller ? caller.pid : 'code outside a process'}`);

@@ -220,6 +220,11 @@ export const state = {
   /** When the running slice started (the scheduler's clock): there is one
    *  slice at a time, so it is not each process's. */
   sliceStart: 0,
+  /** Reductions spent this turn, by every process (`charge`, or inline
+   *  where it is hot: `state.spent++; p.reductions++`). The running slice
+   *  and the turn end at marks on it (scheduler.ts), so a charge is two
+   *  increments and no call. */
+  spent: 0,
 };
 
 export function lookup(pid: Pid): Proc | undefined {

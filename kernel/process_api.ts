@@ -5,7 +5,7 @@
 import { Proc, procs, state, procFootprint, me, caller, runAs, type Handler, type Reason } from './process.ts';
 import type { Matcher } from './match.ts';
 import { copyTerm, Pid, Ref } from './term.ts';
-import { enqueue, charge, running } from './scheduler.ts';
+import { enqueue, running } from './scheduler.ts';
 import { receive as anyReceive, receiveSome, markReceive, lastMessage, TIMEOUT, type Timeout } from './receive.ts';
 import { addAlias, removeAlias, aliasTarget, monitorEnded } from './alias.ts';
 import { die, reasonOf, sendExit, link as linkProcs, unlink as unlinkProcs, monitor as monitorProc, demonitor as demonitorProc, ProcessExit } from './signals.ts';
@@ -165,7 +165,10 @@ export function send<T>(dest: Pid | string | Ref, msg: T): T {
   var p = dest instanceof Pid ? procs.get(dest.id) : dest instanceof Ref ? aliasTarget(dest) : resolveProc(dest, 'send');
   if (!p && typeof dest === 'string') throw new Error(`send: no process is registered as "${dest}"`);
   var m = copyTerm(msg, 'send');
-  if (cur) charge(cur);
+  if (cur) {
+    state.spent++; // charge(cur), inline
+    cur.reductions++;
+  }
   if (p) {
     enqueueMessage(p, m);
     // The sender may have died of this send: its own limit, a link to the

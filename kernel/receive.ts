@@ -73,7 +73,8 @@ export function receive(matchers?: Matcher | Matcher[] | null, opts?: ReceiveOpt
     if (p === null || !p.alive || inFlight !== p) return receiveSome(null, undefined); // its errors
     var head = p.head;
     if (head < p.mailbox.length && mayGoOn(p)) {
-      charge(p);
+      state.spent++; // charge(p), inline
+      p.reductions++;
       var value = takeValue(p, head);
       if (pending === null) return EnginePromise.resolve(value);
       var taken = pending(); // ready(value), inline

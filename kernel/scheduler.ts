@@ -47,11 +47,11 @@ export let turnArmed = false;
 let turnTimer: TimerId = 0;
 /** The process whose JS runs and has not yet called back (`running`). */
 export let inFlight: Proc | null = null;
-/** Reductions left in this turn. */
-let budget = 0;
-/** Reductions left in the running slice (there is one slice at a time; its
- *  start is state.sliceStart). */
-let sliceLeft = 0;
+/** The turn ends when state.spent reaches this. */
+let budgetEnd = 0;
+/** The running slice ends when state.spent reaches this (there is one slice
+ *  at a time; its start is state.sliceStart). */
+let sliceEnd = 0;
 
 /** Does p's JS run now (it has not yet blocked or returned)? */
 export function running(p: Proc): boolean {
@@ -74,9 +74,8 @@ export function enqueue(p: Proc): void {
  *  as in BEAM: a loop that sends and then polls (`await sleep(0)`) yields at
  *  the poll once its slice is spent. */
 export function charge(p: Proc): void {
-  sliceLeft--;
+  state.spent++;
   p.reductions++;
-  budget--;
 }
 
 /** p's JS is about to run (its body, a resumption, a handler message), for
@@ -135,7 +134,8 @@ function sliceOver(): boolean {
  *  that hardly yields is caught at its receives on hosts that cannot
  *  interrupt JS. */
 export function mayGoOn(p: Proc): boolean {
-  return sliceLeft > 0 && budget > 0 && inFlight === p && ((sliceLeft & 15) !== 0 || !sliceOver());
+  var left = sliceEnd - state.spent;
+  return left > 0 && budgetEnd > state.spent && inFlight === p && ((left & 15) !== 0 || !sliceOver());
 }
 
 /** May p, running, poll (sleep(0), receive with after 0) and go on? As
@@ -144,7 +144,7 @@ export function mayGoOn(p: Proc): boolean {
  *  for most of runawayMs, so every 16th would be too late to end the slice
  *  before it is judged a runaway. */
 export function mayPollOn(p: Proc): boolean {
-  return sliceLeft > 0 && budget > 0 && inFlight === p && !sliceOver();
+  return sliceEnd > state.spent && budgetEnd > state.spent && inFlight === p && !sliceOver();
 }
 
 /** p waits in receive: let the next process run. */
@@ -166,7 +166,7 @@ export function blocked(p: Proc): void {
   }
   // The switch's common case, runLoop's first step inline: the next process
   // is a waiter whose message came. Anything else is runLoop's to run.
-  if (!looping && handedOver === null && queuedCount > 0 && budget > 0 && !state.halted &&
+  if (!looping && handedOver === null && queuedCount > 0 && budgetEnd > state.spent && !state.halted &&
     ((t === notDueAt && heapChanges === notDueChanges) || !dueAt(t))) {
     var q = take();
     var w = q.alive ? q.waiter : null;
@@ -266,7 +266,11 @@ function turn(): void {
     release(p);
     if (p.alive && heapShort()) outOfMemory(p);
   }
-  budget = config.turnReductions;
+  // A new count for each turn, so that it stays a small int; a slice
+  // still running (a detached process's) keeps what it has left.
+  sliceEnd -= state.spent;
+  state.spent = 0;
+  budgetEnd = config.turnReductions;
   runLoop();
 }
 
@@ -279,7 +283,7 @@ export function runLoop(onCallersStack = false, t = NaN): void {
   var stepping: Proc | null = null;
   for (;;) {
     try {
-      while (inFlight === null && budget > 0 && (handedOver !== null || queuedCount > 0) && !state.halted) {
+      while (inFlight === null && budgetEnd > state.spent && (handedOver !== null || queuedCount > 0) && !state.halted) {
         if (t !== t) t = clockAtSwitch(); // NaN: not read for this switch yet
         if ((t !== notDueAt || heapChanges !== notDueChanges) && dueAt(t)) break;
         var p = handedOver;
@@ -409,7 +413,7 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
  *  message is the head's, its settle p's `resume`. */
 function resumeFound(p: Proc, w: Waiter, t: number): void {
   state.current = p;
-  sliceLeft = config.sliceReductions - 1;
+  sliceEnd = state.spent + config.sliceReductions;
   state.sliceStart = t;
   if (armedAt === -1 || t - armedAt >= config.runawayMs / 4) armGuard(t, tripped); // its own check, without the call
   p.waiter = null;
@@ -424,15 +428,15 @@ function resumeFound(p: Proc, w: Waiter, t: number): void {
     value = takeValue(p, w.found);
   }
   inFlight = p;
+  state.spent++; // charge(p), inline
   p.reductions++;
-  budget--;
   if (typeof settle === 'function') settle(value);
   else fulfill!(settle, value);
 }
 
 function step(p: Proc, t: number): void {
   state.current = p;
-  sliceLeft = config.sliceReductions;
+  sliceEnd = state.spent + config.sliceReductions;
   state.sliceStart = t;
   armGuard(t, tripped);
   const w = p.waiter;
@@ -477,8 +481,8 @@ function resumeWaiter(p: Proc, w: Waiter): void {
 }
 
 function runHandler(p: Proc, h: Handler): void {
-  while (p.alive && p.queueLen() > 0 && sliceLeft > 0 && budget > 0 && !p.waiter) {
-    if ((sliceLeft & 15) === 0 && sliceOver()) break;
+  while (p.alive && p.queueLen() > 0 && sliceEnd > state.spent && budgetEnd > state.spent && !p.waiter) {
+    if (((sliceEnd - state.spent) & 15) === 0 && sliceOver()) break;
     const m = takeMessage(p, p.head);
     // Running while the handler runs, so that an async handler may receive
     // before its first await.
