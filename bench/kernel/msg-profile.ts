@@ -10,8 +10,12 @@
 // reads and timer checks), so each is the median of --runs, in turns.
 //   npx vite-node bench/kernel/msg-profile.ts [--roots .,/tmp/kernel-old] [--n 2000,6000] [--runs 3] [--out DIR]
 // --out keeps each run's callgrind file, for callgrind_annotate.
+// --ops: instead, the opcodes each JS function runs per message (or hop),
+// the most first, from each checkout's qemu/build/mote-native-ops (make -C
+// qemu native-ops: quickjs-trace-ops.patch counts every dispatch). Each
+// call of a function also costs the engine some 200-300 instructions.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MOTE_ROOT } from '../../builder/paths.ts';
@@ -25,8 +29,10 @@ const HELP = `usage: npx vite-node bench/kernel/msg-profile.ts [--roots .,DIR] [
   --n A,B        the two sizes: round trips of the ping-pong, hops of the ring
   --procs N      processes in the ring
   --workloads L  pingpong, ring
-  --out DIR      keep the callgrind files there (name: workload-size-root#)`;
-const flags = readFlags(HELP, ['roots', 'n', 'runs', 'procs', 'workloads', 'out']);
+  --out DIR      keep the callgrind files there (name: workload-size-root#)
+  --ops          opcodes run per message by each JS function (mote-native-ops), not instructions
+  --top N        with --ops, the N functions that run the most (default 25)`;
+const flags = readFlags(HELP, ['roots', 'n', 'runs', 'procs', 'workloads', 'out', 'top'], ['ops']);
 const runs = Math.max(1, flags.number('runs', 3));
 const roots = flags.list('roots', '.').map((r) => resolve(r));
 const [nA, nB] = flags.list('n', '2000,6000').map(Number) as [number, number];
@@ -58,6 +64,35 @@ function instructions(root: string, img: string, keep: string): number {
 const unit = (w: string): string => (w === 'ring' ? 'hop' : 'message');
 const perUnit = (w: string, n: number): number => (w === 'ring' ? n : 2 * n);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Opcodes by function ("file:function:line") of one run of mote-native-ops. */
+function opsByFunction(root: string, img: string): Map<string, number> {
+  const engine = join(root, 'qemu/build/mote-native-ops');
+  if (!existsSync(engine)) throw new Error(`msg-profile: no ${engine} (make -C qemu native-ops)`);
+  const out = join(mkdtempSync(join(tmpdir(), 'mote-msg-ops-')), 'ops.txt');
+  execFileSync(engine, [img, '--ram', '256M'], { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20, env: { ...process.env, MOTE_OP_PROFILE: out } });
+  const ops = new Map<string, number>();
+  for (const line of readFileSync(out, 'utf8').split('\n').filter(Boolean)) {
+    const [count, name] = line.split('\t') as [string, string];
+    ops.set(name, (ops.get(name) ?? 0) + Number(count));
+  }
+  return ops;
+}
+
+if (flags.has('ops')) {
+  const top = flags.number('top', 25);
+  for (const w of workloads) {
+    for (const root of roots) {
+      const [a, b] = [opsByFunction(root, await image(root, w, nA)), opsByFunction(root, await image(root, w, nB))];
+      const units = perUnit(w, nB) - perUnit(w, nA);
+      const rows = [...b].map(([name, n]): [string, number] => [name, (n - (a.get(name) ?? 0)) / units]).filter(([, n]) => n > 0.05).sort((x, y) => y[1] - x[1]);
+      const total = rows.reduce((sum, [, n]) => sum + n, 0);
+      console.log(`${w} ${root === MOTE_ROOT ? '.' : root}: ${total.toFixed(1)} opcodes per ${unit(w)}, in ${rows.length} functions`);
+      for (const [name, n] of rows.slice(0, top)) console.log(`  ${n.toFixed(1).padStart(7)}  ${name}`);
+    }
+  }
+  process.exit(0);
+}
 for (const w of workloads) {
   const images = await Promise.all(roots.map(async (root) => [await image(root, w, nA), await image(root, w, nB)]));
   const per: number[][] = roots.map(() => []);
