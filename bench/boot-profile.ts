@@ -2,9 +2,12 @@
 // block (-d in_asm) and every block run (-d exec,nochain); each block's
 // instructions are counted to the functions on a call stack rebuilt from the
 // blocks that end in call and ret, symbols from the boot layer's ELF.
-// Translation, not execution, is most of a boot's cost under TCG (issue 11:
-// about 6 µs per new block against under 1 ms per million instructions run),
-// so the table gives both.
+// Translation, not execution, is most of a boot's cost under TCG, and a new
+// block costs about as much as its instructions: bench/tcg-cost.ts measures
+// ~1 µs per instruction translated, 1-5 µs per block besides, against 1-2 ms
+// per million instructions run (issue 11: hello's ~11k translated
+// instructions are most of its ~25-35 ms over the floor). So the table
+// gives blocks, instructions translated and instructions run.
 //   npx vite-node bench/boot-profile.ts [--machine microvm|pc] [--functions N [--within f]] [--steps f,g] [--stacks f] [--boot-layer ELF] [--keep-log]
 // --stacks f lists the call stacks under which f's blocks were first translated.
 // --functions N adds the N functions that translate the most new blocks (their
