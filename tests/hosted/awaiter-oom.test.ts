@@ -18,6 +18,7 @@ const expected = /^settled with the heap full: (\d+) of 96; resumed (\d+), twice
 function check(output: string): void {
   const m = expected.exec(output);
   expect(m, output).not.toBeNull();
+  expect(Number(m![1]), output).toBeGreaterThan(0); // some settles found room: the check below counts something
   expect(Number(m![2]), output).toBe(Number(m![1]));
 }
 
