@@ -14,6 +14,8 @@
 // the most first, from each checkout's qemu/build/mote-native-ops (make -C
 // qemu native-ops: quickjs-trace-ops.patch counts every dispatch). Each
 // call of a function also costs the engine some 200-300 instructions.
+// --handlers: instead, the interpreter's instructions per message by opcode
+// handler (handler-costs.ts), a call's entry and exit apart.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +24,7 @@ import { MOTE_ROOT } from '../../builder/paths.ts';
 import { bundleFixture } from './workloads.ts';
 import { benchImage } from './engines.ts';
 import { readFlags } from '../flags.ts';
+import { handlerCosts } from './handler-costs.ts';
 
 const HELP = `usage: npx vite-node bench/kernel/msg-profile.ts [--roots .,DIR] [--n 2000,6000] [--runs 3] [--procs 1000] [--workloads pingpong,ring] [--out DIR]
   --roots L      checkouts to measure, each with its kernel and qemu/build/mote-native
@@ -31,8 +34,9 @@ const HELP = `usage: npx vite-node bench/kernel/msg-profile.ts [--roots .,DIR] [
   --workloads L  pingpong, ring
   --out DIR      keep the callgrind files there (name: workload-size-root#)
   --ops          opcodes run per message by each JS function (mote-native-ops), not instructions
-  --top N        with --ops, the N functions that run the most (default 25)`;
-const flags = readFlags(HELP, ['roots', 'n', 'runs', 'procs', 'workloads', 'out', 'top'], ['ops']);
+  --handlers     the interpreter's instructions per message by opcode handler, a call's entry and exit apart
+  --top N        with --ops or --handlers, the N rows that cost the most (default 25)`;
+const flags = readFlags(HELP, ['roots', 'n', 'runs', 'procs', 'workloads', 'out', 'top'], ['ops', 'handlers']);
 const runs = Math.max(1, flags.number('runs', 3));
 const roots = flags.list('roots', '.').map((r) => resolve(r));
 const [nA, nB] = flags.list('n', '2000,6000').map(Number) as [number, number];
@@ -51,9 +55,9 @@ async function image(root: string, workload: string, n: number): Promise<string>
 }
 
 /** Instructions of one run under callgrind. */
-function instructions(root: string, img: string, keep: string): number {
+function instructions(root: string, img: string, keep: string, byInstruction = false): number {
   const out = keep || join(mkdtempSync(join(tmpdir(), 'mote-msg-cg-')), 'callgrind.out');
-  execFileSync('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, join(root, 'qemu/build/mote-native'), img, '--ram', '256M'], {
+  execFileSync('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, ...(byInstruction ? ['--dump-instr=yes'] : []), join(root, 'qemu/build/mote-native'), img, '--ram', '256M'], {
     stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20,
   });
   const m = /^summary:\s+(\d+)/m.exec(readFileSync(out, 'utf8')) ?? /^totals:\s+(\d+)/m.exec(readFileSync(out, 'utf8'));
@@ -89,6 +93,22 @@ if (flags.has('ops')) {
       const total = rows.reduce((sum, [, n]) => sum + n, 0);
       console.log(`${w} ${root === MOTE_ROOT ? '.' : root}: ${total.toFixed(1)} opcodes per ${unit(w)}, in ${rows.length} functions`);
       for (const [name, n] of rows.slice(0, top)) console.log(`  ${n.toFixed(1).padStart(7)}  ${name}`);
+    }
+  }
+  process.exit(0);
+}
+if (flags.has('handlers')) {
+  const top = flags.number('top', 25);
+  for (const w of workloads) {
+    for (const root of roots) {
+      const dir = outDir || mkdtempSync(join(tmpdir(), 'mote-msg-handlers-'));
+      const outs = [nA, nB].map((n) => join(dir, `${w}-${n}-handlers.out`));
+      for (const [j, n] of [nA, nB].entries()) instructions(root, await image(root, w, n), outs[j]!, true);
+      const engine = join(root, 'qemu/build/mote-native');
+      const rows = handlerCosts(engine, join(root, 'qemu/build/quickjs/quickjs.c'), outs[0]!, outs[1]!, perUnit(w, nB) - perUnit(w, nA));
+      const total = rows.reduce((sum, [, n]) => sum + n, 0);
+      console.log(`${w} ${root === MOTE_ROOT ? '.' : root}: ${Math.round(total)} instructions per ${unit(w)} in the interpreter (JS_CallInternal), by handler`);
+      for (const [name, n] of rows.slice(0, top)) console.log(`  ${Math.round(n).toString().padStart(7)}  ${name}`);
     }
   }
   process.exit(0);
