@@ -8,12 +8,22 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-/** Instruction costs by address (callgrind --dump-instr=yes, one object). */
-export function costsByAddress(callgrindOut: string): Map<number, number> {
+/** Instruction costs by address in the object `object` (callgrind
+ *  --dump-instr=yes: a shared library's addresses are its own offsets, so
+ *  they would overlap the engine's). */
+export function costsByAddress(callgrindOut: string, object: string): Map<number, number> {
   const costs = new Map<number, number>();
+  const objects = new Map<string, string>(); // ob=(id) name, then ob=(id)
+  let inObject = false;
   let addr = 0;
   let callCost = false; // the line after calls= is the call's inclusive cost
   for (const line of readFileSync(callgrindOut, 'utf8').split('\n')) {
+    const ob = /^ob=\((\d+)\)(?: (.*))?$/.exec(line);
+    if (ob) {
+      if (ob[2] !== undefined) objects.set(ob[1]!, ob[2]);
+      inObject = objects.get(ob[1]!) === object;
+      continue;
+    }
     if (line.startsWith('calls=')) {
       callCost = true;
       continue;
@@ -27,7 +37,7 @@ export function costsByAddress(callgrindOut: string): Map<number, number> {
       callCost = false;
       continue;
     }
-    if (cost !== undefined) costs.set(addr, (costs.get(addr) ?? 0) + Number(cost));
+    if (cost !== undefined && inObject) costs.set(addr, (costs.get(addr) ?? 0) + Number(cost));
   }
   return costs;
 }
@@ -79,7 +89,7 @@ export function handlerCosts(engine: string, quickjsC: string, outA: string, out
   if (at < 0) throw new Error(`handler-costs: no JS_CallInternal in ${engine}`);
   const start = parseInt(syms[at]![0]!, 16);
   const end = parseInt(syms[at + 1]![0]!, 16);
-  const [a, b] = [costsByAddress(outA), costsByAddress(outB)];
+  const [a, b] = [costsByAddress(outA, engine), costsByAddress(outB, engine)];
   const inside = [...b].map(([addr, n]): [number, number] => [addr, n - (a.get(addr) ?? 0)]).filter(([addr, n]) => addr >= start && addr < end && n !== 0);
   const { spans, first, last } = sourceSpans(quickjsC);
   // -a heads each address's group; -i lists its inlined frames, innermost
