@@ -91,6 +91,7 @@ export function handlerCosts(engine: string, quickjsC: string, outA: string, out
   const end = parseInt(syms[at + 1]![0]!, 16);
   const [a, b] = [costsByAddress(outA, engine), costsByAddress(outB, engine)];
   const inside = [...b].map(([addr, n]): [number, number] => [addr, n - (a.get(addr) ?? 0)]).filter(([addr, n]) => addr >= start && addr < end && n !== 0);
+  if (inside.length === 0) throw new Error(`handler-costs: no costs of ${engine}'s JS_CallInternal in ${outB} (callgrind names the object by another path?)`);
   const { spans, first, last } = sourceSpans(quickjsC);
   // -a heads each address's group; -i lists its inlined frames, innermost
   // first: the group's line in JS_CallInternal's span is the one it runs for.
