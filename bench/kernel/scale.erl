@@ -50,15 +50,21 @@ rounds(Pids, N, R) -> [P ! R || P <- Pids], collect(N), rounds(Pids, N, R - 1).
 collect(0) -> ok;
 collect(K) -> receive 1 -> collect(K - 1) end.
 
+%% spawn_idle_us: the spawn calls alone; spawn_ready_us: from the first
+%% spawn until the last process has run (it says so), as scale.ts times both.
 idle(N) ->
     erlang:garbage_collect(),
     Before = erlang:memory(processes),
+    Me = self(),
     T0 = erlang:monotonic_time(microsecond),
-    Pids = [spawn(fun idle_loop/0) || _ <- lists:seq(1, N)],
+    Pids = [spawn(fun idle_loop/0) || _ <- lists:seq(1, N - 1)] ++ [spawn(fun() -> Me ! ready, idle_loop() end)],
     T1 = erlang:monotonic_time(microsecond),
+    receive ready -> ok end,
+    T2 = erlang:monotonic_time(microsecond),
     timer:sleep(10),
     After = erlang:memory(processes),
     report("spawn_idle_us_" ++ integer_to_list(N), (T1 - T0) / N, "us/process"),
+    report("spawn_ready_us_" ++ integer_to_list(N), (T2 - T0) / N, "us/process"),
     report("idle_async_bytes_" ++ integer_to_list(N), (After - Before) / N, "bytes/process"),
     [exit(P, kill) || P <- Pids],
     timer:sleep(10).

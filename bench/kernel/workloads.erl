@@ -26,8 +26,12 @@ idle_loop() -> receive _ -> idle_loop() end.
 idle_async(N) ->
     erlang:garbage_collect(),
     Before = erlang:memory(processes),
+    Me = self(),
     T0 = now_ms(),
-    Pids = [spawn(fun idle_loop/0) || _ <- lists:seq(1, N)],
+    %% The last says when it runs, as workloads.ts times mote's spawns: from
+    %% the first spawn until every process has started.
+    Pids = [spawn(fun idle_loop/0) || _ <- lists:seq(1, N - 1)] ++ [spawn(fun() -> Me ! ready, idle_loop() end)],
+    receive ready -> ok end,
     T1 = now_ms(),
     timer:sleep(10),
     After = erlang:memory(processes),
