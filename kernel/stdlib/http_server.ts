@@ -97,8 +97,12 @@ function tcpOptions(opts: HttpServerOptions) {
 
 type Limits = { maxHead: number; maxBody: number; headTimeout: number; idleTimeout: number };
 
+/** A body's first buffer, at most (body() grows it as bytes come). */
+const FIRST_BODY_BUFFER = 16 * 1024;
+
 /** Bytes received and not yet used. A head is at most maxHead bytes, so it
- *  grows by joining chunks; a body is read into one buffer of its length. */
+ *  grows by joining chunks; a body is read into one buffer that grows to its
+ *  length. */
 class Inbox {
   bytes: Uint8Array = new Uint8Array(0);
   constructor(private readonly conn: Socket) {}
@@ -122,15 +126,22 @@ class Inbox {
     return 'ok';
   }
   /** Exactly `n` bytes (what is held first, then reads); what comes after
-   *  them stays for the next request. */
+   *  them stays for the next request. The buffer grows, doubling, with the
+   *  bytes that come: a Content-Length alone costs nothing, so a peer that
+   *  claims a large body and sends none cannot fill the heap. */
   async body(n: number, deadline: number): Promise<Uint8Array | 'timeout' | 'closed'> {
-    const out = new Uint8Array(n);
     let have = Math.min(n, this.bytes.length);
+    let out = new Uint8Array(Math.min(n, Math.max(have, FIRST_BODY_BUFFER)));
     out.set(this.take(have));
     while (have < n) {
       const chunk = await this.read(deadline);
       if (typeof chunk === 'string') return chunk;
       const use = Math.min(chunk.length, n - have);
+      if (have + use > out.length) {
+        const grown = new Uint8Array(Math.min(n, Math.max(have + use, out.length * 2)));
+        grown.set(out.subarray(0, have));
+        out = grown;
+      }
       out.set(chunk.subarray(0, use), have);
       have += use;
       if (use < chunk.length) this.bytes = chunk.subarray(use);

@@ -1,6 +1,7 @@
 // HttpServer against clients that misbehave slowly or send a lot, on both
 // hosts at 8M: one deadline for a whole head, a 1 MiB body in one piece
-// while others are served, a bare LF answered at once.
+// while others are served, a claimed body that never comes costing nothing,
+// a bare LF answered at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { buildCli, moteSync, tempDir } from '../cli/support.ts';
@@ -44,6 +45,17 @@ for (const host of ['run', 'boot'] as Host[]) {
       const [p, g] = await Promise.all([put, get]);
       expect(p).toMatchObject({ status: 200, body: `got ${1 << 20}\n` });
       expect(g.status).toBe(200);
+    }, 90_000);
+
+    it('a Content-Length with no body behind it costs nothing: six 2 MiB claims at 8M each get their 408', async () => {
+      // Twelve MiB claimed, none sent: were each body's buffer made at its
+      // claimed length, the heap would fill, and the later connections be
+      // refused or their processes killed for memory, with no answer.
+      const socks = await Promise.all(Array.from({ length: 6 }, () => open(srv.port)));
+      const answers = socks.map((s) => untilClosed(s, 60_000));
+      for (const s of socks) s.write(`PUT /x HTTP/1.1\r\nHost: t\r\nContent-Length: ${2 << 20}\r\n\r\n`);
+      for (const got of await Promise.all(answers)) expect(got).toMatch(/^HTTP\/1\.1 408 [^]*request body timed out/);
+      expect((await http(srv.port, 'GET', '/')).status).toBe(200);
     }, 90_000);
 
     it('answers a head with a bare LF with 400 at once', async () => {
