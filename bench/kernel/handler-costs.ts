@@ -18,10 +18,12 @@ export function costsByAddress(callgrindOut: string, object: string): Map<number
   let addr = 0;
   let callCost = false; // the line after calls= is the call's inclusive cost
   for (const line of readFileSync(callgrindOut, 'utf8').split('\n')) {
-    const ob = /^ob=\((\d+)\)(?: (.*))?$/.exec(line);
+    // An object's name comes with its first id, which may be a call's
+    // (cob=) before any cost of its own (ob=).
+    const ob = /^(c?)ob=\((\d+)\)(?: (.*))?$/.exec(line);
     if (ob) {
-      if (ob[2] !== undefined) objects.set(ob[1]!, ob[2]);
-      inObject = objects.get(ob[1]!) === object;
+      if (ob[3] !== undefined) objects.set(ob[2]!, ob[3]);
+      if (ob[1] === '') inObject = objects.get(ob[2]!) === object;
       continue;
     }
     if (line.startsWith('calls=')) {

@@ -31,7 +31,7 @@ const HELP = `usage: npx vite-node bench/kernel/msg-profile.ts [--roots .,DIR] [
   --runs N       runs of each, in turns; the median is reported
   --n A,B        the two sizes: round trips of the ping-pong, hops of the ring
   --procs N      processes in the ring
-  --workloads L  pingpong, ring
+  --workloads L  pingpong, ring, spawn (--n processes spawned until each waits in receive; not by default)
   --out DIR      keep the callgrind files there (name: workload-size-root#)
   --ops          opcodes run per message by each JS function (mote-native-ops), not instructions
   --handlers     the interpreter's instructions per message by opcode handler, a call's entry and exit apart
@@ -43,6 +43,12 @@ const [nA, nB] = flags.list('n', '2000,6000').map(Number) as [number, number];
 const procs = flags.number('procs', 1000);
 const workloads = flags.list('workloads', 'pingpong,ring');
 const outDir = flags.text('out', '');
+for (const w of workloads) {
+  if (!['pingpong', 'ring', 'spawn'].includes(w)) {
+    console.error(`msg-profile: unknown workload ${w} (pingpong, ring, spawn)`);
+    process.exit(2);
+  }
+}
 if (!(nB > nA)) {
   console.error('msg-profile: --n needs two sizes, the second larger');
   process.exit(2);
@@ -65,8 +71,8 @@ function instructions(root: string, img: string, keep: string, byInstruction = f
   return Number(m[1]);
 }
 
-const unit = (w: string): string => (w === 'ring' ? 'hop' : 'message');
-const perUnit = (w: string, n: number): number => (w === 'ring' ? n : 2 * n);
+const unit = (w: string): string => (w === 'ring' ? 'hop' : w === 'spawn' ? 'process' : 'message');
+const perUnit = (w: string, n: number): number => (w === 'pingpong' ? 2 * n : n);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Opcodes by function ("file:function:line") of one run of mote-native-ops. */
