@@ -106,7 +106,7 @@ int vrng_init(void);                          /* 0 if a virtio-rng device is the
 int vrng_read(uint8_t *out, size_t len);      /* -1 if it stops answering */
 
 /* payload.c: the ustar archive in the payload segment. */
-void        payload_init(void);                               /* validates or dies */
+void        payload_init(uintptr_t limit);                    /* validates or dies; the archive must end by limit */
 const char *payload_find(const char *name, size_t *size);     /* NULL if absent */
 uintptr_t   payload_end(void);                                /* first byte after it */
 void        boot_layer_check(void);                           /* boot_check.c: its own code as built, or dies */

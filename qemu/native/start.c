@@ -167,7 +167,7 @@ int main(int argc, char **argv)
     memcpy(hdr, img + l.payload_offset, segment);
     free(img);
     native_payload = hdr;
-    payload_init();                                   /* validate the archive or stop */
+    payload_init((uintptr_t)hdr + segment);           /* validate the archive or stop */
 
     uint64_t image_end = l.payload_address + sizeof *hdr + hdr->tar_size;
     if (ram < image_end + PAGE) {

@@ -19,7 +19,11 @@ _Noreturn void kmain(uint32_t start_info, uint32_t loader_magic)
     cmdline_read(start_info);                     /* -append, copied before the heap covers it */
     cpu_unmap_null_page();                        /* NULL faults from here on */
     boot_layer_check();                           /* its own code as built, or stop */
-    payload_init();                               /* validate the archive or stop */
+    uintptr_t ram_top = 0;                        /* the end of the RAM the image was loaded into */
+    for (int i = 0; i < n; i++)
+        if (ram[i].start <= (uintptr_t)__image_start && (uintptr_t)__image_start < ram[i].end)
+            ram_top = ram[i].end;
+    payload_init(ram_top);                        /* validate the archive or stop */
     uintptr_t image_end = (payload_end() + 4095) & ~(uintptr_t)4095;
     for (int i = 0; i < n; i++) {                 /* the heap is all RAM but the image */
         uintptr_t s = ram[i].start, e = ram[i].end;

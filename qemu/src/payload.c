@@ -95,7 +95,11 @@ static const uint8_t *walk(int (*fn)(const uint8_t *h, const char *name, uint64_
     mote_fatal(MOTE_EXIT_PAYLOAD_TRUNCATED, "payload: the archive has no end marker (truncated image?)");
 }
 
-void payload_init(void)
+/* `limit` is the first address past what was loaded: the end of the RAM the
+   image is in on metal, of the memory on wasm, of the file's copy natively.
+   A tar size past it (a corrupt header, a cut image) is refused before the
+   checksum would read there: beyond RAM, for hours under TCG. */
+void payload_init(uintptr_t limit)
 {
     const struct mote_payload_header *hdr = PAYLOAD;
     if (memcmp(hdr->magic, "MOTEIMG", 8) != 0)
@@ -108,6 +112,10 @@ void payload_init(void)
     if (hdr->tar_size == 0)
         mote_fatal(MOTE_EXIT_NO_ENTRY, "payload: this boot layer carries no payload (build an image with `mote build`)");
     tar = (const uint8_t *)(hdr + 1);
+    uint64_t room = limit > (uintptr_t)tar ? limit - (uintptr_t)tar : 0;
+    if (hdr->tar_size > room)
+        mote_fatal(MOTE_EXIT_PAYLOAD_TRUNCATED, "payload: the header says the archive is %lu bytes, more than the %lu after it (truncated image?)",
+                   (unsigned long)hdr->tar_size, (unsigned long)room);
     tar_size = hdr->tar_size;
     if (crc32(tar, tar_size) != hdr->tar_crc32)
         mote_fatal(MOTE_EXIT_PAYLOAD_CORRUPT, "payload: checksum mismatch (corrupt image)");

@@ -48,7 +48,7 @@ static JSModuleDef *empty_module(JSContext *ctx, const char *name, void *opaque)
 EXPORT("mote_measure_open") double mote_measure_open(void)
 {
     wasm_payload = (const struct mote_payload_header *)mote_payload_at();
-    payload_init();
+    payload_init((uintptr_t)__builtin_wasm_memory_size(0) * 65536);
     uintptr_t start = (payload_end() + 15) & ~(uintptr_t)15;
     heap_add_region(start, (uintptr_t)__builtin_wasm_memory_size(0) * 65536);
     JSRuntime *rt = JS_NewRuntime2(&counted, NULL);

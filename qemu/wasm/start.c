@@ -45,7 +45,7 @@ EXPORT("mote_boot") void mote_boot(double total_ram, double heap_bytes, double c
         mote_fatal(MOTE_EXIT_BAD_BOOT, "the kernel command line is longer than %d bytes", CMDLINE_MAX);
     command_line_len = (size_t)cmdline_len;
     wasm_payload = (const struct mote_payload_header *)mote_payload_at();
-    payload_init();                               /* validate the archive or stop */
+    payload_init((uintptr_t)__builtin_wasm_memory_size(0) * 65536);   /* validate the archive or stop */
     uintptr_t start = (payload_end() + 15) & ~(uintptr_t)15;
     uintptr_t end = (uintptr_t)__builtin_wasm_memory_size(0) * 65536;
     if (heap_bytes < (double)(end - start))

@@ -1,6 +1,7 @@
 // Bad images get their documented status and one clear line, both from the
 // runner's checks (before QEMU) and from the boot layer itself (in QEMU).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FORMAT_VERSION, HEADER_SIZE, ImageError, readImage, writeImage } from '../../builder/image.ts';
@@ -9,6 +10,8 @@ import { BOOT_LAYER } from '../../builder/pack.ts';
 import { writeTar } from '../../builder/tar.ts';
 import { Exit } from '../../kernel/platform.ts';
 import { boot, workDir } from '../support/guest.ts';
+
+const NATIVE = join(import.meta.dirname, '../../qemu/build/mote-native');
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -83,6 +86,28 @@ describe('bad images', () => {
     expect(r.output).toMatch(/^mote: payload: .*(end marker|runs past the end).*\n$/);
     expect(r.status).toBe(Exit.PayloadTruncated);
     expect(crc32(tar)).toBe(new DataView(shorter.buffer).getUint32(at + 24, true));
+  });
+
+  it('a tar size past the end of RAM, booted raw: status 103 at once, not a checksum read beyond what was loaded', async () => {
+    // The header's high word set: 4 GiB more than there is. The checksum
+    // used to read that far: for hours under TCG (unbacked memory), and past
+    // its buffer in mote-native (a segfault, 105).
+    const bytes = await good();
+    const at = await payloadAt(bytes);
+    new DataView(bytes.buffer).setUint32(at + 20, 1, true);
+    await expectRefused(bytes, Exit.PayloadTruncated, /^truncated image/);
+    const r = await boot(save(bytes, 'huge-tar.img'), { validate: false });
+    expect(r.output).toMatch(/^mote: payload: the header says the archive is \d+ bytes, more than the \d+ after it \(truncated image\?\)\n$/);
+    expect(r.status).toBe(Exit.PayloadTruncated);
+  });
+
+  // mote-native is built by `make -C qemu native`, not by `npm run build`.
+  it.skipIf(!existsSync(NATIVE))('the same tar size in mote-native: 103, not a read past its copy of the image', async () => {
+    const bytes = await good();
+    new DataView(bytes.buffer).setUint32((await payloadAt(bytes)) + 20, 1, true);
+    const r = spawnSync(NATIVE, [save(bytes, 'huge-tar-native.img')], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stdout).toMatch(/^mote: payload: the header says the archive is \d+ bytes, more than the \d+ after it/);
+    expect(r.status).toBe(Exit.PayloadTruncated);
   });
 
   it('a missing entry module: status 104', async () => {
