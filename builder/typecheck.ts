@@ -5,7 +5,7 @@
 // loaded only for this (it is large).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CliError, displayPath, type Diagnostic } from './errors.ts';
 import { nodeBuiltinMessage, nodeGlobalMessage, TOP_LEVEL_AWAIT } from './guest-limits.ts';
 import { APP_COMPILER_OPTIONS } from './templates/tsconfig.ts';
@@ -30,7 +30,8 @@ export function typecheck(entry: string, kernelEntry: string): Diagnostic[] {
   }
   const ts = loadTypescript();
   const { options } = ts.convertCompilerOptionsFromJson(APP_COMPILER_OPTIONS, root);
-  const compilerOptions = { ...options, paths: { mote: [moteTypes] } };
+  const aliases = appAliases(ts, entry);
+  const compilerOptions = { ...options, ...aliases, paths: { ...aliases.paths, mote: [moteTypes] } };
   const host = ts.createCompilerHost(compilerOptions);
   // As tsc does: JSDoc in .ts and .d.ts files is parsed only where it can give
   // a type error (the lib files' comments cost ~15% of the check otherwise).
@@ -50,6 +51,22 @@ export function typecheck(entry: string, kernelEntry: string): Diagnostic[] {
       location: { file: displayPath(d.file.fileName), line: line + 1, column: character, lineText: lineText.replace(/\r$/, '') },
     };
   });
+}
+
+/** The import aliases (`paths`, `baseUrl`) of the tsconfig.json esbuild
+ *  reads for the entry: the nearest one up from it, its `extends` followed.
+ *  The bundler resolves them, so the check must too ("@/x" would be "Cannot
+ *  find module" here and bundle fine). The other options stay the
+ *  scaffold's. An unreadable tsconfig gives none: the bundler says why. */
+function appAliases(ts: TS, entry: string): { paths?: Record<string, string[]>; baseUrl?: string; pathsBasePath?: string } {
+  const file = ts.findConfigFile(dirname(entry), ts.sys.fileExists);
+  if (!file) return {};
+  const host = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} };
+  const options = ts.getParsedCommandLineOfConfigFile(file, {}, host)?.options;
+  if (!options?.paths && !options?.baseUrl) return {};
+  // pathsBasePath: where `paths` without a baseUrl are relative to (the tsconfig's folder; TypeScript sets it when parsing).
+  const { paths, baseUrl, pathsBasePath } = options as { paths?: Record<string, string[]>; baseUrl?: string; pathsBasePath?: string };
+  return { ...(paths ? { paths } : {}), ...(baseUrl ? { baseUrl } : {}), ...(pathsBasePath ? { pathsBasePath } : {}) };
 }
 
 /** TypeScript's message for a Node module or global, or a top-level await, said as mote would say it. */
