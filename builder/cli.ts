@@ -264,7 +264,7 @@ Examples:
     .addOption(netOption())
     .addOption(envOption())
     .option('--ready <text>', "for a server: a line it prints once it is up; a run that prints it is stopped there and counts as running")
-    .option('--jobs <n>', 'runs at once (QEMU runs in parallel, hosted runs one at a time; default 1)', jobs, 1)
+    .option('--jobs <n>', 'runs at once (QEMU runs in parallel, hosted runs one at a time)', jobs, 1)
     .option('--json', 'print the runs as JSON')
     .addHelpText(
       'after',

@@ -29,7 +29,7 @@ export function appTemplate(name: string, moteLink: string): Record<string, stri
     'test/counter.test.ts': TEST,
     'README.md': README.replaceAll('NAME', name),
     'tsconfig.json': appTsconfig(),
-    '.gitignore': 'node_modules/\n*.img\n',
+    '.gitignore': 'node_modules/\n*.img\n*.img.map\n', // mote build writes IMAGE.map beside IMAGE
   };
 }
 

@@ -24,8 +24,8 @@ describe('mote new', () => {
     expect(readFileSync(join(dir, 'src/sup.ts'), 'utf8')).toContain('Supervisor.startLink');
     expect(readFileSync(join(dir, 'src/counter.ts'), 'utf8')).toContain('GenServer.startLink');
     expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name).toBe('counter-app');
-    // Ready to commit: neither images nor installed packages are tracked.
-    expect(readFileSync(join(dir, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['node_modules/', '*.img']));
+    // Ready to commit: neither images, the source maps mote build writes beside them, nor installed packages are tracked.
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['node_modules/', '*.img', '*.img.map']));
     // The build script is mote build, which type-checks (tests/cli/types.test.ts runs plain tsc on a scaffold).
     expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).scripts.build).toBe('mote build . -o counter-app.img');
     expect(JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8')).compilerOptions.types).toEqual([]);
@@ -121,6 +121,8 @@ describe('help and usage', () => {
     const r = moteSync([cmd, '--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Examples:\n  \$ mote /);
+    // Each option says its default once (commander adds "(default: x)" to a described one).
+    expect(r.stdout.replace(/\s+/g, ' ')).not.toMatch(/default:? [^)]*\) \(default/);
   });
 
   it('an unknown command or flag, or a missing argument, is a usage error: status 2', () => {
