@@ -73,10 +73,11 @@ function setOptions(p: Proc, opts: SpawnOptions): void {
 
 function newProc(what: string, opts: SpawnOptions | undefined, body: (() => unknown) | null, handler: Handler | null): Proc {
   if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new TypeError(`${what}: options must be an object`);
-  const parent = caller();
+  // var, not const: QuickJS checks a lexical local's initialization at every read.
+  var parent = caller();
   // The options are read only when given (a spawn's common case has none).
   if (opts !== undefined) readOptions(what, opts, parent);
-  const p = new Proc(parent ? parent.pid : null);
+  var p = new Proc(parent ? parent.pid : null);
   // Only what differs from Proc's defaults: a field set costs the record.
   if (opts !== undefined) setOptions(p, opts);
   if (handler !== null) p.handler = handler;

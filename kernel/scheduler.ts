@@ -41,6 +41,9 @@ import { push, take, anyQueued, total as queuedCount } from './run_queue.ts';
 import { EnginePromise, pending, fulfill, watch, runWatched } from './engine_promise.ts';
 
 let looping = false;
+/** The clock blocked() read as the loop's step ended, for the loop's next
+ *  switch (NaN: none). */
+let switchAt = NaN;
 /** Is the next turn's timer armed (read by receive.ts's arrival)? */
 export let turnArmed = false;
 /** The timer of the next turn, while armed: not one the turn yields to. */
@@ -183,6 +186,9 @@ export function blocked(p: Proc): void {
       return;
     }
   }
+  // Inside the loop's step (a body's first receive): the loop's next
+  // switch is this one, at this clock.
+  if (looping) switchAt = t;
   runLoop(true, t);
 }
 
@@ -311,13 +317,14 @@ export function runLoop(onCallersStack = false, t = NaN): void {
           step(p, t);
         }
         stepping = null;
-        t = NaN;
+        t = switchAt; // NaN unless the step ended in blocked(), which read it
+        switchAt = NaN;
       }
       break;
     } catch (e) {
       var p = stepping;
       stepping = null;
-      t = NaN;
+      t = switchAt = NaN;
       if (p === null) {
         looping = false;
         throw e;
