@@ -168,7 +168,9 @@ function scale(s: ScaleSection): string {
 \`bench/kernel/scale.ts\` (its fixture is \`bench/kernel/fixtures/scale.ts\`, BEAM's \`bench/kernel/scale.erl\`), median of ${s.runs}, at ${s.ramMiB} MiB
 of RAM for hosted, native and metal. Tables: ets insert and lookup of N number keys beside a plain \`Map\`'s set and get on the
 same engine (\`_per_map\` is ets ÷ Map, 1 is the Map's rate). Processes: N idle async bodies waiting in \`receive\` (µs per
-spawn, heap bytes per process once all wait, and per process spawned but not yet started), then a token around a ring of N
+spawn call, \`spawn_idle_us\`; µs per process from the first spawn until the last has run, \`spawn_ready_us\`, the one timed alike
+on both, as BEAM's preemption runs its bodies during the spawn loop and mote's one-slice loop starts none; heap bytes per process
+once all wait, and per process spawned but not yet started), then a token around a ring of N
 (hops/s) and a fan-out to all N that each answer (messages/s, both ways counted). Each case at each count runs on each engine
 by itself; at ${ONCE_FROM.toLocaleString('en')} processes and more, once. The ratios are how many times worse than BEAM (slower, or more bytes
 per process).
