@@ -7,6 +7,7 @@
 #include "host.h"
 #include "net.h"
 #include "param.h"
+#include "boot_step.h"
 
 #define BLOCK_OVERHEAD 16          /* alloc.c's header, counted against the limit */
 #define MAX_REJECTIONS 32
@@ -445,8 +446,10 @@ void host_start(uint64_t total_ram)
     if (!ctx)
         mote_fatal(MOTE_EXIT_TOO_LITTLE_MEMORY, "not enough memory to create the JS context (%lu bytes of heap)", heap_capacity());
     context = ctx;
+    BOOT_STEP(5, total_ram > 1);                 /* the engine's runtime and context */
     host_api_install(ctx);
     test_hooks_install(ctx);                     /* a no-op outside the test build */
+    BOOT_STEP(6, total_ram > 1);                 /* the platform object */
 
     const char *entry = read_manifest(ctx);
     if (!payload_find(entry, NULL))
@@ -455,11 +458,13 @@ void host_start(uint64_t total_ram)
     JS_FreeCString(ctx, entry);
     if (JS_IsException(m))
         handle_exception(ctx);
+    BOOT_STEP(7, total_ram > 1);                 /* the manifest and the modules' bytecode read */
     JSValue r = JS_EvalFunction(ctx, m);
     if (JS_IsException(r))
         handle_exception(ctx);
     check_entry_result(ctx, r);
     JS_FreeValue(ctx, r);
+    BOOT_STEP(8, total_ram > 1);                 /* the modules evaluated; then the event loop */
 }
 
 #ifndef __wasm__
