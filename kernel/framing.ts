@@ -77,6 +77,12 @@ export class Framer {
     }
   }
 
+  /** Drops everything held, allocating nothing (the heap may be full). */
+  clear(): void {
+    this.chunks.length = 0;
+    this.offset = this.size = this.searched = 0;
+  }
+
   /** Everything held, whatever the framing (what is left at a close). */
   rest(): Uint8Array {
     return this.take(this.size);

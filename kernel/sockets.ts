@@ -16,9 +16,10 @@ import { platform, type NetEventKind } from './platform.ts';
 import { Binary, Ref, Socket } from './term.ts';
 import { Framer, FramingError, type Packet } from './framing.ts';
 import { deliver } from './mailbox.ts';
-import { onDeath } from './signals.ts';
+import { isOutOfMemory, onDeath } from './signals.ts';
 import { lookup, type Proc } from './process.ts';
 import { receive, self, TIMEOUT } from './process_api.ts';
+import { heapLimit, heapShort } from './pressure.ts';
 import * as logger from './logger.ts';
 
 /** `active` as a count: ACTIVE_ALWAYS for true, 0 for false, n for once/n. */
@@ -295,6 +296,64 @@ function fail(s: SockState, reason: string): void {
 function onEvent(kind: NetEventKind, id: number, a?: unknown, b?: unknown): void {
   const s = table.get(id);
   if (!s) return;
+  try {
+    handleEvent(s, kind, a, b);
+  } catch (e) {
+    if (!isOutOfMemory(e) || s.kind !== 'conn') throw e;
+    noRoomFor(s);
+  }
+}
+
+// Received bytes wait in the socket table until a packet is whole: outside
+// any process, where memory pressure (pressure.ts) cannot see them. Peers
+// each sending most of a maxPacket-long packet and never the rest filled the
+// heap: the host then could not hand over any data (host_net.c gives it back
+// for a later turn) and the node served no one, or the engine's out of memory
+// surfaced here and stopped it (status 100). So received bytes are counted
+// as pressure counts a process's: every heapLimit/64 of them the heap is
+// looked at, and past 7/8 full the connection holding the most (at least
+// heapLimit/32) is dropped, until it is not.
+let receivedSince = 0;
+
+function received(bytes: number): void {
+  receivedSince += bytes;
+  if (receivedSince * 64 < heapLimit()) return;
+  receivedSince = 0;
+  while (heapShort()) {
+    const s = fullest(heapLimit() / 32);
+    if (!s) return;
+    noRoomFor(s);
+  }
+}
+
+/** The connection holding the most received bytes, if at least `least`. */
+function fullest(least: number): SockState | null {
+  let most: SockState | null = null;
+  let bytes = least;
+  for (const s of table.values()) {
+    if (s.framer && s.framer.buffered >= bytes) {
+      bytes = s.framer.buffered;
+      most = s;
+    }
+  }
+  return most;
+}
+
+/** No room in the heap for what a connection holds (or the engine ran out
+ *  while taking its data): it fails with 'enomem', its bytes dropped first;
+ *  the node and the other connections go on. */
+function noRoomFor(s: SockState): void {
+  const held = s.framer!.buffered;
+  s.framer!.clear();
+  fail(s, 'enomem');
+  try {
+    logger.warning(`sockets: dropped the connection from ${s.peer || 'a peer'}: no room in the heap for its data (${held} bytes held)`);
+  } catch {
+    // no room for the line: the drop is what counts
+  }
+}
+
+function handleEvent(s: SockState, kind: NetEventKind, a?: unknown, b?: unknown): void {
   switch (kind) {
     case 'listening':
     case 'connected':
@@ -313,7 +372,8 @@ function onEvent(kind: NetEventKind, id: number, a?: unknown, b?: unknown): void
     case 'data':
       if (s.kind !== 'conn') return;
       s.framer!.push(a as Uint8Array);
-      return drain(s);
+      drain(s);
+      return received((a as Uint8Array).length);
     case 'writable':
       return pump(s);
     case 'closed':
