@@ -14,9 +14,14 @@ import { now } from './clock.ts';
 import * as logger from './logger.ts';
 import { errorText } from './inspect.ts';
 
-/** p ran `ms` without yielding: it dies with `killed`, logged. */
-export function runaway(p: Proc, ms: number): void {
-  logger.error(`process ${p.pid} ran ${Math.round(ms)} ms without yielding (limit ${config.runawayMs} ms): killed`);
+/** p ran `ms` without yielding: it dies with `killed`, logged. `where`, the
+ *  guard's interrupt when it surfaced as an error, adds its stack: the
+ *  frames that were running (the top one at its function's first line, as
+ *  QuickJS keeps no position at the loop's poll), so the line names the
+ *  app's code. */
+export function runaway(p: Proc, ms: number, where?: unknown): void {
+  const stack = where instanceof Error && typeof where.stack === 'string' ? where.stack.replace(/\n+$/, '') : '';
+  logger.error(`process ${p.pid} ran ${Math.round(ms)} ms without yielding (limit ${config.runawayMs} ms): killed${stack ? '\n' + stack : ''}`);
   die(p, 'killed');
 }
 
@@ -52,7 +57,7 @@ export function crash(p: Proc, e: unknown): void {
     // own reasons (exit, --timeout, Ctrl-C) and stops next: no runaway line.
     // Nor is p blamed while another process runs: the interrupt was that
     // one's, which tripped() kills, and it only unwound p's frames.
-    if (guardPassed() && (state.current === null || state.current === p)) return runaway(p, now() - state.sliceStart);
+    if (guardPassed() && (state.current === null || state.current === p)) return runaway(p, now() - state.sliceStart, e);
     return die(p, 'killed');
   }
   const reason = reasonOf(e);

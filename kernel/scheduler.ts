@@ -675,7 +675,7 @@ function bodyDone(p: Proc, result: unknown, failed: boolean): void {
   try {
     // The guard's trip surfaced here first, as the body's rejection.
     if (failed && isInterrupt(result)) mendTrip(p);
-    if (p.alive && wasInFlight && now() - state.sliceStart > config.runawayMs) runaway(p, now() - state.sliceStart);
+    if (p.alive && wasInFlight && now() - state.sliceStart > config.runawayMs) runaway(p, now() - state.sliceStart, failed ? result : undefined);
     if (p.alive) {
       if (failed) crash(p, result);
       else die(p, 'normal');

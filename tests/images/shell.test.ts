@@ -60,7 +60,7 @@ describe('images/shell', () => {
     it(`mote ${host}: an expression that never yields is killed by the runaway guard, and the shell lives on`, async () => {
       const r = await runOn(host, image, ['--net', 'none'], 120, 'for (;;) {}\n6 * 7\nhalt(3)\n');
       const out = screen(r.stdout);
-      expect(out).toMatch(/> for \(;;\) \{\}\n\[error\] process <0\.\d+\.0> ran \d+ ms without yielding \(limit \d+ ms\): killed\n\*\* the evaluator <0\.\d+\.0> exited: killed \(it ran without yielding, or was sent kill\); a new one takes the next line\n> 6 \* 7\n42\n> halt\(3\)\n$/);
+      expect(out).toMatch(/> for \(;;\) \{\}\n\[error\] process <0\.\d+\.0> ran \d+ ms without yielding \(limit \d+ ms\): killed\n    at <eval> \(<input>:1:1\)\n(?:    at [^\n]*\n)*\*\* the evaluator <0\.\d+\.0> exited: killed \(it ran without yielding, or was sent kill\); a new one takes the next line\n> 6 \* 7\n42\n> halt\(3\)\n$/);
       expect(r.status).toBe(3);
     });
 
