@@ -33,6 +33,34 @@ describe('utf8', () => {
       expect(decodeUtf8(b)).toBe(dec.decode(b));
     }
   });
+  // ASCII runs take a faster way (made strings a chunk at a time): runs of
+  // every length, across chunks, between multi-byte and bad sequences.
+  it('decodes long ASCII runs among other bytes as TextDecoder does, whole or in part', () => {
+    const r = rng(3);
+    const dec = new TextDecoder();
+    for (let n = 0; n < 60; n++) {
+      const parts: number[] = [];
+      while (parts.length < 40_000 * r()) {
+        const run = r() < 0.3 ? Math.floor(r() * 20_000) : Math.floor(r() * 4);
+        for (let i = 0; i < run; i++) parts.push(Math.floor(r() * 128));
+        const other = [[0xc3, 0xa9], [0xe2, 0x82, 0xac], [0xf0, 0x9f, 0x98, 0x80], [0xff], [0xe2, 0x82], [0x80]][Math.floor(r() * 6)]!;
+        parts.push(...other);
+      }
+      const b = Uint8Array.from(parts);
+      expect(decodeUtf8(b)).toBe(dec.decode(b));
+      const from = Math.floor(r() * b.length);
+      const to = from + Math.floor(r() * (b.length - from));
+      expect(decodeUtf8(b, from, to)).toBe(dec.decode(b.subarray(from, to)));
+    }
+    const ascii = Uint8Array.from({ length: 100_000 }, (_, i) => 32 + (i % 95));
+    expect(decodeUtf8(ascii)).toBe(dec.decode(ascii));
+  });
+  it('encodes long ASCII and mixed strings as TextEncoder does', () => {
+    const ascii = Array.from({ length: 50_000 }, (_, i) => String.fromCharCode(i % 128)).join('');
+    for (const s of [ascii, ascii + 'é', '€' + ascii, ascii.slice(0, 9000) + '\ud800' + ascii.slice(9000)]) {
+      expect([...encodeUtf8(s)]).toEqual([...new TextEncoder().encode(s)]);
+    }
+  });
 });
 
 describe('framing', () => {
