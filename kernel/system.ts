@@ -25,6 +25,11 @@ export function processes(): Pid[] {
 export interface MemoryBreakdown {
   /** Bytes the JS heap holds (the host's count). */
   total: number;
+  /** The most `total` may reach: allocations past it fail. Past 3/4 of it
+   *  new connections are refused, past 7/8 the process holding the most
+   *  dies (pressure.ts): an app that keeps data (a table, a cache) sizes
+   *  it from this. */
+  limit: number;
   /** Estimated bytes of all processes (records, queues, reported state). */
   processes: number;
   /** Estimated bytes of all tables. */
@@ -39,14 +44,14 @@ export interface MemoryBreakdown {
 
 export function memory(): MemoryBreakdown {
   const p = platform();
-  const total = p.memory().heapUsed;
+  const { heapUsed: total, heapLimit: limit } = p.memory();
   let processes = 0;
   for (const proc of procs.values()) processes += procFootprint(proc);
   const ets = tablesMemory();
   const binary = sharedBinaryBytes();
   let code = 0;
   for (const m of p.manifest().modules) code += m.size;
-  return { total, processes, ets, binary, code, system: Math.max(0, total - processes - ets - binary - code) };
+  return { total, limit, processes, ets, binary, code, system: Math.max(0, total - processes - ets - binary - code) };
 }
 
 export interface Config {

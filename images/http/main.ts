@@ -17,8 +17,11 @@ function kv(req: Request, key: string): Response {
       const v = get(key);
       return v === undefined ? { status: 404, body: 'no such key\n' } : { body: v };
     }
-    case 'PUT':
-      return { status: put(key, req.body.text()) ? 201 : 204 };
+    case 'PUT': {
+      const stored = put(key, req.body.text());
+      if (stored === 'full') return { status: 507, body: 'the store is full: delete some keys first\n' };
+      return { status: stored === 'created' ? 201 : 204 };
+    }
     case 'DELETE':
       return remove(key) ? { status: 204 } : { status: 404, body: 'no such key\n' };
     default:

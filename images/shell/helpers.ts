@@ -11,7 +11,7 @@ const HELP: [string, string][] = [
   ['i()', 'the processes: name, status, message queue, memory, reductions'],
   ['processInfo(pid)', 'one process in full; pid as a Pid, "<0.5.0>" or 5'],
   ['pid(n)', 'the Pid <0.n.0>'],
-  ['memory()', "the heap's figures: processes, tables, binaries, code, system"],
+  ['memory()', "the heap's figures: its limit, processes, tables, binaries, code, system"],
   ['tables()', 'the ets tables: name, type, size, memory, owner'],
   ['observer()', 'a view of the node, refreshed every second until a key'],
   ['spawn(fn)', 'start a process; exit(pid, reason) stops one'],
@@ -90,7 +90,7 @@ async function observer(): Promise<void> {
     out(
       '\x1b[H\x1b[2J' +
         `mote observer: ${((monotonicTime() - started) / 1000).toFixed(0)} s; any key returns to the shell\n\n` +
-        `heap ${kib(m.total)}: processes ${kib(m.processes)}, tables ${kib(m.ets)}, binaries ${kib(m.binary)}, code ${kib(m.code)}, system ${kib(m.system)}\n` +
+        `heap ${kib(m.total)} of ${kib(m.limit)}: processes ${kib(m.processes)}, tables ${kib(m.ets)}, binaries ${kib(m.binary)}, code ${kib(m.code)}, system ${kib(m.system)}\n` +
         `${ets.allTables().length} tables\n\n` +
         processTable(15),
     );

@@ -124,6 +124,24 @@ for (const host of ['run', 'boot'] as Host[]) {
       expect(note(await http(srv.port, 'POST', '/kv/x')).status).toBe(405);
     });
 
+    it('refuses a PUT past the store\'s quarter of the heap with 507, and serves on: GET, DELETE, room again', async () => {
+      // Without the quota, big values brought an 8M node past 3/4 of its
+      // heap, where it refused every new connection (the DELETE too).
+      const big = 'v'.repeat(64 * 1024);
+      const statuses: number[] = [];
+      for (let i = 0; i < 100 && !statuses.includes(507); i++) statuses.push(note(await http(srv.port, 'PUT', `/kv/big${i}`, big)).status);
+      expect(statuses.at(-1), statuses.join(' ')).toBe(507);
+      expect(statuses.slice(0, -1).every((s) => s === 201), statuses.join(' ')).toBe(true);
+      expect(statuses.length).toBeGreaterThan(1);
+      expect(note(await http(srv.port, 'GET', '/'))).toMatchObject({ status: 200 });
+      expect(note(await http(srv.port, 'GET', '/kv/big0'))).toMatchObject({ status: 200, body: big });
+      const full = statuses.length - 1;
+      expect(note(await http(srv.port, 'GET', `/kv/big${full}`)).status).toBe(404);
+      for (let i = 0; i < full; i++) expect(note(await http(srv.port, 'DELETE', `/kv/big${i}`)).status).toBe(204);
+      expect(note(await http(srv.port, 'PUT', `/kv/big${full}`, big)).status).toBe(201);
+      expect(note(await http(srv.port, 'DELETE', `/kv/big${full}`)).status).toBe(204);
+    }, 120_000);
+
     it('answers garbage with 400 and an oversized head with 431, then closes', async () => {
       const g = await open(srv.port);
       g.write('GARBAGE\r\n\r\n');
